@@ -1,0 +1,35 @@
+//! The Conseil Local de Santé Mentale: a council of elected officials, public psychiatry,
+//! users and carers, inside or beside the CLS, with its own axes, bodies and events.
+
+use serde::{Deserialize, Serialize};
+
+use crate::DatePartielle;
+use crate::gouvernance::Instance;
+use crate::strategie::Axe;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clsm {
+    pub nom: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lancement: Option<DatePartielle>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub presentation: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub axes: Vec<Axe>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<Instance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evenements: Vec<Evenement>,
+}
+
+/// An event the council runs (Semaines d'information sur la santé mentale, a training…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evenement {
+    pub titre: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<DatePartielle>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}

@@ -1,0 +1,172 @@
+//! A date known to the year, the month or the day, as public texts give them
+//! (« signé en 2014 », « signé en septembre 2019 », « réunion du 12 mars 2024 »).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ErreurDomaine;
+
+const MOIS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `AAAA`, `AAAA-MM` or `AAAA-MM-JJ`; ordered chronologically, a coarser date sorting before
+/// the finer ones it contains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DatePartielle {
+    annee: u16,
+    mois: Option<u8>,
+    jour: Option<u8>,
+}
+
+impl DatePartielle {
+    pub fn parse(valeur: &str) -> Result<Self, ErreurDomaine> {
+        let erreur = |raison| ErreurDomaine::Date {
+            valeur: valeur.to_owned(),
+            raison,
+        };
+        let format = "attendu AAAA, AAAA-MM ou AAAA-MM-JJ";
+        let mut parties = valeur.trim().split('-');
+        let nombre = |partie: Option<&str>, longueur: usize| -> Result<Option<u16>, ErreurDomaine> {
+            match partie {
+                None => Ok(None),
+                Some(p) if p.len() == longueur && p.bytes().all(|b| b.is_ascii_digit()) => {
+                    Ok(Some(p.parse().map_err(|_| erreur(format))?))
+                }
+                Some(_) => Err(erreur(format)),
+            }
+        };
+        let annee = nombre(parties.next(), 4)?.ok_or_else(|| erreur(format))?;
+        let mois = nombre(parties.next(), 2)?;
+        let jour = nombre(parties.next(), 2)?;
+        if parties.next().is_some() {
+            return Err(erreur(format));
+        }
+        if !(1900..=2200).contains(&annee) {
+            return Err(erreur("l'année doit être comprise entre 1900 et 2200"));
+        }
+        let mois = mois.map(|m| m as u8);
+        if let Some(m) = mois
+            && !(1..=12).contains(&m)
+        {
+            return Err(erreur("le mois doit être compris entre 01 et 12"));
+        }
+        let jour = jour.map(|j| j as u8);
+        if let (Some(m), Some(j)) = (mois, jour)
+            && (j == 0 || j > jours_dans_le_mois(annee, m))
+        {
+            return Err(erreur("ce jour n'existe pas dans ce mois"));
+        }
+        Ok(Self { annee, mois, jour })
+    }
+
+    pub fn annee(&self) -> u16 {
+        self.annee
+    }
+}
+
+fn jours_dans_le_mois(annee: u16, mois: u8) -> u8 {
+    match mois {
+        2 if (annee % 4 == 0 && annee % 100 != 0) || annee % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl DatePartielle {
+    /// The date as people read it: « 2014 », « septembre 2019 », « 12 mars 2024 ».
+    pub fn en_toutes_lettres(&self) -> String {
+        match (self.mois, self.jour) {
+            (None, _) => self.annee.to_string(),
+            (Some(m), None) => format!("{} {}", MOIS[usize::from(m - 1)], self.annee),
+            (Some(m), Some(1)) => format!("1er {} {}", MOIS[usize::from(m - 1)], self.annee),
+            (Some(m), Some(j)) => format!("{j} {} {}", MOIS[usize::from(m - 1)], self.annee),
+        }
+    }
+}
+
+impl fmt::Display for DatePartielle {
+    /// The ISO form, as stored.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.annee)?;
+        if let Some(m) = self.mois {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(j) = self.jour {
+            write!(f, "-{j:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for DatePartielle {
+    type Err = ErreurDomaine;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for DatePartielle {
+    type Error = ErreurDomaine;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<DatePartielle> for String {
+    fn from(d: DatePartielle) -> Self {
+        d.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lit_les_trois_precisions() {
+        assert_eq!(DatePartielle::parse("2014").unwrap().to_string(), "2014");
+        assert_eq!(DatePartielle::parse("2019-09").unwrap().to_string(), "2019-09");
+        assert_eq!(DatePartielle::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn s_ecrit_en_francais() {
+        let d = |s| DatePartielle::parse(s).unwrap().en_toutes_lettres();
+        assert_eq!(d("2014"), "2014");
+        assert_eq!(d("2019-09"), "septembre 2019");
+        assert_eq!(d("2017-12-01"), "1er décembre 2017");
+        assert_eq!(d("2024-08-15"), "15 août 2024");
+    }
+
+    #[test]
+    fn refuse_les_dates_impossibles() {
+        for s in ["", "19", "2019-13", "2019-00", "2023-02-29", "2019-9", "2019-09-1", "1850"] {
+            assert!(DatePartielle::parse(s).is_err(), "{s}");
+        }
+        assert!(DatePartielle::parse("2019-04-31").unwrap_err().to_string().contains("2019-04-31"));
+    }
+
+    #[test]
+    fn se_trie_chronologiquement() {
+        let d = |s| DatePartielle::parse(s).unwrap();
+        assert!(d("2019") < d("2019-01"));
+        assert!(d("2019-09") < d("2019-09-12"));
+        assert!(d("2019-12-31") < d("2020"));
+    }
+}

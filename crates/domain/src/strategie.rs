@@ -1,0 +1,66 @@
+//! The strategy tree: axes stratégiques → objectifs (général, spécifique, opérationnel) →
+//! fiches-actions. A CLSM holds axes of the same shape.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fiche_action::FicheAction;
+use crate::referentiel;
+
+referentiel! {
+    /// The level of an objective.
+    NiveauObjectif, "niveau d'objectif" {
+        General = "general", "Objectif général";
+        Specifique = "specifique", "Objectif spécifique";
+        Operationnel = "operationnel", "Objectif opérationnel";
+    }
+}
+
+/// A strategic axis (« orientation »), numbered in display order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Axe {
+    pub numero: u16,
+    pub titre: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A cross-cutting axis (mobility, coordination…) that serves the others.
+    #[serde(default)]
+    pub transversal: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectifs: Vec<Objectif>,
+    /// Actions attached to the axis directly, when the contract names no objective for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fiches_actions: Vec<FicheAction>,
+}
+
+/// An objective; a general one may be broken down into specific then operational ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objectif {
+    pub niveau: NiveauObjectif,
+    pub libelle: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sous_objectifs: Vec<Objectif>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fiches_actions: Vec<FicheAction>,
+}
+
+impl Axe {
+    /// Every fiche-action under this axis, at any depth, in display order.
+    pub fn toutes_les_fiches(&self) -> Vec<&FicheAction> {
+        let mut fiches: Vec<&FicheAction> = self.fiches_actions.iter().collect();
+        for objectif in &self.objectifs {
+            objectif.collecter_fiches(&mut fiches);
+        }
+        fiches
+    }
+}
+
+impl Objectif {
+    fn collecter_fiches<'a>(&'a self, fiches: &mut Vec<&'a FicheAction>) {
+        fiches.extend(&self.fiches_actions);
+        for sous in &self.sous_objectifs {
+            sous.collecter_fiches(fiches);
+        }
+    }
+}
