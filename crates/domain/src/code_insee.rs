@@ -27,7 +27,9 @@ impl CodeInsee {
         }
         let (tete, reste) = code.split_at(2);
         if !reste.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(erreur("les trois derniers caractères doivent être des chiffres"));
+            return Err(erreur(
+                "les trois derniers caractères doivent être des chiffres",
+            ));
         }
         match tete {
             "2A" | "2B" => {}
@@ -45,7 +47,11 @@ impl CodeInsee {
                 }
             }
         }
-        let numero = if matches!(tete, "97" | "98") { &reste[1..] } else { reste };
+        let numero = if matches!(tete, "97" | "98") {
+            &reste[1..]
+        } else {
+            reste
+        };
         if numero.bytes().all(|b| b == b'0') {
             return Err(erreur("le numéro de commune ne peut pas être nul"));
         }
@@ -98,7 +104,9 @@ mod tests {
 
     #[test]
     fn accepte_les_codes_metropolitains_corses_et_ultramarins() {
-        for code in ["01001", "14118", "02722", "2A004", "2B033", "97101", "97411", "97502"] {
+        for code in [
+            "01001", "14118", "02722", "2A004", "2B033", "97101", "97411", "97502",
+        ] {
             assert_eq!(CodeInsee::parse(code).unwrap().as_str(), code);
         }
         for code in ["98818", "97701", "75101", "69381", "13201"] {
@@ -120,11 +128,19 @@ mod tests {
 
     #[test]
     fn refuse_les_codes_mal_formes() {
-        for code in ["", "1411", "141180", "20004", "2C004", "96001", "99101", "00001", "14000"] {
-            assert!(CodeInsee::parse(code).is_err(), "{code} devrait être refusé");
+        for code in [
+            "", "1411", "141180", "20004", "2C004", "96001", "99101", "00001", "14000",
+        ] {
+            assert!(
+                CodeInsee::parse(code).is_err(),
+                "{code} devrait être refusé"
+            );
         }
         for code in ["14A18", "971 1", "1411é"] {
-            assert!(CodeInsee::parse(code).is_err(), "{code} devrait être refusé");
+            assert!(
+                CodeInsee::parse(code).is_err(),
+                "{code} devrait être refusé"
+            );
         }
     }
 

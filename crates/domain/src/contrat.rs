@@ -178,29 +178,37 @@ impl Contrat {
             return Err(erreur("la génération commence à 1".into()));
         }
         if self.precedent.as_ref() == Some(&self.id) {
-            return Err(erreur("un contrat ne peut pas être son propre précédent".into()));
+            return Err(erreur(
+                "un contrat ne peut pas être son propre précédent".into(),
+            ));
         }
         if self.generation == 1 && self.precedent.is_some() {
-            return Err(erreur("un contrat de 1re génération n'a pas de précédent".into()));
+            return Err(erreur(
+                "un contrat de 1re génération n'a pas de précédent".into(),
+            ));
         }
-        if let (Some(periode), Some(date)) = (
-            self.periode,
-            self.signature.as_ref().and_then(|s| s.date),
-        ) && periode.fin().is_some_and(|fin| date.annee() > fin)
+        if let (Some(periode), Some(date)) =
+            (self.periode, self.signature.as_ref().and_then(|s| s.date))
+            && periode.fin().is_some_and(|fin| date.annee() > fin)
         {
             return Err(erreur(format!(
                 "la signature ({}) est postérieure à la fin de la période ({periode})",
                 date.en_toutes_lettres()
             )));
         }
-        doublon(self.axes.iter().map(|a| a.numero.to_string()), "axe n°")
-            .map_err(&erreur)?;
+        doublon(self.axes.iter().map(|a| a.numero.to_string()), "axe n°").map_err(&erreur)?;
         if let Some(clsm) = &self.clsm {
-            doublon(clsm.axes.iter().map(|a| a.numero.to_string()), "axe du CLSM n°")
-                .map_err(&erreur)?;
-        }
-        doublon(self.avenants.iter().map(|a| a.numero.to_string()), "avenant n°")
+            doublon(
+                clsm.axes.iter().map(|a| a.numero.to_string()),
+                "axe du CLSM n°",
+            )
             .map_err(&erreur)?;
+        }
+        doublon(
+            self.avenants.iter().map(|a| a.numero.to_string()),
+            "avenant n°",
+        )
+        .map_err(&erreur)?;
         let fiches: Vec<_> = self.axes.iter().flat_map(Axe::toutes_les_fiches).collect();
         doublon(fiches.iter().map(|f| f.numero.clone()), "fiche-action n°").map_err(&erreur)?;
         for fiche in &fiches {
@@ -228,8 +236,10 @@ impl Contrat {
             .flat_map(|i| &i.reunions)
             .flat_map(|r| &r.decisions)
         {
-            if let Some(inconnue) =
-                decision.fiches_actions.iter().find(|n| !numeros.contains(n.as_str()))
+            if let Some(inconnue) = decision
+                .fiches_actions
+                .iter()
+                .find(|n| !numeros.contains(n.as_str()))
             {
                 return Err(erreur(format!(
                     "la décision « {} » renvoie à la fiche-action n°{inconnue}, qui n'existe pas",
@@ -293,7 +303,10 @@ mod tests {
         let copie = c.axes[0].fiches_actions[0].clone();
         c.axes[0].fiches_actions.push(copie);
         let erreur = c.verifier().unwrap_err().to_string();
-        assert!(erreur.contains("essai-2020") && erreur.contains("fiche-action n°1"), "{erreur}");
+        assert!(
+            erreur.contains("essai-2020") && erreur.contains("fiche-action n°1"),
+            "{erreur}"
+        );
     }
 
     #[test]
@@ -306,11 +319,24 @@ mod tests {
     #[test]
     fn refuse_une_signature_apres_la_periode_et_un_precedent_en_1re_generation() {
         let mut c = contrat();
-        c.signature = Some(Signature { date: Some(DatePartielle::parse("2026").unwrap()), lieu: None });
-        assert!(c.verifier().unwrap_err().to_string().contains("postérieure"));
+        c.signature = Some(Signature {
+            date: Some(DatePartielle::parse("2026").unwrap()),
+            lieu: None,
+        });
+        assert!(
+            c.verifier()
+                .unwrap_err()
+                .to_string()
+                .contains("postérieure")
+        );
         let mut c = contrat();
         c.precedent = Some(IdContrat::parse("autre-2015").unwrap());
-        assert!(c.verifier().unwrap_err().to_string().contains("1re génération"));
+        assert!(
+            c.verifier()
+                .unwrap_err()
+                .to_string()
+                .contains("1re génération")
+        );
     }
 
     #[test]
@@ -327,7 +353,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(erreur.contains("2024-2020") && erreur.contains("avant de commencer"), "{erreur}");
+        assert!(
+            erreur.contains("2024-2020") && erreur.contains("avant de commencer"),
+            "{erreur}"
+        );
         let erreur = toml::from_str::<Contrat>(
             "id = \"x-2020\"\nnom = \"x\"\ngeneration = 1\nterritoire = {}\ncouleur = \"bleu\"\n",
         )

@@ -41,15 +41,16 @@ impl DatePartielle {
         };
         let format = "attendu AAAA, AAAA-MM ou AAAA-MM-JJ";
         let mut parties = valeur.trim().split('-');
-        let nombre = |partie: Option<&str>, longueur: usize| -> Result<Option<u16>, ErreurDomaine> {
-            match partie {
-                None => Ok(None),
-                Some(p) if p.len() == longueur && p.bytes().all(|b| b.is_ascii_digit()) => {
-                    Ok(Some(p.parse().map_err(|_| erreur(format))?))
+        let nombre =
+            |partie: Option<&str>, longueur: usize| -> Result<Option<u16>, ErreurDomaine> {
+                match partie {
+                    None => Ok(None),
+                    Some(p) if p.len() == longueur && p.bytes().all(|b| b.is_ascii_digit()) => {
+                        Ok(Some(p.parse().map_err(|_| erreur(format))?))
+                    }
+                    Some(_) => Err(erreur(format)),
                 }
-                Some(_) => Err(erreur(format)),
-            }
-        };
+            };
         let annee = nombre(parties.next(), 4)?.ok_or_else(|| erreur(format))?;
         let mois = nombre(parties.next(), 2)?;
         let jour = nombre(parties.next(), 2)?;
@@ -81,7 +82,11 @@ impl DatePartielle {
 
 fn jours_dans_le_mois(annee: u16, mois: u8) -> u8 {
     match mois {
-        2 if (annee % 4 == 0 && annee % 100 != 0) || annee % 400 == 0 => 29,
+        2 if (annee.is_multiple_of(4) && !annee.is_multiple_of(100))
+            || annee.is_multiple_of(400) =>
+        {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -141,8 +146,14 @@ mod tests {
     #[test]
     fn lit_les_trois_precisions() {
         assert_eq!(DatePartielle::parse("2014").unwrap().to_string(), "2014");
-        assert_eq!(DatePartielle::parse("2019-09").unwrap().to_string(), "2019-09");
-        assert_eq!(DatePartielle::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert_eq!(
+            DatePartielle::parse("2019-09").unwrap().to_string(),
+            "2019-09"
+        );
+        assert_eq!(
+            DatePartielle::parse("2024-02-29").unwrap().to_string(),
+            "2024-02-29"
+        );
     }
 
     #[test]
@@ -156,10 +167,24 @@ mod tests {
 
     #[test]
     fn refuse_les_dates_impossibles() {
-        for s in ["", "19", "2019-13", "2019-00", "2023-02-29", "2019-9", "2019-09-1", "1850"] {
+        for s in [
+            "",
+            "19",
+            "2019-13",
+            "2019-00",
+            "2023-02-29",
+            "2019-9",
+            "2019-09-1",
+            "1850",
+        ] {
             assert!(DatePartielle::parse(s).is_err(), "{s}");
         }
-        assert!(DatePartielle::parse("2019-04-31").unwrap_err().to_string().contains("2019-04-31"));
+        assert!(
+            DatePartielle::parse("2019-04-31")
+                .unwrap_err()
+                .to_string()
+                .contains("2019-04-31")
+        );
     }
 
     #[test]

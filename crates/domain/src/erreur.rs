@@ -7,17 +7,32 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ErreurDomaine {
     #[error("code INSEE invalide « {valeur} » : {raison}")]
-    CodeInsee { valeur: String, raison: &'static str },
+    CodeInsee {
+        valeur: String,
+        raison: &'static str,
+    },
     #[error("SIREN invalide « {valeur} » : {raison}")]
-    Siren { valeur: String, raison: &'static str },
+    Siren {
+        valeur: String,
+        raison: &'static str,
+    },
     #[error("période invalide « {valeur} » : {raison}")]
     Periode { valeur: String, raison: String },
     #[error("date invalide « {valeur} » : {raison}")]
-    Date { valeur: String, raison: &'static str },
+    Date {
+        valeur: String,
+        raison: &'static str,
+    },
     #[error("montant invalide « {valeur} » : {raison}")]
-    Montant { valeur: String, raison: &'static str },
+    Montant {
+        valeur: String,
+        raison: &'static str,
+    },
     #[error("identifiant de contrat invalide « {valeur} » : {raison}")]
-    IdContrat { valeur: String, raison: &'static str },
+    IdContrat {
+        valeur: String,
+        raison: &'static str,
+    },
     #[error("contrat « {contrat} » : {raison}")]
     Contrat { contrat: String, raison: String },
 }

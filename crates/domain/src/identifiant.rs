@@ -25,7 +25,9 @@ impl IdContrat {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         {
-            return Err(erreur("seuls les minuscules sans accent, chiffres et tirets sont permis"));
+            return Err(erreur(
+                "seuls les minuscules sans accent, chiffres et tirets sont permis",
+            ));
         }
         if valeur.starts_with('-') || valeur.ends_with('-') || valeur.contains("--") {
             return Err(erreur("les tirets ne peuvent être ni au bord ni doublés"));
@@ -75,7 +77,15 @@ mod tests {
 
     #[test]
     fn refuse_ce_qui_ne_va_pas_dans_une_adresse() {
-        for s in ["ab", "Caen-2019", "caen 2019", "-caen", "caen-", "caen--2019", "soissons/2"] {
+        for s in [
+            "ab",
+            "Caen-2019",
+            "caen 2019",
+            "-caen",
+            "caen-",
+            "caen--2019",
+            "soissons/2",
+        ] {
             assert!(IdContrat::parse(s).is_err(), "{s}");
         }
     }

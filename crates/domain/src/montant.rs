@@ -37,7 +37,9 @@ impl Montant {
         let (euros, centimes) = nettoye.split_once('.').unwrap_or((&nettoye, ""));
         let chiffres = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if !chiffres(euros) || (!centimes.is_empty() && !chiffres(centimes)) {
-            return Err(erreur("attendu un nombre d'euros, par exemple 12 000 ou 1 500,50"));
+            return Err(erreur(
+                "attendu un nombre d'euros, par exemple 12 000 ou 1 500,50",
+            ));
         }
         if centimes.len() > 2 {
             return Err(erreur("au plus deux chiffres après la virgule"));
@@ -60,7 +62,7 @@ impl Montant {
         let euros = (self.0 / 100).to_string();
         let mut groupes = String::new();
         for (i, c) in euros.chars().enumerate() {
-            if i > 0 && (euros.len() - i) % 3 == 0 {
+            if i > 0 && (euros.len() - i).is_multiple_of(3) {
                 groupes.push('\u{202f}');
             }
             groupes.push(c);
@@ -126,8 +128,14 @@ mod tests {
 
     #[test]
     fn s_ecrit_a_la_francaise() {
-        assert_eq!(Montant::parse("1234567").unwrap().en_euros(), "1\u{202f}234\u{202f}567\u{a0}€");
-        assert_eq!(Montant::parse("1500,5").unwrap().en_euros(), "1\u{202f}500,50\u{a0}€");
+        assert_eq!(
+            Montant::parse("1234567").unwrap().en_euros(),
+            "1\u{202f}234\u{202f}567\u{a0}€"
+        );
+        assert_eq!(
+            Montant::parse("1500,5").unwrap().en_euros(),
+            "1\u{202f}500,50\u{a0}€"
+        );
     }
 
     #[test]
@@ -137,7 +145,15 @@ mod tests {
         }
         assert!(serde_json::from_str::<Montant>("-3").is_err());
         assert!(serde_json::from_str::<Montant>("3.5").is_err());
-        assert_eq!(serde_json::from_str::<Montant>("\"3,5\"").unwrap().centimes(), 350);
-        assert_eq!(serde_json::to_string(&Montant::parse("3,5").unwrap()).unwrap(), "\"3.50\"");
+        assert_eq!(
+            serde_json::from_str::<Montant>("\"3,5\"")
+                .unwrap()
+                .centimes(),
+            350
+        );
+        assert_eq!(
+            serde_json::to_string(&Montant::parse("3,5").unwrap()).unwrap(),
+            "\"3.50\""
+        );
     }
 }

@@ -34,7 +34,9 @@ impl Periode {
         if let Some(f) = fin
             && f < debut
         {
-            return Err(erreur(format!("elle se termine ({f}) avant de commencer ({debut})")));
+            return Err(erreur(format!(
+                "elle se termine ({f}) avant de commencer ({debut})"
+            )));
         }
         Ok(Self { debut, fin })
     }
@@ -56,7 +58,11 @@ impl Periode {
             }
         };
         let debut = annee(debut)?;
-        let fin = if fin.trim().is_empty() { None } else { Some(annee(fin)?) };
+        let fin = if fin.trim().is_empty() {
+            None
+        } else {
+            Some(annee(fin)?)
+        };
         Self::new(debut, fin)
     }
 
@@ -119,13 +125,19 @@ mod tests {
         assert_eq!(Periode::parse("2013-").unwrap().fin(), None);
         assert_eq!(p.to_string(), "2019-2023");
         assert_eq!(p.en_toutes_lettres(), "2019–2023");
-        assert_eq!(Periode::parse("2013-").unwrap().en_toutes_lettres(), "depuis 2013");
+        assert_eq!(
+            Periode::parse("2013-").unwrap().en_toutes_lettres(),
+            "depuis 2013"
+        );
     }
 
     #[test]
     fn refuse_une_fin_avant_le_debut() {
         let erreur = Periode::parse("2023-2019").unwrap_err().to_string();
-        assert!(erreur.contains("2023-2019") && erreur.contains("avant de commencer"), "{erreur}");
+        assert!(
+            erreur.contains("2023-2019") && erreur.contains("avant de commencer"),
+            "{erreur}"
+        );
     }
 
     #[test]

@@ -120,8 +120,16 @@ mod tests {
     #[test]
     fn un_code_inconnu_est_nomme_et_les_valeurs_listees() {
         let erreur = Public::parse("retraites").unwrap_err();
-        assert!(erreur.contains("« retraites »") && erreur.contains("seniors"), "{erreur}");
-        let json = serde_json::from_str::<Thematique>("\"sport\"").unwrap_err().to_string();
-        assert!(json.contains("sport") && json.contains("activite-physique"), "{json}");
+        assert!(
+            erreur.contains("« retraites »") && erreur.contains("seniors"),
+            "{erreur}"
+        );
+        let json = serde_json::from_str::<Thematique>("\"sport\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            json.contains("sport") && json.contains("activite-physique"),
+            "{json}"
+        );
     }
 }

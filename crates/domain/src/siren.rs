@@ -49,7 +49,7 @@ fn luhn(chiffres: &str) -> bool {
             }
         })
         .sum();
-    somme % 10 == 0
+    somme.is_multiple_of(10)
 }
 
 impl FromStr for Siren {
@@ -94,7 +94,10 @@ mod tests {
     #[test]
     fn refuse_une_mauvaise_cle() {
         let erreur = Siren::parse("247100588").unwrap_err().to_string();
-        assert!(erreur.contains("Luhn") && erreur.contains("247100588"), "{erreur}");
+        assert!(
+            erreur.contains("Luhn") && erreur.contains("247100588"),
+            "{erreur}"
+        );
     }
 
     #[test]

@@ -80,7 +80,10 @@ impl TerritoireResolu {
                 .cmp(&(&b.code, b.type_commune != TypeCommune::Actuelle))
         });
         for commune in triees {
-            if communes.last().is_none_or(|derniere| derniere.code != commune.code) {
+            if communes
+                .last()
+                .is_none_or(|derniere| derniere.code != commune.code)
+            {
                 communes.push(commune);
             }
         }
@@ -121,7 +124,10 @@ mod tests {
     fn selection(epci: &[&str], communes: &[&str]) -> Territoire {
         Territoire {
             epci: epci.iter().map(|s| Siren::parse(s).unwrap()).collect(),
-            communes: communes.iter().map(|s| CodeInsee::parse(s).unwrap()).collect(),
+            communes: communes
+                .iter()
+                .map(|s| CodeInsee::parse(s).unwrap())
+                .collect(),
             quartiers_prioritaires: vec![],
         }
     }
@@ -129,7 +135,12 @@ mod tests {
     #[test]
     fn additionne_les_populations_sans_doubler_les_arrondissements() {
         let paris = commune("75056", TypeCommune::Actuelle, None, 2_100_000);
-        let premier = commune("75101", TypeCommune::ArrondissementMunicipal, Some("75056"), 15_000);
+        let premier = commune(
+            "75101",
+            TypeCommune::ArrondissementMunicipal,
+            Some("75056"),
+            15_000,
+        );
         let caen = commune("14118", TypeCommune::Actuelle, None, 106_000);
         let t = TerritoireResolu::composer(
             &selection(&[], &["75056", "75101", "14118"]),
@@ -143,9 +154,14 @@ mod tests {
 
     #[test]
     fn un_arrondissement_seul_compte_pour_lui_meme() {
-        let premier = commune("13201", TypeCommune::ArrondissementMunicipal, Some("13055"), 40_000);
-        let t = TerritoireResolu::composer(&selection(&[], &["13201"]), vec![], vec![premier])
-            .unwrap();
+        let premier = commune(
+            "13201",
+            TypeCommune::ArrondissementMunicipal,
+            Some("13055"),
+            40_000,
+        );
+        let t =
+            TerritoireResolu::composer(&selection(&[], &["13201"]), vec![], vec![premier]).unwrap();
         assert_eq!(t.population, 40_000);
     }
 
@@ -166,14 +182,18 @@ mod tests {
 
     #[test]
     fn nomme_le_code_inconnu() {
-        let erreur =
-            TerritoireResolu::composer(&selection(&[], &["14118", "14999"]), vec![], vec![
-                commune("14118", TypeCommune::Actuelle, None, 1),
-            ])
+        let erreur = TerritoireResolu::composer(
+            &selection(&[], &["14118", "14999"]),
+            vec![],
+            vec![commune("14118", TypeCommune::Actuelle, None, 1)],
+        )
+        .unwrap_err();
+        assert_eq!(
+            erreur.to_string(),
+            "commune inconnue dans la géographie officielle : code INSEE 14999"
+        );
+        let erreur = TerritoireResolu::composer(&selection(&["247100589"], &[]), vec![], vec![])
             .unwrap_err();
-        assert_eq!(erreur.to_string(), "commune inconnue dans la géographie officielle : code INSEE 14999");
-        let erreur =
-            TerritoireResolu::composer(&selection(&["247100589"], &[]), vec![], vec![]).unwrap_err();
         assert!(erreur.to_string().contains("247100589"));
         assert_eq!(
             TerritoireResolu::composer(&selection(&[], &[]), vec![], vec![]).unwrap_err(),
