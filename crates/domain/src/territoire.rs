@@ -192,9 +192,9 @@ mod tests {
             erreur.to_string(),
             "commune inconnue dans la géographie officielle : code INSEE 14999"
         );
-        let erreur = TerritoireResolu::composer(&selection(&["247100589"], &[]), vec![], vec![])
+        let erreur = TerritoireResolu::composer(&selection(&["247100290"], &[]), vec![], vec![])
             .unwrap_err();
-        assert!(erreur.to_string().contains("247100589"));
+        assert!(erreur.to_string().contains("247100290"));
         assert_eq!(
             TerritoireResolu::composer(&selection(&[], &[]), vec![], vec![]).unwrap_err(),
             ErreurTerritoire::Vide

@@ -1,0 +1,502 @@
+//! Writing a whole contract: checked against the domain rules and the official geography
+//! first, then inserted table by table inside the caller's transaction.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use pilote_domain::clsm::Clsm;
+use pilote_domain::contrat::Contrat;
+use pilote_domain::fiche_action::FicheAction;
+use pilote_domain::gouvernance::Instance;
+use pilote_domain::strategie::{Axe, Objectif};
+use sqlx::AnyConnection;
+
+use crate::geographie::resoudre;
+use crate::ligne::to_json;
+use crate::{StoreError, now};
+
+/// Inserts `contrat` and everything it holds. Refuses, naming the fault, a contract that breaks
+/// a domain rule, whose identifier is taken, whose previous generation is unknown, or whose
+/// territory or actions name communes outside the official geography or the territory.
+pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Result<(), StoreError> {
+    contrat.verifier()?;
+    let id = contrat.id.as_str();
+    if super::existe(conn, &contrat.id).await? {
+        return Err(StoreError::Conflict(format!("un contrat « {id} » existe déjà")));
+    }
+    if let Some(precedent) = &contrat.precedent
+        && !super::existe(conn, precedent).await?
+    {
+        return Err(StoreError::Invalid(format!(
+            "contrat « {id} » : le contrat précédent « {precedent} » n'existe pas"
+        )));
+    }
+    let territoire = resoudre(conn, &contrat.territoire)
+        .await
+        .map_err(|e| StoreError::Invalid(format!("contrat « {id} » : {e}")))?;
+    let codes: BTreeSet<&str> = territoire.communes.iter().map(|c| c.code.as_str()).collect();
+    let fiches = contrat
+        .axes
+        .iter()
+        .chain(contrat.clsm.iter().flat_map(|c| &c.axes))
+        .flat_map(Axe::toutes_les_fiches);
+    for fiche in fiches {
+        if let Some(hors) = fiche.communes.iter().find(|c| !codes.contains(c.as_str())) {
+            return Err(StoreError::Invalid(format!(
+                "contrat « {id} », fiche-action n°{} : la commune {hors} n'est pas dans le territoire du contrat",
+                fiche.numero
+            )));
+        }
+    }
+
+    let horodatage = now();
+    sqlx::query(
+        "INSERT INTO contrat (id, nom, generation, precedent, statut, periode_debut, periode_fin,
+            duree_annees, demarche_lancee, signature_date, signature_lieu, presentation, priorites,
+            enjeux, quartiers_prioritaires, fiches_actions_annoncees, source_titre,
+            source_mise_a_jour, version, cree_le, modifie_le)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+            1, $19, $19)",
+    )
+    .bind(id)
+    .bind(&contrat.nom)
+    .bind(i64::from(contrat.generation))
+    .bind(contrat.precedent.as_ref().map(|p| p.as_str()))
+    .bind(contrat.statut.map(|s| s.code()))
+    .bind(contrat.periode.map(|p| i64::from(p.debut())))
+    .bind(contrat.periode.and_then(|p| p.fin()).map(i64::from))
+    .bind(contrat.duree_annees.map(i64::from))
+    .bind(contrat.demarche_lancee.map(|d| d.to_string()))
+    .bind(contrat.signature.as_ref().and_then(|s| s.date).map(|d| d.to_string()))
+    .bind(contrat.signature.as_ref().and_then(|s| s.lieu.clone()))
+    .bind(to_json(&contrat.presentation))
+    .bind(to_json(&contrat.priorites))
+    .bind(to_json(&contrat.enjeux))
+    .bind(to_json(&contrat.territoire.quartiers_prioritaires))
+    .bind(contrat.fiches_actions_annoncees.map(i64::from))
+    .bind(contrat.source.as_ref().map(|s| s.titre.clone()))
+    .bind(contrat.source.as_ref().and_then(|s| s.mise_a_jour).map(|d| d.to_string()))
+    .bind(&horodatage)
+    .execute(&mut *conn)
+    .await?;
+
+    let listes: [(&str, Vec<String>); 3] = [
+        ("contrat_public", contrat.publics_prioritaires.iter().map(|p| p.code().to_owned()).collect()),
+        ("contrat_thematique", contrat.thematiques.iter().map(|t| t.code().to_owned()).collect()),
+        ("contrat_commune", contrat.territoire.communes.iter().map(ToString::to_string).collect()),
+    ];
+    for (table, valeurs) in listes {
+        let sql = format!("INSERT INTO {table} (contrat_id, rang, code) VALUES ($1, $2, $3)");
+        for (rang, valeur) in valeurs.iter().enumerate() {
+            sqlx::query(&sql).bind(id).bind(rang as i64).bind(valeur).execute(&mut *conn).await?;
+        }
+    }
+    for (rang, epci) in contrat.territoire.epci.iter().enumerate() {
+        sqlx::query("INSERT INTO contrat_epci (contrat_id, rang, epci) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(rang as i64)
+            .bind(epci.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+
+    for (rang, partie) in contrat.parties.iter().enumerate() {
+        let partie_id: i64 = sqlx::query_scalar(
+            "INSERT INTO partie (contrat_id, rang, organisation_nom, organisation_nature,
+                organisation_siren, roles)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(id)
+        .bind(rang as i64)
+        .bind(&partie.organisation.nom)
+        .bind(partie.organisation.nature.code())
+        .bind(partie.organisation.siren.as_ref().map(|s| s.as_str()))
+        .bind(to_json(&partie.roles))
+        .fetch_one(&mut *conn)
+        .await?;
+        for (rang, personne) in partie.representants.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO representant (partie_id, rang, nom, fonction) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(partie_id)
+            .bind(rang as i64)
+            .bind(&personne.nom)
+            .bind(personne.fonction.as_deref())
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+
+    for avenant in &contrat.avenants {
+        sqlx::query("INSERT INTO avenant (contrat_id, numero, date, objet) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(i64::from(avenant.numero))
+            .bind(avenant.date.map(|d| d.to_string()))
+            .bind(&avenant.objet)
+            .execute(&mut *conn)
+            .await?;
+    }
+
+    if let Some(coordination) = &contrat.coordination {
+        sqlx::query(
+            "INSERT INTO coordination (contrat_id, poste, personne_nom, personne_fonction, employeur)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&coordination.poste)
+        .bind(coordination.personne.as_ref().map(|p| p.nom.clone()))
+        .bind(coordination.personne.as_ref().and_then(|p| p.fonction.clone()))
+        .bind(coordination.employeur.as_deref())
+        .execute(&mut *conn)
+        .await?;
+        for (rang, financement) in coordination.financements.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO financement_coordination (contrat_id, rang, financeur, montant_centimes,
+                    periode_debut, periode_fin) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(rang as i64)
+            .bind(&financement.financeur)
+            .bind(financement.montant.map(|m| m.centimes()))
+            .bind(financement.periode.map(|p| i64::from(p.debut())))
+            .bind(financement.periode.and_then(|p| p.fin()).map(i64::from))
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+
+    for (rang, diagnostic) in contrat.diagnostics.iter().enumerate() {
+        let diagnostic_id: i64 = sqlx::query_scalar(
+            "INSERT INTO diagnostic (contrat_id, rang, titre, date, description, constats)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(id)
+        .bind(rang as i64)
+        .bind(&diagnostic.titre)
+        .bind(diagnostic.date.map(|d| d.to_string()))
+        .bind(diagnostic.description.as_deref())
+        .bind(to_json(&diagnostic.constats))
+        .fetch_one(&mut *conn)
+        .await?;
+        for (rang, i) in diagnostic.indicateurs.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO indicateur_diagnostic (diagnostic_id, rang, libelle, valeur, unite,
+                    annee, departement, region, france, source)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(diagnostic_id)
+            .bind(rang as i64)
+            .bind(&i.libelle)
+            .bind(i.valeur)
+            .bind(i.unite.as_deref())
+            .bind(i.annee.map(i64::from))
+            .bind(i.departement)
+            .bind(i.region)
+            .bind(i.france)
+            .bind(i.source.as_deref())
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+
+    let mut fiches = HashMap::new();
+    inserer_axes(conn, id, "cls", &contrat.axes, &mut fiches).await?;
+    inserer_instances(conn, id, "cls", &contrat.gouvernance, &fiches).await?;
+    if let Some(clsm) = &contrat.clsm {
+        inserer_clsm(conn, id, clsm, &mut fiches).await?;
+    }
+    Ok(())
+}
+
+async fn inserer_clsm(
+    conn: &mut AnyConnection,
+    id: &str,
+    clsm: &Clsm,
+    fiches: &mut HashMap<String, i64>,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO clsm (contrat_id, nom, lancement, presentation) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(&clsm.nom)
+        .bind(clsm.lancement.map(|d| d.to_string()))
+        .bind(to_json(&clsm.presentation))
+        .execute(&mut *conn)
+        .await?;
+    inserer_axes(conn, id, "clsm", &clsm.axes, fiches).await?;
+    inserer_instances(conn, id, "clsm", &clsm.instances, fiches).await?;
+    for (rang, evenement) in clsm.evenements.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO evenement (contrat_id, rang, titre, date, description)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(rang as i64)
+        .bind(&evenement.titre)
+        .bind(evenement.date.map(|d| d.to_string()))
+        .bind(evenement.description.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts axes, their objective trees and actions; records each action's id by number.
+async fn inserer_axes(
+    conn: &mut AnyConnection,
+    id: &str,
+    perimetre: &str,
+    axes: &[Axe],
+    fiches: &mut HashMap<String, i64>,
+) -> Result<(), StoreError> {
+    for axe in axes {
+        let axe_id: i64 = sqlx::query_scalar(
+            "INSERT INTO axe (contrat_id, perimetre, numero, titre, description, transversal)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(id)
+        .bind(perimetre)
+        .bind(i64::from(axe.numero))
+        .bind(&axe.titre)
+        .bind(axe.description.as_deref())
+        .bind(i64::from(axe.transversal))
+        .fetch_one(&mut *conn)
+        .await?;
+        let mut rang_fiche = 0;
+        for fiche in &axe.fiches_actions {
+            inserer_fiche(conn, id, axe_id, None, rang_fiche, fiche, fiches).await?;
+            rang_fiche += 1;
+        }
+        // Breadth-first, so that a parent objective has its id before its children.
+        let mut a_faire: VecDeque<(Option<i64>, usize, &Objectif)> =
+            axe.objectifs.iter().enumerate().map(|(rang, o)| (None, rang, o)).collect();
+        while let Some((parent, rang, objectif)) = a_faire.pop_front() {
+            let objectif_id: i64 = sqlx::query_scalar(
+                "INSERT INTO objectif (axe_id, parent_id, rang, niveau, libelle)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(axe_id)
+            .bind(parent)
+            .bind(rang as i64)
+            .bind(objectif.niveau.code())
+            .bind(&objectif.libelle)
+            .fetch_one(&mut *conn)
+            .await?;
+            for fiche in &objectif.fiches_actions {
+                inserer_fiche(conn, id, axe_id, Some(objectif_id), rang_fiche, fiche, fiches)
+                    .await?;
+                rang_fiche += 1;
+            }
+            a_faire.extend(
+                objectif.sous_objectifs.iter().enumerate().map(|(r, o)| (Some(objectif_id), r, o)),
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn inserer_fiche(
+    conn: &mut AnyConnection,
+    id: &str,
+    axe_id: i64,
+    objectif_id: Option<i64>,
+    rang: i64,
+    fiche: &FicheAction,
+    fiches: &mut HashMap<String, i64>,
+) -> Result<(), StoreError> {
+    let pilote = fiche.pilote.as_ref();
+    let personne = pilote.and_then(|p| p.personne.as_ref());
+    let fiche_id: i64 = sqlx::query_scalar(
+        "INSERT INTO fiche_action (contrat_id, axe_id, objectif_id, rang, numero, titre, contexte,
+            objectifs, description, pilote_organisation, pilote_nom, pilote_fonction, partenaires,
+            debut, fin, statut, avancement)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         RETURNING id",
+    )
+    .bind(id)
+    .bind(axe_id)
+    .bind(objectif_id)
+    .bind(rang)
+    .bind(&fiche.numero)
+    .bind(&fiche.titre)
+    .bind(fiche.contexte.as_deref())
+    .bind(to_json(&fiche.objectifs))
+    .bind(fiche.description.as_deref())
+    .bind(pilote.map(|p| p.organisation.clone()))
+    .bind(personne.map(|p| p.nom.clone()))
+    .bind(personne.and_then(|p| p.fonction.clone()))
+    .bind(to_json(&fiche.partenaires))
+    .bind(fiche.debut.map(|d| d.to_string()))
+    .bind(fiche.fin.map(|d| d.to_string()))
+    .bind(fiche.statut.map(|s| s.code()))
+    .bind(fiche.avancement.map(i64::from))
+    .fetch_one(&mut *conn)
+    .await?;
+    fiches.insert(fiche.numero.clone(), fiche_id);
+
+    let listes: [(&str, Vec<String>); 3] = [
+        ("fiche_public", fiche.publics.iter().map(|p| p.code().to_owned()).collect()),
+        ("fiche_thematique", fiche.thematiques.iter().map(|t| t.code().to_owned()).collect()),
+        ("fiche_commune", fiche.communes.iter().map(ToString::to_string).collect()),
+    ];
+    for (table, valeurs) in listes {
+        let sql = format!("INSERT INTO {table} (fiche_id, rang, code) VALUES ($1, $2, $3)");
+        for (rang, valeur) in valeurs.iter().enumerate() {
+            sqlx::query(&sql).bind(fiche_id).bind(rang as i64).bind(valeur).execute(&mut *conn).await?;
+        }
+    }
+    for (rang, etape) in fiche.etapes.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO etape (fiche_id, rang, libelle, echeance, faite) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(fiche_id)
+        .bind(rang as i64)
+        .bind(&etape.libelle)
+        .bind(etape.echeance.map(|d| d.to_string()))
+        .bind(i64::from(etape.faite))
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (rang, ligne) in fiche.budget.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO ligne_budget (fiche_id, rang, annee, financeur, nature,
+                previsionnel_centimes, realise_centimes) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(fiche_id)
+        .bind(rang as i64)
+        .bind(i64::from(ligne.annee))
+        .bind(&ligne.financeur)
+        .bind(ligne.nature.code())
+        .bind(ligne.previsionnel.map(|m| m.centimes()))
+        .bind(ligne.realise.map(|m| m.centimes()))
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (rang, indicateur) in fiche.indicateurs.iter().enumerate() {
+        let indicateur_id: i64 = sqlx::query_scalar(
+            "INSERT INTO indicateur (fiche_id, rang, libelle, type_indicateur, unite, valeur_initiale)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(fiche_id)
+        .bind(rang as i64)
+        .bind(&indicateur.libelle)
+        .bind(indicateur.type_indicateur.code())
+        .bind(indicateur.unite.as_deref())
+        .bind(indicateur.valeur_initiale)
+        .fetch_one(&mut *conn)
+        .await?;
+        for (rang, cible) in indicateur.cibles.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO cible (indicateur_id, rang, annee, valeur) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(indicateur_id)
+            .bind(rang as i64)
+            .bind(i64::from(cible.annee))
+            .bind(cible.valeur)
+            .execute(&mut *conn)
+            .await?;
+        }
+        for (rang, mesure) in indicateur.valeurs.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO mesure (indicateur_id, rang, date, valeur, source)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(indicateur_id)
+            .bind(rang as i64)
+            .bind(mesure.date.to_string())
+            .bind(mesure.valeur)
+            .bind(mesure.source.as_deref())
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    for (rang, note) in fiche.notes.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO note (fiche_id, rang, date, texte, auteur) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(fiche_id)
+        .bind(rang as i64)
+        .bind(note.date.to_string())
+        .bind(&note.texte)
+        .bind(note.auteur.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn inserer_instances(
+    conn: &mut AnyConnection,
+    id: &str,
+    perimetre: &str,
+    instances: &[Instance],
+    fiches: &HashMap<String, i64>,
+) -> Result<(), StoreError> {
+    for (rang, instance) in instances.iter().enumerate() {
+        let instance_id: i64 = sqlx::query_scalar(
+            "INSERT INTO instance (contrat_id, perimetre, rang, nature, nom, description, presidence)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(id)
+        .bind(perimetre)
+        .bind(rang as i64)
+        .bind(instance.nature.code())
+        .bind(&instance.nom)
+        .bind(instance.description.as_deref())
+        .bind(instance.presidence.as_deref())
+        .fetch_one(&mut *conn)
+        .await?;
+        for (rang, membre) in instance.membres.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO membre (instance_id, rang, organisation, personne, fonction)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(instance_id)
+            .bind(rang as i64)
+            .bind(&membre.organisation)
+            .bind(membre.personne.as_deref())
+            .bind(membre.fonction.as_deref())
+            .execute(&mut *conn)
+            .await?;
+        }
+        for (rang, reunion) in instance.reunions.iter().enumerate() {
+            let reunion_id: i64 = sqlx::query_scalar(
+                "INSERT INTO reunion (instance_id, rang, date, lieu, ordre_du_jour, presents,
+                    compte_rendu) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(instance_id)
+            .bind(rang as i64)
+            .bind(reunion.date.to_string())
+            .bind(reunion.lieu.as_deref())
+            .bind(to_json(&reunion.ordre_du_jour))
+            .bind(to_json(&reunion.presents))
+            .bind(reunion.compte_rendu.as_deref())
+            .fetch_one(&mut *conn)
+            .await?;
+            for (rang, decision) in reunion.decisions.iter().enumerate() {
+                let decision_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO decision (reunion_id, rang, texte) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(reunion_id)
+                .bind(rang as i64)
+                .bind(&decision.texte)
+                .fetch_one(&mut *conn)
+                .await?;
+                for (rang, numero) in decision.fiches_actions.iter().enumerate() {
+                    let fiche_id = fiches.get(numero).ok_or_else(|| {
+                        StoreError::Invalid(format!(
+                            "contrat « {id} » : la décision « {} » renvoie à la fiche-action n°{numero}, qui n'existe pas",
+                            decision.texte
+                        ))
+                    })?;
+                    sqlx::query(
+                        "INSERT INTO decision_fiche (decision_id, rang, fiche_id) VALUES ($1, $2, $3)",
+                    )
+                    .bind(decision_id)
+                    .bind(rang as i64)
+                    .bind(*fiche_id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,653 @@
+//! Reading a whole contract back: one query per table, rows grouped by parent in memory.
+
+use std::collections::HashMap;
+
+use pilote_domain::IdContrat;
+use pilote_domain::clsm::{Clsm, Evenement};
+use pilote_domain::contrat::{
+    Avenant, Contrat, ContratResume, Coordination, Financement, Partie, RolePartie, Signature,
+    Source, StatutContrat,
+};
+use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
+use pilote_domain::fiche_action::{
+    Cible, Etape, FicheAction, Indicateur, LigneBudget, Mesure, NatureDepense, Note, Pilote,
+    StatutAction, TypeIndicateur,
+};
+use pilote_domain::gouvernance::{Decision, Instance, Membre, NatureInstance, Reunion};
+use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
+use pilote_domain::referentiel::{Public, Thematique};
+use pilote_domain::strategie::{Axe, NiveauObjectif, Objectif};
+use pilote_domain::territoire::Territoire;
+use pilote_domain::{Montant, Periode};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use super::{ContratComplet, LienContrat, Lignee};
+use crate::geographie::resoudre;
+use crate::ligne::{
+    flag, float, int, json, narrow, opt_float, opt_int, opt_narrow, opt_parse, opt_text, parse,
+    text,
+};
+use crate::StoreError;
+
+/// Rows of a child table, grouped by their parent's key, in `rang` order.
+type Enfants<T> = HashMap<i64, Vec<T>>;
+
+async fn rows(
+    conn: &mut AnyConnection,
+    sql: &str,
+    id: &IdContrat,
+) -> Result<Vec<AnyRow>, StoreError> {
+    Ok(sqlx::query(sql).bind(id.as_str()).fetch_all(conn).await?)
+}
+
+/// Groups rows under the integer key column `parent`, mapping each with `lire`.
+fn grouper<T>(
+    rows: &[AnyRow],
+    parent: &str,
+    mut lire: impl FnMut(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Enfants<T>, StoreError> {
+    let mut groupes: Enfants<T> = HashMap::new();
+    for row in rows {
+        groupes.entry(int(row, parent)?).or_default().push(lire(row)?);
+    }
+    Ok(groupes)
+}
+
+fn code<T>(row: &AnyRow, col: &str, lire: fn(&str) -> Result<T, String>) -> Result<T, StoreError> {
+    lire(&text(row, col)?).map_err(StoreError::Corrupt)
+}
+
+fn opt_code<T>(
+    row: &AnyRow,
+    col: &str,
+    lire: fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, StoreError> {
+    opt_text(row, col)?.map(|c| lire(&c).map_err(StoreError::Corrupt)).transpose()
+}
+
+fn periode(row: &AnyRow, debut: &str, fin: &str) -> Result<Option<Periode>, StoreError> {
+    match opt_int(row, debut)? {
+        None => Ok(None),
+        Some(d) => Ok(Some(Periode::new(narrow(d, debut)?, opt_narrow(opt_int(row, fin)?, fin)?)?)),
+    }
+}
+
+pub(super) async fn lire(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<ContratComplet, StoreError> {
+    let row = sqlx::query("SELECT * FROM contrat WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("aucun contrat « {id} »")))?;
+
+    let codes = |rows: Vec<AnyRow>| -> Result<Vec<String>, StoreError> {
+        rows.iter().map(|r| text(r, "code")).collect()
+    };
+    let publics = codes(rows(conn, "SELECT code FROM contrat_public WHERE contrat_id = $1 ORDER BY rang", id).await?)?
+        .iter()
+        .map(|c| Public::parse(c).map_err(StoreError::Corrupt))
+        .collect::<Result<_, _>>()?;
+    let thematiques = codes(rows(conn, "SELECT code FROM contrat_thematique WHERE contrat_id = $1 ORDER BY rang", id).await?)?
+        .iter()
+        .map(|c| Thematique::parse(c).map_err(StoreError::Corrupt))
+        .collect::<Result<_, _>>()?;
+    let territoire = Territoire {
+        quartiers_prioritaires: json(&row, "quartiers_prioritaires")?,
+        ..selection(conn, id).await?
+    };
+
+    let contrat = Contrat {
+        id: id.clone(),
+        nom: text(&row, "nom")?,
+        generation: narrow(int(&row, "generation")?, "generation")?,
+        precedent: opt_parse(&row, "precedent")?,
+        statut: opt_code(&row, "statut", StatutContrat::parse)?,
+        periode: periode(&row, "periode_debut", "periode_fin")?,
+        duree_annees: opt_narrow(opt_int(&row, "duree_annees")?, "duree_annees")?,
+        demarche_lancee: opt_parse(&row, "demarche_lancee")?,
+        signature: {
+            let date = opt_parse(&row, "signature_date")?;
+            let lieu = opt_text(&row, "signature_lieu")?;
+            (date.is_some() || lieu.is_some()).then_some(Signature { date, lieu })
+        },
+        presentation: json(&row, "presentation")?,
+        priorites: json(&row, "priorites")?,
+        enjeux: json(&row, "enjeux")?,
+        publics_prioritaires: publics,
+        thematiques,
+        fiches_actions_annoncees: opt_narrow(
+            opt_int(&row, "fiches_actions_annoncees")?,
+            "fiches_actions_annoncees",
+        )?,
+        territoire,
+        parties: parties(conn, id).await?,
+        avenants: rows(conn, "SELECT * FROM avenant WHERE contrat_id = $1 ORDER BY numero", id)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(Avenant {
+                    numero: narrow(int(r, "numero")?, "numero")?,
+                    date: opt_parse(r, "date")?,
+                    objet: text(r, "objet")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?,
+        coordination: coordination(conn, id).await?,
+        diagnostics: diagnostics(conn, id).await?,
+        axes: Vec::new(),
+        gouvernance: Vec::new(),
+        clsm: None,
+        source: opt_text(&row, "source_titre")?
+            .map(|titre| Ok::<_, StoreError>(Source { titre, mise_a_jour: opt_parse(&row, "source_mise_a_jour")? }))
+            .transpose()?,
+    };
+    let version = int(&row, "version")?;
+    let mut contrat = contrat;
+    let (fiches, numeros) = fiches(conn, id).await?;
+    let mut axes = axes(conn, id, fiches).await?;
+    let mut instances = instances(conn, id, &numeros).await?;
+    contrat.axes = axes.remove("cls").unwrap_or_default();
+    contrat.gouvernance = instances.remove("cls").unwrap_or_default();
+    contrat.clsm = clsm(conn, id, axes.remove("clsm"), instances.remove("clsm")).await?;
+
+    let territoire_resolu = resoudre(conn, &contrat.territoire).await?;
+    let lien = |r: &AnyRow| -> Result<LienContrat, StoreError> {
+        Ok(LienContrat {
+            id: parse(r, "id")?,
+            nom: text(r, "nom")?,
+            generation: narrow(int(r, "generation")?, "generation")?,
+        })
+    };
+    let precedent = match &contrat.precedent {
+        Some(p) => rows(conn, "SELECT id, nom, generation FROM contrat WHERE id = $1", p)
+            .await?
+            .first()
+            .map(lien)
+            .transpose()?,
+        None => None,
+    };
+    let suivants = rows(
+        conn,
+        "SELECT id, nom, generation FROM contrat WHERE precedent = $1 ORDER BY generation, id",
+        id,
+    )
+    .await?
+    .iter()
+    .map(lien)
+    .collect::<Result<_, _>>()?;
+    Ok(ContratComplet {
+        contrat,
+        territoire_resolu,
+        lignee: Lignee { precedent, suivants },
+        version,
+    })
+}
+
+async fn parties(conn: &mut AnyConnection, id: &IdContrat) -> Result<Vec<Partie>, StoreError> {
+    let representants = grouper(
+        &rows(
+            conn,
+            "SELECT r.* FROM representant r JOIN partie p ON p.id = r.partie_id
+             WHERE p.contrat_id = $1 ORDER BY r.partie_id, r.rang",
+            id,
+        )
+        .await?,
+        "partie_id",
+        personne,
+    )?;
+    rows(conn, "SELECT * FROM partie WHERE contrat_id = $1 ORDER BY rang", id)
+        .await?
+        .iter()
+        .map(|r| {
+            let roles: Vec<String> = json(r, "roles")?;
+            Ok(Partie {
+                organisation: Organisation {
+                    nom: text(r, "organisation_nom")?,
+                    nature: code(r, "organisation_nature", NatureOrganisation::parse)?,
+                    siren: opt_parse(r, "organisation_siren")?,
+                },
+                roles: roles
+                    .iter()
+                    .map(|c| RolePartie::parse(c).map_err(StoreError::Corrupt))
+                    .collect::<Result<_, _>>()?,
+                representants: representants.get(&int(r, "id")?).cloned().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+fn personne(r: &AnyRow) -> Result<Personne, StoreError> {
+    Ok(Personne { nom: text(r, "nom")?, fonction: opt_text(r, "fonction")? })
+}
+
+async fn coordination(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<Option<Coordination>, StoreError> {
+    let Some(r) = rows(conn, "SELECT * FROM coordination WHERE contrat_id = $1", id).await?.pop()
+    else {
+        return Ok(None);
+    };
+    let financements = rows(
+        conn,
+        "SELECT * FROM financement_coordination WHERE contrat_id = $1 ORDER BY rang",
+        id,
+    )
+    .await?
+    .iter()
+    .map(|f| {
+        Ok(Financement {
+            financeur: text(f, "financeur")?,
+            montant: opt_int(f, "montant_centimes")?.map(Montant::depuis_centimes).transpose()?,
+            periode: periode(f, "periode_debut", "periode_fin")?,
+        })
+    })
+    .collect::<Result<_, StoreError>>()?;
+    Ok(Some(Coordination {
+        poste: text(&r, "poste")?,
+        personne: opt_text(&r, "personne_nom")?
+            .map(|nom| Ok::<_, StoreError>(Personne { nom, fonction: opt_text(&r, "personne_fonction")? }))
+            .transpose()?,
+        employeur: opt_text(&r, "employeur")?,
+        financements,
+    }))
+}
+
+async fn diagnostics(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<Vec<Diagnostic>, StoreError> {
+    let mut indicateurs = grouper(
+        &rows(
+            conn,
+            "SELECT i.* FROM indicateur_diagnostic i JOIN diagnostic d ON d.id = i.diagnostic_id
+             WHERE d.contrat_id = $1 ORDER BY i.diagnostic_id, i.rang",
+            id,
+        )
+        .await?,
+        "diagnostic_id",
+        |r| {
+            Ok(IndicateurDiagnostic {
+                libelle: text(r, "libelle")?,
+                valeur: float(r, "valeur")?,
+                unite: opt_text(r, "unite")?,
+                annee: opt_narrow(opt_int(r, "annee")?, "annee")?,
+                departement: opt_float(r, "departement")?,
+                region: opt_float(r, "region")?,
+                france: opt_float(r, "france")?,
+                source: opt_text(r, "source")?,
+            })
+        },
+    )?;
+    rows(conn, "SELECT * FROM diagnostic WHERE contrat_id = $1 ORDER BY rang", id)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Diagnostic {
+                titre: text(r, "titre")?,
+                date: opt_parse(r, "date")?,
+                description: opt_text(r, "description")?,
+                indicateurs: indicateurs.remove(&int(r, "id")?).unwrap_or_default(),
+                constats: json(r, "constats")?,
+            })
+        })
+        .collect()
+}
+
+/// A fiche-action and where it hangs: its axis and, if any, its objective.
+struct FicheRangee {
+    axe_id: i64,
+    objectif_id: Option<i64>,
+    fiche: FicheAction,
+}
+
+/// Every fiche-action of the contract, in order, and their numbers by id.
+async fn fiches(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<(Vec<FicheRangee>, HashMap<i64, String>), StoreError> {
+    let par_fiche = |table: &str, ordre: &str| {
+        format!(
+            "SELECT t.* FROM {table} t JOIN fiche_action f ON f.id = t.fiche_id
+             WHERE f.contrat_id = $1 ORDER BY t.fiche_id, t.{ordre}"
+        )
+    };
+    let texte = |r: &AnyRow| text(r, "code");
+    let mut publics = grouper(&rows(conn, &par_fiche("fiche_public", "rang"), id).await?, "fiche_id", texte)?;
+    let mut thematiques = grouper(&rows(conn, &par_fiche("fiche_thematique", "rang"), id).await?, "fiche_id", texte)?;
+    let mut communes = grouper(&rows(conn, &par_fiche("fiche_commune", "rang"), id).await?, "fiche_id", |r| parse(r, "code"))?;
+    let mut etapes = grouper(&rows(conn, &par_fiche("etape", "rang"), id).await?, "fiche_id", |r| {
+        Ok(Etape { libelle: text(r, "libelle")?, echeance: opt_parse(r, "echeance")?, faite: flag(r, "faite")? })
+    })?;
+    let mut budget = grouper(&rows(conn, &par_fiche("ligne_budget", "rang"), id).await?, "fiche_id", |r| {
+        let montant = |col| -> Result<Option<Montant>, StoreError> {
+            Ok(opt_int(r, col)?.map(Montant::depuis_centimes).transpose()?)
+        };
+        Ok(LigneBudget {
+            annee: narrow(int(r, "annee")?, "annee")?,
+            financeur: text(r, "financeur")?,
+            nature: code(r, "nature", NatureDepense::parse)?,
+            previsionnel: montant("previsionnel_centimes")?,
+            realise: montant("realise_centimes")?,
+        })
+    })?;
+    let mut notes = grouper(&rows(conn, &par_fiche("note", "rang"), id).await?, "fiche_id", |r| {
+        Ok(Note { date: parse(r, "date")?, texte: text(r, "texte")?, auteur: opt_text(r, "auteur")? })
+    })?;
+    let par_indicateur = |table: &str| {
+        format!(
+            "SELECT t.* FROM {table} t JOIN indicateur i ON i.id = t.indicateur_id
+             JOIN fiche_action f ON f.id = i.fiche_id
+             WHERE f.contrat_id = $1 ORDER BY t.indicateur_id, t.rang"
+        )
+    };
+    let mut cibles = grouper(&rows(conn, &par_indicateur("cible"), id).await?, "indicateur_id", |r| {
+        Ok(Cible { annee: narrow(int(r, "annee")?, "annee")?, valeur: float(r, "valeur")? })
+    })?;
+    let mut mesures = grouper(&rows(conn, &par_indicateur("mesure"), id).await?, "indicateur_id", |r| {
+        Ok(Mesure { date: parse(r, "date")?, valeur: float(r, "valeur")?, source: opt_text(r, "source")? })
+    })?;
+    let mut indicateurs = grouper(&rows(conn, &par_fiche("indicateur", "rang"), id).await?, "fiche_id", |r| {
+        let indicateur_id = int(r, "id")?;
+        Ok(Indicateur {
+            libelle: text(r, "libelle")?,
+            type_indicateur: code(r, "type_indicateur", TypeIndicateur::parse)?,
+            unite: opt_text(r, "unite")?,
+            valeur_initiale: opt_float(r, "valeur_initiale")?,
+            cibles: cibles.remove(&indicateur_id).unwrap_or_default(),
+            valeurs: mesures.remove(&indicateur_id).unwrap_or_default(),
+        })
+    })?;
+
+    let mut numeros = HashMap::new();
+    let mut rangees = Vec::new();
+    for r in rows(conn, "SELECT * FROM fiche_action WHERE contrat_id = $1 ORDER BY rang", id).await? {
+        let fiche_id = int(&r, "id")?;
+        let numero = text(&r, "numero")?;
+        numeros.insert(fiche_id, numero.clone());
+        let fiche = FicheAction {
+            numero,
+            titre: text(&r, "titre")?,
+            contexte: opt_text(&r, "contexte")?,
+            objectifs: json(&r, "objectifs")?,
+            description: opt_text(&r, "description")?,
+            pilote: opt_text(&r, "pilote_organisation")?
+                .map(|organisation| {
+                    Ok::<_, StoreError>(Pilote {
+                        organisation,
+                        personne: opt_text(&r, "pilote_nom")?
+                            .map(|nom| Ok::<_, StoreError>(Personne { nom, fonction: opt_text(&r, "pilote_fonction")? }))
+                            .transpose()?,
+                    })
+                })
+                .transpose()?,
+            partenaires: json(&r, "partenaires")?,
+            publics: codes_de(&mut publics, fiche_id, Public::parse)?,
+            thematiques: codes_de(&mut thematiques, fiche_id, Thematique::parse)?,
+            communes: communes.remove(&fiche_id).unwrap_or_default(),
+            debut: opt_parse(&r, "debut")?,
+            fin: opt_parse(&r, "fin")?,
+            etapes: etapes.remove(&fiche_id).unwrap_or_default(),
+            budget: budget.remove(&fiche_id).unwrap_or_default(),
+            indicateurs: indicateurs.remove(&fiche_id).unwrap_or_default(),
+            statut: opt_code(&r, "statut", StatutAction::parse)?,
+            avancement: opt_narrow(opt_int(&r, "avancement")?, "avancement")?,
+            notes: notes.remove(&fiche_id).unwrap_or_default(),
+        };
+        rangees.push(FicheRangee { axe_id: int(&r, "axe_id")?, objectif_id: opt_int(&r, "objectif_id")?, fiche });
+    }
+    Ok((rangees, numeros))
+}
+
+/// Takes the codes stored under `fiche_id` and parses them with `lire`.
+fn codes_de<T>(
+    groupes: &mut Enfants<String>,
+    fiche_id: i64,
+    lire: fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, StoreError> {
+    groupes
+        .remove(&fiche_id)
+        .unwrap_or_default()
+        .iter()
+        .map(|c| lire(c).map_err(StoreError::Corrupt))
+        .collect()
+}
+
+/// Axes by perimeter (`cls`, `clsm`), with their objective trees and actions.
+async fn axes(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    fiches: Vec<FicheRangee>,
+) -> Result<HashMap<String, Vec<Axe>>, StoreError> {
+    let mut fiches_axe: Enfants<FicheAction> = HashMap::new();
+    let mut fiches_objectif: Enfants<FicheAction> = HashMap::new();
+    for rangee in fiches {
+        match rangee.objectif_id {
+            Some(o) => fiches_objectif.entry(o).or_default().push(rangee.fiche),
+            None => fiches_axe.entry(rangee.axe_id).or_default().push(rangee.fiche),
+        }
+    }
+    struct Ligne {
+        id: i64,
+        axe_id: i64,
+        parent_id: Option<i64>,
+        niveau: NiveauObjectif,
+        libelle: String,
+    }
+    let objectifs: Vec<Ligne> = rows(
+        conn,
+        "SELECT o.* FROM objectif o JOIN axe a ON a.id = o.axe_id
+         WHERE a.contrat_id = $1 ORDER BY o.rang, o.id",
+        id,
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Ligne {
+            id: int(r, "id")?,
+            axe_id: int(r, "axe_id")?,
+            parent_id: opt_int(r, "parent_id")?,
+            niveau: code(r, "niveau", NiveauObjectif::parse)?,
+            libelle: text(r, "libelle")?,
+        })
+    })
+    .collect::<Result<_, StoreError>>()?;
+    fn arbre(
+        lignes: &[Ligne],
+        axe_id: i64,
+        parent: Option<i64>,
+        fiches: &mut Enfants<FicheAction>,
+    ) -> Vec<Objectif> {
+        lignes
+            .iter()
+            .filter(|l| l.axe_id == axe_id && l.parent_id == parent)
+            .map(|l| Objectif {
+                niveau: l.niveau,
+                libelle: l.libelle.clone(),
+                sous_objectifs: arbre(lignes, axe_id, Some(l.id), fiches),
+                fiches_actions: fiches.remove(&l.id).unwrap_or_default(),
+            })
+            .collect()
+    }
+    let mut par_perimetre: HashMap<String, Vec<Axe>> = HashMap::new();
+    for r in rows(conn, "SELECT * FROM axe WHERE contrat_id = $1 ORDER BY numero", id).await? {
+        let axe_id = int(&r, "id")?;
+        par_perimetre.entry(text(&r, "perimetre")?).or_default().push(Axe {
+            numero: narrow(int(&r, "numero")?, "numero")?,
+            titre: text(&r, "titre")?,
+            description: opt_text(&r, "description")?,
+            transversal: flag(&r, "transversal")?,
+            objectifs: arbre(&objectifs, axe_id, None, &mut fiches_objectif),
+            fiches_actions: fiches_axe.remove(&axe_id).unwrap_or_default(),
+        });
+    }
+    Ok(par_perimetre)
+}
+
+/// Governance bodies by perimeter, with members, meetings and decisions.
+async fn instances(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    numeros: &HashMap<i64, String>,
+) -> Result<HashMap<String, Vec<Instance>>, StoreError> {
+    let mut fiches_decision = grouper(
+        &rows(
+            conn,
+            "SELECT df.decision_id, df.fiche_id FROM decision_fiche df
+             JOIN fiche_action f ON f.id = df.fiche_id
+             WHERE f.contrat_id = $1 ORDER BY df.decision_id, df.rang",
+            id,
+        )
+        .await?,
+        "decision_id",
+        |r| {
+            let fiche_id = int(r, "fiche_id")?;
+            numeros
+                .get(&fiche_id)
+                .cloned()
+                .ok_or_else(|| StoreError::Corrupt(format!("fiche-action {fiche_id} sans numéro")))
+        },
+    )?;
+    let mut decisions = grouper(
+        &rows(
+            conn,
+            "SELECT d.* FROM decision d JOIN reunion r ON r.id = d.reunion_id
+             JOIN instance i ON i.id = r.instance_id
+             WHERE i.contrat_id = $1 ORDER BY d.reunion_id, d.rang",
+            id,
+        )
+        .await?,
+        "reunion_id",
+        |r| {
+            Ok(Decision {
+                texte: text(r, "texte")?,
+                fiches_actions: fiches_decision.remove(&int(r, "id")?).unwrap_or_default(),
+            })
+        },
+    )?;
+    let mut reunions = grouper(
+        &rows(
+            conn,
+            "SELECT r.* FROM reunion r JOIN instance i ON i.id = r.instance_id
+             WHERE i.contrat_id = $1 ORDER BY r.instance_id, r.rang",
+            id,
+        )
+        .await?,
+        "instance_id",
+        |r| {
+            Ok(Reunion {
+                date: parse(r, "date")?,
+                lieu: opt_text(r, "lieu")?,
+                ordre_du_jour: json(r, "ordre_du_jour")?,
+                presents: json(r, "presents")?,
+                compte_rendu: opt_text(r, "compte_rendu")?,
+                decisions: decisions.remove(&int(r, "id")?).unwrap_or_default(),
+            })
+        },
+    )?;
+    let mut membres = grouper(
+        &rows(
+            conn,
+            "SELECT m.* FROM membre m JOIN instance i ON i.id = m.instance_id
+             WHERE i.contrat_id = $1 ORDER BY m.instance_id, m.rang",
+            id,
+        )
+        .await?,
+        "instance_id",
+        |r| {
+            Ok(Membre {
+                organisation: text(r, "organisation")?,
+                personne: opt_text(r, "personne")?,
+                fonction: opt_text(r, "fonction")?,
+            })
+        },
+    )?;
+    let mut par_perimetre: HashMap<String, Vec<Instance>> = HashMap::new();
+    for r in rows(conn, "SELECT * FROM instance WHERE contrat_id = $1 ORDER BY rang", id).await? {
+        let instance_id = int(&r, "id")?;
+        par_perimetre.entry(text(&r, "perimetre")?).or_default().push(Instance {
+            nature: code(&r, "nature", NatureInstance::parse)?,
+            nom: text(&r, "nom")?,
+            description: opt_text(&r, "description")?,
+            presidence: opt_text(&r, "presidence")?,
+            membres: membres.remove(&instance_id).unwrap_or_default(),
+            reunions: reunions.remove(&instance_id).unwrap_or_default(),
+        });
+    }
+    Ok(par_perimetre)
+}
+
+async fn clsm(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    axes: Option<Vec<Axe>>,
+    instances: Option<Vec<Instance>>,
+) -> Result<Option<Clsm>, StoreError> {
+    let Some(r) = rows(conn, "SELECT * FROM clsm WHERE contrat_id = $1", id).await?.pop() else {
+        return Ok(None);
+    };
+    let evenements = rows(conn, "SELECT * FROM evenement WHERE contrat_id = $1 ORDER BY rang", id)
+        .await?
+        .iter()
+        .map(|e| {
+            Ok(Evenement {
+                titre: text(e, "titre")?,
+                date: opt_parse(e, "date")?,
+                description: opt_text(e, "description")?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Some(Clsm {
+        nom: text(&r, "nom")?,
+        lancement: opt_parse(&r, "lancement")?,
+        presentation: json(&r, "presentation")?,
+        axes: axes.unwrap_or_default(),
+        instances: instances.unwrap_or_default(),
+        evenements,
+    }))
+}
+
+/// The EPCI and communes a contract's territory was picked from.
+async fn selection(conn: &mut AnyConnection, id: &IdContrat) -> Result<Territoire, StoreError> {
+    Ok(Territoire {
+        epci: rows(conn, "SELECT epci FROM contrat_epci WHERE contrat_id = $1 ORDER BY rang", id)
+            .await?
+            .iter()
+            .map(|r| parse(r, "epci"))
+            .collect::<Result<_, _>>()?,
+        communes: rows(conn, "SELECT code FROM contrat_commune WHERE contrat_id = $1 ORDER BY rang", id)
+            .await?
+            .iter()
+            .map(|r| parse(r, "code"))
+            .collect::<Result<_, _>>()?,
+        quartiers_prioritaires: Vec::new(),
+    })
+}
+
+pub(super) async fn lister(conn: &mut AnyConnection) -> Result<Vec<ContratResume>, StoreError> {
+    let contrats = sqlx::query(
+        "SELECT id, nom, generation, statut, periode_debut, periode_fin FROM contrat
+         ORDER BY nom, generation",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut resumes = Vec::with_capacity(contrats.len());
+    for r in &contrats {
+        let id: IdContrat = parse(r, "id")?;
+        let territoire = selection(conn, &id).await?;
+        let resolu = resoudre(conn, &territoire).await?;
+        resumes.push(ContratResume {
+            id,
+            nom: text(r, "nom")?,
+            generation: narrow(int(r, "generation")?, "generation")?,
+            statut: opt_code(r, "statut", StatutContrat::parse)?,
+            periode: periode(r, "periode_debut", "periode_fin")?,
+            population: resolu.population,
+            communes: resolu.communes.len() as u64,
+        });
+    }
+    Ok(resumes)
+}

@@ -1,0 +1,28 @@
+//! The store's errors: what callers must tell apart (not found, conflict, invalid input) and
+//! the rest, which is logged once at the edge and never shown to users in detail.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist; the message names it.
+    #[error("{0}")]
+    NotFound(String),
+    /// The write collides with what is stored (an existing identifier, a stale version).
+    #[error("{0}")]
+    Conflict(String),
+    /// The input breaks a rule; the message, in French, names the faulty value.
+    #[error("{0}")]
+    Invalid(String),
+    /// Stored data that cannot be read back (a code that no longer parses…).
+    #[error("donnée stockée illisible : {0}")]
+    Corrupt(String),
+    #[error("erreur de la base de données : {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<pilote_domain::ErreurDomaine> for StoreError {
+    fn from(e: pilote_domain::ErreurDomaine) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}

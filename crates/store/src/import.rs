@@ -1,0 +1,80 @@
+//! Importing contracts from TOML documents (the demo data, or files a coordinator prepared):
+//! every document is read and checked first, then all are written in one transaction, so a
+//! faulty document leaves the database as it was.
+
+use std::collections::BTreeSet;
+
+use pilote_domain::IdContrat;
+use pilote_domain::contrat::Contrat;
+
+use crate::{Store, StoreError};
+
+/// What to do with a contract whose identifier is already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiPresent {
+    /// Leave the stored one as it is (used by `serve --demo` on an existing database).
+    Ignorer,
+    /// Refuse the whole import.
+    Refuser,
+}
+
+/// Reads a TOML document describing one contract; the error names the document, the line and
+/// the field at fault.
+pub fn lire(nom: &str, contenu: &str) -> Result<Contrat, StoreError> {
+    let contrat: Contrat = toml::from_str(contenu)
+        .map_err(|e| StoreError::Invalid(format!("{nom} : {}", e.to_string().trim_end())))?;
+    contrat
+        .verifier()
+        .map_err(|e| StoreError::Invalid(format!("{nom} : {e}")))?;
+    Ok(contrat)
+}
+
+/// Writes `contrats` in one transaction, each after the previous generation it names; returns
+/// the identifiers written. Nothing is written if any contract is refused.
+#[tracing::instrument(skip_all, fields(contrats = contrats.len()))]
+pub async fn importer(
+    store: &Store,
+    contrats: &[Contrat],
+    si_present: SiPresent,
+) -> Result<Vec<IdContrat>, StoreError> {
+    let mut ids = BTreeSet::new();
+    for contrat in contrats {
+        if !ids.insert(&contrat.id) {
+            return Err(StoreError::Invalid(format!(
+                "le contrat « {} » figure deux fois dans l'import",
+                contrat.id
+            )));
+        }
+    }
+    let mut tx = store.pool().begin().await?;
+    let mut ecrits = Vec::new();
+    let mut restants: Vec<&Contrat> = contrats.iter().collect();
+    while !restants.is_empty() {
+        // A contract is ready once the previous generation it names is not still waiting.
+        let (prets, attente): (Vec<&Contrat>, Vec<&Contrat>) = restants.iter().partition(|c| {
+            c.precedent
+                .as_ref()
+                .is_none_or(|p| !contrats_en_attente(&restants).contains(p))
+        });
+        if prets.is_empty() {
+            return Err(StoreError::Invalid(
+                "les contrats de l'import se désignent mutuellement comme précédents".to_owned(),
+            ));
+        }
+        for contrat in prets {
+            if si_present == SiPresent::Ignorer && crate::contrat::existe(&mut tx, &contrat.id).await? {
+                tracing::info!(contrat = %contrat.id, "déjà présent, laissé tel quel");
+                continue;
+            }
+            crate::contrat::inserer(&mut tx, contrat).await?;
+            ecrits.push(contrat.id.clone());
+        }
+        restants = attente;
+    }
+    tx.commit().await?;
+    Ok(ecrits)
+}
+
+fn contrats_en_attente<'a>(restants: &[&'a Contrat]) -> BTreeSet<&'a IdContrat> {
+    restants.iter().map(|c| &c.id).collect()
+}

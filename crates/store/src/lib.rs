@@ -1,0 +1,99 @@
+//! Pilote's storage: one body of queries serving SQLite (the embedded default) and PostgreSQL,
+//! through sqlx's `Any` driver. Dialect differences are confined to [`migration`] (DDL) and to
+//! the few queries that name a [`Backend`].
+
+pub mod contrat;
+pub mod demo;
+pub mod error;
+pub mod geographie;
+pub mod import;
+pub mod migration;
+mod ligne;
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::AnyPool;
+
+pub use error::StoreError;
+
+/// The database behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Reads the backend from a database URL; the error names the URL's scheme.
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            _ => Err(StoreError::Invalid(format!(
+                "adresse de base de données non prise en charge « {scheme}: » : \
+                 utilisez sqlite://CHEMIN ou postgres://UTILISATEUR@HÔTE/BASE"
+            ))),
+        }
+    }
+}
+
+/// A handle on the database, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the database at `url`, creating the SQLite file if needed, and applies pending
+    /// migrations.
+    #[tracing::instrument(skip_all)]
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{separator}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(|e| {
+            StoreError::Invalid(format!("adresse de base de données invalide : {e}"))
+        })?;
+        let pool = AnyPoolOptions::new()
+            // One writer at a time is what SQLite allows; an in-memory database must also stay
+            // on one connection to stay one database.
+            .max_connections(match backend {
+                Backend::Sqlite => 1,
+                Backend::Postgres => 10,
+            })
+            .connect_with(options)
+            .await?;
+        let store = Self { pool, backend };
+        migration::migrate(&store).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes every connection; pending work finishes first.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The current UTC time, as stored (RFC 3339).
+pub(crate) fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

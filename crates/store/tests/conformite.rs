@@ -1,0 +1,191 @@
+//! The storage conformance suite: every scenario runs against SQLite (always) and PostgreSQL
+//! (when `PILOTE_TEST_POSTGRES_URL` names a server; `.ci/run` always sets it, and a server
+//! that does not answer then fails the suite). Each scenario gets a fresh database.
+
+use pilote_domain::IdContrat;
+use pilote_domain::contrat::Contrat;
+use pilote_store::import::{self, SiPresent};
+use pilote_store::{Backend, Store, StoreError, contrat, demo, geographie};
+use sqlx::Connection;
+
+/// A fresh database of the given backend, migrated and with the geography loaded. The guard
+/// keeps the SQLite file alive for the test's duration.
+struct Base {
+    store: Store,
+    _dossier: Option<tempfile::TempDir>,
+}
+
+async fn sqlite() -> Option<Base> {
+    let dossier = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dossier.path().join("pilote.db").display());
+    let store = Store::open(&url).await.unwrap();
+    geographie::charger(&store).await.unwrap();
+    Some(Base { store, _dossier: Some(dossier) })
+}
+
+async fn postgres() -> Option<Base> {
+    let Ok(url) = std::env::var("PILOTE_TEST_POSTGRES_URL") else {
+        eprintln!("PILOTE_TEST_POSTGRES_URL absent : scénario PostgreSQL non exécuté");
+        return None;
+    };
+    let nom = format!(
+        "pilote_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    );
+    let mut admin = sqlx::PgConnection::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL injoignable à {url} : {e}"));
+    sqlx::query(&format!("CREATE DATABASE {nom}")).execute(&mut admin).await.unwrap();
+    let (base, _) = url.rsplit_once('/').expect("URL PostgreSQL sans nom de base");
+    let store = Store::open(&format!("{base}/{nom}")).await.unwrap();
+    assert_eq!(store.backend(), Backend::Postgres);
+    geographie::charger(&store).await.unwrap();
+    Some(Base { store, _dossier: None })
+}
+
+macro_rules! conformite {
+    ($($scenario:ident),* $(,)?) => {
+        mod sur_sqlite {
+            $(#[tokio::test]
+            async fn $scenario() {
+                let base = super::sqlite().await.unwrap();
+                super::$scenario(&base.store).await;
+            })*
+        }
+        mod sur_postgres {
+            $(#[tokio::test]
+            async fn $scenario() {
+                if let Some(base) = super::postgres().await {
+                    super::$scenario(&base.store).await;
+                }
+            })*
+        }
+    };
+}
+
+conformite!(
+    la_geographie_officielle_est_complete,
+    un_contrat_complet_se_relit_a_l_identique,
+    le_territoire_se_resout_depuis_l_epci,
+    un_code_inconnu_est_refuse_sans_rien_ecrire,
+    un_identifiant_pris_est_un_conflit,
+    un_precedent_inconnu_est_refuse,
+    un_import_fautif_n_ecrit_rien,
+    la_lignee_se_lit_dans_les_deux_sens,
+    les_contrats_de_demonstration_se_chargent,
+    un_contrat_absent_est_introuvable,
+);
+
+fn id(s: &str) -> IdContrat {
+    IdContrat::parse(s).unwrap()
+}
+
+/// A contract that fills every field the model has.
+fn contrat_complet() -> Contrat {
+    toml::from_str(include_str!("contrat_complet.toml")).unwrap()
+}
+
+async fn la_geographie_officielle_est_complete(store: &Store) {
+    let (communes, epci) = geographie::effectifs(store).await.unwrap();
+    assert!(communes >= 37_000, "{communes} communes");
+    assert!(epci >= 1_250, "{epci} EPCI");
+    let encore = geographie::charger(store).await.unwrap();
+    assert!(!encore.charge, "une même version ne se recharge pas");
+}
+
+async fn un_contrat_complet_se_relit_a_l_identique(store: &Store) {
+    let attendu = contrat_complet();
+    contrat::creer(store, &attendu).await.unwrap();
+    let relu = contrat::lire(store, &attendu.id).await.unwrap();
+    assert_eq!(relu.contrat, attendu);
+    assert_eq!(relu.version, 1);
+}
+
+async fn le_territoire_se_resout_depuis_l_epci(store: &Store) {
+    let attendu = contrat_complet();
+    contrat::creer(store, &attendu).await.unwrap();
+    let relu = contrat::lire(store, &attendu.id).await.unwrap();
+    let territoire = relu.territoire_resolu;
+    assert_eq!(territoire.epci.len(), 1);
+    assert_eq!(territoire.epci[0].nom, "CU Le Creusot Montceau-les-Mines");
+    // The EPCI's communes, plus Caen picked on its own.
+    assert!(territoire.communes.iter().any(|c| c.nom == "Le Creusot"));
+    assert!(territoire.communes.iter().any(|c| c.code.as_str() == "14118"));
+    let somme: u64 = territoire.communes.iter().filter_map(|c| c.population).sum();
+    assert_eq!(territoire.population, somme);
+    assert!(territoire.population > 100_000, "{}", territoire.population);
+    let liste = contrat::lister(store).await.unwrap();
+    assert_eq!(liste[0].population, territoire.population);
+    assert_eq!(liste[0].communes, territoire.communes.len() as u64);
+}
+
+async fn un_code_inconnu_est_refuse_sans_rien_ecrire(store: &Store) {
+    let mut c = contrat_complet();
+    c.territoire.communes.push("14999".parse().unwrap());
+    let erreur = contrat::creer(store, &c).await.unwrap_err();
+    assert!(matches!(erreur, StoreError::Invalid(_)), "{erreur:?}");
+    assert!(erreur.to_string().contains("14999"), "{erreur}");
+    assert!(contrat::lister(store).await.unwrap().is_empty());
+
+    let mut c = contrat_complet();
+    c.axes[0].fiches_actions[0].communes = vec!["02722".parse().unwrap()];
+    let erreur = contrat::creer(store, &c).await.unwrap_err().to_string();
+    assert!(erreur.contains("02722") && erreur.contains("pas dans le territoire"), "{erreur}");
+    assert!(contrat::lister(store).await.unwrap().is_empty());
+}
+
+async fn un_identifiant_pris_est_un_conflit(store: &Store) {
+    let c = contrat_complet();
+    contrat::creer(store, &c).await.unwrap();
+    let erreur = contrat::creer(store, &c).await.unwrap_err();
+    assert!(matches!(erreur, StoreError::Conflict(_)), "{erreur:?}");
+    assert!(erreur.to_string().contains(c.id.as_str()));
+}
+
+async fn un_precedent_inconnu_est_refuse(store: &Store) {
+    let mut c = contrat_complet();
+    c.generation = 2;
+    c.precedent = Some(id("absent-2010"));
+    let erreur = contrat::creer(store, &c).await.unwrap_err().to_string();
+    assert!(erreur.contains("absent-2010"), "{erreur}");
+}
+
+async fn un_import_fautif_n_ecrit_rien(store: &Store) {
+    let mut contrats = demo::contrats().unwrap();
+    contrats.last_mut().unwrap().territoire.communes = vec!["97999".parse().unwrap()];
+    let erreur = import::importer(store, &contrats, SiPresent::Refuser).await.unwrap_err();
+    assert!(erreur.to_string().contains("97999"), "{erreur}");
+    assert!(contrat::lister(store).await.unwrap().is_empty(), "rien n'est à moitié écrit");
+
+    let erreur = import::lire("mauvais.toml", "id = \"x-1\"\nnom = \"x\"\ngeneration = \"deux\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(erreur.starts_with("mauvais.toml") && erreur.contains("generation"), "{erreur}");
+}
+
+async fn la_lignee_se_lit_dans_les_deux_sens(store: &Store) {
+    demo::charger(store).await.unwrap();
+    let caen = contrat::lire(store, &id("caen-2019")).await.unwrap();
+    assert_eq!(caen.lignee.precedent.as_ref().unwrap().id, id("caen-2014"));
+    let premier = contrat::lire(store, &id("caen-2014")).await.unwrap();
+    assert_eq!(premier.lignee.suivants.len(), 1);
+    assert_eq!(premier.lignee.suivants[0].id, id("caen-2019"));
+}
+
+async fn les_contrats_de_demonstration_se_chargent(store: &Store) {
+    let ecrits = demo::charger(store).await.unwrap();
+    assert_eq!(ecrits.len(), demo::FICHIERS.len());
+    for attendu in demo::contrats().unwrap() {
+        assert_eq!(contrat::lire(store, &attendu.id).await.unwrap().contrat, attendu);
+    }
+    assert!(demo::charger(store).await.unwrap().is_empty(), "un second chargement n'écrit rien");
+    let creusot = contrat::lire(store, &id("creusot-montceau")).await.unwrap();
+    let noms: Vec<&str> = creusot.territoire_resolu.communes.iter().map(|c| c.nom.as_str()).collect();
+    assert!(noms.contains(&"Le Creusot") && noms.contains(&"Montceau-les-Mines"), "{noms:?}");
+}
+
+async fn un_contrat_absent_est_introuvable(store: &Store) {
+    let erreur = contrat::lire(store, &id("nulle-part")).await.unwrap_err();
+    assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
+}
