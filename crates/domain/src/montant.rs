@@ -59,19 +59,26 @@ impl Montant {
 
     /// French notation: « 12 000 € », « 1 500,50 € ».
     pub fn en_euros(&self) -> String {
-        let euros = (self.0 / 100).to_string();
-        let mut groupes = String::new();
-        for (i, c) in euros.chars().enumerate() {
-            if i > 0 && (euros.len() - i).is_multiple_of(3) {
-                groupes.push('\u{202f}');
-            }
-            groupes.push(c);
-        }
+        let groupes = milliers(self.0.unsigned_abs() / 100);
         match self.0 % 100 {
             0 => format!("{groupes}\u{a0}€"),
             c => format!("{groupes},{c:02}\u{a0}€"),
         }
     }
+}
+
+/// A whole number with its thousands separated by narrow no-break spaces, as French writes
+/// them (« 109 400 »).
+pub fn milliers(n: u64) -> String {
+    let chiffres = n.to_string();
+    let mut groupes = String::with_capacity(chiffres.len() + chiffres.len() / 3 * 3);
+    for (i, c) in chiffres.chars().enumerate() {
+        if i > 0 && (chiffres.len() - i).is_multiple_of(3) {
+            groupes.push('\u{202f}');
+        }
+        groupes.push(c);
+    }
+    groupes
 }
 
 impl fmt::Display for Montant {
@@ -136,6 +143,14 @@ mod tests {
             Montant::parse("1500,5").unwrap().en_euros(),
             "1\u{202f}500,50\u{a0}€"
         );
+    }
+
+    #[test]
+    fn separe_les_milliers() {
+        assert_eq!(milliers(0), "0");
+        assert_eq!(milliers(999), "999");
+        assert_eq!(milliers(109_400), "109\u{202f}400");
+        assert_eq!(milliers(2_103_778), "2\u{202f}103\u{202f}778");
     }
 
     #[test]

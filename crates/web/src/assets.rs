@@ -1,0 +1,31 @@
+//! Static assets (the vendored DSFR stylesheet and icons, Pilote's own CSS), embedded in the
+//! binary and served with a long cache lifetime.
+
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use rust_embed::Embed;
+
+use crate::error::AppError;
+
+#[derive(Embed)]
+#[folder = "assets/"]
+struct Assets;
+
+pub async fn servir(Path(chemin): Path<String>) -> Result<Response, AppError> {
+    let fichier = Assets::get(&chemin)
+        .ok_or_else(|| AppError::NotFound(format!("Aucune ressource « {chemin} ».")))?;
+    let type_mime = match chemin.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, type_mime),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        fichier.data,
+    )
+        .into_response())
+}

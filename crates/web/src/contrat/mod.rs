@@ -1,0 +1,13 @@
+//! The contract: its pages and its API.
+
+pub mod api;
+pub mod pages;
+
+use pilote_domain::IdContrat;
+
+use crate::error::AppError;
+
+/// Reads the identifier from the URL; a malformed one cannot name any contract.
+fn identifiant(brut: &str) -> Result<IdContrat, AppError> {
+    IdContrat::parse(brut).map_err(|e| AppError::NotFound(format!("Aucun contrat « {brut} » ({e}).")))
+}

@@ -1,0 +1,58 @@
+//! The home page (the list of contracts) and the page of one contract.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use pilote_domain::contrat::{ContratResume, RolePartie};
+use pilote_domain::montant::milliers;
+use pilote_store::contrat::{self, ContratComplet};
+
+use crate::AppState;
+use crate::error::AppError;
+
+#[derive(Template)]
+#[template(path = "accueil.html")]
+struct Accueil<'a> {
+    titre: &'a str,
+    contrats: Vec<ContratResume>,
+}
+
+#[derive(Template)]
+#[template(path = "contrat.html")]
+struct Detail<'a> {
+    titre: &'a str,
+    c: ContratComplet,
+}
+
+impl Accueil<'_> {
+    fn nombre(&self, n: &u64) -> String {
+        milliers(*n)
+    }
+}
+
+impl Detail<'_> {
+    fn nombre(&self, n: &u64) -> String {
+        milliers(*n)
+    }
+
+    fn roles(&self, roles: &[RolePartie]) -> String {
+        if roles.is_empty() {
+            return "non précisé".to_owned();
+        }
+        roles.iter().map(|r| r.libelle()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+pub async fn accueil(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let page = Accueil { titre: &state.titre, contrats: contrat::lister(&state.store).await? };
+    Ok(Html(page.render()?))
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id = super::identifiant(&id)?;
+    let page = Detail { titre: &state.titre, c: contrat::lire(&state.store, &id).await? };
+    Ok(Html(page.render()?))
+}
