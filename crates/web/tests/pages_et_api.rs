@@ -1,0 +1,167 @@
+//! The router driven end to end against a real SQLite database holding the demo contracts.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use pilote_store::{Store, demo, geographie};
+use pilote_web::{AppState, app};
+use tower::ServiceExt;
+
+struct TestApp {
+    router: axum::Router,
+    _dossier: tempfile::TempDir,
+}
+
+impl TestApp {
+    async fn demarrer() -> Self {
+        let dossier = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dossier.path().join("pilote.db").display());
+        let store = Store::open(&url).await.unwrap();
+        geographie::charger(&store).await.unwrap();
+        demo::charger(&store).await.unwrap();
+        let router = app(AppState { store, titre: "Pilote (essai)".to_owned() });
+        TestApp { router, _dossier: dossier }
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let reponse = self
+            .router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = reponse.status();
+        let entetes = reponse.headers().clone();
+        let corps = reponse.into_body().collect().await.unwrap().to_bytes();
+        (status, entetes, String::from_utf8(corps.to_vec()).unwrap())
+    }
+}
+
+/// The heading levels of a page, in order.
+fn titres(html: &str) -> Vec<u8> {
+    html.match_indices("<h")
+        .filter_map(|(i, _)| html.as_bytes().get(i + 2).copied())
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect()
+}
+
+/// French, landmarks, one h1, no skipped heading level, every table captioned.
+fn assert_page_accessible(html: &str) {
+    assert!(html.contains("<html lang=\"fr\""));
+    for repere in ["role=\"banner\"", "<main", "role=\"contentinfo\"", "href=\"#contenu\""] {
+        assert!(html.contains(repere), "repère absent : {repere}");
+    }
+    let niveaux = titres(html);
+    assert_eq!(niveaux.iter().filter(|n| **n == 1).count(), 1, "un seul h1 : {niveaux:?}");
+    for paire in niveaux.windows(2) {
+        assert!(paire[1] <= paire[0] + 1, "niveau de titre sauté : {niveaux:?}");
+    }
+    assert_eq!(html.matches("<table").count(), html.matches("<caption").count());
+}
+
+#[tokio::test]
+async fn l_accueil_liste_les_contrats() {
+    let app = TestApp::demarrer().await;
+    let (status, _, html) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_page_accessible(&html);
+    for (id, nom) in [
+        ("caen-2019", "Contrat local de santé de Caen 2019-2023"),
+        ("creusot-montceau", "Contrat local de santé de la Communauté urbaine Creusot Montceau"),
+        ("soissons-2019", "Contrat local de santé de Soissons (2e génération)"),
+    ] {
+        assert!(html.contains(&format!("<a href=\"/contrats/{id}\">{nom}</a>")), "{id}");
+    }
+    assert!(html.contains("109\u{202f}400"), "population de Caen");
+}
+
+#[tokio::test]
+async fn la_page_d_un_contrat_montre_tout_ce_qu_il_contient() {
+    let app = TestApp::demarrer().await;
+    let (status, _, html) = app.get("/contrats/caen-2019").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_page_accessible(&html);
+    for attendu in [
+        "Axe 1 — Santé environnementale",
+        "Axe 4 — Nutrition",
+        "Concilier bien manger/bouger et petit budget",
+        "Présidence : Maire de Caen",
+        "Établissement public de santé mentale",
+        "Lutter contre la stigmatisation et améliorer l&#39;accès aux droits fondamentaux",
+        "Semaine d&#39;information en santé mentale",
+        "href=\"/contrats/caen-2014\"",
+        "2019–2023",
+        "Personnes en situation de handicap",
+        "109\u{202f}400 habitants",
+    ] {
+        assert!(html.contains(attendu), "absent de la page : {attendu}");
+    }
+
+    let (_, _, html) = app.get("/contrats/creusot-montceau").await;
+    assert_page_accessible(&html);
+    for attendu in [
+        "Laetitia Martinez, vice-présidente de la Région",
+        "Jérôme Gutton, préfet",
+        "non précisé",
+        "Fiches-actions annoncées</dt><dd>15",
+        "septembre 2017",
+        "5 ans",
+        "CU Le Creusot Montceau-les-Mines (CU, SIREN 247100290)",
+        "Montceau-les-Mines",
+    ] {
+        assert!(html.contains(attendu), "absent de la page : {attendu}");
+    }
+}
+
+#[tokio::test]
+async fn l_api_rend_les_memes_faits_en_json() {
+    let app = TestApp::demarrer().await;
+    let (status, entetes, json) = app.get("/api/v1/contrats").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entetes[header::CONTENT_TYPE], "application/json");
+    let liste: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_json_snapshot!("liste_des_contrats", liste);
+
+    let (status, _, json) = app.get("/api/v1/contrats/soissons-2019").await;
+    assert_eq!(status, StatusCode::OK);
+    let detail: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_json_snapshot!("contrat_soissons_2019", detail);
+}
+
+#[tokio::test]
+async fn un_contrat_inconnu_donne_une_404_en_francais() {
+    let app = TestApp::demarrer().await;
+    let (status, _, html) = app.get("/contrats/nulle-part").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("aucun contrat « nulle-part »"), "{html}");
+    assert_page_accessible(&html);
+
+    let (status, _, json) = app.get("/api/v1/contrats/Pas%20Valide").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let corps: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let message = corps["erreur"].as_str().unwrap();
+    assert!(message.contains("Pas Valide") && message.contains("minuscules"), "{message}");
+
+    let (status, _, json) = app.get("/api/v1/rien").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(json.contains("Aucune page à l'adresse « /api/v1/rien »"), "{json}");
+}
+
+#[tokio::test]
+async fn les_pages_portent_les_en_tetes_de_securite_et_les_styles_sont_servis() {
+    let app = TestApp::demarrer().await;
+    let (_, entetes, _) = app.get("/").await;
+    let csp = entetes[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(entetes[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+
+    let (status, entetes, css) = app.get("/assets/dsfr/dsfr.min.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entetes[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(!css.contains("@font-face"), "les polices Marianne ne sont pas servies");
+    let (status, _, _) = app.get("/assets/dsfr/icons/system/close-line.svg").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = app.get("/assets/absent.css").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
