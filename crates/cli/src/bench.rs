@@ -18,7 +18,11 @@ pub async fn geographie(repetitions: usize) -> Result<()> {
     let mut durees: Vec<Duration> = Vec::with_capacity(repetitions);
     for i in 1..=repetitions.max(1) {
         let dossier = tempfile::tempdir()?;
-        let store = Store::open(&format!("sqlite://{}", dossier.path().join("bench.db").display())).await?;
+        let store = Store::open(&format!(
+            "sqlite://{}",
+            dossier.path().join("bench.db").display()
+        ))
+        .await?;
         let chargement = geographie::charger(&store).await?;
         store.close().await;
         println!("essai {i} : {:.3} s", chargement.duree.as_secs_f64());

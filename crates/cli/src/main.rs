@@ -13,10 +13,19 @@ use pilote_store::{Store, demo, geographie, migration};
 use pilote_web::{AppState, app};
 
 #[derive(Parser)]
-#[command(name = "pilote", version, about = "Pilote : la plateforme des contrats locaux de santé")]
+#[command(
+    name = "pilote",
+    version,
+    about = "Pilote : la plateforme des contrats locaux de santé"
+)]
 struct Cli {
     /// Database: sqlite://FICHIER (created if absent) or postgres://UTILISATEUR@HÔTE/BASE.
-    #[arg(long, global = true, env = "PILOTE_DATABASE_URL", default_value = "sqlite://pilote.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "PILOTE_DATABASE_URL",
+        default_value = "sqlite://pilote.db"
+    )]
     database_url: String,
     #[command(subcommand)]
     commande: Commande,
@@ -60,7 +69,11 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.commande {
-        Commande::Serve { listen, demo, titre } => serve(&cli.database_url, listen, demo, titre).await,
+        Commande::Serve {
+            listen,
+            demo,
+            titre,
+        } => serve(&cli.database_url, listen, demo, titre).await,
         Commande::Migrate => {
             let store = ouvrir(&cli.database_url).await?;
             let appliquees = migration::migrate(&store).await?;
@@ -77,7 +90,9 @@ async fn ouvrir(url: &str) -> Result<Store> {
     let store = Store::open(url)
         .await
         .with_context(|| format!("ouverture de la base {}", masquer(url)))?;
-    let chargement = geographie::charger(&store).await.context("chargement de la géographie")?;
+    let chargement = geographie::charger(&store)
+        .await
+        .context("chargement de la géographie")?;
     if chargement.charge {
         println!(
             "Géographie officielle chargée : {} communes, {} EPCI en {:.2} s.",
@@ -104,18 +119,26 @@ fn masquer(url: &str) -> String {
 async fn serve(url: &str, listen: SocketAddr, avec_demo: bool, titre: String) -> Result<()> {
     let store = ouvrir(url).await?;
     if avec_demo {
-        let ecrits = demo::charger(&store).await.context("chargement des contrats de démonstration")?;
+        let ecrits = demo::charger(&store)
+            .await
+            .context("chargement des contrats de démonstration")?;
         println!("Contrats de démonstration ajoutés : {}.", ecrits.len());
     }
     let ecoute = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("impossible d'écouter sur {listen}"))?;
     println!("Pilote répond sur http://{listen}/");
-    axum::serve(ecoute, app(AppState { store: store.clone(), titre }))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        ecoute,
+        app(AppState {
+            store: store.clone(),
+            titre,
+        }),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     store.close().await;
     Ok(())
 }
@@ -129,6 +152,14 @@ async fn importer(url: &str, fichiers: &[PathBuf]) -> Result<()> {
     }
     let store = ouvrir(url).await?;
     let ecrits = import::importer(&store, &contrats, SiPresent::Refuser).await?;
-    println!("{} contrat(s) importé(s) : {}.", ecrits.len(), ecrits.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", "));
+    println!(
+        "{} contrat(s) importé(s) : {}.",
+        ecrits.len(),
+        ecrits
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     Ok(())
 }

@@ -59,7 +59,11 @@ impl Axe {
 impl Axe {
     /// The objective tree, depth first, each objective with its depth (0 for the top level).
     pub fn objectifs_en_profondeur(&self) -> Vec<(usize, &Objectif)> {
-        fn parcourir<'a>(objectifs: &'a [Objectif], profondeur: usize, vue: &mut Vec<(usize, &'a Objectif)>) {
+        fn parcourir<'a>(
+            objectifs: &'a [Objectif],
+            profondeur: usize,
+            vue: &mut Vec<(usize, &'a Objectif)>,
+        ) {
             for objectif in objectifs {
                 vue.push((profondeur, objectif));
                 parcourir(&objectif.sous_objectifs, profondeur + 1, vue);

@@ -44,7 +44,10 @@ pub struct Chargement {
 /// A fingerprint of the shipped extract (FNV-1a over its files): a new extract gets a new one.
 pub fn version() -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in [REGIONS, DEPARTEMENTS, EPCI, COMMUNES].iter().flat_map(|f| f.bytes()) {
+    for byte in [REGIONS, DEPARTEMENTS, EPCI, COMMUNES]
+        .iter()
+        .flat_map(|f| f.bytes())
+    {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
@@ -55,13 +58,24 @@ pub fn version() -> String {
 pub fn extrait() -> Result<Extrait, StoreError> {
     Ok(Extrait {
         regions: lignes("regions.tsv", REGIONS, 2, |c| {
-            Ok(Region { code: c[0].to_owned(), nom: c[1].to_owned() })
+            Ok(Region {
+                code: c[0].to_owned(),
+                nom: c[1].to_owned(),
+            })
         })?,
         departements: lignes("departements.tsv", DEPARTEMENTS, 3, |c| {
-            Ok(Departement { code: c[0].to_owned(), nom: c[1].to_owned(), region: c[2].to_owned() })
+            Ok(Departement {
+                code: c[0].to_owned(),
+                nom: c[1].to_owned(),
+                region: c[2].to_owned(),
+            })
         })?,
         epci: lignes("epci.tsv", EPCI, 3, |c| {
-            Ok(Epci { code: Siren::parse(c[0])?, nom: c[1].to_owned(), nature: c[2].to_owned() })
+            Ok(Epci {
+                code: Siren::parse(c[0])?,
+                nom: c[1].to_owned(),
+                nature: c[2].to_owned(),
+            })
         })?,
         communes: lignes("communes.tsv", COMMUNES, 8, |c| {
             let optionnel = |s: &str| (!s.is_empty()).then(|| s.to_owned());
@@ -99,7 +113,10 @@ fn lignes<T>(
                 StoreError::Corrupt(format!("géographie {fichier}, ligne {} : {raison}", i + 1))
             };
             if champs.len() != colonnes {
-                return Err(erreur(format!("{} colonnes au lieu de {colonnes}", champs.len())));
+                return Err(erreur(format!(
+                    "{} colonnes au lieu de {colonnes}",
+                    champs.len()
+                )));
             }
             lire(&champs).map_err(|e| erreur(e.to_string()))
         })
@@ -119,7 +136,13 @@ pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
         .map(|row| row.try_get("version"))
         .transpose()?;
     if actuelle.as_deref() == Some(version.as_str()) {
-        return Ok(Chargement { charge: false, version, communes: 0, epci: 0, duree: debut.elapsed() });
+        return Ok(Chargement {
+            charge: false,
+            version,
+            communes: 0,
+            epci: 0,
+            duree: debut.elapsed(),
+        });
     }
     let extrait = extrait()?;
     let mut tx = store.pool().begin().await?;
@@ -167,7 +190,9 @@ pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
         },
     )
     .await?;
-    sqlx::query("DELETE FROM geographie_version").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM geographie_version")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("INSERT INTO geographie_version (version, chargee_le) VALUES ($1, $2)")
         .bind(&version)
         .bind(crate::now())
@@ -192,7 +217,10 @@ enum Valeur {
 }
 
 fn textes<const N: usize>(valeurs: [&str; N]) -> Vec<Valeur> {
-    valeurs.iter().map(|v| Valeur::Texte(Some((*v).to_owned()))).collect()
+    valeurs
+        .iter()
+        .map(|v| Valeur::Texte(Some((*v).to_owned())))
+        .collect()
 }
 
 /// Multi-row INSERT in batches of [`LOT`] rows, then `conflit` (an ON CONFLICT clause or "").
@@ -239,7 +267,11 @@ pub async fn resoudre(
     territoire: &Territoire,
 ) -> Result<TerritoireResolu, StoreError> {
     let epci: Vec<String> = territoire.epci.iter().map(ToString::to_string).collect();
-    let communes: Vec<String> = territoire.communes.iter().map(ToString::to_string).collect();
+    let communes: Vec<String> = territoire
+        .communes
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let epci_trouves = if epci.is_empty() {
         Vec::new()
     } else {
@@ -256,7 +288,11 @@ pub async fn resoudre(
             .await?
             .iter()
             .map(|row| {
-                Ok(Epci { code: parse(row, "code")?, nom: text(row, "nom")?, nature: text(row, "nature")? })
+                Ok(Epci {
+                    code: parse(row, "code")?,
+                    nom: text(row, "nom")?,
+                    nature: text(row, "nature")?,
+                })
             })
             .collect::<Result<_, StoreError>>()?
     };
@@ -268,7 +304,10 @@ pub async fn resoudre(
         ));
     }
     if !communes.is_empty() {
-        conditions.push(format!("code IN ({})", placeholders(epci.len() + 1, communes.len())));
+        conditions.push(format!(
+            "code IN ({})",
+            placeholders(epci.len() + 1, communes.len())
+        ));
     }
     let communes_trouvees = if conditions.is_empty() {
         Vec::new()
@@ -278,7 +317,12 @@ pub async fn resoudre(
         for code in epci.iter().chain(&communes) {
             query = query.bind(code);
         }
-        query.fetch_all(&mut *conn).await?.iter().map(commune).collect::<Result<_, _>>()?
+        query
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(commune)
+            .collect::<Result<_, _>>()?
     };
     TerritoireResolu::composer(territoire, epci_trouves, communes_trouvees)
         .map_err(|e| StoreError::Invalid(e.to_string()))
@@ -291,7 +335,8 @@ fn commune(row: &AnyRow) -> Result<Commune, StoreError> {
     Ok(Commune {
         code: parse(row, "code")?,
         nom: text(row, "nom")?,
-        type_commune: TypeCommune::parse(&text(row, "type_commune")?).map_err(StoreError::Corrupt)?,
+        type_commune: TypeCommune::parse(&text(row, "type_commune")?)
+            .map_err(StoreError::Corrupt)?,
         departement: text(row, "departement")?,
         region: text(row, "region")?,
         epci: opt_parse(row, "epci")?,
@@ -302,5 +347,8 @@ fn commune(row: &AnyRow) -> Result<Commune, StoreError> {
 
 /// `$first, $first+1, …` for `count` parameters.
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -62,7 +62,9 @@ pub async fn importer(
             ));
         }
         for contrat in prets {
-            if si_present == SiPresent::Ignorer && crate::contrat::existe(&mut tx, &contrat.id).await? {
+            if si_present == SiPresent::Ignorer
+                && crate::contrat::existe(&mut tx, &contrat.id).await?
+            {
                 tracing::info!(contrat = %contrat.id, "déjà présent, laissé tel quel");
                 continue;
             }

@@ -7,13 +7,13 @@ pub mod demo;
 pub mod error;
 pub mod geographie;
 pub mod import;
-pub mod migration;
 mod ligne;
+pub mod migration;
 
 use std::str::FromStr;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 
 pub use error::StoreError;
 

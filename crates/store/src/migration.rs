@@ -10,8 +10,16 @@ use crate::{Backend, Store, StoreError};
 
 /// (version, description, SQL), in order. Never edit one that has shipped: add a new one.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "géographie officielle", include_str!("../migrations/0001_geographie.sql")),
-    (2, "contrats", include_str!("../migrations/0002_contrats.sql")),
+    (
+        1,
+        "géographie officielle",
+        include_str!("../migrations/0001_geographie.sql"),
+    ),
+    (
+        2,
+        "contrats",
+        include_str!("../migrations/0002_contrats.sql"),
+    ),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

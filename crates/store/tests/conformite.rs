@@ -20,7 +20,10 @@ async fn sqlite() -> Option<Base> {
     let url = format!("sqlite://{}", dossier.path().join("pilote.db").display());
     let store = Store::open(&url).await.unwrap();
     geographie::charger(&store).await.unwrap();
-    Some(Base { store, _dossier: Some(dossier) })
+    Some(Base {
+        store,
+        _dossier: Some(dossier),
+    })
 }
 
 async fn postgres() -> Option<Base> {
@@ -31,17 +34,28 @@ async fn postgres() -> Option<Base> {
     let nom = format!(
         "pilote_test_{}_{}",
         std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
     );
     let mut admin = sqlx::PgConnection::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("PostgreSQL injoignable à {url} : {e}"));
-    sqlx::query(&format!("CREATE DATABASE {nom}")).execute(&mut admin).await.unwrap();
-    let (base, _) = url.rsplit_once('/').expect("URL PostgreSQL sans nom de base");
+    sqlx::query(&format!("CREATE DATABASE {nom}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (base, _) = url
+        .rsplit_once('/')
+        .expect("URL PostgreSQL sans nom de base");
     let store = Store::open(&format!("{base}/{nom}")).await.unwrap();
     assert_eq!(store.backend(), Backend::Postgres);
     geographie::charger(&store).await.unwrap();
-    Some(Base { store, _dossier: None })
+    Some(Base {
+        store,
+        _dossier: None,
+    })
 }
 
 macro_rules! conformite {
@@ -111,8 +125,17 @@ async fn le_territoire_se_resout_depuis_l_epci(store: &Store) {
     assert_eq!(territoire.epci[0].nom, "CU Le Creusot Montceau-les-Mines");
     // The EPCI's communes, plus Caen picked on its own.
     assert!(territoire.communes.iter().any(|c| c.nom == "Le Creusot"));
-    assert!(territoire.communes.iter().any(|c| c.code.as_str() == "14118"));
-    let somme: u64 = territoire.communes.iter().filter_map(|c| c.population).sum();
+    assert!(
+        territoire
+            .communes
+            .iter()
+            .any(|c| c.code.as_str() == "14118")
+    );
+    let somme: u64 = territoire
+        .communes
+        .iter()
+        .filter_map(|c| c.population)
+        .sum();
     assert_eq!(territoire.population, somme);
     assert!(territoire.population > 100_000, "{}", territoire.population);
     let liste = contrat::lister(store).await.unwrap();
@@ -131,7 +154,10 @@ async fn un_code_inconnu_est_refuse_sans_rien_ecrire(store: &Store) {
     let mut c = contrat_complet();
     c.axes[0].fiches_actions[0].communes = vec!["02722".parse().unwrap()];
     let erreur = contrat::creer(store, &c).await.unwrap_err().to_string();
-    assert!(erreur.contains("02722") && erreur.contains("pas dans le territoire"), "{erreur}");
+    assert!(
+        erreur.contains("02722") && erreur.contains("pas dans le territoire"),
+        "{erreur}"
+    );
     assert!(contrat::lister(store).await.unwrap().is_empty());
 }
 
@@ -154,14 +180,25 @@ async fn un_precedent_inconnu_est_refuse(store: &Store) {
 async fn un_import_fautif_n_ecrit_rien(store: &Store) {
     let mut contrats = demo::contrats().unwrap();
     contrats.last_mut().unwrap().territoire.communes = vec!["97999".parse().unwrap()];
-    let erreur = import::importer(store, &contrats, SiPresent::Refuser).await.unwrap_err();
+    let erreur = import::importer(store, &contrats, SiPresent::Refuser)
+        .await
+        .unwrap_err();
     assert!(erreur.to_string().contains("97999"), "{erreur}");
-    assert!(contrat::lister(store).await.unwrap().is_empty(), "rien n'est à moitié écrit");
+    assert!(
+        contrat::lister(store).await.unwrap().is_empty(),
+        "rien n'est à moitié écrit"
+    );
 
-    let erreur = import::lire("mauvais.toml", "id = \"x-1\"\nnom = \"x\"\ngeneration = \"deux\"\n")
-        .unwrap_err()
-        .to_string();
-    assert!(erreur.starts_with("mauvais.toml") && erreur.contains("generation"), "{erreur}");
+    let erreur = import::lire(
+        "mauvais.toml",
+        "id = \"x-1\"\nnom = \"x\"\ngeneration = \"deux\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        erreur.starts_with("mauvais.toml") && erreur.contains("generation"),
+        "{erreur}"
+    );
 }
 
 async fn la_lignee_se_lit_dans_les_deux_sens(store: &Store) {
@@ -177,12 +214,26 @@ async fn les_contrats_de_demonstration_se_chargent(store: &Store) {
     let ecrits = demo::charger(store).await.unwrap();
     assert_eq!(ecrits.len(), demo::FICHIERS.len());
     for attendu in demo::contrats().unwrap() {
-        assert_eq!(contrat::lire(store, &attendu.id).await.unwrap().contrat, attendu);
+        assert_eq!(
+            contrat::lire(store, &attendu.id).await.unwrap().contrat,
+            attendu
+        );
     }
-    assert!(demo::charger(store).await.unwrap().is_empty(), "un second chargement n'écrit rien");
+    assert!(
+        demo::charger(store).await.unwrap().is_empty(),
+        "un second chargement n'écrit rien"
+    );
     let creusot = contrat::lire(store, &id("creusot-montceau")).await.unwrap();
-    let noms: Vec<&str> = creusot.territoire_resolu.communes.iter().map(|c| c.nom.as_str()).collect();
-    assert!(noms.contains(&"Le Creusot") && noms.contains(&"Montceau-les-Mines"), "{noms:?}");
+    let noms: Vec<&str> = creusot
+        .territoire_resolu
+        .communes
+        .iter()
+        .map(|c| c.nom.as_str())
+        .collect();
+    assert!(
+        noms.contains(&"Le Creusot") && noms.contains(&"Montceau-les-Mines"),
+        "{noms:?}"
+    );
 }
 
 async fn un_contrat_absent_est_introuvable(store: &Store) {

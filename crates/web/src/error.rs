@@ -98,7 +98,13 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0.status(), Json(CorpsErreur { erreur: self.0.message() })).into_response()
+        (
+            self.0.status(),
+            Json(CorpsErreur {
+                erreur: self.0.message(),
+            }),
+        )
+            .into_response()
     }
 }
 

@@ -19,8 +19,14 @@ impl TestApp {
         let store = Store::open(&url).await.unwrap();
         geographie::charger(&store).await.unwrap();
         demo::charger(&store).await.unwrap();
-        let router = app(AppState { store, titre: "Pilote (essai)".to_owned() });
-        TestApp { router, _dossier: dossier }
+        let router = app(AppState {
+            store,
+            titre: "Pilote (essai)".to_owned(),
+        });
+        TestApp {
+            router,
+            _dossier: dossier,
+        }
     }
 
     async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -49,15 +55,30 @@ fn titres(html: &str) -> Vec<u8> {
 /// French, landmarks, one h1, no skipped heading level, every table captioned.
 fn assert_page_accessible(html: &str) {
     assert!(html.contains("<html lang=\"fr\""));
-    for repere in ["role=\"banner\"", "<main", "role=\"contentinfo\"", "href=\"#contenu\""] {
+    for repere in [
+        "role=\"banner\"",
+        "<main",
+        "role=\"contentinfo\"",
+        "href=\"#contenu\"",
+    ] {
         assert!(html.contains(repere), "repère absent : {repere}");
     }
     let niveaux = titres(html);
-    assert_eq!(niveaux.iter().filter(|n| **n == 1).count(), 1, "un seul h1 : {niveaux:?}");
+    assert_eq!(
+        niveaux.iter().filter(|n| **n == 1).count(),
+        1,
+        "un seul h1 : {niveaux:?}"
+    );
     for paire in niveaux.windows(2) {
-        assert!(paire[1] <= paire[0] + 1, "niveau de titre sauté : {niveaux:?}");
+        assert!(
+            paire[1] <= paire[0] + 1,
+            "niveau de titre sauté : {niveaux:?}"
+        );
     }
-    assert_eq!(html.matches("<table").count(), html.matches("<caption").count());
+    assert_eq!(
+        html.matches("<table").count(),
+        html.matches("<caption").count()
+    );
 }
 
 #[tokio::test]
@@ -68,10 +89,19 @@ async fn l_accueil_liste_les_contrats() {
     assert_page_accessible(&html);
     for (id, nom) in [
         ("caen-2019", "Contrat local de santé de Caen 2019-2023"),
-        ("creusot-montceau", "Contrat local de santé de la Communauté urbaine Creusot Montceau"),
-        ("soissons-2019", "Contrat local de santé de Soissons (2e génération)"),
+        (
+            "creusot-montceau",
+            "Contrat local de santé de la Communauté urbaine Creusot Montceau",
+        ),
+        (
+            "soissons-2019",
+            "Contrat local de santé de Soissons (2e génération)",
+        ),
     ] {
-        assert!(html.contains(&format!("<a href=\"/contrats/{id}\">{nom}</a>")), "{id}");
+        assert!(
+            html.contains(&format!("<a href=\"/contrats/{id}\">{nom}</a>")),
+            "{id}"
+        );
     }
     assert!(html.contains("109\u{202f}400"), "population de Caen");
 }
@@ -141,11 +171,17 @@ async fn un_contrat_inconnu_donne_une_404_en_francais() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let corps: serde_json::Value = serde_json::from_str(&json).unwrap();
     let message = corps["erreur"].as_str().unwrap();
-    assert!(message.contains("Pas Valide") && message.contains("minuscules"), "{message}");
+    assert!(
+        message.contains("Pas Valide") && message.contains("minuscules"),
+        "{message}"
+    );
 
     let (status, _, json) = app.get("/api/v1/rien").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(json.contains("Aucune page à l'adresse « /api/v1/rien »"), "{json}");
+    assert!(
+        json.contains("Aucune page à l'adresse « /api/v1/rien »"),
+        "{json}"
+    );
 }
 
 #[tokio::test]
@@ -153,13 +189,19 @@ async fn les_pages_portent_les_en_tetes_de_securite_et_les_styles_sont_servis() 
     let app = TestApp::demarrer().await;
     let (_, entetes, _) = app.get("/").await;
     let csp = entetes[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     assert_eq!(entetes[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 
     let (status, entetes, css) = app.get("/assets/dsfr/dsfr.min.css").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(entetes[header::CONTENT_TYPE], "text/css; charset=utf-8");
-    assert!(!css.contains("@font-face"), "les polices Marianne ne sont pas servies");
+    assert!(
+        !css.contains("@font-face"),
+        "les polices Marianne ne sont pas servies"
+    );
     let (status, _, _) = app.get("/assets/dsfr/icons/system/close-line.svg").await;
     assert_eq!(status, StatusCode::OK);
     let (status, _, _) = app.get("/assets/absent.css").await;

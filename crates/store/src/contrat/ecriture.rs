@@ -21,7 +21,9 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     contrat.verifier()?;
     let id = contrat.id.as_str();
     if super::existe(conn, &contrat.id).await? {
-        return Err(StoreError::Conflict(format!("un contrat « {id} » existe déjà")));
+        return Err(StoreError::Conflict(format!(
+            "un contrat « {id} » existe déjà"
+        )));
     }
     if let Some(precedent) = &contrat.precedent
         && !super::existe(conn, precedent).await?
@@ -33,7 +35,11 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     let territoire = resoudre(conn, &contrat.territoire)
         .await
         .map_err(|e| StoreError::Invalid(format!("contrat « {id} » : {e}")))?;
-    let codes: BTreeSet<&str> = territoire.communes.iter().map(|c| c.code.as_str()).collect();
+    let codes: BTreeSet<&str> = territoire
+        .communes
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
     let fiches = contrat
         .axes
         .iter()
@@ -66,7 +72,13 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     .bind(contrat.periode.and_then(|p| p.fin()).map(i64::from))
     .bind(contrat.duree_annees.map(i64::from))
     .bind(contrat.demarche_lancee.map(|d| d.to_string()))
-    .bind(contrat.signature.as_ref().and_then(|s| s.date).map(|d| d.to_string()))
+    .bind(
+        contrat
+            .signature
+            .as_ref()
+            .and_then(|s| s.date)
+            .map(|d| d.to_string()),
+    )
     .bind(contrat.signature.as_ref().and_then(|s| s.lieu.clone()))
     .bind(to_json(&contrat.presentation))
     .bind(to_json(&contrat.priorites))
@@ -74,20 +86,53 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     .bind(to_json(&contrat.territoire.quartiers_prioritaires))
     .bind(contrat.fiches_actions_annoncees.map(i64::from))
     .bind(contrat.source.as_ref().map(|s| s.titre.clone()))
-    .bind(contrat.source.as_ref().and_then(|s| s.mise_a_jour).map(|d| d.to_string()))
+    .bind(
+        contrat
+            .source
+            .as_ref()
+            .and_then(|s| s.mise_a_jour)
+            .map(|d| d.to_string()),
+    )
     .bind(&horodatage)
     .execute(&mut *conn)
     .await?;
 
     let listes: [(&str, Vec<String>); 3] = [
-        ("contrat_public", contrat.publics_prioritaires.iter().map(|p| p.code().to_owned()).collect()),
-        ("contrat_thematique", contrat.thematiques.iter().map(|t| t.code().to_owned()).collect()),
-        ("contrat_commune", contrat.territoire.communes.iter().map(ToString::to_string).collect()),
+        (
+            "contrat_public",
+            contrat
+                .publics_prioritaires
+                .iter()
+                .map(|p| p.code().to_owned())
+                .collect(),
+        ),
+        (
+            "contrat_thematique",
+            contrat
+                .thematiques
+                .iter()
+                .map(|t| t.code().to_owned())
+                .collect(),
+        ),
+        (
+            "contrat_commune",
+            contrat
+                .territoire
+                .communes
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        ),
     ];
     for (table, valeurs) in listes {
         let sql = format!("INSERT INTO {table} (contrat_id, rang, code) VALUES ($1, $2, $3)");
         for (rang, valeur) in valeurs.iter().enumerate() {
-            sqlx::query(&sql).bind(id).bind(rang as i64).bind(valeur).execute(&mut *conn).await?;
+            sqlx::query(&sql)
+                .bind(id)
+                .bind(rang as i64)
+                .bind(valeur)
+                .execute(&mut *conn)
+                .await?;
         }
     }
     for (rang, epci) in contrat.territoire.epci.iter().enumerate() {
@@ -127,13 +172,15 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     }
 
     for avenant in &contrat.avenants {
-        sqlx::query("INSERT INTO avenant (contrat_id, numero, date, objet) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(i64::from(avenant.numero))
-            .bind(avenant.date.map(|d| d.to_string()))
-            .bind(&avenant.objet)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO avenant (contrat_id, numero, date, objet) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i64::from(avenant.numero))
+        .bind(avenant.date.map(|d| d.to_string()))
+        .bind(&avenant.objet)
+        .execute(&mut *conn)
+        .await?;
     }
 
     if let Some(coordination) = &contrat.coordination {
@@ -213,13 +260,15 @@ async fn inserer_clsm(
     clsm: &Clsm,
     fiches: &mut HashMap<String, i64>,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO clsm (contrat_id, nom, lancement, presentation) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(&clsm.nom)
-        .bind(clsm.lancement.map(|d| d.to_string()))
-        .bind(to_json(&clsm.presentation))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO clsm (contrat_id, nom, lancement, presentation) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(&clsm.nom)
+    .bind(clsm.lancement.map(|d| d.to_string()))
+    .bind(to_json(&clsm.presentation))
+    .execute(&mut *conn)
+    .await?;
     inserer_axes(conn, id, "clsm", &clsm.axes, fiches).await?;
     inserer_instances(conn, id, "clsm", &clsm.instances, fiches).await?;
     for (rang, evenement) in clsm.evenements.iter().enumerate() {
@@ -265,8 +314,12 @@ async fn inserer_axes(
             rang_fiche += 1;
         }
         // Breadth-first, so that a parent objective has its id before its children.
-        let mut a_faire: VecDeque<(Option<i64>, usize, &Objectif)> =
-            axe.objectifs.iter().enumerate().map(|(rang, o)| (None, rang, o)).collect();
+        let mut a_faire: VecDeque<(Option<i64>, usize, &Objectif)> = axe
+            .objectifs
+            .iter()
+            .enumerate()
+            .map(|(rang, o)| (None, rang, o))
+            .collect();
         while let Some((parent, rang, objectif)) = a_faire.pop_front() {
             let objectif_id: i64 = sqlx::query_scalar(
                 "INSERT INTO objectif (axe_id, parent_id, rang, niveau, libelle)
@@ -280,12 +333,24 @@ async fn inserer_axes(
             .fetch_one(&mut *conn)
             .await?;
             for fiche in &objectif.fiches_actions {
-                inserer_fiche(conn, id, axe_id, Some(objectif_id), rang_fiche, fiche, fiches)
-                    .await?;
+                inserer_fiche(
+                    conn,
+                    id,
+                    axe_id,
+                    Some(objectif_id),
+                    rang_fiche,
+                    fiche,
+                    fiches,
+                )
+                .await?;
                 rang_fiche += 1;
             }
             a_faire.extend(
-                objectif.sous_objectifs.iter().enumerate().map(|(r, o)| (Some(objectif_id), r, o)),
+                objectif
+                    .sous_objectifs
+                    .iter()
+                    .enumerate()
+                    .map(|(r, o)| (Some(objectif_id), r, o)),
             );
         }
     }
@@ -332,14 +397,32 @@ async fn inserer_fiche(
     fiches.insert(fiche.numero.clone(), fiche_id);
 
     let listes: [(&str, Vec<String>); 3] = [
-        ("fiche_public", fiche.publics.iter().map(|p| p.code().to_owned()).collect()),
-        ("fiche_thematique", fiche.thematiques.iter().map(|t| t.code().to_owned()).collect()),
-        ("fiche_commune", fiche.communes.iter().map(ToString::to_string).collect()),
+        (
+            "fiche_public",
+            fiche.publics.iter().map(|p| p.code().to_owned()).collect(),
+        ),
+        (
+            "fiche_thematique",
+            fiche
+                .thematiques
+                .iter()
+                .map(|t| t.code().to_owned())
+                .collect(),
+        ),
+        (
+            "fiche_commune",
+            fiche.communes.iter().map(ToString::to_string).collect(),
+        ),
     ];
     for (table, valeurs) in listes {
         let sql = format!("INSERT INTO {table} (fiche_id, rang, code) VALUES ($1, $2, $3)");
         for (rang, valeur) in valeurs.iter().enumerate() {
-            sqlx::query(&sql).bind(fiche_id).bind(rang as i64).bind(valeur).execute(&mut *conn).await?;
+            sqlx::query(&sql)
+                .bind(fiche_id)
+                .bind(rang as i64)
+                .bind(valeur)
+                .execute(&mut *conn)
+                .await?;
         }
     }
     for (rang, etape) in fiche.etapes.iter().enumerate() {

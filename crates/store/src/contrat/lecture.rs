@@ -23,12 +23,12 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::{ContratComplet, LienContrat, Lignee};
+use crate::StoreError;
 use crate::geographie::resoudre;
 use crate::ligne::{
     flag, float, int, json, narrow, opt_float, opt_int, opt_narrow, opt_parse, opt_text, parse,
     text,
 };
-use crate::StoreError;
 
 /// Rows of a child table, grouped by their parent's key, in `rang` order.
 type Enfants<T> = HashMap<i64, Vec<T>>;
@@ -49,7 +49,10 @@ fn grouper<T>(
 ) -> Result<Enfants<T>, StoreError> {
     let mut groupes: Enfants<T> = HashMap::new();
     for row in rows {
-        groupes.entry(int(row, parent)?).or_default().push(lire(row)?);
+        groupes
+            .entry(int(row, parent)?)
+            .or_default()
+            .push(lire(row)?);
     }
     Ok(groupes)
 }
@@ -63,13 +66,18 @@ fn opt_code<T>(
     col: &str,
     lire: fn(&str) -> Result<T, String>,
 ) -> Result<Option<T>, StoreError> {
-    opt_text(row, col)?.map(|c| lire(&c).map_err(StoreError::Corrupt)).transpose()
+    opt_text(row, col)?
+        .map(|c| lire(&c).map_err(StoreError::Corrupt))
+        .transpose()
 }
 
 fn periode(row: &AnyRow, debut: &str, fin: &str) -> Result<Option<Periode>, StoreError> {
     match opt_int(row, debut)? {
         None => Ok(None),
-        Some(d) => Ok(Some(Periode::new(narrow(d, debut)?, opt_narrow(opt_int(row, fin)?, fin)?)?)),
+        Some(d) => Ok(Some(Periode::new(
+            narrow(d, debut)?,
+            opt_narrow(opt_int(row, fin)?, fin)?,
+        )?)),
     }
 }
 
@@ -86,14 +94,28 @@ pub(super) async fn lire(
     let codes = |rows: Vec<AnyRow>| -> Result<Vec<String>, StoreError> {
         rows.iter().map(|r| text(r, "code")).collect()
     };
-    let publics = codes(rows(conn, "SELECT code FROM contrat_public WHERE contrat_id = $1 ORDER BY rang", id).await?)?
-        .iter()
-        .map(|c| Public::parse(c).map_err(StoreError::Corrupt))
-        .collect::<Result<_, _>>()?;
-    let thematiques = codes(rows(conn, "SELECT code FROM contrat_thematique WHERE contrat_id = $1 ORDER BY rang", id).await?)?
-        .iter()
-        .map(|c| Thematique::parse(c).map_err(StoreError::Corrupt))
-        .collect::<Result<_, _>>()?;
+    let publics = codes(
+        rows(
+            conn,
+            "SELECT code FROM contrat_public WHERE contrat_id = $1 ORDER BY rang",
+            id,
+        )
+        .await?,
+    )?
+    .iter()
+    .map(|c| Public::parse(c).map_err(StoreError::Corrupt))
+    .collect::<Result<_, _>>()?;
+    let thematiques = codes(
+        rows(
+            conn,
+            "SELECT code FROM contrat_thematique WHERE contrat_id = $1 ORDER BY rang",
+            id,
+        )
+        .await?,
+    )?
+    .iter()
+    .map(|c| Thematique::parse(c).map_err(StoreError::Corrupt))
+    .collect::<Result<_, _>>()?;
     let territoire = Territoire {
         quartiers_prioritaires: json(&row, "quartiers_prioritaires")?,
         ..selection(conn, id).await?
@@ -124,24 +146,33 @@ pub(super) async fn lire(
         )?,
         territoire,
         parties: parties(conn, id).await?,
-        avenants: rows(conn, "SELECT * FROM avenant WHERE contrat_id = $1 ORDER BY numero", id)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Avenant {
-                    numero: narrow(int(r, "numero")?, "numero")?,
-                    date: opt_parse(r, "date")?,
-                    objet: text(r, "objet")?,
-                })
+        avenants: rows(
+            conn,
+            "SELECT * FROM avenant WHERE contrat_id = $1 ORDER BY numero",
+            id,
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Avenant {
+                numero: narrow(int(r, "numero")?, "numero")?,
+                date: opt_parse(r, "date")?,
+                objet: text(r, "objet")?,
             })
-            .collect::<Result<_, StoreError>>()?,
+        })
+        .collect::<Result<_, StoreError>>()?,
         coordination: coordination(conn, id).await?,
         diagnostics: diagnostics(conn, id).await?,
         axes: Vec::new(),
         gouvernance: Vec::new(),
         clsm: None,
         source: opt_text(&row, "source_titre")?
-            .map(|titre| Ok::<_, StoreError>(Source { titre, mise_a_jour: opt_parse(&row, "source_mise_a_jour")? }))
+            .map(|titre| {
+                Ok::<_, StoreError>(Source {
+                    titre,
+                    mise_a_jour: opt_parse(&row, "source_mise_a_jour")?,
+                })
+            })
             .transpose()?,
     };
     let version = int(&row, "version")?;
@@ -162,11 +193,15 @@ pub(super) async fn lire(
         })
     };
     let precedent = match &contrat.precedent {
-        Some(p) => rows(conn, "SELECT id, nom, generation FROM contrat WHERE id = $1", p)
-            .await?
-            .first()
-            .map(lien)
-            .transpose()?,
+        Some(p) => rows(
+            conn,
+            "SELECT id, nom, generation FROM contrat WHERE id = $1",
+            p,
+        )
+        .await?
+        .first()
+        .map(lien)
+        .transpose()?,
         None => None,
     };
     let suivants = rows(
@@ -181,7 +216,10 @@ pub(super) async fn lire(
     Ok(ContratComplet {
         contrat,
         territoire_resolu,
-        lignee: Lignee { precedent, suivants },
+        lignee: Lignee {
+            precedent,
+            suivants,
+        },
         version,
     })
 }
@@ -198,36 +236,48 @@ async fn parties(conn: &mut AnyConnection, id: &IdContrat) -> Result<Vec<Partie>
         "partie_id",
         personne,
     )?;
-    rows(conn, "SELECT * FROM partie WHERE contrat_id = $1 ORDER BY rang", id)
-        .await?
-        .iter()
-        .map(|r| {
-            let roles: Vec<String> = json(r, "roles")?;
-            Ok(Partie {
-                organisation: Organisation {
-                    nom: text(r, "organisation_nom")?,
-                    nature: code(r, "organisation_nature", NatureOrganisation::parse)?,
-                    siren: opt_parse(r, "organisation_siren")?,
-                },
-                roles: roles
-                    .iter()
-                    .map(|c| RolePartie::parse(c).map_err(StoreError::Corrupt))
-                    .collect::<Result<_, _>>()?,
-                representants: representants.get(&int(r, "id")?).cloned().unwrap_or_default(),
-            })
+    rows(
+        conn,
+        "SELECT * FROM partie WHERE contrat_id = $1 ORDER BY rang",
+        id,
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        let roles: Vec<String> = json(r, "roles")?;
+        Ok(Partie {
+            organisation: Organisation {
+                nom: text(r, "organisation_nom")?,
+                nature: code(r, "organisation_nature", NatureOrganisation::parse)?,
+                siren: opt_parse(r, "organisation_siren")?,
+            },
+            roles: roles
+                .iter()
+                .map(|c| RolePartie::parse(c).map_err(StoreError::Corrupt))
+                .collect::<Result<_, _>>()?,
+            representants: representants
+                .get(&int(r, "id")?)
+                .cloned()
+                .unwrap_or_default(),
         })
-        .collect()
+    })
+    .collect()
 }
 
 fn personne(r: &AnyRow) -> Result<Personne, StoreError> {
-    Ok(Personne { nom: text(r, "nom")?, fonction: opt_text(r, "fonction")? })
+    Ok(Personne {
+        nom: text(r, "nom")?,
+        fonction: opt_text(r, "fonction")?,
+    })
 }
 
 async fn coordination(
     conn: &mut AnyConnection,
     id: &IdContrat,
 ) -> Result<Option<Coordination>, StoreError> {
-    let Some(r) = rows(conn, "SELECT * FROM coordination WHERE contrat_id = $1", id).await?.pop()
+    let Some(r) = rows(conn, "SELECT * FROM coordination WHERE contrat_id = $1", id)
+        .await?
+        .pop()
     else {
         return Ok(None);
     };
@@ -241,7 +291,9 @@ async fn coordination(
     .map(|f| {
         Ok(Financement {
             financeur: text(f, "financeur")?,
-            montant: opt_int(f, "montant_centimes")?.map(Montant::depuis_centimes).transpose()?,
+            montant: opt_int(f, "montant_centimes")?
+                .map(Montant::depuis_centimes)
+                .transpose()?,
             periode: periode(f, "periode_debut", "periode_fin")?,
         })
     })
@@ -249,7 +301,12 @@ async fn coordination(
     Ok(Some(Coordination {
         poste: text(&r, "poste")?,
         personne: opt_text(&r, "personne_nom")?
-            .map(|nom| Ok::<_, StoreError>(Personne { nom, fonction: opt_text(&r, "personne_fonction")? }))
+            .map(|nom| {
+                Ok::<_, StoreError>(Personne {
+                    nom,
+                    fonction: opt_text(&r, "personne_fonction")?,
+                })
+            })
             .transpose()?,
         employeur: opt_text(&r, "employeur")?,
         financements,
@@ -282,19 +339,23 @@ async fn diagnostics(
             })
         },
     )?;
-    rows(conn, "SELECT * FROM diagnostic WHERE contrat_id = $1 ORDER BY rang", id)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Diagnostic {
-                titre: text(r, "titre")?,
-                date: opt_parse(r, "date")?,
-                description: opt_text(r, "description")?,
-                indicateurs: indicateurs.remove(&int(r, "id")?).unwrap_or_default(),
-                constats: json(r, "constats")?,
-            })
+    rows(
+        conn,
+        "SELECT * FROM diagnostic WHERE contrat_id = $1 ORDER BY rang",
+        id,
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Diagnostic {
+            titre: text(r, "titre")?,
+            date: opt_parse(r, "date")?,
+            description: opt_text(r, "description")?,
+            indicateurs: indicateurs.remove(&int(r, "id")?).unwrap_or_default(),
+            constats: json(r, "constats")?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// A fiche-action and where it hangs: its axis and, if any, its objective.
@@ -316,27 +377,59 @@ async fn fiches(
         )
     };
     let texte = |r: &AnyRow| text(r, "code");
-    let mut publics = grouper(&rows(conn, &par_fiche("fiche_public", "rang"), id).await?, "fiche_id", texte)?;
-    let mut thematiques = grouper(&rows(conn, &par_fiche("fiche_thematique", "rang"), id).await?, "fiche_id", texte)?;
-    let mut communes = grouper(&rows(conn, &par_fiche("fiche_commune", "rang"), id).await?, "fiche_id", |r| parse(r, "code"))?;
-    let mut etapes = grouper(&rows(conn, &par_fiche("etape", "rang"), id).await?, "fiche_id", |r| {
-        Ok(Etape { libelle: text(r, "libelle")?, echeance: opt_parse(r, "echeance")?, faite: flag(r, "faite")? })
-    })?;
-    let mut budget = grouper(&rows(conn, &par_fiche("ligne_budget", "rang"), id).await?, "fiche_id", |r| {
-        let montant = |col| -> Result<Option<Montant>, StoreError> {
-            Ok(opt_int(r, col)?.map(Montant::depuis_centimes).transpose()?)
-        };
-        Ok(LigneBudget {
-            annee: narrow(int(r, "annee")?, "annee")?,
-            financeur: text(r, "financeur")?,
-            nature: code(r, "nature", NatureDepense::parse)?,
-            previsionnel: montant("previsionnel_centimes")?,
-            realise: montant("realise_centimes")?,
-        })
-    })?;
-    let mut notes = grouper(&rows(conn, &par_fiche("note", "rang"), id).await?, "fiche_id", |r| {
-        Ok(Note { date: parse(r, "date")?, texte: text(r, "texte")?, auteur: opt_text(r, "auteur")? })
-    })?;
+    let mut publics = grouper(
+        &rows(conn, &par_fiche("fiche_public", "rang"), id).await?,
+        "fiche_id",
+        texte,
+    )?;
+    let mut thematiques = grouper(
+        &rows(conn, &par_fiche("fiche_thematique", "rang"), id).await?,
+        "fiche_id",
+        texte,
+    )?;
+    let mut communes = grouper(
+        &rows(conn, &par_fiche("fiche_commune", "rang"), id).await?,
+        "fiche_id",
+        |r| parse(r, "code"),
+    )?;
+    let mut etapes = grouper(
+        &rows(conn, &par_fiche("etape", "rang"), id).await?,
+        "fiche_id",
+        |r| {
+            Ok(Etape {
+                libelle: text(r, "libelle")?,
+                echeance: opt_parse(r, "echeance")?,
+                faite: flag(r, "faite")?,
+            })
+        },
+    )?;
+    let mut budget = grouper(
+        &rows(conn, &par_fiche("ligne_budget", "rang"), id).await?,
+        "fiche_id",
+        |r| {
+            let montant = |col| -> Result<Option<Montant>, StoreError> {
+                Ok(opt_int(r, col)?.map(Montant::depuis_centimes).transpose()?)
+            };
+            Ok(LigneBudget {
+                annee: narrow(int(r, "annee")?, "annee")?,
+                financeur: text(r, "financeur")?,
+                nature: code(r, "nature", NatureDepense::parse)?,
+                previsionnel: montant("previsionnel_centimes")?,
+                realise: montant("realise_centimes")?,
+            })
+        },
+    )?;
+    let mut notes = grouper(
+        &rows(conn, &par_fiche("note", "rang"), id).await?,
+        "fiche_id",
+        |r| {
+            Ok(Note {
+                date: parse(r, "date")?,
+                texte: text(r, "texte")?,
+                auteur: opt_text(r, "auteur")?,
+            })
+        },
+    )?;
     let par_indicateur = |table: &str| {
         format!(
             "SELECT t.* FROM {table} t JOIN indicateur i ON i.id = t.indicateur_id
@@ -344,27 +437,52 @@ async fn fiches(
              WHERE f.contrat_id = $1 ORDER BY t.indicateur_id, t.rang"
         )
     };
-    let mut cibles = grouper(&rows(conn, &par_indicateur("cible"), id).await?, "indicateur_id", |r| {
-        Ok(Cible { annee: narrow(int(r, "annee")?, "annee")?, valeur: float(r, "valeur")? })
-    })?;
-    let mut mesures = grouper(&rows(conn, &par_indicateur("mesure"), id).await?, "indicateur_id", |r| {
-        Ok(Mesure { date: parse(r, "date")?, valeur: float(r, "valeur")?, source: opt_text(r, "source")? })
-    })?;
-    let mut indicateurs = grouper(&rows(conn, &par_fiche("indicateur", "rang"), id).await?, "fiche_id", |r| {
-        let indicateur_id = int(r, "id")?;
-        Ok(Indicateur {
-            libelle: text(r, "libelle")?,
-            type_indicateur: code(r, "type_indicateur", TypeIndicateur::parse)?,
-            unite: opt_text(r, "unite")?,
-            valeur_initiale: opt_float(r, "valeur_initiale")?,
-            cibles: cibles.remove(&indicateur_id).unwrap_or_default(),
-            valeurs: mesures.remove(&indicateur_id).unwrap_or_default(),
-        })
-    })?;
+    let mut cibles = grouper(
+        &rows(conn, &par_indicateur("cible"), id).await?,
+        "indicateur_id",
+        |r| {
+            Ok(Cible {
+                annee: narrow(int(r, "annee")?, "annee")?,
+                valeur: float(r, "valeur")?,
+            })
+        },
+    )?;
+    let mut mesures = grouper(
+        &rows(conn, &par_indicateur("mesure"), id).await?,
+        "indicateur_id",
+        |r| {
+            Ok(Mesure {
+                date: parse(r, "date")?,
+                valeur: float(r, "valeur")?,
+                source: opt_text(r, "source")?,
+            })
+        },
+    )?;
+    let mut indicateurs = grouper(
+        &rows(conn, &par_fiche("indicateur", "rang"), id).await?,
+        "fiche_id",
+        |r| {
+            let indicateur_id = int(r, "id")?;
+            Ok(Indicateur {
+                libelle: text(r, "libelle")?,
+                type_indicateur: code(r, "type_indicateur", TypeIndicateur::parse)?,
+                unite: opt_text(r, "unite")?,
+                valeur_initiale: opt_float(r, "valeur_initiale")?,
+                cibles: cibles.remove(&indicateur_id).unwrap_or_default(),
+                valeurs: mesures.remove(&indicateur_id).unwrap_or_default(),
+            })
+        },
+    )?;
 
     let mut numeros = HashMap::new();
     let mut rangees = Vec::new();
-    for r in rows(conn, "SELECT * FROM fiche_action WHERE contrat_id = $1 ORDER BY rang", id).await? {
+    for r in rows(
+        conn,
+        "SELECT * FROM fiche_action WHERE contrat_id = $1 ORDER BY rang",
+        id,
+    )
+    .await?
+    {
         let fiche_id = int(&r, "id")?;
         let numero = text(&r, "numero")?;
         numeros.insert(fiche_id, numero.clone());
@@ -379,7 +497,12 @@ async fn fiches(
                     Ok::<_, StoreError>(Pilote {
                         organisation,
                         personne: opt_text(&r, "pilote_nom")?
-                            .map(|nom| Ok::<_, StoreError>(Personne { nom, fonction: opt_text(&r, "pilote_fonction")? }))
+                            .map(|nom| {
+                                Ok::<_, StoreError>(Personne {
+                                    nom,
+                                    fonction: opt_text(&r, "pilote_fonction")?,
+                                })
+                            })
                             .transpose()?,
                     })
                 })
@@ -397,7 +520,11 @@ async fn fiches(
             avancement: opt_narrow(opt_int(&r, "avancement")?, "avancement")?,
             notes: notes.remove(&fiche_id).unwrap_or_default(),
         };
-        rangees.push(FicheRangee { axe_id: int(&r, "axe_id")?, objectif_id: opt_int(&r, "objectif_id")?, fiche });
+        rangees.push(FicheRangee {
+            axe_id: int(&r, "axe_id")?,
+            objectif_id: opt_int(&r, "objectif_id")?,
+            fiche,
+        });
     }
     Ok((rangees, numeros))
 }
@@ -427,7 +554,10 @@ async fn axes(
     for rangee in fiches {
         match rangee.objectif_id {
             Some(o) => fiches_objectif.entry(o).or_default().push(rangee.fiche),
-            None => fiches_axe.entry(rangee.axe_id).or_default().push(rangee.fiche),
+            None => fiches_axe
+                .entry(rangee.axe_id)
+                .or_default()
+                .push(rangee.fiche),
         }
     }
     struct Ligne {
@@ -473,16 +603,25 @@ async fn axes(
             .collect()
     }
     let mut par_perimetre: HashMap<String, Vec<Axe>> = HashMap::new();
-    for r in rows(conn, "SELECT * FROM axe WHERE contrat_id = $1 ORDER BY numero", id).await? {
+    for r in rows(
+        conn,
+        "SELECT * FROM axe WHERE contrat_id = $1 ORDER BY numero",
+        id,
+    )
+    .await?
+    {
         let axe_id = int(&r, "id")?;
-        par_perimetre.entry(text(&r, "perimetre")?).or_default().push(Axe {
-            numero: narrow(int(&r, "numero")?, "numero")?,
-            titre: text(&r, "titre")?,
-            description: opt_text(&r, "description")?,
-            transversal: flag(&r, "transversal")?,
-            objectifs: arbre(&objectifs, axe_id, None, &mut fiches_objectif),
-            fiches_actions: fiches_axe.remove(&axe_id).unwrap_or_default(),
-        });
+        par_perimetre
+            .entry(text(&r, "perimetre")?)
+            .or_default()
+            .push(Axe {
+                numero: narrow(int(&r, "numero")?, "numero")?,
+                titre: text(&r, "titre")?,
+                description: opt_text(&r, "description")?,
+                transversal: flag(&r, "transversal")?,
+                objectifs: arbre(&objectifs, axe_id, None, &mut fiches_objectif),
+                fiches_actions: fiches_axe.remove(&axe_id).unwrap_or_default(),
+            });
     }
     Ok(par_perimetre)
 }
@@ -566,16 +705,25 @@ async fn instances(
         },
     )?;
     let mut par_perimetre: HashMap<String, Vec<Instance>> = HashMap::new();
-    for r in rows(conn, "SELECT * FROM instance WHERE contrat_id = $1 ORDER BY rang", id).await? {
+    for r in rows(
+        conn,
+        "SELECT * FROM instance WHERE contrat_id = $1 ORDER BY rang",
+        id,
+    )
+    .await?
+    {
         let instance_id = int(&r, "id")?;
-        par_perimetre.entry(text(&r, "perimetre")?).or_default().push(Instance {
-            nature: code(&r, "nature", NatureInstance::parse)?,
-            nom: text(&r, "nom")?,
-            description: opt_text(&r, "description")?,
-            presidence: opt_text(&r, "presidence")?,
-            membres: membres.remove(&instance_id).unwrap_or_default(),
-            reunions: reunions.remove(&instance_id).unwrap_or_default(),
-        });
+        par_perimetre
+            .entry(text(&r, "perimetre")?)
+            .or_default()
+            .push(Instance {
+                nature: code(&r, "nature", NatureInstance::parse)?,
+                nom: text(&r, "nom")?,
+                description: opt_text(&r, "description")?,
+                presidence: opt_text(&r, "presidence")?,
+                membres: membres.remove(&instance_id).unwrap_or_default(),
+                reunions: reunions.remove(&instance_id).unwrap_or_default(),
+            });
     }
     Ok(par_perimetre)
 }
@@ -586,20 +734,27 @@ async fn clsm(
     axes: Option<Vec<Axe>>,
     instances: Option<Vec<Instance>>,
 ) -> Result<Option<Clsm>, StoreError> {
-    let Some(r) = rows(conn, "SELECT * FROM clsm WHERE contrat_id = $1", id).await?.pop() else {
+    let Some(r) = rows(conn, "SELECT * FROM clsm WHERE contrat_id = $1", id)
+        .await?
+        .pop()
+    else {
         return Ok(None);
     };
-    let evenements = rows(conn, "SELECT * FROM evenement WHERE contrat_id = $1 ORDER BY rang", id)
-        .await?
-        .iter()
-        .map(|e| {
-            Ok(Evenement {
-                titre: text(e, "titre")?,
-                date: opt_parse(e, "date")?,
-                description: opt_text(e, "description")?,
-            })
+    let evenements = rows(
+        conn,
+        "SELECT * FROM evenement WHERE contrat_id = $1 ORDER BY rang",
+        id,
+    )
+    .await?
+    .iter()
+    .map(|e| {
+        Ok(Evenement {
+            titre: text(e, "titre")?,
+            date: opt_parse(e, "date")?,
+            description: opt_text(e, "description")?,
         })
-        .collect::<Result<_, StoreError>>()?;
+    })
+    .collect::<Result<_, StoreError>>()?;
     Ok(Some(Clsm {
         nom: text(&r, "nom")?,
         lancement: opt_parse(&r, "lancement")?,
@@ -613,16 +768,24 @@ async fn clsm(
 /// The EPCI and communes a contract's territory was picked from.
 async fn selection(conn: &mut AnyConnection, id: &IdContrat) -> Result<Territoire, StoreError> {
     Ok(Territoire {
-        epci: rows(conn, "SELECT epci FROM contrat_epci WHERE contrat_id = $1 ORDER BY rang", id)
-            .await?
-            .iter()
-            .map(|r| parse(r, "epci"))
-            .collect::<Result<_, _>>()?,
-        communes: rows(conn, "SELECT code FROM contrat_commune WHERE contrat_id = $1 ORDER BY rang", id)
-            .await?
-            .iter()
-            .map(|r| parse(r, "code"))
-            .collect::<Result<_, _>>()?,
+        epci: rows(
+            conn,
+            "SELECT epci FROM contrat_epci WHERE contrat_id = $1 ORDER BY rang",
+            id,
+        )
+        .await?
+        .iter()
+        .map(|r| parse(r, "epci"))
+        .collect::<Result<_, _>>()?,
+        communes: rows(
+            conn,
+            "SELECT code FROM contrat_commune WHERE contrat_id = $1 ORDER BY rang",
+            id,
+        )
+        .await?
+        .iter()
+        .map(|r| parse(r, "code"))
+        .collect::<Result<_, _>>()?,
         quartiers_prioritaires: Vec::new(),
     })
 }

@@ -9,5 +9,6 @@ use crate::error::AppError;
 
 /// Reads the identifier from the URL; a malformed one cannot name any contract.
 fn identifiant(brut: &str) -> Result<IdContrat, AppError> {
-    IdContrat::parse(brut).map_err(|e| AppError::NotFound(format!("Aucun contrat « {brut} » ({e}).")))
+    IdContrat::parse(brut)
+        .map_err(|e| AppError::NotFound(format!("Aucun contrat « {brut} » ({e}).")))
 }

@@ -39,12 +39,19 @@ impl Detail<'_> {
         if roles.is_empty() {
             return "non précisé".to_owned();
         }
-        roles.iter().map(|r| r.libelle()).collect::<Vec<_>>().join(", ")
+        roles
+            .iter()
+            .map(|r| r.libelle())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
 pub async fn accueil(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    let page = Accueil { titre: &state.titre, contrats: contrat::lister(&state.store).await? };
+    let page = Accueil {
+        titre: &state.titre,
+        contrats: contrat::lister(&state.store).await?,
+    };
     Ok(Html(page.render()?))
 }
 
@@ -53,6 +60,9 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let id = super::identifiant(&id)?;
-    let page = Detail { titre: &state.titre, c: contrat::lire(&state.store, &id).await? };
+    let page = Detail {
+        titre: &state.titre,
+        c: contrat::lire(&state.store, &id).await?,
+    };
     Ok(Html(page.render()?))
 }
