@@ -9,10 +9,25 @@ use pilote_store::{Backend, Store, StoreError, contrat, demo, geographie};
 use sqlx::Connection;
 
 /// A fresh database of the given backend, migrated and with the geography loaded. The guard
-/// keeps the SQLite file alive for the test's duration.
+/// keeps the SQLite file alive for the test's duration; a PostgreSQL database is dropped by
+/// [`Base::fermer`] once its scenario passed.
 struct Base {
     store: Store,
     _dossier: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl Base {
+    async fn fermer(self) {
+        self.store.close().await;
+        if let Some((url, nom)) = self.postgres {
+            let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE {nom}"))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+        }
+    }
 }
 
 async fn sqlite() -> Option<Base> {
@@ -23,6 +38,7 @@ async fn sqlite() -> Option<Base> {
     Some(Base {
         store,
         _dossier: Some(dossier),
+        postgres: None,
     })
 }
 
@@ -55,6 +71,7 @@ async fn postgres() -> Option<Base> {
     Some(Base {
         store,
         _dossier: None,
+        postgres: Some((url, nom)),
     })
 }
 
@@ -65,6 +82,7 @@ macro_rules! conformite {
             async fn $scenario() {
                 let base = super::sqlite().await.unwrap();
                 super::$scenario(&base.store).await;
+                base.fermer().await;
             })*
         }
         mod sur_postgres {
@@ -72,6 +90,7 @@ macro_rules! conformite {
             async fn $scenario() {
                 if let Some(base) = super::postgres().await {
                     super::$scenario(&base.store).await;
+                    base.fermer().await;
                 }
             })*
         }
