@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use pilote_store::import::{self, SiPresent};
-use pilote_store::{Store, demo, geographie, migration};
+use pilote_store::{Store, demo, geographie};
 use pilote_web::{AppState, app};
 
 #[derive(Parser)]
@@ -75,9 +75,8 @@ async fn main() -> Result<()> {
             titre,
         } => serve(&cli.database_url, listen, demo, titre).await,
         Commande::Migrate => {
-            let store = ouvrir(&cli.database_url).await?;
-            let appliquees = migration::migrate(&store).await?;
-            println!("Base à jour ({appliquees} migration(s) appliquée(s) maintenant).");
+            ouvrir(&cli.database_url).await?.close().await;
+            println!("Base à jour : schéma migré, géographie officielle chargée.");
             Ok(())
         }
         Commande::Import { fichiers } => importer(&cli.database_url, &fichiers).await,

@@ -88,7 +88,7 @@ mod tests {
         for siren in ["247100290", "211401187", "356000000"] {
             assert_eq!(Siren::parse(siren).unwrap().as_str(), siren);
         }
-        assert_eq!(Siren::parse("247 100 589").unwrap().as_str(), "247100290");
+        assert_eq!(Siren::parse("247 100 290").unwrap().as_str(), "247100290");
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub mod error;
 pub mod geographie;
 pub mod import;
 mod ligne;
-pub mod migration;
+mod migration;
 
 use std::str::FromStr;
 
@@ -63,15 +63,22 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url).map_err(|e| {
             StoreError::Invalid(format!("adresse de base de données invalide : {e}"))
         })?;
+        let en_memoire = url.contains(":memory:");
         let pool = AnyPoolOptions::new()
-            // One writer at a time is what SQLite allows; an in-memory database must also stay
-            // on one connection to stay one database.
+            // An in-memory SQLite database exists once per connection: keep it on one.
             .max_connections(match backend {
-                Backend::Sqlite => 1,
+                Backend::Sqlite if en_memoire => 1,
+                Backend::Sqlite => 4,
                 Backend::Postgres => 10,
             })
             .connect_with(options)
             .await?;
+        if backend == Backend::Sqlite && !en_memoire {
+            // Readers then never wait for the writer; the setting stays with the file.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .fetch_optional(&pool)
+                .await?;
+        }
         let store = Self { pool, backend };
         migration::migrate(&store).await?;
         Ok(store)

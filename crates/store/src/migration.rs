@@ -31,7 +31,7 @@ fn expand(sql: &str, backend: Backend) -> String {
 }
 
 /// Applies every migration not yet recorded, returning how many ran.
-pub async fn migrate(store: &Store) -> Result<usize, StoreError> {
+pub(crate) async fn migrate(store: &Store) -> Result<usize, StoreError> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migration (
             version BIGINT PRIMARY KEY,
