@@ -2,7 +2,6 @@
 //! or three naming the département.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -72,25 +71,7 @@ impl CodeInsee {
     }
 }
 
-impl FromStr for CodeInsee {
-    type Err = ErreurDomaine;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for CodeInsee {
-    type Error = ErreurDomaine;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<CodeInsee> for String {
-    fn from(c: CodeInsee) -> Self {
-        c.0
-    }
-}
+crate::texte::depuis_texte!(CodeInsee);
 
 impl fmt::Display for CodeInsee {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,7 +2,6 @@
 //! (« signé en 2014 », « signé en septembre 2019 », « réunion du 12 mars 2024 »).
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -119,25 +118,7 @@ impl fmt::Display for DatePartielle {
     }
 }
 
-impl FromStr for DatePartielle {
-    type Err = ErreurDomaine;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for DatePartielle {
-    type Error = ErreurDomaine;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<DatePartielle> for String {
-    fn from(d: DatePartielle) -> Self {
-        d.to_string()
-    }
-}
+crate::texte::depuis_texte!(DatePartielle);
 
 #[cfg(test)]
 mod tests {

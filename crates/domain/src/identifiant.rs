@@ -1,7 +1,6 @@
 //! The stable, readable identifier of a contract, used in its URL (`/contrats/caen-2019`).
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,25 +39,7 @@ impl IdContrat {
     }
 }
 
-impl FromStr for IdContrat {
-    type Err = ErreurDomaine;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for IdContrat {
-    type Error = ErreurDomaine;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<IdContrat> for String {
-    fn from(i: IdContrat) -> Self {
-        i.0
-    }
-}
+crate::texte::depuis_texte!(IdContrat);
 
 impl fmt::Display for IdContrat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -21,6 +21,7 @@ pub mod referentiel;
 pub mod siren;
 pub mod strategie;
 pub mod territoire;
+mod texte;
 
 pub use code_insee::CodeInsee;
 pub use date_partielle::DatePartielle;

@@ -2,7 +2,6 @@
 //! gives only its start (« existant depuis 2013 »).
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -93,25 +92,7 @@ impl fmt::Display for Periode {
     }
 }
 
-impl FromStr for Periode {
-    type Err = ErreurDomaine;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Periode {
-    type Error = ErreurDomaine;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Periode> for String {
-    fn from(p: Periode) -> Self {
-        p.to_string()
-    }
-}
+crate::texte::depuis_texte!(Periode);
 
 #[cfg(test)]
 mod tests {

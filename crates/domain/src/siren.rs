@@ -1,7 +1,6 @@
 //! The SIREN number identifying a legal entity (an EPCI, a hospital, an association…).
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -52,25 +51,7 @@ fn luhn(chiffres: &str) -> bool {
     somme.is_multiple_of(10)
 }
 
-impl FromStr for Siren {
-    type Err = ErreurDomaine;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Siren {
-    type Error = ErreurDomaine;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Siren> for String {
-    fn from(s: Siren) -> Self {
-        s.0
-    }
-}
+crate::texte::depuis_texte!(Siren);
 
 impl fmt::Display for Siren {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
