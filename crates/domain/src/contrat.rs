@@ -165,6 +165,15 @@ pub struct ContratResume {
 }
 
 impl Contrat {
+    /// Every fiche-action, those of the CLSM's axes included, in display order.
+    pub fn toutes_les_fiches(&self) -> Vec<&crate::fiche_action::FicheAction> {
+        self.axes
+            .iter()
+            .chain(self.clsm.iter().flat_map(|c| &c.axes))
+            .flat_map(Axe::toutes_les_fiches)
+            .collect()
+    }
+
     /// Checks the rules that span several fields; the error names the contract and the fault.
     pub fn verifier(&self) -> Result<(), ErreurDomaine> {
         let erreur = |raison: String| ErreurDomaine::Contrat {
@@ -209,7 +218,7 @@ impl Contrat {
             "avenant n°",
         )
         .map_err(&erreur)?;
-        let fiches: Vec<_> = self.axes.iter().flat_map(Axe::toutes_les_fiches).collect();
+        let fiches = self.toutes_les_fiches();
         doublon(fiches.iter().map(|f| f.numero.clone()), "fiche-action n°").map_err(&erreur)?;
         for fiche in &fiches {
             if fiche.avancement.is_some_and(|a| a > 100) {

@@ -40,12 +40,7 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
         .iter()
         .map(|c| c.code.as_str())
         .collect();
-    let fiches = contrat
-        .axes
-        .iter()
-        .chain(contrat.clsm.iter().flat_map(|c| &c.axes))
-        .flat_map(Axe::toutes_les_fiches);
-    for fiche in fiches {
+    for fiche in contrat.toutes_les_fiches() {
         if let Some(hors) = fiche.communes.iter().find(|c| !codes.contains(c.as_str())) {
             return Err(StoreError::Invalid(format!(
                 "contrat « {id} », fiche-action n°{} : la commune {hors} n'est pas dans le territoire du contrat",

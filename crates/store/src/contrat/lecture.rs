@@ -121,6 +121,9 @@ pub(super) async fn lire(
         ..selection(conn, id).await?
     };
 
+    let (fiches, numeros) = fiches(conn, id).await?;
+    let mut axes = axes(conn, id, fiches).await?;
+    let mut instances = instances(conn, id, &numeros).await?;
     let contrat = Contrat {
         id: id.clone(),
         nom: text(&row, "nom")?,
@@ -163,9 +166,9 @@ pub(super) async fn lire(
         .collect::<Result<_, StoreError>>()?,
         coordination: coordination(conn, id).await?,
         diagnostics: diagnostics(conn, id).await?,
-        axes: Vec::new(),
-        gouvernance: Vec::new(),
-        clsm: None,
+        axes: axes.remove("cls").unwrap_or_default(),
+        gouvernance: instances.remove("cls").unwrap_or_default(),
+        clsm: clsm(conn, id, axes.remove("clsm"), instances.remove("clsm")).await?,
         source: opt_text(&row, "source_titre")?
             .map(|titre| {
                 Ok::<_, StoreError>(Source {
@@ -176,13 +179,6 @@ pub(super) async fn lire(
             .transpose()?,
     };
     let version = int(&row, "version")?;
-    let mut contrat = contrat;
-    let (fiches, numeros) = fiches(conn, id).await?;
-    let mut axes = axes(conn, id, fiches).await?;
-    let mut instances = instances(conn, id, &numeros).await?;
-    contrat.axes = axes.remove("cls").unwrap_or_default();
-    contrat.gouvernance = instances.remove("cls").unwrap_or_default();
-    contrat.clsm = clsm(conn, id, axes.remove("clsm"), instances.remove("clsm")).await?;
 
     let territoire_resolu = resoudre(conn, &contrat.territoire).await?;
     let lien = |r: &AnyRow| -> Result<LienContrat, StoreError> {
