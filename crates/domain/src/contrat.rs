@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::clsm::Clsm;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Evaluation};
 use crate::gouvernance::Instance;
 use crate::organisation::{Organisation, Personne};
 use crate::referentiel::{Public, Thematique};
@@ -86,6 +86,8 @@ pub struct Contrat {
     pub gouvernance: Vec<Instance>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clsm: Option<Clsm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluations: Vec<Evaluation>,
     /// Where the facts were taken from, for contracts entered from a public text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,

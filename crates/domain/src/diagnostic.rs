@@ -1,4 +1,5 @@
-//! The diagnostic local de santé: a dated, shared picture of the territory's health.
+//! The diagnostic local de santé (a dated, shared picture of the territory's health) and the
+//! évaluation that closes a generation and feeds the next one's diagnostic.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,4 +39,17 @@ pub struct IndicateurDiagnostic {
     pub france: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+/// What was done against what was planned, at the end of a generation (or midway).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    pub titre: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<DatePartielle>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synthese: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constats: Vec<String>,
 }

@@ -74,6 +74,8 @@ pub struct FicheAction {
     pub avancement: Option<u8>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
 }
 
 /// Who carries the action: an organisation and, where named, a person.
@@ -150,4 +152,15 @@ pub struct Note {
     pub texte: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auteur: Option<String>,
+}
+
+/// A document attached to an action: its title, date, and where the file is kept (a key in
+/// Pilote's file storage, or an address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub titre: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<DatePartielle>,
+    pub reference: String,
 }

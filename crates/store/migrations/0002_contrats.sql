@@ -130,6 +130,16 @@ CREATE TABLE indicateur_diagnostic (
     PRIMARY KEY (diagnostic_id, rang)
 );
 
+CREATE TABLE evaluation (
+    contrat_id TEXT NOT NULL REFERENCES contrat (id) ON DELETE CASCADE,
+    rang BIGINT NOT NULL,
+    titre TEXT NOT NULL,
+    date TEXT,
+    synthese TEXT,
+    constats TEXT NOT NULL,
+    PRIMARY KEY (contrat_id, rang)
+);
+
 -- Axes of the contract (perimetre 'cls') or of its CLSM ('clsm').
 CREATE TABLE axe (
     id {{id}},
@@ -251,6 +261,15 @@ CREATE TABLE note (
     date TEXT NOT NULL,
     texte TEXT NOT NULL,
     auteur TEXT,
+    PRIMARY KEY (fiche_id, rang)
+);
+
+CREATE TABLE document (
+    fiche_id BIGINT NOT NULL REFERENCES fiche_action (id) ON DELETE CASCADE,
+    rang BIGINT NOT NULL,
+    titre TEXT NOT NULL,
+    date TEXT,
+    reference TEXT NOT NULL,
     PRIMARY KEY (fiche_id, rang)
 );
 

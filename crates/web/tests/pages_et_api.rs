@@ -19,6 +19,9 @@ impl TestApp {
         let store = Store::open(&url).await.unwrap();
         geographie::charger(&store).await.unwrap();
         demo::charger(&store).await.unwrap();
+        let complet: pilote_domain::contrat::Contrat =
+            toml::from_str(include_str!("../../store/tests/contrat_complet.toml")).unwrap();
+        pilote_store::contrat::creer(&store, &complet).await.unwrap();
         let router = app(AppState {
             store,
             titre: "Pilote (essai)".to_owned(),
@@ -139,6 +142,39 @@ async fn la_page_d_un_contrat_montre_tout_ce_qu_il_contient() {
         "5 ans",
         "CU Le Creusot Montceau-les-Mines (CU, SIREN 247100290)",
         "Montceau-les-Mines",
+    ] {
+        assert!(html.contains(attendu), "absent de la page : {attendu}");
+    }
+}
+
+#[tokio::test]
+async fn chaque_rubrique_d_un_contrat_complet_est_affichee() {
+    let app = TestApp::demarrer().await;
+    let (status, _, html) = app.get("/contrats/essai-complet-2020").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_page_accessible(&html);
+    for attendu in [
+        "12 mars 2020, Le Creusot",
+        "Avenant n°1 (juin 2022) : Ajout d&#39;une fiche-action",
+        "Coordinatrice CLS : Une Coordinatrice, chargée de mission",
+        "ARS : 75\u{202f}000\u{a0}€ (2020–2024)",
+        "APL médecins généralistes (consultations/an/hab.), 2021",
+        "Axe 2 — Mobilité <span class=\"fr-badge fr-badge--new\">Transversal</span>",
+        "data-profondeur=\"2\"",
+        "Objectif opérationnel :</strong> Créer une maison de santé",
+        "Fiche-action n°1.1 — Accueillir les internes",
+        "Un Pilote, chef de projet",
+        "Convention signée (échéance : janvier 2021) — faite",
+        "9\u{202f}500,50\u{a0}€",
+        "Indicateur de résultat : Internes accueillis (internes), valeur initiale 0",
+        "Deux internes accueillis.",
+        "fiches/1.1/convention.pdf",
+        "Réunion du <time datetime=\"2021-03-02\">2 mars 2021</time>, Hôtel de communauté",
+        "<a href=\"#fiche-1.2\">fiche-action n°1.2</a>",
+        "Fiche-action n°M1 — Premiers secours en santé mentale",
+        "Assemblée plénière",
+        "Évaluation finale (novembre 2024)",
+        "Quartier du Chemin Vert",
     ] {
         assert!(html.contains(attendu), "absent de la page : {attendu}");
     }

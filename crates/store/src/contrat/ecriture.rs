@@ -240,6 +240,21 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
         }
     }
 
+    for (rang, evaluation) in contrat.evaluations.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO evaluation (contrat_id, rang, titre, date, synthese, constats)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(rang as i64)
+        .bind(&evaluation.titre)
+        .bind(evaluation.date.map(|d| d.to_string()))
+        .bind(evaluation.synthese.as_deref())
+        .bind(to_json(&evaluation.constats))
+        .execute(&mut *conn)
+        .await?;
+    }
+
     let mut fiches = HashMap::new();
     inserer_axes(conn, id, "cls", &contrat.axes, &mut fiches).await?;
     inserer_instances(conn, id, "cls", &contrat.gouvernance, &fiches).await?;
@@ -484,6 +499,18 @@ async fn inserer_fiche(
             .execute(&mut *conn)
             .await?;
         }
+    }
+    for (rang, document) in fiche.documents.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO document (fiche_id, rang, titre, date, reference) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(fiche_id)
+        .bind(rang as i64)
+        .bind(&document.titre)
+        .bind(document.date.map(|d| d.to_string()))
+        .bind(&document.reference)
+        .execute(&mut *conn)
+        .await?;
     }
     for (rang, note) in fiche.notes.iter().enumerate() {
         sqlx::query(

@@ -8,10 +8,10 @@ use pilote_domain::contrat::{
     Avenant, Contrat, ContratResume, Coordination, Financement, Partie, RolePartie, Signature,
     Source, StatutContrat,
 };
-use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
+use pilote_domain::diagnostic::{Diagnostic, Evaluation, IndicateurDiagnostic};
 use pilote_domain::fiche_action::{
-    Cible, Etape, FicheAction, Indicateur, LigneBudget, Mesure, NatureDepense, Note, Pilote,
-    StatutAction, TypeIndicateur,
+    Cible, Document, Etape, FicheAction, Indicateur, LigneBudget, Mesure, NatureDepense, Note,
+    Pilote, StatutAction, TypeIndicateur,
 };
 use pilote_domain::gouvernance::{Decision, Instance, Membre, NatureInstance, Reunion};
 use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
@@ -169,6 +169,22 @@ pub(super) async fn lire(
         axes: axes.remove("cls").unwrap_or_default(),
         gouvernance: instances.remove("cls").unwrap_or_default(),
         clsm: clsm(conn, id, axes.remove("clsm"), instances.remove("clsm")).await?,
+        evaluations: rows(
+            conn,
+            "SELECT * FROM evaluation WHERE contrat_id = $1 ORDER BY rang",
+            id,
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Evaluation {
+                titre: text(r, "titre")?,
+                date: opt_parse(r, "date")?,
+                synthese: opt_text(r, "synthese")?,
+                constats: json(r, "constats")?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?,
         source: opt_text(&row, "source_titre")?
             .map(|titre| {
                 Ok::<_, StoreError>(Source {
@@ -415,6 +431,17 @@ async fn fiches(
             })
         },
     )?;
+    let mut documents = grouper(
+        &rows(conn, &par_fiche("document", "rang"), id).await?,
+        "fiche_id",
+        |r| {
+            Ok(Document {
+                titre: text(r, "titre")?,
+                date: opt_parse(r, "date")?,
+                reference: text(r, "reference")?,
+            })
+        },
+    )?;
     let mut notes = grouper(
         &rows(conn, &par_fiche("note", "rang"), id).await?,
         "fiche_id",
@@ -515,6 +542,7 @@ async fn fiches(
             statut: opt_code(&r, "statut", StatutAction::parse)?,
             avancement: opt_narrow(opt_int(&r, "avancement")?, "avancement")?,
             notes: notes.remove(&fiche_id).unwrap_or_default(),
+            documents: documents.remove(&fiche_id).unwrap_or_default(),
         };
         rangees.push(FicheRangee {
             axe_id: int(&r, "axe_id")?,
