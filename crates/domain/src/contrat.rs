@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::autorisation::PorteeContrat;
 use crate::clsm::Clsm;
 use crate::diagnostic::{Diagnostic, Evaluation};
 use crate::gouvernance::Instance;
@@ -43,6 +44,9 @@ pub struct Contrat {
     pub nom: String,
     /// 1 for a first contract, 2 for the one that follows it, and so on.
     pub generation: u8,
+    /// Whether the public may read it; unpublished, only its signatories and the ARS do.
+    #[serde(default)]
+    pub publie: bool,
     /// The contract of the previous generation, when Pilote holds it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedent: Option<IdContrat>,
@@ -160,10 +164,26 @@ pub struct ContratResume {
     pub id: IdContrat,
     pub nom: String,
     pub generation: u8,
+    pub publie: bool,
+    /// The départements and régions its territory touches.
+    pub departements: BTreeSet<String>,
+    pub regions: BTreeSet<String>,
     pub statut: Option<StatutContrat>,
     pub periode: Option<Periode>,
     pub population: u64,
     pub communes: u64,
+}
+
+impl ContratResume {
+    /// What the authorization policy needs of it.
+    pub fn portee(&self) -> PorteeContrat {
+        PorteeContrat {
+            id: self.id.clone(),
+            publie: self.publie,
+            departements: self.departements.clone(),
+            regions: self.regions.clone(),
+        }
+    }
 }
 
 impl Contrat {

@@ -8,6 +8,8 @@ CREATE TABLE contrat (
     id TEXT PRIMARY KEY,
     nom TEXT NOT NULL,
     generation BIGINT NOT NULL CHECK (generation >= 1),
+    -- 1 when the public may read it.
+    publie BIGINT NOT NULL CHECK (publie IN (0, 1)),
     precedent TEXT REFERENCES contrat (id),
     statut TEXT,
     periode_debut BIGINT,

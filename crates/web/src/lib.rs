@@ -2,6 +2,7 @@
 //! with the vendored DSFR) and the JSON API under `/api/v1`. Handlers are thin: extract, call
 //! the store, render.
 
+mod acteur;
 mod assets;
 pub mod contrat;
 pub mod error;

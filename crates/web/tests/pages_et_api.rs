@@ -21,7 +21,9 @@ impl TestApp {
         demo::charger(&store).await.unwrap();
         let complet: pilote_domain::contrat::Contrat =
             toml::from_str(include_str!("../../store/tests/contrat_complet.toml")).unwrap();
-        pilote_store::contrat::creer(&store, &complet).await.unwrap();
+        pilote_store::contrat::creer(&store, &complet)
+            .await
+            .unwrap();
         let router = app(AppState {
             store,
             titre: "Pilote (essai)".to_owned(),
@@ -218,6 +220,24 @@ async fn un_contrat_inconnu_donne_une_404_en_francais() {
         json.contains("Aucune page à l'adresse « /api/v1/rien »"),
         "{json}"
     );
+}
+
+#[tokio::test]
+async fn le_public_ne_voit_pas_un_contrat_non_publie() {
+    let app = TestApp::demarrer().await;
+    let (_, _, html) = app.get("/").await;
+    assert!(html.contains("essai-complet-2020") && !html.contains("brouillon-2025"));
+    let (_, _, json) = app.get("/api/v1/contrats").await;
+    assert!(!json.contains("brouillon-2025"));
+
+    // Refused exactly as if it did not exist.
+    let (status, _, cache) = app.get("/api/v1/contrats/brouillon-2025").await;
+    let (status_absent, _, absent) = app.get("/api/v1/contrats/absent-2025").await;
+    assert_eq!((status, status_absent), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(cache.replace("brouillon", "absent"), absent);
+    let (status, _, html) = app.get("/contrats/brouillon-2025").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("Brouillon non publié"));
 }
 
 #[tokio::test]

@@ -51,16 +51,17 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
 
     let horodatage = now();
     sqlx::query(
-        "INSERT INTO contrat (id, nom, generation, precedent, statut, periode_debut, periode_fin,
+        "INSERT INTO contrat (id, nom, generation, publie, precedent, statut, periode_debut, periode_fin,
             duree_annees, demarche_lancee, signature_date, signature_lieu, presentation, priorites,
             enjeux, quartiers_prioritaires, fiches_actions_annoncees, source_titre,
             source_mise_a_jour, version, cree_le, modifie_le)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-            1, $19, $19)",
+            $19, 1, $20, $20)",
     )
     .bind(id)
     .bind(&contrat.nom)
     .bind(i64::from(contrat.generation))
+    .bind(i64::from(contrat.publie))
     .bind(contrat.precedent.as_ref().map(|p| p.as_str()))
     .bind(contrat.statut.map(|s| s.code()))
     .bind(contrat.periode.map(|p| i64::from(p.debut())))

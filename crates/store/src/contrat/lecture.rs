@@ -128,6 +128,7 @@ pub(super) async fn lire(
         id: id.clone(),
         nom: text(&row, "nom")?,
         generation: narrow(int(&row, "generation")?, "generation")?,
+        publie: flag(&row, "publie")?,
         precedent: opt_parse(&row, "precedent")?,
         statut: opt_code(&row, "statut", StatutContrat::parse)?,
         periode: periode(&row, "periode_debut", "periode_fin")?,
@@ -816,7 +817,7 @@ async fn selection(conn: &mut AnyConnection, id: &IdContrat) -> Result<Territoir
 
 pub(super) async fn lister(conn: &mut AnyConnection) -> Result<Vec<ContratResume>, StoreError> {
     let contrats = sqlx::query(
-        "SELECT id, nom, generation, statut, periode_debut, periode_fin FROM contrat
+        "SELECT id, nom, generation, publie, statut, periode_debut, periode_fin FROM contrat
          ORDER BY nom, generation",
     )
     .fetch_all(&mut *conn)
@@ -830,6 +831,13 @@ pub(super) async fn lister(conn: &mut AnyConnection) -> Result<Vec<ContratResume
             id,
             nom: text(r, "nom")?,
             generation: narrow(int(r, "generation")?, "generation")?,
+            publie: flag(r, "publie")?,
+            departements: resolu
+                .communes
+                .iter()
+                .map(|c| c.departement.clone())
+                .collect(),
+            regions: resolu.communes.iter().map(|c| c.region.clone()).collect(),
             statut: opt_code(r, "statut", StatutContrat::parse)?,
             periode: periode(r, "periode_debut", "periode_fin")?,
             population: resolu.population,

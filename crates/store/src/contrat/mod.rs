@@ -4,6 +4,7 @@ mod ecriture;
 mod lecture;
 
 use pilote_domain::IdContrat;
+use pilote_domain::autorisation::PorteeContrat;
 use pilote_domain::contrat::{Contrat, ContratResume};
 use pilote_domain::territoire::TerritoireResolu;
 use serde::Serialize;
@@ -22,6 +23,17 @@ pub struct ContratComplet {
     pub lignee: Lignee,
     /// Incremented by every change (optimistic concurrency).
     pub version: i64,
+}
+
+impl ContratComplet {
+    /// What the authorization policy needs of it.
+    pub fn portee(&self) -> PorteeContrat {
+        PorteeContrat::new(
+            self.contrat.id.clone(),
+            self.contrat.publie,
+            &self.territoire_resolu,
+        )
+    }
 }
 
 /// The generations before and after a contract that Pilote holds.

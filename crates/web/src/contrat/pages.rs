@@ -5,9 +5,10 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use pilote_domain::contrat::{ContratResume, RolePartie};
 use pilote_domain::montant::milliers;
-use pilote_store::contrat::{self, ContratComplet};
+use pilote_store::contrat::ContratComplet;
 
 use crate::AppState;
+use crate::acteur::Demandeur;
 use crate::error::AppError;
 
 #[derive(Template)]
@@ -47,22 +48,25 @@ impl Detail<'_> {
     }
 }
 
-pub async fn accueil(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+pub async fn accueil(
+    State(state): State<AppState>,
+    Demandeur(acteur): Demandeur,
+) -> Result<Html<String>, AppError> {
     let page = Accueil {
         titre: &state.titre,
-        contrats: contrat::lister(&state.store).await?,
+        contrats: super::lisibles(&state.store, &acteur).await?,
     };
     Ok(Html(page.render()?))
 }
 
 pub async fn detail(
     State(state): State<AppState>,
+    Demandeur(acteur): Demandeur,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let id = super::identifiant(&id)?;
     let page = Detail {
         titre: &state.titre,
-        c: contrat::lire(&state.store, &id).await?,
+        c: super::lisible(&state.store, &acteur, &id).await?,
     };
     Ok(Html(page.render()?))
 }

@@ -1,0 +1,277 @@
+//! The authorization policy, as pure functions: who may read or change what. Every route and
+//! every query asks [`peut`]; nothing else decides.
+//!
+//! Roles carry their scope. An ARS agent reads and co-pilots every contract whose territory
+//! touches their scope (the nation, a région, a département); a coordinator edits their
+//! contracts entirely; an action pilot edits only the fiches-actions they pilot; a partner
+//! member reads the contracts they are partner of, unpublished parts included; the anonymous
+//! public reads only what a contract has published.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::IdContrat;
+use crate::territoire::TerritoireResolu;
+
+/// Where an ARS agent's authority runs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "niveau", content = "code", rename_all = "kebab-case")]
+pub enum Perimetre {
+    National,
+    Region(String),
+    Departement(String),
+}
+
+/// One role a person holds; a person may hold several.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "kebab-case")]
+pub enum Role {
+    Administrateur,
+    AgentArs { perimetre: Perimetre },
+    Coordinateur { contrat: IdContrat },
+    PiloteAction { contrat: IdContrat, fiche: String },
+    Partenaire { contrat: IdContrat },
+}
+
+/// Who is asking: the roles of a signed-in person, none for the anonymous public.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Acteur {
+    pub roles: Vec<Role>,
+}
+
+impl Acteur {
+    /// The anonymous public.
+    pub fn public() -> Self {
+        Self::default()
+    }
+}
+
+/// What the policy needs to know of a contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PorteeContrat {
+    pub id: IdContrat,
+    pub publie: bool,
+    /// The départements and régions its communes lie in.
+    pub departements: BTreeSet<String>,
+    pub regions: BTreeSet<String>,
+}
+
+impl PorteeContrat {
+    /// The scope of a contract whose territory resolved to `territoire`.
+    pub fn new(id: IdContrat, publie: bool, territoire: &TerritoireResolu) -> Self {
+        Self {
+            id,
+            publie,
+            departements: territoire
+                .communes
+                .iter()
+                .map(|c| c.departement.clone())
+                .collect(),
+            regions: territoire
+                .communes
+                .iter()
+                .map(|c| c.region.clone())
+                .collect(),
+        }
+    }
+}
+
+/// What one wants to do with a contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// Read what the contract has published.
+    LirePublie,
+    /// Read everything, unpublished parts included.
+    LireTout,
+    /// Change anything in the contract.
+    Modifier,
+    /// Change one fiche-action (by number) and its indicators.
+    ModifierFiche(String),
+}
+
+/// Whether `acteur` may perform `operation` on `contrat`.
+pub fn peut(acteur: &Acteur, operation: &Operation, contrat: &PorteeContrat) -> bool {
+    match operation {
+        Operation::LirePublie => contrat.publie || peut(acteur, &Operation::LireTout, contrat),
+        Operation::LireTout => acteur.roles.iter().any(|role| match role {
+            Role::Partenaire { contrat: c } | Role::PiloteAction { contrat: c, .. } => {
+                c == &contrat.id
+            }
+            autre => modifie_tout(autre, contrat),
+        }),
+        Operation::Modifier => acteur.roles.iter().any(|role| modifie_tout(role, contrat)),
+        Operation::ModifierFiche(numero) => acteur.roles.iter().any(|role| match role {
+            Role::PiloteAction { contrat: c, fiche } => c == &contrat.id && fiche == numero,
+            autre => modifie_tout(autre, contrat),
+        }),
+    }
+}
+
+/// The roles that may change the whole contract.
+fn modifie_tout(role: &Role, contrat: &PorteeContrat) -> bool {
+    match role {
+        Role::Administrateur => true,
+        Role::AgentArs { perimetre } => couvre(perimetre, contrat),
+        Role::Coordinateur { contrat: c } => c == &contrat.id,
+        Role::PiloteAction { .. } | Role::Partenaire { .. } => false,
+    }
+}
+
+fn couvre(perimetre: &Perimetre, contrat: &PorteeContrat) -> bool {
+    match perimetre {
+        Perimetre::National => true,
+        Perimetre::Region(code) => contrat.regions.contains(code),
+        Perimetre::Departement(code) => contrat.departements.contains(code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> IdContrat {
+        IdContrat::parse(s).unwrap()
+    }
+
+    fn contrat(publie: bool) -> PorteeContrat {
+        PorteeContrat {
+            id: id("caen-2019"),
+            publie,
+            departements: BTreeSet::from(["14".to_owned()]),
+            regions: BTreeSet::from(["28".to_owned()]),
+        }
+    }
+
+    fn acteur(roles: Vec<Role>) -> Acteur {
+        Acteur { roles }
+    }
+
+    #[expect(non_snake_case, reason = "reads as the constant list it stands for")]
+    fn TOUTES() -> [Operation; 4] {
+        [
+            Operation::LirePublie,
+            Operation::LireTout,
+            Operation::Modifier,
+            Operation::ModifierFiche("1".into()),
+        ]
+    }
+
+    #[test]
+    fn le_public_ne_lit_que_ce_qui_est_publie() {
+        let public = Acteur::public();
+        assert!(peut(&public, &Operation::LirePublie, &contrat(true)));
+        assert!(!peut(&public, &Operation::LirePublie, &contrat(false)));
+        for operation in &TOUTES()[1..] {
+            assert!(!peut(&public, operation, &contrat(true)), "{operation:?}");
+        }
+    }
+
+    #[test]
+    fn l_agent_ars_lit_et_copilote_dans_son_perimetre_seulement() {
+        for perimetre in [
+            Perimetre::National,
+            Perimetre::Region("28".into()),
+            Perimetre::Departement("14".into()),
+        ] {
+            let agent = acteur(vec![Role::AgentArs {
+                perimetre: perimetre.clone(),
+            }]);
+            for operation in TOUTES() {
+                assert!(
+                    peut(&agent, &operation, &contrat(false)),
+                    "{perimetre:?} {operation:?}"
+                );
+            }
+        }
+        for perimetre in [
+            Perimetre::Region("32".into()),
+            Perimetre::Departement("02".into()),
+        ] {
+            let agent = acteur(vec![Role::AgentArs { perimetre }]);
+            assert!(!peut(&agent, &Operation::LireTout, &contrat(false)));
+            assert!(!peut(&agent, &Operation::Modifier, &contrat(false)));
+            assert!(peut(&agent, &Operation::LirePublie, &contrat(true)));
+        }
+    }
+
+    #[test]
+    fn le_coordinateur_modifie_ses_contrats_et_pas_les_autres() {
+        let coordinateur = acteur(vec![Role::Coordinateur {
+            contrat: id("caen-2019"),
+        }]);
+        for operation in TOUTES() {
+            assert!(peut(&coordinateur, &operation, &contrat(false)));
+        }
+        let ailleurs = acteur(vec![Role::Coordinateur {
+            contrat: id("soissons-2019"),
+        }]);
+        assert!(!peut(&ailleurs, &Operation::LireTout, &contrat(false)));
+        assert!(!peut(
+            &ailleurs,
+            &Operation::ModifierFiche("1".into()),
+            &contrat(false)
+        ));
+    }
+
+    #[test]
+    fn le_pilote_modifie_ce_qu_il_pilote_et_rien_d_autre() {
+        let pilote = acteur(vec![Role::PiloteAction {
+            contrat: id("caen-2019"),
+            fiche: "1".into(),
+        }]);
+        assert!(peut(
+            &pilote,
+            &Operation::ModifierFiche("1".into()),
+            &contrat(false)
+        ));
+        assert!(!peut(
+            &pilote,
+            &Operation::ModifierFiche("2".into()),
+            &contrat(false)
+        ));
+        assert!(!peut(&pilote, &Operation::Modifier, &contrat(false)));
+        assert!(peut(&pilote, &Operation::LireTout, &contrat(false)));
+    }
+
+    #[test]
+    fn le_partenaire_lit_tout_sans_rien_modifier() {
+        let partenaire = acteur(vec![Role::Partenaire {
+            contrat: id("caen-2019"),
+        }]);
+        assert!(peut(&partenaire, &Operation::LireTout, &contrat(false)));
+        assert!(!peut(&partenaire, &Operation::Modifier, &contrat(false)));
+        assert!(!peut(
+            &partenaire,
+            &Operation::ModifierFiche("1".into()),
+            &contrat(false)
+        ));
+        let autre = acteur(vec![Role::Partenaire {
+            contrat: id("soissons-2019"),
+        }]);
+        assert!(!peut(&autre, &Operation::LirePublie, &contrat(false)));
+    }
+
+    #[test]
+    fn les_roles_s_additionnent() {
+        let cumul = acteur(vec![
+            Role::Partenaire {
+                contrat: id("caen-2019"),
+            },
+            Role::PiloteAction {
+                contrat: id("caen-2019"),
+                fiche: "3".into(),
+            },
+        ]);
+        assert!(peut(
+            &cumul,
+            &Operation::ModifierFiche("3".into()),
+            &contrat(false)
+        ));
+        assert!(!peut(&cumul, &Operation::Modifier, &contrat(false)));
+        let admin = acteur(vec![Role::Administrateur]);
+        for operation in TOUTES() {
+            assert!(peut(&admin, &operation, &contrat(false)));
+        }
+    }
+}
