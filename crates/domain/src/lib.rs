@@ -7,6 +7,7 @@
 pub mod autorisation;
 pub mod clsm;
 pub mod code_insee;
+pub mod compte;
 pub mod contrat;
 pub mod date_partielle;
 pub mod diagnostic;

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "contrats",
         include_str!("../migrations/0002_contrats.sql"),
     ),
+    (3, "comptes", include_str!("../migrations/0003_comptes.sql")),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

@@ -3,9 +3,11 @@
 //! that does not answer then fails the suite). Each scenario gets a fresh database.
 
 use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Role;
+use pilote_domain::compte::Email;
 use pilote_domain::contrat::Contrat;
 use pilote_store::import::{self, SiPresent};
-use pilote_store::{Backend, Store, StoreError, contrat, demo, geographie};
+use pilote_store::{Backend, Store, StoreError, compte, contrat, demo, geographie};
 use sqlx::Connection;
 
 /// A fresh database of the given backend, migrated and with the geography loaded. The guard
@@ -108,6 +110,7 @@ conformite!(
     la_lignee_se_lit_dans_les_deux_sens,
     les_contrats_de_demonstration_se_chargent,
     un_contrat_absent_est_introuvable,
+    les_comptes_portent_des_roles_qui_visent_ce_qui_existe,
 );
 
 fn id(s: &str) -> IdContrat {
@@ -258,4 +261,87 @@ async fn les_contrats_de_demonstration_se_chargent(store: &Store) {
 async fn un_contrat_absent_est_introuvable(store: &Store) {
     let erreur = contrat::lire(store, &id("nulle-part")).await.unwrap_err();
     assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
+}
+
+async fn les_comptes_portent_des_roles_qui_visent_ce_qui_existe(store: &Store) {
+    contrat::creer(store, &contrat_complet()).await.unwrap();
+    let marie = Email::parse("marie@caen.fr").unwrap();
+    assert!(compte::aucun(store).await.unwrap());
+    compte::creer(store, &marie, Some("Marie"), "un long mot de passe")
+        .await
+        .unwrap();
+    assert!(!compte::aucun(store).await.unwrap());
+    let erreur = compte::creer(store, &marie, None, "un autre mot de passe")
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Conflict(_)), "{erreur:?}");
+    let erreur = compte::creer(store, &Email::parse("b@c.fr").unwrap(), None, "court")
+        .await
+        .unwrap_err();
+    assert!(erreur.to_string().contains("12 caractères"), "{erreur}");
+
+    assert!(
+        compte::authentifier(store, &marie, "un long mot de passe")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !compte::authentifier(store, &marie, "un mauvais mot de passe")
+            .await
+            .unwrap()
+    );
+    let inconnu = Email::parse("personne@nulle-part.fr").unwrap();
+    assert!(
+        !compte::authentifier(store, &inconnu, "un long mot de passe")
+            .await
+            .unwrap()
+    );
+
+    let roles: Vec<Role> = [
+        "administrateur",
+        "ars:national",
+        "ars:region:27",
+        "ars:departement:71",
+        "coordinateur:essai-complet-2020",
+        "partenaire:essai-complet-2020",
+        "pilote:essai-complet-2020:1.1",
+    ]
+    .iter()
+    .map(|r| Role::parse(r).unwrap())
+    .collect();
+    for role in &roles {
+        compte::attribuer(store, &marie, role).await.unwrap();
+    }
+    assert_eq!(compte::roles(store, &marie).await.unwrap(), roles);
+    let erreur = compte::attribuer(store, &marie, &roles[2])
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Conflict(_)), "{erreur:?}");
+
+    for (role, attendu) in [
+        ("ars:region:99", "aucune région de code « 99 »"),
+        ("ars:departement:20", "aucun département de code « 20 »"),
+        ("coordinateur:absent-2020", "aucun contrat « absent-2020 »"),
+        ("pilote:essai-complet-2020:9", "aucune fiche-action n°9"),
+    ] {
+        let erreur = compte::attribuer(store, &marie, &Role::parse(role).unwrap())
+            .await
+            .unwrap_err();
+        assert!(erreur.to_string().contains(attendu), "{role} : {erreur}");
+    }
+    let erreur = compte::attribuer(store, &inconnu, &roles[0])
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
+
+    compte::retirer(store, &marie, &roles[2]).await.unwrap();
+    compte::retirer(store, &marie, &roles[6]).await.unwrap();
+    let erreur = compte::retirer(store, &marie, &roles[2]).await.unwrap_err();
+    assert!(
+        erreur.to_string().contains("n'a pas le rôle ars:region:27"),
+        "{erreur}"
+    );
+    let restants = compte::lister(store).await.unwrap();
+    assert_eq!(restants.len(), 1);
+    assert_eq!(restants[0].roles.len(), roles.len() - 2);
 }

@@ -233,7 +233,10 @@ async fn le_public_ne_voit_pas_un_contrat_non_publie() {
     // Refused exactly as if it did not exist.
     let (status, _, cache) = app.get("/api/v1/contrats/brouillon-2025").await;
     let (status_absent, _, absent) = app.get("/api/v1/contrats/absent-2025").await;
-    assert_eq!((status, status_absent), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(
+        (status, status_absent),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
     assert_eq!(cache.replace("brouillon", "absent"), absent);
     let (status, _, html) = app.get("/contrats/brouillon-2025").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

@@ -1,0 +1,301 @@
+//! Accounts and role grants: create, list, grant, revoke, check a password. A grant names only
+//! things that exist (a contract, its fiche-action, a région or département of the geography).
+
+use pilote_domain::autorisation::{Perimetre, Role};
+use pilote_domain::compte::{self, Email};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::ligne::{int, opt_parse, opt_text, parse, text};
+use crate::{Store, StoreError, now};
+
+/// An account as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compte {
+    pub email: Email,
+    pub nom: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+impl From<compte::ErreurCompte> for StoreError {
+    fn from(e: compte::ErreurCompte) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}
+
+/// Creates an account with a password; refuses an address already taken.
+pub async fn creer(
+    store: &Store,
+    email: &Email,
+    nom: Option<&str>,
+    mot_de_passe: &str,
+) -> Result<(), StoreError> {
+    let empreinte = compte::empreinte(mot_de_passe)?;
+    let mut tx = store.pool().begin().await?;
+    if identifiant(&mut tx, email).await?.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "un compte « {email} » existe déjà"
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO utilisateur (email, nom, mot_de_passe, cree_le) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(email.as_str())
+    .bind(nom)
+    .bind(empreinte)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether any account exists (to create the first administrator on an empty database).
+pub async fn aucun(store: &Store) -> Result<bool, StoreError> {
+    Ok(sqlx::query("SELECT 1 FROM utilisateur")
+        .fetch_optional(store.pool())
+        .await?
+        .is_none())
+}
+
+/// Every account with its roles, by address.
+pub async fn lister(store: &Store) -> Result<Vec<Compte>, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    let utilisateurs = sqlx::query("SELECT id, email, nom FROM utilisateur ORDER BY email")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut comptes = Vec::with_capacity(utilisateurs.len());
+    for u in &utilisateurs {
+        comptes.push(Compte {
+            email: parse(u, "email")?,
+            nom: opt_text(u, "nom")?,
+            roles: roles_de(&mut conn, int(u, "id")?).await?,
+        });
+    }
+    Ok(comptes)
+}
+
+/// The roles an address holds (none for an unknown address).
+pub async fn roles(store: &Store, email: &Email) -> Result<Vec<Role>, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    match identifiant(&mut conn, email).await? {
+        Some(id) => roles_de(&mut conn, id).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Grants a role; refuses an unknown account, an unknown contract, fiche-action, région or
+/// département, and a role already held.
+pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
+    let mut tx = store.pool().begin().await?;
+    let utilisateur = identifiant(&mut tx, email)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
+    verifier_cible(&mut tx, role).await?;
+    if roles_de(&mut tx, utilisateur).await?.contains(role) {
+        return Err(StoreError::Conflict(format!(
+            "« {email} » a déjà le rôle {role}"
+        )));
+    }
+    let (nature, niveau, code, contrat, fiche) = colonnes(role);
+    sqlx::query(
+        "INSERT INTO attribution (utilisateur_id, role, niveau, code, contrat_id, fiche, attribue_le)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(utilisateur)
+    .bind(nature)
+    .bind(niveau)
+    .bind(code)
+    .bind(contrat)
+    .bind(fiche)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Withdraws a role; refuses one the account does not hold.
+pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    let utilisateur = identifiant(&mut conn, email)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
+    let (nature, niveau, code, contrat, fiche) = colonnes(role);
+    let retire = sqlx::query(
+        "DELETE FROM attribution WHERE utilisateur_id = $1 AND role = $2
+           AND COALESCE(niveau, '') = $3 AND COALESCE(code, '') = $4
+           AND COALESCE(contrat_id, '') = $5 AND COALESCE(fiche, '') = $6",
+    )
+    .bind(utilisateur)
+    .bind(nature)
+    .bind(niveau.unwrap_or_default())
+    .bind(code.unwrap_or_default())
+    .bind(contrat.unwrap_or_default())
+    .bind(fiche.unwrap_or_default())
+    .execute(&mut *conn)
+    .await?;
+    if retire.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!(
+            "« {email} » n'a pas le rôle {role}"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a password; `false` alike for an unknown address and a wrong password, in the same
+/// time (an unknown address is checked against a decoy hash), so that nothing tells them apart.
+pub async fn authentifier(
+    store: &Store,
+    email: &Email,
+    mot_de_passe: &str,
+) -> Result<bool, StoreError> {
+    let empreinte: Option<String> =
+        sqlx::query("SELECT mot_de_passe FROM utilisateur WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(store.pool())
+            .await?
+            .map(|r| opt_text(&r, "mot_de_passe"))
+            .transpose()?
+            .flatten();
+    static LEURRE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    match empreinte {
+        Some(e) => Ok(compte::verifier(mot_de_passe, &e)?),
+        None => {
+            let leurre = LEURRE.get_or_init(|| {
+                compte::empreinte(&compte::mot_de_passe_aleatoire()).unwrap_or_default()
+            });
+            compte::verifier(mot_de_passe, leurre)?;
+            Ok(false)
+        }
+    }
+}
+
+async fn identifiant(conn: &mut AnyConnection, email: &Email) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query("SELECT id FROM utilisateur WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get::<i64, _>("id"))
+        .transpose()?)
+}
+
+async fn roles_de(conn: &mut AnyConnection, utilisateur: i64) -> Result<Vec<Role>, StoreError> {
+    sqlx::query(
+        "SELECT role, niveau, code, contrat_id, fiche FROM attribution
+         WHERE utilisateur_id = $1 ORDER BY attribue_le, role",
+    )
+    .bind(utilisateur)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(role)
+    .collect()
+}
+
+fn role(r: &AnyRow) -> Result<Role, StoreError> {
+    let corrompu = || {
+        StoreError::Corrupt(format!(
+            "attribution « {} »",
+            text(r, "role").unwrap_or_default()
+        ))
+    };
+    let contrat = || opt_parse(r, "contrat_id")?.ok_or_else(corrompu);
+    Ok(match text(r, "role")?.as_str() {
+        "administrateur" => Role::Administrateur,
+        "ars" => {
+            let code = opt_text(r, "code")?;
+            let perimetre = match (opt_text(r, "niveau")?.as_deref(), code) {
+                (Some("national"), _) => Perimetre::National,
+                (Some("region"), Some(c)) => Perimetre::Region(c),
+                (Some("departement"), Some(c)) => Perimetre::Departement(c),
+                _ => return Err(corrompu()),
+            };
+            Role::AgentArs { perimetre }
+        }
+        "coordinateur" => Role::Coordinateur {
+            contrat: contrat()?,
+        },
+        "partenaire" => Role::Partenaire {
+            contrat: contrat()?,
+        },
+        "pilote" => Role::PiloteAction {
+            contrat: contrat()?,
+            fiche: opt_text(r, "fiche")?.ok_or_else(corrompu)?,
+        },
+        _ => return Err(corrompu()),
+    })
+}
+
+type Colonnes<'a> = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn colonnes(role: &Role) -> Colonnes<'_> {
+    match role {
+        Role::Administrateur => ("administrateur", None, None, None, None),
+        Role::AgentArs {
+            perimetre: Perimetre::National,
+        } => ("ars", Some("national"), None, None, None),
+        Role::AgentArs {
+            perimetre: Perimetre::Region(c),
+        } => ("ars", Some("region"), Some(c), None, None),
+        Role::AgentArs {
+            perimetre: Perimetre::Departement(c),
+        } => ("ars", Some("departement"), Some(c), None, None),
+        Role::Coordinateur { contrat } => {
+            ("coordinateur", None, None, Some(contrat.as_str()), None)
+        }
+        Role::Partenaire { contrat } => ("partenaire", None, None, Some(contrat.as_str()), None),
+        Role::PiloteAction { contrat, fiche } => {
+            ("pilote", None, None, Some(contrat.as_str()), Some(fiche))
+        }
+    }
+}
+
+/// Refuses a role naming a région, département, contract or fiche-action that does not exist.
+async fn verifier_cible(conn: &mut AnyConnection, role: &Role) -> Result<(), StoreError> {
+    let (requete, valeurs, absent): (&str, Vec<&str>, String) = match role {
+        Role::Administrateur
+        | Role::AgentArs {
+            perimetre: Perimetre::National,
+        } => return Ok(()),
+        Role::AgentArs {
+            perimetre: Perimetre::Region(c),
+        } => (
+            "SELECT 1 FROM region WHERE code = $1",
+            vec![c],
+            format!("aucune région de code « {c} »"),
+        ),
+        Role::AgentArs {
+            perimetre: Perimetre::Departement(c),
+        } => (
+            "SELECT 1 FROM departement WHERE code = $1",
+            vec![c],
+            format!("aucun département de code « {c} »"),
+        ),
+        Role::Coordinateur { contrat } | Role::Partenaire { contrat } => (
+            "SELECT 1 FROM contrat WHERE id = $1",
+            vec![contrat.as_str()],
+            format!("aucun contrat « {contrat} »"),
+        ),
+        Role::PiloteAction { contrat, fiche } => (
+            "SELECT 1 FROM fiche_action WHERE contrat_id = $1 AND numero = $2",
+            vec![contrat.as_str(), fiche],
+            format!("aucune fiche-action n°{fiche} dans le contrat « {contrat} »"),
+        ),
+    };
+    let mut query = sqlx::query(requete);
+    for valeur in valeurs {
+        query = query.bind(valeur);
+    }
+    if query.fetch_optional(conn).await?.is_none() {
+        return Err(StoreError::Invalid(absent));
+    }
+    Ok(())
+}
