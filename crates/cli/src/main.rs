@@ -2,6 +2,7 @@
 //! PostgreSQL with `--database-url postgres://…`); the other subcommands administer the data.
 
 mod bench;
+mod utilisateur;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,7 +45,14 @@ enum Commande {
         /// Text shown in the page header.
         #[arg(long, env = "PILOTE_TITRE", default_value = "Pilote")]
         titre: String,
+        /// On a database without any account, creates this administrator and prints a
+        /// one-time password.
+        #[arg(long, env = "PILOTE_ADMIN_EMAIL")]
+        admin_email: Option<String>,
     },
+    /// Manages accounts and their roles.
+    #[command(subcommand)]
+    User(utilisateur::CommandeUtilisateur),
     /// Applies pending database migrations and loads the official geography.
     Migrate,
     /// Imports contracts from TOML files (the format of demo/*.toml); all or nothing.
@@ -73,7 +81,17 @@ async fn main() -> Result<()> {
             listen,
             demo,
             titre,
-        } => serve(&cli.database_url, listen, demo, titre).await,
+            admin_email,
+        } => {
+            let store = ouvrir(&cli.database_url).await?;
+            if let Some(email) = admin_email {
+                utilisateur::premier_administrateur(&store, &email).await?;
+            }
+            serve(store, listen, demo, titre).await
+        }
+        Commande::User(commande) => {
+            utilisateur::executer(&ouvrir(&cli.database_url).await?, commande).await
+        }
         Commande::Migrate => {
             ouvrir(&cli.database_url).await?.close().await;
             println!("Base à jour : schéma migré, géographie officielle chargée.");
@@ -115,8 +133,7 @@ fn masquer(url: &str) -> String {
     }
 }
 
-async fn serve(url: &str, listen: SocketAddr, avec_demo: bool, titre: String) -> Result<()> {
-    let store = ouvrir(url).await?;
+async fn serve(store: Store, listen: SocketAddr, avec_demo: bool, titre: String) -> Result<()> {
     if avec_demo {
         let ecrits = demo::charger(&store)
             .await

@@ -66,3 +66,99 @@ fn une_adresse_de_base_inconnue_est_refusee_en_francais() {
     assert!(!ok);
     assert!(texte.contains("non prise en charge « mysql: »"), "{texte}");
 }
+
+#[test]
+fn les_comptes_se_gerent_en_ligne_de_commande() {
+    let dossier = tempfile::tempdir().unwrap();
+    let d = dossier.path();
+    let (ok, texte) = pilote(d, &["user", "add", "Marie@Caen.fr", "--nom", "Marie"]);
+    assert!(ok, "{texte}");
+    let mot_de_passe = texte.trim_end().rsplit(' ').next().unwrap();
+    assert!(
+        texte.contains("« marie@caen.fr » créé") && mot_de_passe.len() == 20,
+        "{texte}"
+    );
+
+    let (ok, texte) = pilote(d, &["user", "grant", "marie@caen.fr", "ars:region:28"]);
+    assert!(ok, "{texte}");
+    let (ok, texte) = pilote(d, &["user", "list"]);
+    assert!(
+        ok && texte.contains("marie@caen.fr\tMarie\tars:region:28"),
+        "{texte}"
+    );
+
+    for (arguments, attendu) in [
+        (
+            vec!["user", "add", "pas-une-adresse"],
+            "adresse électronique invalide « pas-une-adresse »",
+        ),
+        (
+            vec!["user", "add", "marie@caen.fr"],
+            "un compte « marie@caen.fr » existe déjà",
+        ),
+        (
+            vec!["user", "grant", "marie@caen.fr", "chef"],
+            "rôle inconnu « chef »",
+        ),
+        (
+            vec!["user", "grant", "marie@caen.fr", "coordinateur:absent-2020"],
+            "aucun contrat « absent-2020 »",
+        ),
+        (
+            vec!["user", "grant", "inconnu@caen.fr", "ars:national"],
+            "aucun compte « inconnu@caen.fr »",
+        ),
+        (
+            vec!["user", "revoke", "marie@caen.fr", "ars:national"],
+            "n'a pas le rôle ars:national",
+        ),
+    ] {
+        let (ok, texte) = pilote(d, &arguments);
+        assert!(!ok && texte.contains(attendu), "{arguments:?} : {texte}");
+    }
+    let (ok, texte) = pilote(d, &["user", "revoke", "marie@caen.fr", "ars:region:28"]);
+    assert!(ok, "{texte}");
+    let (_, texte) = pilote(d, &["user", "list"]);
+    assert!(texte.contains("(aucun rôle)"), "{texte}");
+}
+
+#[test]
+fn le_premier_administrateur_n_est_cree_que_sur_une_base_sans_compte() {
+    let dossier = tempfile::tempdir().unwrap();
+    let d = dossier.path();
+    // `serve` would keep running: bind an address already taken so that it stops right after
+    // the start-up work.
+    let occupe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let adresse = occupe.local_addr().unwrap().to_string();
+    let (ok, texte) = pilote(
+        d,
+        &[
+            "serve",
+            "--listen",
+            &adresse,
+            "--admin-email",
+            "admin@ars.fr",
+        ],
+    );
+    assert!(!ok && texte.contains("impossible d'écouter"), "{texte}");
+    assert!(
+        texte.contains("Administrateur « admin@ars.fr » créé"),
+        "{texte}"
+    );
+    let (_, texte) = pilote(
+        d,
+        &[
+            "serve",
+            "--listen",
+            &adresse,
+            "--admin-email",
+            "autre@ars.fr",
+        ],
+    );
+    assert!(!texte.contains("Administrateur"), "{texte}");
+    let (_, texte) = pilote(d, &["user", "list"]);
+    assert!(
+        texte.contains("admin@ars.fr\t\tadministrateur") && !texte.contains("autre@ars.fr"),
+        "{texte}"
+    );
+}

@@ -24,12 +24,14 @@ impl From<compte::ErreurCompte> for StoreError {
     }
 }
 
-/// Creates an account with a password; refuses an address already taken.
+/// Creates an account with a password and roles, in one transaction; refuses an address
+/// already taken, or a role naming something that does not exist.
 pub async fn creer(
     store: &Store,
     email: &Email,
     nom: Option<&str>,
     mot_de_passe: &str,
+    roles: &[Role],
 ) -> Result<(), StoreError> {
     let empreinte = compte::empreinte(mot_de_passe)?;
     let mut tx = store.pool().begin().await?;
@@ -38,15 +40,19 @@ pub async fn creer(
             "un compte « {email} » existe déjà"
         )));
     }
-    sqlx::query(
-        "INSERT INTO utilisateur (email, nom, mot_de_passe, cree_le) VALUES ($1, $2, $3, $4)",
+    let utilisateur: i64 = sqlx::query_scalar(
+        "INSERT INTO utilisateur (email, nom, mot_de_passe, cree_le) VALUES ($1, $2, $3, $4)
+         RETURNING id",
     )
     .bind(email.as_str())
     .bind(nom)
     .bind(empreinte)
     .bind(now())
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
+    for role in roles {
+        inserer_attribution(&mut tx, utilisateur, role).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -92,12 +98,23 @@ pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), 
     let utilisateur = identifiant(&mut tx, email)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
-    verifier_cible(&mut tx, role).await?;
     if roles_de(&mut tx, utilisateur).await?.contains(role) {
         return Err(StoreError::Conflict(format!(
             "« {email} » a déjà le rôle {role}"
         )));
     }
+    inserer_attribution(&mut tx, utilisateur, role).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Inserts one grant after checking that what it names exists.
+async fn inserer_attribution(
+    conn: &mut AnyConnection,
+    utilisateur: i64,
+    role: &Role,
+) -> Result<(), StoreError> {
+    verifier_cible(conn, role).await?;
     let (nature, niveau, code, contrat, fiche) = colonnes(role);
     sqlx::query(
         "INSERT INTO attribution (utilisateur_id, role, niveau, code, contrat_id, fiche, attribue_le)
@@ -110,9 +127,8 @@ pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), 
     .bind(contrat)
     .bind(fiche)
     .bind(now())
-    .execute(&mut *tx)
+    .execute(conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -267,15 +267,15 @@ async fn les_comptes_portent_des_roles_qui_visent_ce_qui_existe(store: &Store) {
     contrat::creer(store, &contrat_complet()).await.unwrap();
     let marie = Email::parse("marie@caen.fr").unwrap();
     assert!(compte::aucun(store).await.unwrap());
-    compte::creer(store, &marie, Some("Marie"), "un long mot de passe")
+    compte::creer(store, &marie, Some("Marie"), "un long mot de passe", &[])
         .await
         .unwrap();
     assert!(!compte::aucun(store).await.unwrap());
-    let erreur = compte::creer(store, &marie, None, "un autre mot de passe")
+    let erreur = compte::creer(store, &marie, None, "un autre mot de passe", &[])
         .await
         .unwrap_err();
     assert!(matches!(erreur, StoreError::Conflict(_)), "{erreur:?}");
-    let erreur = compte::creer(store, &Email::parse("b@c.fr").unwrap(), None, "court")
+    let erreur = compte::creer(store, &Email::parse("b@c.fr").unwrap(), None, "court", &[])
         .await
         .unwrap_err();
     assert!(erreur.to_string().contains("12 caractères"), "{erreur}");
@@ -329,6 +329,20 @@ async fn les_comptes_portent_des_roles_qui_visent_ce_qui_existe(store: &Store) {
             .unwrap_err();
         assert!(erreur.to_string().contains(attendu), "{role} : {erreur}");
     }
+    // A creation whose role names nothing that exists leaves no account behind.
+    let paul = Email::parse("paul@caen.fr").unwrap();
+    let role_absent = Role::parse("coordinateur:absent-2020").unwrap();
+    let erreur = compte::creer(store, &paul, None, "un long mot de passe", &[role_absent])
+        .await
+        .unwrap_err();
+    assert!(erreur.to_string().contains("absent-2020"), "{erreur}");
+    assert!(compte::roles(store, &paul).await.unwrap().is_empty());
+    assert!(
+        !compte::authentifier(store, &paul, "un long mot de passe")
+            .await
+            .unwrap()
+    );
+
     let erreur = compte::attribuer(store, &inconnu, &roles[0])
         .await
         .unwrap_err();

@@ -1,0 +1,83 @@
+//! `pilote user add | list | grant | revoke`, and the first administrator created on an empty
+//! database.
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use pilote_domain::autorisation::Role;
+use pilote_domain::compte::{Email, mot_de_passe_aleatoire};
+use pilote_store::{Store, compte};
+
+#[derive(Subcommand)]
+pub enum CommandeUtilisateur {
+    /// Creates an account and prints its one-time password.
+    Add {
+        email: String,
+        #[arg(long)]
+        nom: Option<String>,
+    },
+    /// Lists the accounts and their roles.
+    List,
+    /// Grants a role: administrateur, ars:national, ars:region:CODE, ars:departement:CODE,
+    /// coordinateur:CONTRAT, pilote:CONTRAT:FICHE, partenaire:CONTRAT.
+    Grant { email: String, role: String },
+    /// Withdraws a role (same forms as grant).
+    Revoke { email: String, role: String },
+}
+
+pub async fn executer(store: &Store, commande: CommandeUtilisateur) -> Result<()> {
+    match commande {
+        CommandeUtilisateur::Add { email, nom } => {
+            let email = Email::parse(&email)?;
+            let mot_de_passe = mot_de_passe_aleatoire();
+            compte::creer(store, &email, nom.as_deref(), &mot_de_passe, &[]).await?;
+            println!(
+                "Compte « {email} » créé. Mot de passe à usage unique (affiché une seule fois) : {mot_de_passe}"
+            );
+        }
+        CommandeUtilisateur::List => {
+            let comptes = compte::lister(store).await?;
+            if comptes.is_empty() {
+                println!("Aucun compte.");
+            }
+            for c in comptes {
+                let roles: Vec<String> = c.roles.iter().map(ToString::to_string).collect();
+                println!(
+                    "{}\t{}\t{}",
+                    c.email,
+                    c.nom.unwrap_or_default(),
+                    if roles.is_empty() {
+                        "(aucun rôle)".to_owned()
+                    } else {
+                        roles.join(", ")
+                    }
+                );
+            }
+        }
+        CommandeUtilisateur::Grant { email, role } => {
+            let (email, role) = (Email::parse(&email)?, Role::parse(&role)?);
+            compte::attribuer(store, &email, &role).await?;
+            println!("Rôle {role} attribué à « {email} ».");
+        }
+        CommandeUtilisateur::Revoke { email, role } => {
+            let (email, role) = (Email::parse(&email)?, Role::parse(&role)?);
+            compte::retirer(store, &email, &role).await?;
+            println!("Rôle {role} retiré à « {email} ».");
+        }
+    }
+    Ok(())
+}
+
+/// On a database without any account, creates `email` as administrator and prints its
+/// one-time password once; does nothing when accounts exist.
+pub async fn premier_administrateur(store: &Store, email: &str) -> Result<()> {
+    if !compte::aucun(store).await? {
+        return Ok(());
+    }
+    let email = Email::parse(email).context("--admin-email")?;
+    let mot_de_passe = mot_de_passe_aleatoire();
+    compte::creer(store, &email, None, &mot_de_passe, &[Role::Administrateur]).await?;
+    println!(
+        "Administrateur « {email} » créé. Mot de passe à usage unique (affiché une seule fois) : {mot_de_passe}"
+    );
+    Ok(())
+}
