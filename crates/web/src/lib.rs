@@ -6,6 +6,7 @@ mod acteur;
 mod assets;
 pub mod contrat;
 pub mod error;
+pub mod oidc;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
