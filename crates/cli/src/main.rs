@@ -2,16 +2,16 @@
 //! PostgreSQL with `--database-url postgres://…`); the other subcommands administer the data.
 
 mod bench;
+mod journal;
+mod service;
 mod utilisateur;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use pilote_store::import::{self, SiPresent};
-use pilote_store::{Store, demo, geographie};
-use pilote_web::{AppState, app};
+use pilote_store::{Store, geographie};
 
 #[derive(Parser)]
 #[command(
@@ -35,24 +35,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Commande {
     /// Serves the pages and the API.
-    Serve {
-        /// Address and port to listen on.
-        #[arg(long, env = "PILOTE_LISTEN", default_value = "127.0.0.1:3000")]
-        listen: SocketAddr,
-        /// Loads the demo contracts (Caen, Creusot-Montceau, Soissons) missing from the database.
-        #[arg(long)]
-        demo: bool,
-        /// Text shown in the page header.
-        #[arg(long, env = "PILOTE_TITRE", default_value = "Pilote")]
-        titre: String,
-        /// On a database without any account, creates this administrator and prints a
-        /// one-time password.
-        #[arg(long, env = "PILOTE_ADMIN_EMAIL")]
-        admin_email: Option<String>,
-    },
+    Serve(service::Options),
     /// Manages accounts and their roles.
     #[command(subcommand)]
     User(utilisateur::CommandeUtilisateur),
+    /// The journal of changes and of reads of unpublished data.
+    #[command(subcommand)]
+    Journal(journal::CommandeJournal),
     /// Applies pending database migrations and loads the official geography.
     Migrate,
     /// Imports contracts from TOML files (the format of demo/*.toml); all or nothing.
@@ -77,20 +66,12 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.commande {
-        Commande::Serve {
-            listen,
-            demo,
-            titre,
-            admin_email,
-        } => {
-            let store = ouvrir(&cli.database_url).await?;
-            if let Some(email) = admin_email {
-                utilisateur::premier_administrateur(&store, &email).await?;
-            }
-            serve(store, listen, demo, titre).await
-        }
+        Commande::Serve(options) => service::servir(ouvrir(&cli.database_url).await?, options).await,
         Commande::User(commande) => {
             utilisateur::executer(&ouvrir(&cli.database_url).await?, commande).await
+        }
+        Commande::Journal(commande) => {
+            journal::executer(&ouvrir(&cli.database_url).await?, commande).await
         }
         Commande::Migrate => {
             ouvrir(&cli.database_url).await?.close().await;
@@ -131,32 +112,6 @@ fn masquer(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
-}
-
-async fn serve(store: Store, listen: SocketAddr, avec_demo: bool, titre: String) -> Result<()> {
-    if avec_demo {
-        let ecrits = demo::charger(&store)
-            .await
-            .context("chargement des contrats de démonstration")?;
-        println!("Contrats de démonstration ajoutés : {}.", ecrits.len());
-    }
-    let ecoute = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("impossible d'écouter sur {listen}"))?;
-    println!("Pilote répond sur http://{listen}/");
-    axum::serve(
-        ecoute,
-        app(AppState {
-            store: store.clone(),
-            titre,
-        }),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
-    store.close().await;
-    Ok(())
 }
 
 async fn importer(url: &str, fichiers: &[PathBuf]) -> Result<()> {

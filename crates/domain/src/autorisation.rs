@@ -34,6 +34,29 @@ pub enum Role {
     Partenaire { contrat: IdContrat },
 }
 
+impl Role {
+    /// The role in words, for people.
+    pub fn libelle(&self) -> String {
+        match self {
+            Role::Administrateur => "administrateur de la plateforme".to_owned(),
+            Role::AgentArs {
+                perimetre: Perimetre::National,
+            } => "agent ARS, tout le territoire national".to_owned(),
+            Role::AgentArs {
+                perimetre: Perimetre::Region(c),
+            } => format!("agent ARS, région {c}"),
+            Role::AgentArs {
+                perimetre: Perimetre::Departement(c),
+            } => format!("agent ARS, département {c}"),
+            Role::Coordinateur { contrat } => format!("coordinateur du contrat « {contrat} »"),
+            Role::Partenaire { contrat } => format!("partenaire du contrat « {contrat} »"),
+            Role::PiloteAction { contrat, fiche } => {
+                format!("pilote de la fiche-action n°{fiche} du contrat « {contrat} »")
+            }
+        }
+    }
+}
+
 /// Who is asking: the roles of a signed-in person, none for the anonymous public.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Acteur {

@@ -16,6 +16,7 @@ pub mod fiche_action;
 pub mod geographie;
 pub mod gouvernance;
 pub mod identifiant;
+pub mod jeton;
 pub mod montant;
 pub mod organisation;
 pub mod periode;

@@ -109,7 +109,7 @@ pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), 
 }
 
 /// Inserts one grant after checking that what it names exists.
-async fn inserer_attribution(
+pub(crate) async fn inserer_attribution(
     conn: &mut AnyConnection,
     utilisateur: i64,
     role: &Role,
@@ -160,35 +160,43 @@ pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), St
     Ok(())
 }
 
-/// Checks a password; `false` alike for an unknown address and a wrong password, in the same
-/// time (an unknown address is checked against a decoy hash), so that nothing tells them apart.
+/// Checks a password, returning the account it opens; `None` alike for an unknown address and
+/// a wrong password, in the same time (an unknown address is checked against a decoy hash),
+/// so that nothing tells them apart.
 pub async fn authentifier(
     store: &Store,
     email: &Email,
     mot_de_passe: &str,
-) -> Result<bool, StoreError> {
-    let empreinte: Option<String> =
-        sqlx::query("SELECT mot_de_passe FROM utilisateur WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(store.pool())
-            .await?
-            .map(|r| opt_text(&r, "mot_de_passe"))
-            .transpose()?
-            .flatten();
+) -> Result<Option<i64>, StoreError> {
+    let compte = sqlx::query("SELECT id, mot_de_passe FROM utilisateur WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(store.pool())
+        .await?
+        .map(|r| Ok::<_, StoreError>((int(&r, "id")?, opt_text(&r, "mot_de_passe")?)))
+        .transpose()?;
     static LEURRE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    match empreinte {
-        Some(e) => Ok(compte::verifier(mot_de_passe, &e)?),
-        None => {
-            let leurre = LEURRE.get_or_init(|| {
-                compte::empreinte(&compte::mot_de_passe_aleatoire()).unwrap_or_default()
-            });
-            compte::verifier(mot_de_passe, leurre)?;
-            Ok(false)
+    let leurre = || {
+        LEURRE.get_or_init(|| {
+            compte::empreinte(&compte::mot_de_passe_aleatoire()).unwrap_or_default()
+        })
+    };
+    match compte {
+        Some((id, Some(empreinte))) => {
+            Ok(compte::verifier(mot_de_passe, &empreinte)?.then_some(id))
+        }
+        // Unknown, or an account that signs in through OpenID Connect only.
+        _ => {
+            compte::verifier(mot_de_passe, leurre())?;
+            Ok(None)
         }
     }
 }
 
-async fn identifiant(conn: &mut AnyConnection, email: &Email) -> Result<Option<i64>, StoreError> {
+/// The account of an address, if any.
+pub(crate) async fn identifiant(
+    conn: &mut AnyConnection,
+    email: &Email,
+) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query("SELECT id FROM utilisateur WHERE email = $1")
         .bind(email.as_str())
         .fetch_optional(conn)
@@ -197,7 +205,7 @@ async fn identifiant(conn: &mut AnyConnection, email: &Email) -> Result<Option<i
         .transpose()?)
 }
 
-async fn roles_de(conn: &mut AnyConnection, utilisateur: i64) -> Result<Vec<Role>, StoreError> {
+pub(crate) async fn roles_de(conn: &mut AnyConnection, utilisateur: i64) -> Result<Vec<Role>, StoreError> {
     sqlx::query(
         "SELECT role, niveau, code, contrat_id, fiche FROM attribution
          WHERE utilisateur_id = $1 ORDER BY attribue_le, role",
@@ -275,7 +283,7 @@ fn colonnes(role: &Role) -> Colonnes<'_> {
 }
 
 /// Refuses a role naming a région, département, contract or fiche-action that does not exist.
-async fn verifier_cible(conn: &mut AnyConnection, role: &Role) -> Result<(), StoreError> {
+pub(crate) async fn verifier_cible(conn: &mut AnyConnection, role: &Role) -> Result<(), StoreError> {
     let (requete, valeurs, absent): (&str, Vec<&str>, String) = match role {
         Role::Administrateur
         | Role::AgentArs {

@@ -11,6 +11,9 @@ pub enum StoreError {
     /// The write collides with what is stored (an existing identifier, a stale version).
     #[error("{0}")]
     Conflict(String),
+    /// The person may see the thing but not do this to it; the message says what was refused.
+    #[error("{0}")]
+    Refuse(String),
     /// The input breaks a rule; the message, in French, names the faulty value.
     #[error("{0}")]
     Invalid(String),

@@ -3,20 +3,25 @@
 //! the few queries that name a [`Backend`].
 
 pub mod compte;
+pub mod connexion;
 pub mod contrat;
 pub mod demo;
 pub mod error;
 pub mod geographie;
 pub mod import;
+pub mod invitation;
+pub mod journal;
+pub mod session;
 mod ligne;
 mod migration;
 
 use std::str::FromStr;
 
-use sqlx::AnyPool;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Transaction};
 
 pub use error::StoreError;
+pub use journal::Auteur;
 
 /// The database behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,10 +98,33 @@ impl Store {
         &self.pool
     }
 
+    /// Begins a transaction on behalf of `auteur`. On PostgreSQL it carries their roles
+    /// (`pilote.roles`, one role per line), which the row-level security policies read: the
+    /// database's own copy of the authorization policy, a second layer behind the store's.
+    pub(crate) async fn transaction(
+        &self,
+        auteur: &Auteur,
+    ) -> Result<Transaction<'static, Any>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            let roles: Vec<String> = auteur.acteur.roles.iter().map(ToString::to_string).collect();
+            sqlx::query("SELECT set_config('pilote.roles', $1, true)")
+                .bind(roles.join("\n"))
+                .fetch_one(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// Closes every connection; pending work finishes first.
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The current time in Unix seconds, as compared (expiries, retention).
+pub(crate) fn horloge() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// The current UTC time, as stored (RFC 3339).

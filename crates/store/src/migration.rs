@@ -21,6 +21,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_contrats.sql"),
     ),
     (3, "comptes", include_str!("../migrations/0003_comptes.sql")),
+    (
+        4,
+        "sessions, invitations, journal",
+        include_str!("../migrations/0004_sessions_journal.sql"),
+    ),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

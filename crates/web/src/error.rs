@@ -8,11 +8,16 @@ use axum::response::{Html, IntoResponse, Response};
 use pilote_store::StoreError;
 use serde::Serialize;
 
+use crate::page::Entete;
+
 #[derive(Debug)]
 pub enum AppError {
     NotFound(String),
     BadRequest(String),
+    Forbidden(String),
     Conflict(String),
+    /// A service Pilote depends on (the identity provider, the mail server) failed.
+    Unavailable(String),
     Internal,
 }
 
@@ -21,14 +26,20 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unavailable(_) => StatusCode::BAD_GATEWAY,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn message(&self) -> &str {
         match self {
-            AppError::NotFound(m) | AppError::BadRequest(m) | AppError::Conflict(m) => m,
+            AppError::NotFound(m)
+            | AppError::BadRequest(m)
+            | AppError::Forbidden(m)
+            | AppError::Conflict(m)
+            | AppError::Unavailable(m) => m,
             AppError::Internal => {
                 "Une erreur est survenue de notre côté. Elle a été consignée ; réessayez plus tard."
             }
@@ -39,15 +50,24 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(m) => AppError::NotFound(m),
-            StoreError::Invalid(m) => AppError::BadRequest(m),
-            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::NotFound(m) => AppError::NotFound(phrase(&m)),
+            StoreError::Invalid(m) => AppError::BadRequest(phrase(&m)),
+            StoreError::Conflict(m) => AppError::Conflict(phrase(&m)),
+            StoreError::Refuse(m) => AppError::Forbidden(phrase(&m)),
             autre @ (StoreError::Corrupt(_) | StoreError::Database(_)) => {
                 tracing::error!(erreur = %autre, "erreur interne");
                 AppError::Internal
             }
         }
     }
+}
+
+/// A store message (« aucun contrat « x » ») as a sentence (« Aucun contrat « x ». »).
+pub(crate) fn phrase(message: &str) -> String {
+    let mut lettres = message.chars();
+    let debut: String = lettres.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+    let fin = if message.ends_with(['.', '!', '?']) { "" } else { "." };
+    format!("{debut}{}{fin}", lettres.as_str())
 }
 
 impl From<askama::Error> for AppError {
@@ -60,6 +80,7 @@ impl From<askama::Error> for AppError {
 #[derive(Template)]
 #[template(path = "erreur.html")]
 struct PageErreur<'a> {
+    entete: Entete,
     titre: &'a str,
     statut: u16,
     message: &'a str,
@@ -70,6 +91,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let page = PageErreur {
+            entete: Entete::erreur(),
             titre: status.canonical_reason().unwrap_or("Erreur"),
             statut: status.as_u16(),
             message: self.message(),

@@ -1,19 +1,33 @@
 //! Pilote's web layer: server-rendered pages (compiled, auto-escaping askama templates styled
 //! with the vendored DSFR) and the JSON API under `/api/v1`. Handlers are thin: extract, call
-//! the store, render.
+//! the store (which asks the authorization policy), render.
+//!
+//! Every route is declared in [`routes`] with the [`Politique`] it enforces; the router is
+//! built from that table only, and the authorization matrix test drives every entry of it.
 
-mod acteur;
 mod assets;
+pub mod connexion;
 pub mod contrat;
+pub mod courriel;
 pub mod error;
+mod invitation;
 pub mod oidc;
+mod page;
+pub mod visiteur;
+
+use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware;
+use axum::routing::{MethodRouter, get, post};
 use pilote_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+
+use crate::courriel::Expediteur;
+use crate::oidc::ClientOidc;
+use crate::visiteur::Cookies;
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -21,6 +35,119 @@ pub struct AppState {
     pub store: Store,
     /// The text of the page header (the DSFR brand block is reserved to State services).
     pub titre: String,
+    /// The address people reach Pilote at (`https://…` in production), for links sent by
+    /// e-mail and the OpenID Connect redirections; HTTPS turns on secure cookies and HSTS.
+    pub url_publique: String,
+    pub cookies: Cookies,
+    /// Sign-in through OpenID Connect (ProConnect), when configured.
+    pub oidc: Option<Arc<ClientOidc>>,
+    pub expediteur: Arc<dyn Expediteur>,
+}
+
+impl AppState {
+    /// The state for a site reachable at `url_publique`.
+    pub fn new(
+        store: Store,
+        titre: String,
+        url_publique: String,
+        oidc: Option<ClientOidc>,
+        expediteur: Arc<dyn Expediteur>,
+    ) -> Self {
+        let url_publique = url_publique.trim_end_matches('/').to_owned();
+        Self {
+            cookies: Cookies {
+                https: url_publique.starts_with("https://"),
+            },
+            store,
+            titre,
+            url_publique,
+            oidc: oidc.map(Arc::new),
+            expediteur,
+        }
+    }
+}
+
+/// What a route lets whom do; the store applies the matching [`pilote_domain::autorisation`]
+/// operation on the contract named in the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Politique {
+    /// Open to all and touching no contract data: assets, sign-in and sign-out.
+    Ouverte,
+    /// The list of contracts, filtered by what the visitor may read.
+    ListeContrats,
+    /// One contract (`{id}`): read what it has published, or all of it with a role on it.
+    LireContrat,
+    /// A change to the whole contract (`{id}`): coordinators, ARS agents in scope, administrators.
+    ModifierContrat,
+    /// A change to fiche-action `{numero}` of contract `{id}`: its pilot too.
+    ModifierFiche,
+    /// An invitation link (`{jeton}`): whoever holds a valid one.
+    Invitation,
+}
+
+/// One route: method, path and policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub methode: Method,
+    pub chemin: &'static str,
+    pub politique: Politique,
+}
+
+/// Every route of the application with its policy and handler; nothing is routed otherwise.
+fn table() -> Vec<(Route, MethodRouter<AppState>)> {
+    use Politique::*;
+    let route = |methode: Method, chemin, politique, gestionnaire: MethodRouter<AppState>| {
+        (
+            Route {
+                methode,
+                chemin,
+                politique,
+            },
+            gestionnaire,
+        )
+    };
+    vec![
+        route(Method::GET, "/", ListeContrats, get(contrat::pages::accueil)),
+        route(Method::GET, "/contrats/{id}", LireContrat, get(contrat::pages::detail)),
+        route(
+            Method::POST,
+            "/contrats/{id}/publication",
+            ModifierContrat,
+            post(contrat::pages::publier),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}/avancement",
+            ModifierFiche,
+            post(contrat::pages::avancer),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/invitations",
+            ModifierContrat,
+            post(invitation::inviter),
+        ),
+        route(Method::GET, "/invitations/{jeton}", Invitation, get(invitation::page)),
+        route(Method::POST, "/invitations/{jeton}", Invitation, post(invitation::accepter)),
+        route(Method::GET, "/api/v1/contrats", ListeContrats, get(contrat::api::liste)),
+        route(Method::GET, "/api/v1/contrats/{id}", LireContrat, get(contrat::api::detail)),
+        route(Method::GET, "/connexion", Ouverte, get(connexion::page)),
+        route(Method::POST, "/connexion", Ouverte, post(connexion::par_mot_de_passe)),
+        route(Method::POST, "/deconnexion", Ouverte, post(connexion::deconnexion)),
+        route(Method::GET, "/connexion/proconnect", Ouverte, get(connexion::proconnect)),
+        route(
+            Method::GET,
+            "/connexion/proconnect/retour",
+            Ouverte,
+            get(connexion::proconnect_retour),
+        ),
+        route(Method::GET, "/assets/{*chemin}", Ouverte, get(assets::servir)),
+    ]
+}
+
+/// Every route with its policy.
+pub fn routes() -> Vec<Route> {
+    table().into_iter().map(|(route, _)| route).collect()
 }
 
 /// The CSP: everything from this origin only, no inline script or style; the DSFR draws some
@@ -30,19 +157,29 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let entetes: [(HeaderName, &'static str); 4] = [
+    let mut entetes: Vec<(HeaderName, &'static str)> = vec![
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
+        (header::CACHE_CONTROL, "no-store"),
     ];
-    let mut router = Router::new()
-        .route("/", get(contrat::pages::accueil))
-        .route("/contrats/{id}", get(contrat::pages::detail))
-        .route("/api/v1/contrats", get(contrat::api::liste))
-        .route("/api/v1/contrats/{id}", get(contrat::api::detail))
-        .route("/assets/{*chemin}", get(assets::servir))
+    if state.cookies.https {
+        entetes.push((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        ));
+    }
+    let mut router = Router::new();
+    for (route, gestionnaire) in table() {
+        router = router.route(route.chemin, gestionnaire);
+    }
+    let mut router = router
         .fallback(error::page_absente)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            visiteur::identifier,
+        ))
         .with_state(state);
     for (nom, valeur) in entetes {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

@@ -4,6 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use pilote_store::{Store, demo, geographie};
+use pilote_web::courriel::Console;
 use pilote_web::{AppState, app};
 use tower::ServiceExt;
 
@@ -24,10 +25,13 @@ impl TestApp {
         pilote_store::contrat::creer(&store, &complet)
             .await
             .unwrap();
-        let router = app(AppState {
+        let router = app(AppState::new(
             store,
-            titre: "Pilote (essai)".to_owned(),
-        });
+            "Pilote (essai)".to_owned(),
+            "http://localhost".to_owned(),
+            None,
+            std::sync::Arc::new(Console),
+        ));
         TestApp {
             router,
             _dossier: dossier,
@@ -202,7 +206,7 @@ async fn un_contrat_inconnu_donne_une_404_en_francais() {
     let app = TestApp::demarrer().await;
     let (status, _, html) = app.get("/contrats/nulle-part").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(html.contains("aucun contrat « nulle-part »"), "{html}");
+    assert!(html.contains("Aucun contrat « nulle-part »."), "{html}");
     assert_page_accessible(&html);
 
     let (status, _, json) = app.get("/api/v1/contrats/Pas%20Valide").await;

@@ -1,7 +1,7 @@
 //! Writing a whole contract: checked against the domain rules and the official geography
 //! first, then inserted table by table inside the caller's transaction.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use pilote_domain::clsm::Clsm;
 use pilote_domain::contrat::Contrat;
@@ -138,6 +138,21 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
             .bind(epci.as_str())
             .execute(&mut *conn)
             .await?;
+    }
+    let portee: BTreeMap<&str, &str> = territoire
+        .communes
+        .iter()
+        .map(|c| (c.departement.as_str(), c.region.as_str()))
+        .collect();
+    for (departement, region) in portee {
+        sqlx::query(
+            "INSERT INTO contrat_portee (contrat_id, departement, region) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(departement)
+        .bind(region)
+        .execute(&mut *conn)
+        .await?;
     }
 
     for (rang, partie) in contrat.parties.iter().enumerate() {

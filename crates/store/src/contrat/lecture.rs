@@ -1,6 +1,6 @@
 //! Reading a whole contract back: one query per table, rows grouped by parent in memory.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use pilote_domain::IdContrat;
 use pilote_domain::clsm::{Clsm, Evenement};
@@ -815,7 +815,11 @@ async fn selection(conn: &mut AnyConnection, id: &IdContrat) -> Result<Territoir
     })
 }
 
-pub(super) async fn lister(conn: &mut AnyConnection) -> Result<Vec<ContratResume>, StoreError> {
+/// The summaries of the contracts in `ids`.
+pub(super) async fn lister(
+    conn: &mut AnyConnection,
+    ids: &BTreeSet<IdContrat>,
+) -> Result<Vec<ContratResume>, StoreError> {
     let contrats = sqlx::query(
         "SELECT id, nom, generation, publie, statut, periode_debut, periode_fin FROM contrat
          ORDER BY nom, generation",
@@ -825,6 +829,9 @@ pub(super) async fn lister(conn: &mut AnyConnection) -> Result<Vec<ContratResume
     let mut resumes = Vec::with_capacity(contrats.len());
     for r in &contrats {
         let id: IdContrat = parse(r, "id")?;
+        if !ids.contains(&id) {
+            continue;
+        }
         let territoire = selection(conn, &id).await?;
         let resolu = resoudre(conn, &territoire).await?;
         resumes.push(ContratResume {

@@ -1,16 +1,21 @@
 //! Contracts: writing a whole contract in one transaction, reading it back whole, listing.
 
 mod ecriture;
+pub mod fiche;
 mod lecture;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::PorteeContrat;
+use pilote_domain::autorisation::{Operation, PorteeContrat, peut};
 use pilote_domain::contrat::{Contrat, ContratResume};
 use pilote_domain::territoire::TerritoireResolu;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use crate::{Store, StoreError};
+use crate::journal::{self, Auteur};
+use crate::ligne::{flag, parse, text};
+use crate::{Store, StoreError, now};
 
 pub(crate) use ecriture::inserer;
 
@@ -59,18 +64,162 @@ pub async fn creer(store: &Store, contrat: &Contrat) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Reads a whole contract.
-#[tracing::instrument(skip(store))]
-pub async fn lire(store: &Store, id: &IdContrat) -> Result<ContratComplet, StoreError> {
-    let mut conn = store.pool().acquire().await?;
-    lecture::lire(&mut conn, id).await
+/// Reads a whole contract for `auteur`. One they may not read answers exactly as one that does
+/// not exist, so that nothing leaks about what exists; a read of an unpublished contract is
+/// journaled.
+#[tracing::instrument(skip(store, auteur))]
+pub async fn lire(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+) -> Result<ContratComplet, StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    let portee = autoriser(&mut tx, auteur, id, &Operation::LirePublie).await?;
+    let complet = lecture::lire(&mut tx, id).await?;
+    if !portee.publie {
+        journal::ecrire(&mut tx, auteur, "lecture", &format!("contrat {id}"), None).await?;
+    }
+    tx.commit().await?;
+    Ok(complet)
 }
 
-/// The list of contracts, by name then generation, with their territory's size.
-#[tracing::instrument(skip(store))]
-pub async fn lister(store: &Store) -> Result<Vec<ContratResume>, StoreError> {
-    let mut conn = store.pool().acquire().await?;
-    lecture::lister(&mut conn).await
+/// The contracts `auteur` may read, by name then generation, with their territory's size;
+/// listing unpublished ones is journaled.
+#[tracing::instrument(skip_all)]
+pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>, StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    let lisibles: Vec<PorteeContrat> = portees(&mut tx)
+        .await?
+        .into_iter()
+        .filter(|p| peut(&auteur.acteur, &Operation::LirePublie, p))
+        .collect();
+    let non_publies: Vec<&str> = lisibles
+        .iter()
+        .filter(|p| !p.publie)
+        .map(|p| p.id.as_str())
+        .collect();
+    if !non_publies.is_empty() {
+        let detail = non_publies.join(", ");
+        journal::ecrire(&mut tx, auteur, "lecture", "liste des contrats", Some(&detail)).await?;
+    }
+    let ids: BTreeSet<IdContrat> = lisibles.into_iter().map(|p| p.id).collect();
+    let resumes = lecture::lister(&mut tx, &ids).await?;
+    tx.commit().await?;
+    Ok(resumes)
+}
+
+/// Publishes a contract or withdraws it from the public; the change is journaled.
+pub async fn publier(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    publie: bool,
+) -> Result<(), StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    let portee = autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
+    if portee.publie != publie {
+        sqlx::query(
+            "UPDATE contrat SET publie = $1, version = version + 1, modifie_le = $2 WHERE id = $3",
+        )
+        .bind(i64::from(publie))
+        .bind(now())
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let detail = if publie {
+            "publication : non → oui"
+        } else {
+            "publication : oui → non"
+        };
+        journal::ecrire(&mut tx, auteur, "modification", &format!("contrat {id}"), Some(detail))
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks `operation` against the policy for `auteur` and returns the contract's scope. A
+/// contract they may not even read is « not found »; one they read but may not change this
+/// way is « refused ».
+pub(crate) async fn autoriser(
+    conn: &mut AnyConnection,
+    auteur: &Auteur,
+    id: &IdContrat,
+    operation: &Operation,
+) -> Result<PorteeContrat, StoreError> {
+    let absent = || StoreError::NotFound(format!("aucun contrat « {id} »"));
+    let portee = portee(conn, id).await?.ok_or_else(absent)?;
+    if peut(&auteur.acteur, operation, &portee) {
+        Ok(portee)
+    } else if peut(&auteur.acteur, &Operation::LirePublie, &portee) {
+        Err(StoreError::Refuse(format!(
+            "vous n'avez pas le droit de modifier {}",
+            match operation {
+                Operation::ModifierFiche(numero) => format!("la fiche-action n°{numero}"),
+                _ => format!("le contrat « {id} »"),
+            }
+        )))
+    } else {
+        Err(absent())
+    }
+}
+
+/// What the policy needs of one contract.
+async fn portee(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<Option<PorteeContrat>, StoreError> {
+    let Some(r) = sqlx::query("SELECT publie FROM contrat WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut portee = PorteeContrat {
+        id: id.clone(),
+        publie: flag(&r, "publie")?,
+        departements: BTreeSet::new(),
+        regions: BTreeSet::new(),
+    };
+    for r in sqlx::query("SELECT departement, region FROM contrat_portee WHERE contrat_id = $1")
+        .bind(id.as_str())
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        portee.departements.insert(text(&r, "departement")?);
+        portee.regions.insert(text(&r, "region")?);
+    }
+    Ok(Some(portee))
+}
+
+/// What the policy needs of every contract, in two queries.
+async fn portees(conn: &mut AnyConnection) -> Result<Vec<PorteeContrat>, StoreError> {
+    let mut portees: BTreeMap<String, PorteeContrat> = BTreeMap::new();
+    for r in sqlx::query("SELECT id, publie FROM contrat")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        portees.insert(
+            text(&r, "id")?,
+            PorteeContrat {
+                id: parse(&r, "id")?,
+                publie: flag(&r, "publie")?,
+                departements: BTreeSet::new(),
+                regions: BTreeSet::new(),
+            },
+        );
+    }
+    for r in sqlx::query("SELECT contrat_id, departement, region FROM contrat_portee")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        if let Some(p) = portees.get_mut(&text(&r, "contrat_id")?) {
+            p.departements.insert(text(&r, "departement")?);
+            p.regions.insert(text(&r, "region")?);
+        }
+    }
+    Ok(portees.into_values().collect())
 }
 
 /// Whether a contract with this identifier exists.

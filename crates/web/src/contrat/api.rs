@@ -3,23 +3,24 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use pilote_domain::contrat::ContratResume;
-use pilote_store::contrat::ContratComplet;
+use pilote_store::contrat::{self, ContratComplet};
 
 use crate::AppState;
-use crate::acteur::Demandeur;
 use crate::error::ApiError;
+use crate::visiteur::Visiteur;
 
 pub async fn liste(
     State(state): State<AppState>,
-    Demandeur(acteur): Demandeur,
+    visiteur: Visiteur,
 ) -> Result<Json<Vec<ContratResume>>, ApiError> {
-    Ok(Json(super::lisibles(&state.store, &acteur).await?))
+    Ok(Json(contrat::lister(&state.store, &visiteur.auteur).await?))
 }
 
 pub async fn detail(
     State(state): State<AppState>,
-    Demandeur(acteur): Demandeur,
+    visiteur: Visiteur,
     Path(id): Path<String>,
 ) -> Result<Json<ContratComplet>, ApiError> {
-    Ok(Json(super::lisible(&state.store, &acteur, &id).await?))
+    let id = super::identifiant(&id)?;
+    Ok(Json(contrat::lire(&state.store, &visiteur.auteur, &id).await?))
 }

@@ -1,37 +1,56 @@
-//! The home page (the list of contracts) and the page of one contract.
+//! The home page (the list of contracts), the page of one contract, and the forms it offers to
+//! those who may change it: publication, progress of the actions they pilot, invitations.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use pilote_domain::autorisation::{Operation, peut};
 use pilote_domain::contrat::{ContratResume, RolePartie};
+use pilote_domain::fiche_action::{FicheAction, StatutAction};
 use pilote_domain::montant::milliers;
-use pilote_store::contrat::ContratComplet;
+use pilote_store::contrat::fiche::{self, Avancement};
+use pilote_store::contrat::{self, ContratComplet};
+use serde::Deserialize;
 
 use crate::AppState;
-use crate::acteur::Demandeur;
 use crate::error::AppError;
+use crate::page::{Entete, rediriger};
+use crate::visiteur::Visiteur;
 
 #[derive(Template)]
 #[template(path = "accueil.html")]
-struct Accueil<'a> {
-    titre: &'a str,
+struct Accueil {
+    entete: Entete,
     contrats: Vec<ContratResume>,
+}
+
+/// What the visitor may change on the contract shown.
+struct Gestion {
+    csrf: String,
+    modifier: bool,
+    /// The fiches-actions whose progress they may record.
+    fiches: Vec<FicheAction>,
 }
 
 #[derive(Template)]
 #[template(path = "contrat.html")]
-struct Detail<'a> {
-    titre: &'a str,
+struct Detail {
+    entete: Entete,
     c: ContratComplet,
+    gestion: Option<Gestion>,
+    /// The change just made, to confirm it.
+    fait: Option<&'static str>,
+    statuts: &'static [StatutAction],
 }
 
-impl Accueil<'_> {
+impl Accueil {
     fn nombre(&self, n: &u64) -> String {
         milliers(*n)
     }
 }
 
-impl Detail<'_> {
+impl Detail {
     fn nombre(&self, n: &u64) -> String {
         milliers(*n)
     }
@@ -50,23 +69,124 @@ impl Detail<'_> {
 
 pub async fn accueil(
     State(state): State<AppState>,
-    Demandeur(acteur): Demandeur,
+    visiteur: Visiteur,
 ) -> Result<Html<String>, AppError> {
     let page = Accueil {
-        titre: &state.titre,
-        contrats: super::lisibles(&state.store, &acteur).await?,
+        entete: Entete::de(&state, &visiteur),
+        contrats: contrat::lister(&state.store, &visiteur.auteur).await?,
     };
     Ok(Html(page.render()?))
 }
 
+#[derive(Deserialize)]
+pub struct Fait {
+    fait: Option<String>,
+}
+
 pub async fn detail(
     State(state): State<AppState>,
-    Demandeur(acteur): Demandeur,
+    visiteur: Visiteur,
     Path(id): Path<String>,
+    Query(q): Query<Fait>,
 ) -> Result<Html<String>, AppError> {
+    let id = super::identifiant(&id)?;
+    let c = contrat::lire(&state.store, &visiteur.auteur, &id).await?;
+    let portee = c.portee();
+    let acteur = &visiteur.auteur.acteur;
+    let fiches: Vec<FicheAction> = c
+        .contrat
+        .toutes_les_fiches()
+        .into_iter()
+        .filter(|f| peut(acteur, &Operation::ModifierFiche(f.numero.clone()), &portee))
+        .cloned()
+        .collect();
+    let modifier = peut(acteur, &Operation::Modifier, &portee);
     let page = Detail {
-        titre: &state.titre,
-        c: super::lisible(&state.store, &acteur, &id).await?,
+        entete: Entete::de(&state, &visiteur),
+        gestion: (modifier || !fiches.is_empty()).then(|| Gestion {
+            csrf: visiteur.csrf.clone(),
+            modifier,
+            fiches,
+        }),
+        c,
+        fait: match q.fait.as_deref() {
+            Some("publication") => Some("La publication du contrat est enregistrée."),
+            Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
+            Some("invitation") => Some("L'invitation est envoyée."),
+            _ => None,
+        },
+        statuts: StatutAction::TOUS,
     };
     Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize)]
+pub struct FormPublication {
+    publie: Option<String>,
+}
+
+/// `POST /contrats/{id}/publication`: `publie=oui` publishes, `publie=non` withdraws.
+pub async fn publier(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(f): Form<FormPublication>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let publie = match f.publie.as_deref() {
+        Some("oui") => true,
+        Some("non") => false,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Indiquez si le contrat est publié : publie=oui ou publie=non.".to_owned(),
+            ));
+        }
+    };
+    contrat::publier(&state.store, &visiteur.auteur, &id, publie).await?;
+    Ok(rediriger(&format!("/contrats/{id}?fait=publication"), []))
+}
+
+#[derive(Deserialize)]
+pub struct FormAvancement {
+    #[serde(default)]
+    statut: String,
+    #[serde(default)]
+    avancement: String,
+}
+
+/// `POST /contrats/{id}/fiches/{numero}/avancement`: status and progress of one action.
+pub async fn avancer(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path((id, numero)): Path<(String, String)>,
+    Form(f): Form<FormAvancement>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let statut = match f.statut.trim() {
+        "" => None,
+        code => Some(StatutAction::parse(code).map_err(AppError::BadRequest)?),
+    };
+    let pourcentage = match f.avancement.trim() {
+        "" => None,
+        texte => Some(
+            texte
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= 100)
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "Avancement « {texte} » : indiquez un pourcentage entier de 0 à 100."
+                    ))
+                })?,
+        ),
+    };
+    let avancement = Avancement {
+        statut,
+        pourcentage,
+    };
+    fiche::avancer(&state.store, &visiteur.auteur, &id, &numero, avancement).await?;
+    Ok(rediriger(
+        &format!("/contrats/{id}?fait=avancement#fiche-{numero}"),
+        [],
+    ))
 }

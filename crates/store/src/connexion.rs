@@ -1,0 +1,189 @@
+//! Signing in: by password, with a temporary lockout after repeated failures, and by OpenID
+//! Connect, whose requests under way (`state`, `nonce`) are kept here so that any instance can
+//! receive the provider's answer, and used once.
+
+use pilote_domain::compte::Email;
+use pilote_domain::jeton::Jeton;
+use sqlx::Row;
+
+use crate::compte::{self, identifiant};
+use crate::journal::{self, Auteur};
+use crate::ligne::{int, opt_int, opt_text, text};
+use crate::{Store, StoreError, horloge};
+
+/// Failures allowed within [`FENETRE`] before the address is locked for [`BLOCAGE`].
+pub const ECHECS_PERMIS: i64 = 5;
+pub const FENETRE: i64 = 15 * 60;
+pub const BLOCAGE: i64 = 15 * 60;
+/// How long the provider has to send a sign-in back.
+const DUREE_DEMANDE_OIDC: i64 = 10 * 60;
+
+/// What a sign-in attempt gives.
+#[derive(Debug)]
+pub enum Issue {
+    /// Signed in: the session's token, for the cookie.
+    Ouverte(Jeton),
+    /// Unknown address or wrong password: the two are never told apart.
+    Refusee,
+    /// Too many failures on this address: no password is checked for this many seconds.
+    Bloquee { secondes: i64 },
+}
+
+/// Signs in with an address and a password. An unknown address and a known one count failures
+/// and lock alike, so that the answers tell nothing about which addresses have accounts.
+pub async fn par_mot_de_passe(
+    store: &Store,
+    adresse: &str,
+    mot_de_passe: &str,
+    origine: &str,
+) -> Result<Issue, StoreError> {
+    let cle = adresse.trim().to_lowercase();
+    let maintenant = horloge();
+    let tentative = sqlx::query(
+        "SELECT echecs, depuis, bloque_jusqu_a FROM tentative_connexion WHERE cle = $1",
+    )
+    .bind(&cle)
+    .fetch_optional(store.pool())
+    .await?;
+    if let Some(r) = &tentative
+        && let Some(jusqu_a) = opt_int(r, "bloque_jusqu_a")?
+        && jusqu_a > maintenant
+    {
+        return Ok(Issue::Bloquee {
+            secondes: jusqu_a - maintenant,
+        });
+    }
+    let compte = match Email::parse(&cle) {
+        Ok(email) => compte::authentifier(store, &email, mot_de_passe).await?,
+        Err(_) => None,
+    };
+    let Some(compte) = compte else {
+        let (echecs, depuis) = match &tentative {
+            Some(r) if int(r, "depuis")? > maintenant - FENETRE => {
+                (int(r, "echecs")? + 1, int(r, "depuis")?)
+            }
+            _ => (1, maintenant),
+        };
+        let bloque = (echecs >= ECHECS_PERMIS).then_some(maintenant + BLOCAGE);
+        sqlx::query(
+            "INSERT INTO tentative_connexion (cle, echecs, depuis, bloque_jusqu_a)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (cle) DO UPDATE SET echecs = $2, depuis = $3, bloque_jusqu_a = $4",
+        )
+        .bind(&cle)
+        .bind(if bloque.is_some() { 0 } else { echecs })
+        .bind(depuis)
+        .bind(bloque)
+        .execute(store.pool())
+        .await?;
+        return Ok(Issue::Refusee);
+    };
+    let mut tx = store.pool().begin().await?;
+    sqlx::query("DELETE FROM tentative_connexion WHERE cle = $1")
+        .bind(&cle)
+        .execute(&mut *tx)
+        .await?;
+    let auteur = auteur_du_compte(&mut tx, compte, origine).await?;
+    let jeton =
+        crate::session::ouvrir(&mut tx, compte, None, &auteur, "par mot de passe").await?;
+    tx.commit().await?;
+    Ok(Issue::Ouverte(jeton))
+}
+
+/// The journal's view of an account signing in.
+async fn auteur_du_compte(
+    conn: &mut sqlx::AnyConnection,
+    compte: i64,
+    origine: &str,
+) -> Result<Auteur, StoreError> {
+    let email: String = sqlx::query("SELECT email FROM utilisateur WHERE id = $1")
+        .bind(compte)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("email")?;
+    Ok(Auteur {
+        compte: Some(compte),
+        qui: email,
+        ..Auteur::public(origine)
+    })
+}
+
+/// Records an OpenID Connect sign-in under way; returns its `state` and `nonce`.
+pub async fn demander_oidc(store: &Store) -> Result<(Jeton, Jeton), StoreError> {
+    let (state, nonce) = (Jeton::nouveau(), Jeton::nouveau());
+    sqlx::query("INSERT INTO demande_oidc (empreinte, nonce, expire_le) VALUES ($1, $2, $3)")
+        .bind(state.empreinte())
+        .bind(nonce.as_str())
+        .bind(horloge() + DUREE_DEMANDE_OIDC)
+        .execute(store.pool())
+        .await?;
+    Ok((state, nonce))
+}
+
+/// Takes back the request a `state` names, once: the `nonce` it was sent with, or `None` for
+/// an unknown, expired or already used `state` (a forged or replayed answer).
+pub async fn reprendre_oidc(store: &Store, state: &str) -> Result<Option<String>, StoreError> {
+    let Some(state) = Jeton::lire(state) else {
+        return Ok(None);
+    };
+    sqlx::query("DELETE FROM demande_oidc WHERE empreinte = $1 AND expire_le > $2 RETURNING nonce")
+        .bind(state.empreinte())
+        .bind(horloge())
+        .fetch_optional(store.pool())
+        .await?
+        .map(|r| text(&r, "nonce"))
+        .transpose()
+}
+
+/// Signs in the account an OpenID Connect identity belongs to: the account of that address,
+/// bound at its first such sign-in to the provider's subject, which must match afterwards.
+/// `None` when no account has this address, or it is bound to another subject.
+pub async fn par_oidc(
+    store: &Store,
+    email: &Email,
+    sujet: &str,
+    id_token: &str,
+    origine: &str,
+) -> Result<Option<Jeton>, StoreError> {
+    let mut tx = store.pool().begin().await?;
+    let Some(compte) = identifiant(&mut tx, email).await? else {
+        return Ok(None);
+    };
+    let lie: Option<String> = opt_text(
+        &sqlx::query("SELECT oidc_sujet FROM utilisateur WHERE id = $1")
+            .bind(compte)
+            .fetch_one(&mut *tx)
+            .await?,
+        "oidc_sujet",
+    )?;
+    let auteur = auteur_du_compte(&mut tx, compte, origine).await?;
+    match lie {
+        Some(lie) if lie != sujet => return Ok(None),
+        Some(_) => {}
+        None => {
+            sqlx::query("UPDATE utilisateur SET oidc_sujet = $1 WHERE id = $2")
+                .bind(sujet)
+                .bind(compte)
+                .execute(&mut *tx)
+                .await?;
+            journal::ecrire(
+                &mut tx,
+                &auteur,
+                "modification",
+                &format!("compte {email}"),
+                Some("lié à une identité OpenID Connect"),
+            )
+            .await?;
+        }
+    }
+    let jeton = crate::session::ouvrir(
+        &mut tx,
+        compte,
+        Some(id_token),
+        &auteur,
+        "par OpenID Connect",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(jeton))
+}

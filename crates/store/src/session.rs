@@ -1,0 +1,129 @@
+//! Sessions, stored in the database so that several instances of the application serve the
+//! same people. The browser holds a random token; the database keeps its fingerprint, the
+//! account, the CSRF token its forms must send back and, after an OpenID Connect sign-in, the
+//! ID token that sign-out hands back to the provider.
+
+use pilote_domain::autorisation::{Acteur, Role};
+use pilote_domain::compte::Email;
+use pilote_domain::jeton::Jeton;
+use sqlx::AnyConnection;
+
+use crate::compte::roles_de;
+use crate::journal::{self, Auteur};
+use crate::ligne::{int, opt_text, parse, text};
+use crate::{Store, StoreError, horloge};
+
+/// How long a session lasts from sign-in: a working day.
+pub const DUREE: i64 = 12 * 3600;
+
+/// A live session, as each request finds it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub compte: i64,
+    pub email: Email,
+    pub nom: Option<String>,
+    pub roles: Vec<Role>,
+    pub csrf: String,
+    pub id_token: Option<String>,
+}
+
+impl Session {
+    /// The person behind it, for the policy and the journal.
+    pub fn auteur(&self, origine: &str) -> Auteur {
+        Auteur {
+            acteur: Acteur {
+                roles: self.roles.clone(),
+            },
+            compte: Some(self.compte),
+            qui: self.email.to_string(),
+            origine: origine.to_owned(),
+        }
+    }
+}
+
+/// Opens a session for an account inside the caller's transaction (with the journal entry of
+/// the sign-in); returns the token for the cookie.
+pub(crate) async fn ouvrir(
+    conn: &mut AnyConnection,
+    compte: i64,
+    id_token: Option<&str>,
+    auteur: &Auteur,
+    comment: &str,
+) -> Result<Jeton, StoreError> {
+    let jeton = Jeton::nouveau();
+    let maintenant = horloge();
+    sqlx::query(
+        "INSERT INTO session (empreinte, utilisateur_id, csrf, id_token, cree_le, expire_le)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(jeton.empreinte())
+    .bind(compte)
+    .bind(Jeton::nouveau().as_str())
+    .bind(id_token)
+    .bind(maintenant)
+    .bind(maintenant + DUREE)
+    .execute(&mut *conn)
+    .await?;
+    journal::ecrire(conn, auteur, "connexion", "session", Some(comment)).await?;
+    Ok(jeton)
+}
+
+/// The live session a cookie's token opens, if any (an unknown, expired or closed one opens
+/// none); the account's roles are read afresh, so a revoked role stops at the next request.
+pub async fn trouver(store: &Store, jeton: &Jeton) -> Result<Option<Session>, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    let Some(r) = sqlx::query(
+        "SELECT s.utilisateur_id, s.csrf, s.id_token, u.email, u.nom
+         FROM session s JOIN utilisateur u ON u.id = s.utilisateur_id
+         WHERE s.empreinte = $1 AND s.expire_le > $2",
+    )
+    .bind(jeton.empreinte())
+    .bind(horloge())
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let compte = int(&r, "utilisateur_id")?;
+    Ok(Some(Session {
+        compte,
+        email: parse(&r, "email")?,
+        nom: opt_text(&r, "nom")?,
+        roles: roles_de(&mut conn, compte).await?,
+        csrf: text(&r, "csrf")?,
+        id_token: opt_text(&r, "id_token")?,
+    }))
+}
+
+/// Closes a session (sign-out), with its journal entry; returns its ID token, if any.
+pub async fn fermer(
+    store: &Store,
+    jeton: &Jeton,
+    auteur: &Auteur,
+) -> Result<Option<String>, StoreError> {
+    let mut tx = store.pool().begin().await?;
+    let id_token = sqlx::query("DELETE FROM session WHERE empreinte = $1 RETURNING id_token")
+        .bind(jeton.empreinte())
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| opt_text(&r, "id_token"))
+        .transpose()?
+        .flatten();
+    journal::ecrire(&mut tx, auteur, "déconnexion", "session", None).await?;
+    tx.commit().await?;
+    Ok(id_token)
+}
+
+/// Deletes expired sessions and sign-in requests; returns how many sessions went.
+pub async fn purger(store: &Store) -> Result<u64, StoreError> {
+    let maintenant = horloge();
+    sqlx::query("DELETE FROM demande_oidc WHERE expire_le <= $1")
+        .bind(maintenant)
+        .execute(store.pool())
+        .await?;
+    Ok(sqlx::query("DELETE FROM session WHERE expire_le <= $1")
+        .bind(maintenant)
+        .execute(store.pool())
+        .await?
+        .rows_affected())
+}
