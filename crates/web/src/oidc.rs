@@ -28,7 +28,8 @@ const ALGORITHMES: [Algorithm; 2] = [Algorithm::RS256, Algorithm::ES256];
 /// How Pilote is registered with the provider.
 #[derive(Debug, Clone)]
 pub struct ConfigOidc {
-    /// e.g. `https://fca.integ01.dev-agentconnect.fr/api/v2/.well-known/openid-configuration`
+    /// e.g. `https://fca.integ01.dev-agentconnect.fr/api/v2/.well-known/openid-configuration`;
+    /// the provider's issuer must be this URL less `/.well-known/openid-configuration`.
     pub discovery_url: String,
     pub client_id: String,
     pub client_secret: String,
