@@ -28,9 +28,9 @@ use tokio::task::JoinHandle;
 pub const CLIENT_ID: &str = "pilote-essai";
 pub const CLIENT_SECRET: &str = "secret-essai";
 /// The only redirect URI registered for the client.
-pub const REDIRECT_URI: &str = "https://pilote.test/connexion/retour";
+pub const REDIRECT_URI: &str = "https://pilote.test/connexion/proconnect/retour";
 /// The only post-logout redirect URI registered for the client.
-pub const POST_LOGOUT_REDIRECT_URI: &str = "https://pilote.test/deconnexion/retour";
+pub const POST_LOGOUT_REDIRECT_URI: &str = "https://pilote.test/";
 
 /// How the provider signs its tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
