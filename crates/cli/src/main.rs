@@ -35,7 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Commande {
     /// Serves the pages and the API.
-    Serve(service::Options),
+    Serve(Box<service::Options>),
     /// Manages accounts and their roles.
     #[command(subcommand)]
     User(utilisateur::CommandeUtilisateur),
@@ -66,7 +66,9 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.commande {
-        Commande::Serve(options) => service::servir(ouvrir(&cli.database_url).await?, options).await,
+        Commande::Serve(options) => {
+            service::servir(ouvrir(&cli.database_url).await?, *options).await
+        }
         Commande::User(commande) => {
             utilisateur::executer(&ouvrir(&cli.database_url).await?, commande).await
         }

@@ -45,7 +45,11 @@ pub struct Options {
     #[arg(long, env = "PILOTE_OIDC_ACR", value_delimiter = ',')]
     oidc_acr: Vec<String>,
     /// Scopes asked of the provider.
-    #[arg(long, env = "PILOTE_OIDC_SCOPES", default_value = "openid email given_name usual_name uid")]
+    #[arg(
+        long,
+        env = "PILOTE_OIDC_SCOPES",
+        default_value = "openid email given_name usual_name uid"
+    )]
     oidc_scopes: String,
     /// SMTP server for e-mail, e.g. smtps://utilisateur:motdepasse@smtp.example.fr or
     /// smtp://localhost:25. Without it, e-mail goes to --courriels-dossier, or to the console.
@@ -55,7 +59,11 @@ pub struct Options {
     #[arg(long, env = "PILOTE_COURRIELS_DOSSIER", conflicts_with = "smtp_url")]
     courriels_dossier: Option<PathBuf>,
     /// The sender of e-mail.
-    #[arg(long, env = "PILOTE_COURRIEL_EXPEDITEUR", default_value = "Pilote <pilote@localhost>")]
+    #[arg(
+        long,
+        env = "PILOTE_COURRIEL_EXPEDITEUR",
+        default_value = "Pilote <pilote@localhost>"
+    )]
     courriel_expediteur: String,
 }
 
@@ -75,7 +83,8 @@ impl Options {
         let Some(discovery_url) = &self.oidc_discovery_url else {
             return Ok(None);
         };
-        let (Some(client_id), Some(client_secret)) = (&self.oidc_client_id, &self.oidc_client_secret)
+        let (Some(client_id), Some(client_secret)) =
+            (&self.oidc_client_id, &self.oidc_client_secret)
         else {
             bail!("OpenID Connect : indiquez --oidc-client-id et --oidc-client-secret");
         };
@@ -106,7 +115,9 @@ pub async fn servir(store: Store, options: Options) -> Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://{}", options.listen));
     if !url_publique.starts_with("http://") && !url_publique.starts_with("https://") {
-        bail!("--url-publique « {url_publique} » : l'adresse doit commencer par http:// ou https://");
+        bail!(
+            "--url-publique « {url_publique} » : l'adresse doit commencer par http:// ou https://"
+        );
     }
     let state = AppState::new(
         store.clone(),
@@ -118,7 +129,10 @@ pub async fn servir(store: Store, options: Options) -> Result<()> {
     let ecoute = tokio::net::TcpListener::bind(options.listen)
         .await
         .with_context(|| format!("impossible d'écouter sur {}", options.listen))?;
-    println!("Pilote répond sur {url_publique}/ (écoute {})", options.listen);
+    println!(
+        "Pilote répond sur {url_publique}/ (écoute {})",
+        options.listen
+    );
     axum::serve(
         ecoute,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

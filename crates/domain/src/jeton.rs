@@ -23,8 +23,11 @@ impl Jeton {
     /// Reads a token as received (cookie, URL); `None` unless it has the shape of one, so that
     /// anything else is refused before reaching the database.
     pub fn lire(texte: &str) -> Option<Self> {
-        (texte.len() == 64 && texte.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-            .then(|| Self(texte.to_owned()))
+        (texte.len() == 64
+            && texte
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .then(|| Self(texte.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::ligne::{int, opt_parse, opt_text, parse, text};
-use crate::{Store, StoreError, now};
+use crate::{Auteur, Store, StoreError, now};
 
 /// An account as listed.
 #[derive(Debug, Clone, Serialize)]
@@ -25,7 +25,8 @@ impl From<compte::ErreurCompte> for StoreError {
 }
 
 /// Creates an account with a password and roles, in one transaction; refuses an address
-/// already taken, or a role naming something that does not exist.
+/// already taken, or a role naming something that does not exist. An administration
+/// operation (the command line).
 pub async fn creer(
     store: &Store,
     email: &Email,
@@ -34,7 +35,7 @@ pub async fn creer(
     roles: &[Role],
 ) -> Result<(), StoreError> {
     let empreinte = compte::empreinte(mot_de_passe)?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction(&Auteur::ligne_de_commande()).await?;
     if identifiant(&mut tx, email).await?.is_some() {
         return Err(StoreError::Conflict(format!(
             "un compte « {email} » existe déjà"
@@ -91,10 +92,10 @@ pub async fn roles(store: &Store, email: &Email) -> Result<Vec<Role>, StoreError
     }
 }
 
-/// Grants a role; refuses an unknown account, an unknown contract, fiche-action, région or
+/// Grants a role (an administration operation); refuses an unknown account, an unknown contract, fiche-action, région or
 /// département, and a role already held.
 pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction(&Auteur::ligne_de_commande()).await?;
     let utilisateur = identifiant(&mut tx, email)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
@@ -205,7 +206,10 @@ pub(crate) async fn identifiant(
         .transpose()?)
 }
 
-pub(crate) async fn roles_de(conn: &mut AnyConnection, utilisateur: i64) -> Result<Vec<Role>, StoreError> {
+pub(crate) async fn roles_de(
+    conn: &mut AnyConnection,
+    utilisateur: i64,
+) -> Result<Vec<Role>, StoreError> {
     sqlx::query(
         "SELECT role, niveau, code, contrat_id, fiche FROM attribution
          WHERE utilisateur_id = $1 ORDER BY attribue_le, role",
@@ -283,7 +287,10 @@ fn colonnes(role: &Role) -> Colonnes<'_> {
 }
 
 /// Refuses a role naming a région, département, contract or fiche-action that does not exist.
-pub(crate) async fn verifier_cible(conn: &mut AnyConnection, role: &Role) -> Result<(), StoreError> {
+pub(crate) async fn verifier_cible(
+    conn: &mut AnyConnection,
+    role: &Role,
+) -> Result<(), StoreError> {
     let (requete, valeurs, absent): (&str, Vec<&str>, String) = match role {
         Role::Administrateur
         | Role::AgentArs {

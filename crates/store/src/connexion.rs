@@ -84,8 +84,7 @@ pub async fn par_mot_de_passe(
         .execute(&mut *tx)
         .await?;
     let auteur = auteur_du_compte(&mut tx, compte, origine).await?;
-    let jeton =
-        crate::session::ouvrir(&mut tx, compte, None, &auteur, "par mot de passe").await?;
+    let jeton = crate::session::ouvrir(&mut tx, compte, None, &auteur, "par mot de passe").await?;
     tx.commit().await?;
     Ok(Issue::Ouverte(jeton))
 }

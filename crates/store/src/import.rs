@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use pilote_domain::IdContrat;
 use pilote_domain::contrat::Contrat;
 
-use crate::{Store, StoreError};
+use crate::{Auteur, Store, StoreError};
 
 /// What to do with a contract whose identifier is already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub async fn importer(
             )));
         }
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction(&Auteur::ligne_de_commande()).await?;
     let mut ecrits = Vec::new();
     let mut restants: Vec<&Contrat> = contrats.iter().collect();
     while !restants.is_empty() {

@@ -148,13 +148,19 @@ pub async fn accepter(
     let email: Email = parse(&r, "email")?;
     let role = Role::parse(&crate::ligne::text(&r, "role")?)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // What the grant names is checked with the rights it gives.
+    store
+        .porter_roles(&mut tx, std::slice::from_ref(&role))
+        .await?;
     let existant = identifiant(&mut tx, &email).await?;
     let compte = match (acceptation, existant) {
-        (Acceptation::Connecte { compte, email: connecte }, Some(existant))
-            if connecte == &email && compte == existant =>
-        {
-            compte
-        }
+        (
+            Acceptation::Connecte {
+                compte,
+                email: connecte,
+            },
+            Some(existant),
+        ) if connecte == &email && compte == existant => compte,
         (Acceptation::Connecte { .. }, _) => {
             return Err(StoreError::Refuse(format!(
                 "cette invitation est adressée à {email} : connectez-vous avec ce compte"

@@ -11,9 +11,9 @@ pub mod geographie;
 pub mod import;
 pub mod invitation;
 pub mod journal;
-pub mod session;
 mod ligne;
 mod migration;
+pub mod session;
 
 use std::str::FromStr;
 
@@ -22,6 +22,7 @@ use sqlx::{Any, AnyPool, Transaction};
 
 pub use error::StoreError;
 pub use journal::Auteur;
+use pilote_domain::autorisation::Role;
 
 /// The database behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,16 @@ impl Store {
             StoreError::Invalid(format!("adresse de base de données invalide : {e}"))
         })?;
         let en_memoire = url.contains(":memory:");
+        if backend == Backend::Postgres {
+            // Migrations run as the account that connects; the application's own queries then
+            // run as `pilote_application`, which row-level security applies to.
+            let migrateur = AnyPoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            migration::migrate(&migrateur, backend).await?;
+            migrateur.close().await;
+        }
         let pool = AnyPoolOptions::new()
             // An in-memory SQLite database exists once per connection: keep it on one.
             .max_connections(match backend {
@@ -77,17 +88,28 @@ impl Store {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 10,
             })
+            .after_connect(move |connexion, _| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres {
+                        sqlx::query("SET ROLE pilote_application")
+                            .execute(connexion)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await?;
-        if backend == Backend::Sqlite && !en_memoire {
-            // Readers then never wait for the writer; the setting stays with the file.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .fetch_optional(&pool)
-                .await?;
+        if backend == Backend::Sqlite {
+            if !en_memoire {
+                // Readers then never wait for the writer; the setting stays with the file.
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .fetch_optional(&pool)
+                    .await?;
+            }
+            migration::migrate(&pool, backend).await?;
         }
-        let store = Self { pool, backend };
-        migration::migrate(&store).await?;
-        Ok(store)
+        Ok(Self { pool, backend })
     }
 
     pub fn backend(&self) -> Backend {
@@ -98,22 +120,33 @@ impl Store {
         &self.pool
     }
 
-    /// Begins a transaction on behalf of `auteur`. On PostgreSQL it carries their roles
-    /// (`pilote.roles`, one role per line), which the row-level security policies read: the
-    /// database's own copy of the authorization policy, a second layer behind the store's.
+    /// Begins a transaction on behalf of `auteur`, carrying their roles for row-level security
+    /// (see [`Store::porter_roles`]).
     pub(crate) async fn transaction(
         &self,
         auteur: &Auteur,
     ) -> Result<Transaction<'static, Any>, StoreError> {
         let mut tx = self.pool.begin().await?;
+        self.porter_roles(&mut tx, &auteur.acteur.roles).await?;
+        Ok(tx)
+    }
+
+    /// On PostgreSQL, hands `roles` (one per line, in their text form) to the row-level
+    /// security policies for the rest of the transaction: the database's own copy of the
+    /// authorization policy, a second layer behind the store's.
+    pub(crate) async fn porter_roles(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        roles: &[Role],
+    ) -> Result<(), StoreError> {
         if self.backend == Backend::Postgres {
-            let roles: Vec<String> = auteur.acteur.roles.iter().map(ToString::to_string).collect();
+            let roles: Vec<String> = roles.iter().map(ToString::to_string).collect();
             sqlx::query("SELECT set_config('pilote.roles', $1, true)")
                 .bind(roles.join("\n"))
-                .fetch_one(&mut *tx)
+                .fetch_one(tx)
                 .await?;
         }
-        Ok(tx)
+        Ok(())
     }
 
     /// Closes every connection; pending work finishes first.

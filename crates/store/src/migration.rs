@@ -1,12 +1,13 @@
 //! Schema migrations, append-only, embedded in the binary and applied at start-up.
 //!
 //! One SQL text serves both backends; the only DDL that differs, the auto-increment primary
-//! key, is written `{{id}}` and expanded per dialect. Applied versions are recorded in
+//! key, is written `{{id}}` and expanded per dialect. A migration whose first line is
+//! `-- postgres seulement` (row-level security) is recorded but not run on SQLite. Applied versions are recorded in
 //! `schema_migration`; each migration runs in its own transaction.
 
-use sqlx::Row;
+use sqlx::{AnyPool, Row};
 
-use crate::{Backend, Store, StoreError};
+use crate::{Backend, StoreError};
 
 /// (version, description, SQL), in order. Never edit one that has shipped: add a new one.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -26,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sessions, invitations, journal",
         include_str!("../migrations/0004_sessions_journal.sql"),
     ),
+    (
+        5,
+        "sécurité au niveau des lignes (PostgreSQL)",
+        include_str!("../migrations/0005_securite_lignes.sql"),
+    ),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {
@@ -37,7 +43,7 @@ fn expand(sql: &str, backend: Backend) -> String {
 }
 
 /// Applies every migration not yet recorded, returning how many ran.
-pub(crate) async fn migrate(store: &Store) -> Result<usize, StoreError> {
+pub(crate) async fn migrate(pool: &AnyPool, backend: Backend) -> Result<usize, StoreError> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migration (
             version BIGINT PRIMARY KEY,
@@ -45,18 +51,20 @@ pub(crate) async fn migrate(store: &Store) -> Result<usize, StoreError> {
             appliquee_le TEXT NOT NULL
         )",
     )
-    .execute(store.pool())
+    .execute(pool)
     .await?;
     let applied: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migration")
-        .fetch_one(store.pool())
+        .fetch_one(pool)
         .await?
         .try_get("v")?;
     let mut count = 0;
     for (version, description, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > applied) {
-        let mut tx = store.pool().begin().await?;
-        sqlx::raw_sql(&expand(sql, store.backend()))
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = pool.begin().await?;
+        if backend == Backend::Postgres || !sql.starts_with("-- postgres seulement") {
+            sqlx::raw_sql(&expand(sql, backend))
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO schema_migration (version, description, appliquee_le) VALUES ($1, $2, $3)",
         )

@@ -6,8 +6,13 @@ use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
 use pilote_domain::contrat::Contrat;
+use pilote_store::connexion::{self, Issue};
+use pilote_store::contrat::fiche::{self, Avancement};
 use pilote_store::import::{self, SiPresent};
-use pilote_store::{Auteur, Backend, Store, StoreError, compte, contrat, demo, geographie};
+use pilote_store::invitation::{self, Acceptation};
+use pilote_store::{
+    Auteur, Backend, Store, StoreError, compte, contrat, demo, geographie, journal, session,
+};
 use sqlx::Connection;
 
 /// A fresh database of the given backend, migrated and with the geography loaded. The guard
@@ -24,7 +29,7 @@ impl Base {
         self.store.close().await;
         if let Some((url, nom)) = self.postgres {
             let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-            sqlx::query(&format!("DROP DATABASE {nom}"))
+            sqlx::query(&format!("DROP DATABASE {nom} WITH (FORCE)"))
                 .execute(&mut admin)
                 .await
                 .unwrap();
@@ -111,6 +116,9 @@ conformite!(
     les_contrats_de_demonstration_se_chargent,
     un_contrat_absent_est_introuvable,
     les_comptes_portent_des_roles_qui_visent_ce_qui_existe,
+    la_connexion_se_bloque_apres_cinq_echecs_et_la_session_se_ferme,
+    la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde,
+    une_invitation_ne_sert_qu_une_fois,
 );
 
 /// Reads as the command line does, with every right.
@@ -230,9 +238,13 @@ async fn un_import_fautif_n_ecrit_rien(store: &Store) {
 
 async fn la_lignee_se_lit_dans_les_deux_sens(store: &Store) {
     demo::charger(store).await.unwrap();
-    let caen = contrat::lire(store, &admin(), &id("caen-2019")).await.unwrap();
+    let caen = contrat::lire(store, &admin(), &id("caen-2019"))
+        .await
+        .unwrap();
     assert_eq!(caen.lignee.precedent.as_ref().unwrap().id, id("caen-2014"));
-    let premier = contrat::lire(store, &admin(), &id("caen-2014")).await.unwrap();
+    let premier = contrat::lire(store, &admin(), &id("caen-2014"))
+        .await
+        .unwrap();
     assert_eq!(premier.lignee.suivants.len(), 1);
     assert_eq!(premier.lignee.suivants[0].id, id("caen-2019"));
 }
@@ -242,7 +254,10 @@ async fn les_contrats_de_demonstration_se_chargent(store: &Store) {
     assert_eq!(ecrits.len(), demo::FICHIERS.len());
     for attendu in demo::contrats().unwrap() {
         assert_eq!(
-            contrat::lire(store, &admin(), &attendu.id).await.unwrap().contrat,
+            contrat::lire(store, &admin(), &attendu.id)
+                .await
+                .unwrap()
+                .contrat,
             attendu
         );
     }
@@ -250,7 +265,9 @@ async fn les_contrats_de_demonstration_se_chargent(store: &Store) {
         demo::charger(store).await.unwrap().is_empty(),
         "un second chargement n'écrit rien"
     );
-    let creusot = contrat::lire(store, &admin(), &id("creusot-montceau")).await.unwrap();
+    let creusot = contrat::lire(store, &admin(), &id("creusot-montceau"))
+        .await
+        .unwrap();
     let noms: Vec<&str> = creusot
         .territoire_resolu
         .communes
@@ -264,7 +281,9 @@ async fn les_contrats_de_demonstration_se_chargent(store: &Store) {
 }
 
 async fn un_contrat_absent_est_introuvable(store: &Store) {
-    let erreur = contrat::lire(store, &admin(), &id("nulle-part")).await.unwrap_err();
+    let erreur = contrat::lire(store, &admin(), &id("nulle-part"))
+        .await
+        .unwrap_err();
     assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
 }
 
@@ -367,4 +386,333 @@ async fn les_comptes_portent_des_roles_qui_visent_ce_qui_existe(store: &Store) {
     let restants = compte::lister(store).await.unwrap();
     assert_eq!(restants.len(), 1);
     assert_eq!(restants[0].roles.len(), roles.len() - 2);
+}
+
+const MDP: &str = "un long mot de passe";
+
+async fn la_connexion_se_bloque_apres_cinq_echecs_et_la_session_se_ferme(store: &Store) {
+    let marie = Email::parse("marie@caen.fr").unwrap();
+    compte::creer(store, &marie, Some("Marie"), MDP, &[Role::Administrateur])
+        .await
+        .unwrap();
+    let Issue::Ouverte(jeton) =
+        connexion::par_mot_de_passe(store, "Marie@Caen.fr", MDP, "10.0.0.1")
+            .await
+            .unwrap()
+    else {
+        panic!("connexion refusée")
+    };
+    let ouverte = session::trouver(store, &jeton).await.unwrap().unwrap();
+    assert_eq!(ouverte.email, marie);
+    assert_eq!(ouverte.roles, vec![Role::Administrateur]);
+    assert_eq!(ouverte.csrf.len(), 64);
+    let auteur = ouverte.auteur("10.0.0.1");
+    assert_eq!(session::fermer(store, &jeton, &auteur).await.unwrap(), None);
+    assert!(session::trouver(store, &jeton).await.unwrap().is_none());
+
+    for adresse in ["marie@caen.fr", "inconnu@caen.fr", "pas une adresse"] {
+        for _ in 0..connexion::ECHECS_PERMIS {
+            let issue = connexion::par_mot_de_passe(store, adresse, "mauvais mot de passe", "ip")
+                .await
+                .unwrap();
+            assert!(matches!(issue, Issue::Refusee), "{adresse} : {issue:?}");
+        }
+        let issue = connexion::par_mot_de_passe(store, adresse, MDP, "ip")
+            .await
+            .unwrap();
+        assert!(
+            matches!(issue, Issue::Bloquee { secondes } if secondes > 0 && secondes <= connexion::BLOCAGE),
+            "{adresse} : {issue:?}"
+        );
+    }
+    let entrees = journal::dernieres(store, 10).await.unwrap();
+    let actions: Vec<&str> = entrees.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["déconnexion", "connexion"]);
+    assert_eq!(entrees[1].origine, "10.0.0.1");
+    assert_eq!(entrees[1].qui, "marie@caen.fr");
+}
+
+async fn la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde(store: &Store) {
+    let mut non_publie = contrat_complet();
+    non_publie.publie = false;
+    contrat::creer(store, &non_publie).await.unwrap();
+    demo::charger(store).await.unwrap();
+    let essai = non_publie.id.clone();
+    let personne = |roles: Vec<Role>| Auteur {
+        acteur: pilote_domain::autorisation::Acteur { roles },
+        compte: None,
+        qui: "essai".to_owned(),
+        origine: "ici".to_owned(),
+    };
+    let public = Auteur::public("ici");
+    let pilote = personne(vec![Role::parse(&format!("pilote:{essai}:1.1")).unwrap()]);
+    let agent_ailleurs = personne(vec![Role::parse("ars:region:32").unwrap()]);
+
+    let ids = |liste: Vec<pilote_domain::contrat::ContratResume>| -> Vec<String> {
+        liste.into_iter().map(|c| c.id.to_string()).collect()
+    };
+    assert!(!ids(contrat::lister(store, &public).await.unwrap()).contains(&essai.to_string()));
+    assert!(ids(contrat::lister(store, &pilote).await.unwrap()).contains(&essai.to_string()));
+    for refuse in [&public, &agent_ailleurs] {
+        let erreur = contrat::lire(store, refuse, &essai).await.unwrap_err();
+        assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
+    }
+    assert_eq!(
+        contrat::lire(store, &pilote, &essai)
+            .await
+            .unwrap()
+            .contrat
+            .id,
+        essai
+    );
+
+    let avancement = Avancement {
+        statut: Some(pilote_domain::fiche_action::StatutAction::EnCours),
+        pourcentage: Some(30),
+    };
+    fiche::avancer(store, &pilote, &essai, "1.1", avancement)
+        .await
+        .unwrap();
+    let erreur = fiche::avancer(store, &pilote, &essai, "2.1", avancement)
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Refuse(_)), "{erreur:?}");
+    let erreur = contrat::publier(store, &pilote, &essai, true)
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Refuse(_)), "{erreur:?}");
+    let erreur = contrat::publier(store, &agent_ailleurs, &essai, true)
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
+    let relu = contrat::lire(store, &admin(), &essai).await.unwrap();
+    assert!(!relu.contrat.publie);
+    let fiche = relu
+        .contrat
+        .toutes_les_fiches()
+        .into_iter()
+        .find(|f| f.numero == "1.1")
+        .cloned();
+    assert_eq!(fiche.unwrap().avancement, Some(30));
+    assert_eq!(relu.version, 2);
+
+    let entrees = journal::dernieres(store, 50).await.unwrap();
+    assert!(
+        entrees.iter().any(|e| e.action == "modification"
+            && e.objet == format!("contrat {essai}, fiche-action n°1.1"))
+    );
+    assert!(
+        entrees
+            .iter()
+            .any(|e| e.action == "lecture" && e.objet == format!("contrat {essai}"))
+    );
+    // Refused attempts wrote nothing.
+    assert!(!entrees.iter().any(|e| {
+        e.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("publication"))
+    }));
+    assert_eq!(journal::purger(store, 365).await.unwrap(), 0);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        journal::purger(store, 0).await.unwrap(),
+        entrees.len() as u64
+    );
+    assert!(journal::dernieres(store, 1).await.unwrap().is_empty());
+}
+
+async fn une_invitation_ne_sert_qu_une_fois(store: &Store) {
+    contrat::creer(store, &contrat_complet()).await.unwrap();
+    let invitee = Email::parse("invitee@ars.fr").unwrap();
+    let role = Role::parse("pilote:essai-complet-2020:1.1").unwrap();
+    let jeton = invitation::inviter(store, &admin(), &invitee, &role)
+        .await
+        .unwrap();
+    let lue = invitation::consulter(store, jeton.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (lue.email.clone(), lue.role.clone(), lue.compte_existant),
+        (invitee.clone(), role.clone(), false)
+    );
+
+    let court = Acceptation::NouveauCompte {
+        nom: Some("Invitée"),
+        mot_de_passe: "court",
+    };
+    let erreur = invitation::accepter(store, jeton.as_str(), court, "ici")
+        .await
+        .unwrap_err();
+    assert!(erreur.to_string().contains("12 caractères"), "{erreur}");
+    assert!(
+        invitation::consulter(store, jeton.as_str())
+            .await
+            .unwrap()
+            .is_some(),
+        "toujours valable"
+    );
+
+    let bon = Acceptation::NouveauCompte {
+        nom: Some("Invitée"),
+        mot_de_passe: MDP,
+    };
+    let session = invitation::accepter(store, jeton.as_str(), bon, "ici")
+        .await
+        .unwrap();
+    assert!(session.is_some());
+    assert_eq!(
+        compte::roles(store, &invitee).await.unwrap(),
+        vec![role.clone()]
+    );
+    assert!(
+        invitation::consulter(store, jeton.as_str())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let encore = Acceptation::NouveauCompte {
+        nom: None,
+        mot_de_passe: MDP,
+    };
+    assert!(
+        invitation::accepter(store, jeton.as_str(), encore, "ici")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Only roles on a contract are given by invitation, by who may change it.
+    let erreur = invitation::inviter(store, &admin(), &invitee, &Role::Administrateur)
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Invalid(_)), "{erreur:?}");
+    let partenaire = Auteur {
+        acteur: pilote_domain::autorisation::Acteur {
+            roles: vec![Role::parse("partenaire:essai-complet-2020").unwrap()],
+        },
+        ..Auteur::public("ici")
+    };
+    let erreur = invitation::inviter(store, &partenaire, &invitee, &role)
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Refuse(_)), "{erreur:?}");
+}
+
+/// PostgreSQL's row-level security on its own, without the store's checks: a connection
+/// switched to the application's role sees and changes only what the roles it carries allow.
+#[tokio::test]
+async fn la_securite_des_lignes_double_la_politique_sur_postgres() {
+    let Some(base) = postgres().await else {
+        return;
+    };
+    let mut publie = contrat_complet();
+    publie.id = id("essai-publie-2020");
+    let mut cache = contrat_complet();
+    cache.id = id("essai-cache-2020");
+    cache.publie = false;
+    for c in [&publie, &cache] {
+        contrat::creer(&base.store, c).await.unwrap();
+    }
+    let (url, nom) = base.postgres.clone().unwrap();
+    let (serveur, _) = url.rsplit_once('/').unwrap();
+    let mut brute = sqlx::PgConnection::connect(&format!("{serveur}/{nom}"))
+        .await
+        .unwrap();
+    sqlx::query("SET ROLE pilote_application")
+        .execute(&mut brute)
+        .await
+        .unwrap();
+    let mut visibles = async |roles: &str| -> Vec<String> {
+        sqlx::query("SELECT set_config('pilote.roles', $1, false)")
+            .bind(roles)
+            .execute(&mut brute)
+            .await
+            .unwrap();
+        sqlx::query_scalar("SELECT id FROM contrat ORDER BY id")
+            .fetch_all(&mut brute)
+            .await
+            .unwrap()
+    };
+    let tous = vec![
+        "essai-cache-2020".to_owned(),
+        "essai-publie-2020".to_owned(),
+    ];
+    assert_eq!(visibles("").await, vec!["essai-publie-2020"]);
+    assert_eq!(visibles("partenaire:essai-cache-2020").await, tous);
+    assert_eq!(visibles("pilote:essai-cache-2020:1.1").await, tous);
+    // The contract's territory is Le Creusot and Caen: BFC (27), Normandie (28).
+    assert_eq!(visibles("ars:region:28").await, tous);
+    assert_eq!(visibles("ars:departement:71").await, tous);
+    assert_eq!(
+        visibles("ars:region:32\nars:departement:02").await,
+        vec!["essai-publie-2020"]
+    );
+    assert_eq!(visibles("administrateur").await, tous);
+
+    // What a hidden contract holds is hidden with it.
+    let mut fiches = async |roles: &str| -> i64 {
+        sqlx::query("SELECT set_config('pilote.roles', $1, false)")
+            .bind(roles)
+            .execute(&mut brute)
+            .await
+            .unwrap();
+        sqlx::query_scalar(
+            "SELECT count(*) FROM fiche_action WHERE contrat_id = 'essai-cache-2020'",
+        )
+        .fetch_one(&mut brute)
+        .await
+        .unwrap()
+    };
+    assert_eq!(fiches("").await, 0);
+    assert!(fiches("partenaire:essai-cache-2020").await > 0);
+
+    // Changes: a pilot changes their fiche and nothing else; a partner nothing at all.
+    let mut modifies = async |roles: &str, sql: &str| -> u64 {
+        sqlx::query("SELECT set_config('pilote.roles', $1, false)")
+            .bind(roles)
+            .execute(&mut brute)
+            .await
+            .unwrap();
+        sqlx::query(sql)
+            .execute(&mut brute)
+            .await
+            .unwrap()
+            .rows_affected()
+    };
+    let fiche = |numero: &str| {
+        format!(
+            "UPDATE fiche_action SET avancement = 10 WHERE contrat_id = 'essai-cache-2020' AND numero = '{numero}'"
+        )
+    };
+    assert_eq!(
+        modifies("pilote:essai-cache-2020:1.1", &fiche("1.1")).await,
+        1
+    );
+    assert_eq!(
+        modifies("pilote:essai-cache-2020:1.1", &fiche("2.1")).await,
+        0
+    );
+    assert_eq!(
+        modifies("partenaire:essai-cache-2020", &fiche("1.1")).await,
+        0
+    );
+    let publier = "UPDATE contrat SET publie = 1 WHERE id = 'essai-cache-2020'";
+    assert_eq!(modifies("partenaire:essai-cache-2020", publier).await, 0);
+    assert_eq!(modifies("", publier).await, 0);
+    assert_eq!(modifies("coordinateur:essai-publie-2020", publier).await, 0);
+    assert_eq!(modifies("coordinateur:essai-cache-2020", publier).await, 1);
+    let erreur = sqlx::query(
+        "INSERT INTO axe (contrat_id, perimetre, numero, titre, transversal) \
+         VALUES ('essai-publie-2020', 'cls', 9, 'Intrus', 0)",
+    )
+    .execute(&mut brute)
+    .await
+    .unwrap_err();
+    assert!(
+        erreur.to_string().contains("row-level security"),
+        "{erreur}"
+    );
+    drop(brute);
+    base.fermer().await;
 }

@@ -55,7 +55,14 @@ pub async fn page(
     Query(q): Query<Suite>,
 ) -> Result<Response, AppError> {
     let suite = suite_locale(q.suite.as_deref());
-    formulaire(&state, &visiteur, String::new(), suite, None, StatusCode::OK)
+    formulaire(
+        &state,
+        &visiteur,
+        String::new(),
+        suite,
+        None,
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -77,7 +84,14 @@ pub async fn par_mot_de_passe(
     let suite = suite_locale(f.suite.as_deref());
     if f.email.trim().is_empty() || f.mot_de_passe.is_empty() {
         let message = "Indiquez votre adresse électronique et votre mot de passe.".to_owned();
-        return formulaire(&state, &visiteur, f.email, suite, Some(message), StatusCode::BAD_REQUEST);
+        return formulaire(
+            &state,
+            &visiteur,
+            f.email,
+            suite,
+            Some(message),
+            StatusCode::BAD_REQUEST,
+        );
     }
     let issue = connexion::par_mot_de_passe(
         &state.store,
@@ -124,7 +138,10 @@ pub async fn deconnexion(
     if let (Some(id_token), Some(oidc)) = (id_token, &state.oidc) {
         let (etat, _) = connexion::demander_oidc(&state.store).await?;
         let retour = format!("{}/", state.url_publique);
-        match oidc.adresse_deconnexion(&id_token, &retour, etat.as_str()).await {
+        match oidc
+            .adresse_deconnexion(&id_token, &retour, etat.as_str())
+            .await
+        {
             Ok(Some(adresse)) => return Ok(rediriger(&adresse, effacer)),
             Ok(None) => {}
             Err(e) => tracing::warn!(erreur = %e, "déconnexion auprès du fournisseur d'identité"),
@@ -134,7 +151,9 @@ pub async fn deconnexion(
 }
 
 fn non_configure() -> AppError {
-    AppError::NotFound("La connexion par ProConnect n'est pas configurée sur ce serveur.".to_owned())
+    AppError::NotFound(
+        "La connexion par ProConnect n'est pas configurée sur ce serveur.".to_owned(),
+    )
 }
 
 fn retour_oidc(state: &AppState) -> String {
@@ -148,9 +167,14 @@ pub async fn proconnect(State(state): State<AppState>) -> Result<Response, AppEr
     let adresse = oidc
         .adresse_autorisation(&retour_oidc(&state), etat.as_str(), nonce.as_str())
         .await
-        .map_err(|e| AppError::Unavailable(format!("Connexion par ProConnect impossible : {e}.")))?;
+        .map_err(|e| {
+            AppError::Unavailable(format!("Connexion par ProConnect impossible : {e}."))
+        })?;
     let cookies = state.cookies;
-    Ok(rediriger(&adresse, [cookies.poser(&cookies.oidc(), etat.as_str(), 600)]))
+    Ok(rediriger(
+        &adresse,
+        [cookies.poser(&cookies.oidc(), etat.as_str(), 600)],
+    ))
 }
 
 #[derive(Deserialize)]
@@ -170,7 +194,11 @@ pub async fn proconnect_retour(
 ) -> Result<Response, AppError> {
     let oidc = state.oidc.as_ref().ok_or_else(non_configure)?;
     if let Some(erreur) = q.error {
-        let erreur: String = erreur.chars().filter(char::is_ascii_graphic).take(64).collect();
+        let erreur: String = erreur
+            .chars()
+            .filter(char::is_ascii_graphic)
+            .take(64)
+            .collect();
         return Err(AppError::BadRequest(format!(
             "ProConnect n'a pas accordé la connexion (« {erreur} »)."
         )));
@@ -192,7 +220,9 @@ pub async fn proconnect_retour(
     let identite = oidc
         .echanger(&code, &retour_oidc(&state), &nonce)
         .await
-        .map_err(|e| AppError::BadRequest(format!("La connexion par ProConnect a échoué : {e}.")))?;
+        .map_err(|e| {
+            AppError::BadRequest(format!("La connexion par ProConnect a échoué : {e}."))
+        })?;
     let sans_compte = || {
         AppError::Forbidden(format!(
             "Aucun compte Pilote n'est ouvert pour {} : demandez une invitation au coordinateur \

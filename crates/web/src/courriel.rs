@@ -20,10 +20,7 @@ pub type Envoi<'a> = std::pin::Pin<Box<dyn Future<Output = Result<(), String>> +
 
 /// Something that delivers e-mail.
 pub trait Expediteur: Send + Sync + std::fmt::Debug {
-    fn envoyer(
-        &self,
-        courriel: Courriel,
-    ) -> Envoi<'_>;
+    fn envoyer(&self, courriel: Courriel) -> Envoi<'_>;
 }
 
 /// Builds the RFC 5322 message.
@@ -62,10 +59,7 @@ impl Smtp {
 }
 
 impl Expediteur for Smtp {
-    fn envoyer(
-        &self,
-        courriel: Courriel,
-    ) -> Envoi<'_> {
+    fn envoyer(&self, courriel: Courriel) -> Envoi<'_> {
         Box::pin(async move {
             let message = message(&self.de, &courriel)?;
             self.transport
@@ -100,10 +94,7 @@ impl Dossier {
 }
 
 impl Expediteur for Dossier {
-    fn envoyer(
-        &self,
-        courriel: Courriel,
-    ) -> Envoi<'_> {
+    fn envoyer(&self, courriel: Courriel) -> Envoi<'_> {
         Box::pin(async move {
             let octets = message(&self.de, &courriel)?.formatted();
             let numero = self.compteur.fetch_add(1, Ordering::Relaxed);
@@ -127,10 +118,7 @@ impl Expediteur for Dossier {
 pub struct Console;
 
 impl Expediteur for Console {
-    fn envoyer(
-        &self,
-        courriel: Courriel,
-    ) -> Envoi<'_> {
+    fn envoyer(&self, courriel: Courriel) -> Envoi<'_> {
         Box::pin(async move {
             println!(
                 "--- courriel pour {} ---\nObjet : {}\n\n{}\n---",

@@ -65,8 +65,15 @@ impl From<StoreError> for AppError {
 /// A store message (« aucun contrat « x » ») as a sentence (« Aucun contrat « x ». »).
 pub(crate) fn phrase(message: &str) -> String {
     let mut lettres = message.chars();
-    let debut: String = lettres.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-    let fin = if message.ends_with(['.', '!', '?']) { "" } else { "." };
+    let debut: String = lettres
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    let fin = if message.ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
+    };
     format!("{debut}{}{fin}", lettres.as_str())
 }
 

@@ -132,7 +132,15 @@ pub async fn page(
     visiteur: Visiteur,
     Path(jeton): Path<String>,
 ) -> Result<Response, AppError> {
-    afficher(&state, &visiteur, jeton, String::new(), None, StatusCode::OK).await
+    afficher(
+        &state,
+        &visiteur,
+        jeton,
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -156,16 +164,22 @@ pub async fn accepter(
         (Some(compte), Some(email)) => Acceptation::Connecte { compte, email },
         _ if f.mot_de_passe != f.confirmation => {
             let message = "Les deux mots de passe saisis diffèrent.".to_owned();
-            return afficher(&state, &visiteur, jeton, f.nom, Some(message), StatusCode::BAD_REQUEST)
-                .await;
+            return afficher(
+                &state,
+                &visiteur,
+                jeton,
+                f.nom,
+                Some(message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
         _ => Acceptation::NouveauCompte {
             nom: Some(f.nom.as_str()),
             mot_de_passe: &f.mot_de_passe,
         },
     };
-    match invitation::accepter(&state.store, &jeton, acceptation, &visiteur.auteur.origine).await
-    {
+    match invitation::accepter(&state.store, &jeton, acceptation, &visiteur.auteur.origine).await {
         Ok(Some(session_ouverte)) => {
             let cookies = state.cookies;
             Ok(rediriger(
@@ -176,7 +190,15 @@ pub async fn accepter(
         Ok(None) => Err(invalide()),
         Err(StoreError::Invalid(m) | StoreError::Conflict(m) | StoreError::Refuse(m)) => {
             let message = phrase(&m);
-            afficher(&state, &visiteur, jeton, f.nom, Some(message), StatusCode::BAD_REQUEST).await
+            afficher(
+                &state,
+                &visiteur,
+                jeton,
+                f.nom,
+                Some(message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(autre) => Err(autre.into()),
     }

@@ -107,8 +107,18 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
         )
     };
     vec![
-        route(Method::GET, "/", ListeContrats, get(contrat::pages::accueil)),
-        route(Method::GET, "/contrats/{id}", LireContrat, get(contrat::pages::detail)),
+        route(
+            Method::GET,
+            "/",
+            ListeContrats,
+            get(contrat::pages::accueil),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}",
+            LireContrat,
+            get(contrat::pages::detail),
+        ),
         route(
             Method::POST,
             "/contrats/{id}/publication",
@@ -127,21 +137,61 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             ModifierContrat,
             post(invitation::inviter),
         ),
-        route(Method::GET, "/invitations/{jeton}", Invitation, get(invitation::page)),
-        route(Method::POST, "/invitations/{jeton}", Invitation, post(invitation::accepter)),
-        route(Method::GET, "/api/v1/contrats", ListeContrats, get(contrat::api::liste)),
-        route(Method::GET, "/api/v1/contrats/{id}", LireContrat, get(contrat::api::detail)),
+        route(
+            Method::GET,
+            "/invitations/{jeton}",
+            Invitation,
+            get(invitation::page),
+        ),
+        route(
+            Method::POST,
+            "/invitations/{jeton}",
+            Invitation,
+            post(invitation::accepter),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/contrats",
+            ListeContrats,
+            get(contrat::api::liste),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/contrats/{id}",
+            LireContrat,
+            get(contrat::api::detail),
+        ),
         route(Method::GET, "/connexion", Ouverte, get(connexion::page)),
-        route(Method::POST, "/connexion", Ouverte, post(connexion::par_mot_de_passe)),
-        route(Method::POST, "/deconnexion", Ouverte, post(connexion::deconnexion)),
-        route(Method::GET, "/connexion/proconnect", Ouverte, get(connexion::proconnect)),
+        route(
+            Method::POST,
+            "/connexion",
+            Ouverte,
+            post(connexion::par_mot_de_passe),
+        ),
+        route(
+            Method::POST,
+            "/deconnexion",
+            Ouverte,
+            post(connexion::deconnexion),
+        ),
+        route(
+            Method::GET,
+            "/connexion/proconnect",
+            Ouverte,
+            get(connexion::proconnect),
+        ),
         route(
             Method::GET,
             "/connexion/proconnect/retour",
             Ouverte,
             get(connexion::proconnect_retour),
         ),
-        route(Method::GET, "/assets/{*chemin}", Ouverte, get(assets::servir)),
+        route(
+            Method::GET,
+            "/assets/{*chemin}",
+            Ouverte,
+            get(assets::servir),
+        ),
     ]
 }
 

@@ -60,8 +60,16 @@ mod tests {
 
     #[test]
     fn la_suite_reste_sur_le_site() {
-        assert_eq!(suite_locale(Some("/contrats/caen-2019")), "/contrats/caen-2019");
-        for ailleurs in ["//evil.example", "https://evil.example/", "/\\evil", "contrats"] {
+        assert_eq!(
+            suite_locale(Some("/contrats/caen-2019")),
+            "/contrats/caen-2019"
+        );
+        for ailleurs in [
+            "//evil.example",
+            "https://evil.example/",
+            "/\\evil",
+            "contrats",
+        ] {
             assert_eq!(suite_locale(Some(ailleurs)), "/", "{ailleurs}");
         }
         assert_eq!(suite_locale(None), "/");

@@ -195,7 +195,10 @@ async fn verifier_csrf(requete: Request, attendu: &str) -> Result<Request, AppEr
     };
     let (parts, corps) = requete.into_parts();
     if let Some(origin) = parts.headers.get(header::ORIGIN) {
-        let hote = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let hote = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
         let origin_hote = origin
             .to_str()
             .ok()
@@ -229,13 +232,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Visiteur {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Visiteur>().cloned().unwrap_or_else(|| Visiteur {
-            auteur: Auteur::public("inconnue"),
-            session: None,
-            nom: None,
-            email: None,
-            csrf: String::new(),
-            id_token: None,
-        }))
+        Ok(parts
+            .extensions
+            .get::<Visiteur>()
+            .cloned()
+            .unwrap_or_else(|| Visiteur {
+                auteur: Auteur::public("inconnue"),
+                session: None,
+                nom: None,
+                email: None,
+                csrf: String::new(),
+                id_token: None,
+            }))
     }
 }

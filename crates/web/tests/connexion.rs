@@ -16,9 +16,12 @@ async fn appli(url_publique: &str) -> Appli {
     let appli = Appli::demarrer(url_publique, None).await;
     let store = &appli.store;
     demo::charger(store).await.unwrap();
-    contrat::creer(store, &support::application::contrat("essai-2021", false, &["02722"], 3))
-        .await
-        .unwrap();
+    contrat::creer(
+        store,
+        &support::application::contrat("essai-2021", false, &["02722"], 3),
+    )
+    .await
+    .unwrap();
     for (email, role) in [
         ("coord@soissons.fr", "coordinateur:essai-2021"),
         ("partenaire@soissons.fr", "partenaire:essai-2021"),
@@ -42,7 +45,10 @@ async fn appli(url_publique: &str) -> Appli {
 async fn une_session_ouvre_les_donnees_non_publiees_et_se_ferme() {
     let appli = appli("http://localhost:3000").await;
     let mut public = appli.navigateur();
-    assert_eq!(public.get("/contrats/essai-2021").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        public.get("/contrats/essai-2021").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     let mut partenaire = appli.navigateur();
     let reponse = partenaire
@@ -64,7 +70,10 @@ async fn une_session_ouvre_les_donnees_non_publiees_et_se_ferme() {
         .map(|c| c.to_str().unwrap().to_owned())
         .find(|c| c.starts_with("pilote_session="))
         .unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "en HTTP : {cookie}");
 
     let page = partenaire.get("/contrats/essai-2021").await;
@@ -105,14 +114,19 @@ async fn en_https_les_cookies_sont_securises_et_hsts_est_envoye() {
     let page = navigateur.get("/").await;
     let hsts = page.entetes.get(header::STRICT_TRANSPORT_SECURITY).unwrap();
     assert!(hsts.to_str().unwrap().contains("max-age="));
-    let csp = page.entetes[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let csp = page.entetes[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
     assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(page.entetes[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert!(page.entetes.contains_key(header::REFERRER_POLICY));
 
     let reponse = navigateur
-        .post("/connexion", &[("email", "coord@caen.fr"), ("mot_de_passe", MDP)])
+        .post(
+            "/connexion",
+            &[("email", "coord@caen.fr"), ("mot_de_passe", MDP)],
+        )
         .await;
     let cookies: Vec<String> = reponse
         .entetes
@@ -145,19 +159,34 @@ async fn adresse_inconnue_et_mauvais_mot_de_passe_se_confondent_puis_se_bloquent
     let mut reponses = Vec::new();
     for email in ["coord@caen.fr", "personne@nulle-part.fr"] {
         let r = navigateur
-            .post("/connexion", &[("email", email), ("mot_de_passe", "pas le bon mot de passe")])
+            .post(
+                "/connexion",
+                &[
+                    ("email", email),
+                    ("mot_de_passe", "pas le bon mot de passe"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-        assert!(r.texte().contains("Adresse électronique ou mot de passe incorrect."));
+        assert!(
+            r.texte()
+                .contains("Adresse électronique ou mot de passe incorrect.")
+        );
         reponses.push(r.corps.replace(email, "ADRESSE"));
     }
-    assert_eq!(reponses[0], reponses[1], "les deux réponses doivent être identiques");
+    assert_eq!(
+        reponses[0], reponses[1],
+        "les deux réponses doivent être identiques"
+    );
 
     // Five failures lock the address, known or not; then even the right password is refused.
     for email in ["coord@caen.fr", "personne@nulle-part.fr"] {
         for _ in 1..5 {
             navigateur
-                .post("/connexion", &[("email", email), ("mot_de_passe", "encore une erreur !")])
+                .post(
+                    "/connexion",
+                    &[("email", email), ("mot_de_passe", "encore une erreur !")],
+                )
                 .await;
         }
         let r = navigateur
@@ -170,7 +199,9 @@ async fn adresse_inconnue_et_mauvais_mot_de_passe_se_confondent_puis_se_bloquent
     // Another address is not affected.
     navigateur.connecter("coord@soissons.fr", MDP).await;
 
-    let vide = navigateur.post("/connexion", &[("email", ""), ("mot_de_passe", "")]).await;
+    let vide = navigateur
+        .post("/connexion", &[("email", ""), ("mot_de_passe", "")])
+        .await;
     assert_eq!(vide.status, StatusCode::BAD_REQUEST);
     assert!(vide.texte().contains("Indiquez votre adresse électronique"));
 }
@@ -186,9 +217,14 @@ async fn sans_jeton_csrf_rien_ne_change() {
         vec![("publie", "oui"), ("_csrf", "faux")],
         vec![("publie", "oui"), ("_csrf", &"0".repeat(64))],
     ] {
-        let r = coord.post_brut("/contrats/essai-2021/publication", &champs).await;
+        let r = coord
+            .post_brut("/contrats/essai-2021/publication", &champs)
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{champs:?}");
-        assert!(r.texte().contains("Ce formulaire a expiré ou ne vient pas de Pilote"));
+        assert!(
+            r.texte()
+                .contains("Ce formulaire a expiré ou ne vient pas de Pilote")
+        );
     }
     // From another site, even with the token.
     let r = coord
@@ -212,7 +248,10 @@ async fn sans_jeton_csrf_rien_ne_change() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut public = appli.navigateur();
-    assert_eq!(public.get("/contrats/essai-2021").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        public.get("/contrats/essai-2021").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // With the token, in a header or in the form, it goes through.
     let r = coord
@@ -224,7 +263,10 @@ async fn sans_jeton_csrf_rien_ne_change() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.corps);
-    assert_eq!(public.get("/contrats/essai-2021").await.status, StatusCode::OK);
+    assert_eq!(
+        public.get("/contrats/essai-2021").await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -235,11 +277,21 @@ async fn un_cookie_altere_n_ouvre_rien() {
     let vrai = partenaire.cookies["pilote_session"].clone();
     let mut altere = vrai.clone().into_bytes();
     altere[10] = if altere[10] == b'a' { b'b' } else { b'a' };
-    for faux in [String::from_utf8(altere).unwrap(), "nimporte-quoi".to_owned(), String::new()] {
-        partenaire.cookies.insert("pilote_session".into(), faux.clone());
+    for faux in [
+        String::from_utf8(altere).unwrap(),
+        "nimporte-quoi".to_owned(),
+        String::new(),
+    ] {
+        partenaire
+            .cookies
+            .insert("pilote_session".into(), faux.clone());
         let r = partenaire.get("/contrats/essai-2021").await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{faux}");
-        assert!(!r.texte().contains("soissons"), "rien ne fuit : {}", r.corps);
+        assert!(
+            !r.texte().contains("soissons"),
+            "rien ne fuit : {}",
+            r.corps
+        );
     }
 }
 
@@ -249,8 +301,15 @@ async fn le_pilote_modifie_sa_fiche_et_seulement_elle() {
     let mut pilote = appli.navigateur();
     pilote.connecter("pilote@soissons.fr", MDP).await;
     let page = pilote.get("/contrats/essai-2021").await;
-    assert!(page.texte().contains("/contrats/essai-2021/fiches/1/avancement"));
-    assert!(!page.texte().contains("/contrats/essai-2021/fiches/2/avancement"));
+    assert!(
+        page.texte()
+            .contains("/contrats/essai-2021/fiches/1/avancement")
+    );
+    assert!(
+        !page
+            .texte()
+            .contains("/contrats/essai-2021/fiches/2/avancement")
+    );
     assert!(!page.texte().contains("/contrats/essai-2021/publication"));
 
     let r = pilote
@@ -267,42 +326,77 @@ async fn le_pilote_modifie_sa_fiche_et_seulement_elle() {
     )
     .await
     .unwrap();
-    let fiche = complet.contrat.toutes_les_fiches().into_iter().find(|f| f.numero == "1").cloned();
+    let fiche = complet
+        .contrat
+        .toutes_les_fiches()
+        .into_iter()
+        .find(|f| f.numero == "1")
+        .cloned();
     assert_eq!(fiche.unwrap().avancement, Some(40));
     let entrees = journal::dernieres(&appli.store, 5).await.unwrap();
     assert!(
         entrees.iter().any(|e| e.action == "modification"
             && e.objet == "contrat essai-2021, fiche-action n°1"
-            && e.detail.as_deref().is_some_and(|d| d.ends_with("→ en-cours 40 %"))),
+            && e.detail
+                .as_deref()
+                .is_some_and(|d| d.ends_with("→ en-cours 40 %"))),
         "{entrees:#?}"
     );
 
     for (uri, champs) in [
-        ("/contrats/essai-2021/fiches/2/avancement", vec![("avancement", "10")]),
+        (
+            "/contrats/essai-2021/fiches/2/avancement",
+            vec![("avancement", "10")],
+        ),
         ("/contrats/essai-2021/publication", vec![("publie", "oui")]),
     ] {
         let r = pilote.post(uri, &champs).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}");
-        assert!(r.texte().contains("Vous n'avez pas le droit de modifier"), "{}", r.corps);
+        assert!(
+            r.texte().contains("Vous n'avez pas le droit de modifier"),
+            "{}",
+            r.corps
+        );
     }
     // Another contract's data: as if it did not exist.
-    let r = pilote.post("/contrats/caen-2019/fiches/1/avancement", &[("avancement", "10")]).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "Caen est publié : lisible, pas modifiable");
-    let r = pilote.post("/contrats/absent-2020/publication", &[("publie", "oui")]).await;
+    let r = pilote
+        .post(
+            "/contrats/caen-2019/fiches/1/avancement",
+            &[("avancement", "10")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "Caen est publié : lisible, pas modifiable"
+    );
+    let r = pilote
+        .post("/contrats/absent-2020/publication", &[("publie", "oui")])
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     for (avancement, message) in [("140", "de 0 à 100"), ("beaucoup", "de 0 à 100")] {
         let r = pilote
-            .post("/contrats/essai-2021/fiches/1/avancement", &[("avancement", avancement)])
+            .post(
+                "/contrats/essai-2021/fiches/1/avancement",
+                &[("avancement", avancement)],
+            )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(r.texte().contains(message), "{}", r.corps);
     }
     let r = pilote
-        .post("/contrats/essai-2021/fiches/1/avancement", &[("statut", "fini")])
+        .post(
+            "/contrats/essai-2021/fiches/1/avancement",
+            &[("statut", "fini")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.texte().contains("statut d'action inconnu(e) « fini »"), "{}", r.corps);
+    assert!(
+        r.texte().contains("statut d'action inconnu(e) « fini »"),
+        "{}",
+        r.corps
+    );
 }
 
 #[tokio::test]
@@ -313,14 +407,24 @@ async fn une_invitation_sert_une_fois_avant_d_expirer() {
     let r = coord
         .post(
             "/contrats/essai-2021/invitations",
-            &[("email", "nouvelle@ars.sante.fr"), ("role", "pilote"), ("fiche", "2")],
+            &[
+                ("email", "nouvelle@ars.sante.fr"),
+                ("role", "pilote"),
+                ("fiche", "2"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.corps);
     let courriels = appli.courriels();
     assert_eq!(courriels.len(), 1);
-    assert!(courriels[0].contains("To: nouvelle@ars.sante.fr"), "{}", courriels[0]);
-    let debut = courriels[0].find("http://pilote.local/invitations/").unwrap();
+    assert!(
+        courriels[0].contains("To: nouvelle@ars.sante.fr"),
+        "{}",
+        courriels[0]
+    );
+    let debut = courriels[0]
+        .find("http://pilote.local/invitations/")
+        .unwrap();
     let lien: String = courriels[0][debut..]
         .chars()
         .take_while(|c| !c.is_whitespace())
@@ -329,12 +433,26 @@ async fn une_invitation_sert_une_fois_avant_d_expirer() {
 
     // Bad input on the invitation form.
     for (champs, message) in [
-        (vec![("email", "pas-une-adresse"), ("role", "partenaire")], "Adresse de la personne invitée"),
-        (vec![("email", "a@b.fr"), ("role", "pilote")], "numéro de la fiche-action"),
-        (vec![("email", "a@b.fr"), ("role", "roi")], "Rôle « roi » inconnu"),
-        (vec![("email", "a@b.fr"), ("role", "pilote"), ("fiche", "99")], "Aucune fiche-action n°99"),
+        (
+            vec![("email", "pas-une-adresse"), ("role", "partenaire")],
+            "Adresse de la personne invitée",
+        ),
+        (
+            vec![("email", "a@b.fr"), ("role", "pilote")],
+            "numéro de la fiche-action",
+        ),
+        (
+            vec![("email", "a@b.fr"), ("role", "roi")],
+            "Rôle « roi » inconnu",
+        ),
+        (
+            vec![("email", "a@b.fr"), ("role", "pilote"), ("fiche", "99")],
+            "Aucune fiche-action n°99",
+        ),
     ] {
-        let r = coord.post("/contrats/essai-2021/invitations", &champs).await;
+        let r = coord
+            .post("/contrats/essai-2021/invitations", &champs)
+            .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{champs:?}");
         assert!(r.texte().contains(message), "{message} : {}", r.corps);
     }
@@ -342,7 +460,10 @@ async fn une_invitation_sert_une_fois_avant_d_expirer() {
     let mut partenaire = appli.navigateur();
     partenaire.connecter("partenaire@soissons.fr", MDP).await;
     let r = partenaire
-        .post("/contrats/essai-2021/invitations", &[("email", "x@y.fr"), ("role", "coordinateur")])
+        .post(
+            "/contrats/essai-2021/invitations",
+            &[("email", "x@y.fr"), ("role", "coordinateur")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(appli.courriels().len(), 1);
@@ -350,25 +471,56 @@ async fn une_invitation_sert_une_fois_avant_d_expirer() {
     let mut invitee = appli.navigateur();
     let page = invitee.get(&chemin).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.texte().contains("pilote de la fiche-action n°2"), "{}", page.corps);
+    assert!(
+        page.texte().contains("pilote de la fiche-action n°2"),
+        "{}",
+        page.corps
+    );
     // Mismatched passwords, then too short: refused, the link still works.
     let r = invitee
-        .post(&chemin, &[("nom", "Nouvelle"), ("mot_de_passe", MDP), ("confirmation", "autre")])
+        .post(
+            &chemin,
+            &[
+                ("nom", "Nouvelle"),
+                ("mot_de_passe", MDP),
+                ("confirmation", "autre"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.texte().contains("Les deux mots de passe saisis diffèrent."));
+    assert!(
+        r.texte()
+            .contains("Les deux mots de passe saisis diffèrent.")
+    );
     let r = invitee
-        .post(&chemin, &[("nom", "Nouvelle"), ("mot_de_passe", "court"), ("confirmation", "court")])
+        .post(
+            &chemin,
+            &[
+                ("nom", "Nouvelle"),
+                ("mot_de_passe", "court"),
+                ("confirmation", "court"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.texte().contains("12 caractères"), "{}", r.corps);
     let r = invitee
-        .post(&chemin, &[("nom", "Nouvelle"), ("mot_de_passe", MDP), ("confirmation", MDP)])
+        .post(
+            &chemin,
+            &[
+                ("nom", "Nouvelle"),
+                ("mot_de_passe", MDP),
+                ("confirmation", MDP),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.corps);
     let page = invitee.get("/contrats/essai-2021").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.texte().contains("/contrats/essai-2021/fiches/2/avancement"));
+    assert!(
+        page.texte()
+            .contains("/contrats/essai-2021/fiches/2/avancement")
+    );
 
     // Used once: the link is dead, with the same message as an unknown one.
     let mut autre = appli.navigateur();
@@ -380,7 +532,14 @@ async fn une_invitation_sert_une_fois_avant_d_expirer() {
         assert!(r.texte().contains("Cette invitation n'est pas valable"));
     }
     let r = autre
-        .post(&chemin, &[("nom", "Intrus"), ("mot_de_passe", MDP), ("confirmation", MDP)])
+        .post(
+            &chemin,
+            &[
+                ("nom", "Intrus"),
+                ("mot_de_passe", MDP),
+                ("confirmation", MDP),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
@@ -391,9 +550,16 @@ async fn une_invitation_sert_une_fois_avant_d_expirer() {
             &[("email", "tardif@ville.fr"), ("role", "partenaire")],
         )
         .await;
-    let courriel = appli.courriels().into_iter().find(|c| c.contains("tardif@ville.fr")).unwrap();
+    let courriel = appli
+        .courriels()
+        .into_iter()
+        .find(|c| c.contains("tardif@ville.fr"))
+        .unwrap();
     let debut = courriel.find("/invitations/").unwrap();
-    let chemin: String = courriel[debut..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let chemin: String = courriel[debut..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
     appli.sql("UPDATE invitation SET expire_le = 0").await;
     let r = autre.get(&chemin).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

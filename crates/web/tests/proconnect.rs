@@ -28,9 +28,12 @@ async fn appli(fournisseur: &FournisseurOidc, acr_exiges: &[&str], avec_compte: 
         scopes: "openid email given_name usual_name uid".to_owned(),
     });
     let appli = Appli::demarrer(SITE, Some(client)).await;
-    contrat::creer(&appli.store, &contrat_essai("essai-2022", false, &["14118"], 2))
-        .await
-        .unwrap();
+    contrat::creer(
+        &appli.store,
+        &contrat_essai("essai-2022", false, &["14118"], 2),
+    )
+    .await
+    .unwrap();
     if avec_compte {
         compte::creer(
             &appli.store,
@@ -62,14 +65,16 @@ async fn aller_chez_le_fournisseur(navigateur: &mut Navigateur<'_>) -> String {
     assert!(parametres["state"].len() >= 32 && parametres["nonce"].len() >= 32);
     assert_ne!(parametres["state"], parametres["nonce"]);
     assert!(navigateur.cookies.contains_key("__Host-pilote_oidc"));
-    let reponse = navigateur_externe()
-        .get(autorisation)
-        .send()
-        .await
-        .unwrap();
+    let reponse = navigateur_externe().get(autorisation).send().await.unwrap();
     let retour = reponse.headers()["location"].to_str().unwrap().to_owned();
-    let chemin = retour.strip_prefix(SITE).expect("retour vers Pilote").to_owned();
-    assert!(chemin.starts_with("/connexion/proconnect/retour?"), "{chemin}");
+    let chemin = retour
+        .strip_prefix(SITE)
+        .expect("retour vers Pilote")
+        .to_owned();
+    assert!(
+        chemin.starts_with("/connexion/proconnect/retour?"),
+        "{chemin}"
+    );
     chemin
 }
 
@@ -97,7 +102,11 @@ async fn un_agent_se_connecte_et_se_deconnecte_par_proconnect() {
     // The answer cannot be replayed, by this browser or another.
     let rejoue = navigateur.get(&retour).await;
     assert_eq!(rejoue.status, StatusCode::BAD_REQUEST);
-    assert!(rejoue.texte().contains("inconnue, expirée ou déjà utilisée"));
+    assert!(
+        rejoue
+            .texte()
+            .contains("inconnue, expirée ou déjà utilisée")
+    );
 
     // Sign-out goes on to the provider with the ID token as hint.
     let sortie = navigateur.post("/deconnexion", &[]).await;
@@ -107,10 +116,21 @@ async fn un_agent_se_connecte_et_se_deconnecte_par_proconnect() {
     navigateur_externe().get(fin).send().await.unwrap();
     let fins = fournisseur.fins_de_session();
     assert_eq!(fins.len(), 1);
-    assert!(fins[0].id_token_hint.as_deref().is_some_and(|t| t.split('.').count() == 3));
-    assert_eq!(fins[0].post_logout_redirect_uri.as_deref(), Some(POST_LOGOUT_REDIRECT_URI));
+    assert!(
+        fins[0]
+            .id_token_hint
+            .as_deref()
+            .is_some_and(|t| t.split('.').count() == 3)
+    );
+    assert_eq!(
+        fins[0].post_logout_redirect_uri.as_deref(),
+        Some(POST_LOGOUT_REDIRECT_URI)
+    );
     assert!(!navigateur.cookies.contains_key("__Host-pilote_session"));
-    assert_eq!(navigateur.get("/contrats/essai-2022").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        navigateur.get("/contrats/essai-2022").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -128,13 +148,19 @@ async fn un_state_forge_ou_d_un_autre_navigateur_est_refuse() {
 
     // A state Pilote never issued, even with a matching cookie.
     let forge = "f".repeat(64);
-    attaquant.cookies.insert("__Host-pilote_oidc".into(), forge.clone());
+    attaquant
+        .cookies
+        .insert("__Host-pilote_oidc".into(), forge.clone());
     let r = attaquant
-        .get(&format!("/connexion/proconnect/retour?code=abc&state={forge}"))
+        .get(&format!(
+            "/connexion/proconnect/retour?code=abc&state={forge}"
+        ))
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.texte().contains("inconnue, expirée ou déjà utilisée"));
-    let r = attaquant.get("/connexion/proconnect/retour?error=access_denied").await;
+    let r = attaquant
+        .get("/connexion/proconnect/retour?error=access_denied")
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.texte().contains("access_denied"));
 
@@ -155,7 +181,13 @@ async fn une_identite_mal_signee_insuffisante_ou_sans_compte_n_ouvre_rien() {
             StatusCode::BAD_REQUEST,
             "signature",
         ),
-        (Reglages::default(), vec![ACR_2FA], true, StatusCode::BAD_REQUEST, "(acr) insuffisant"),
+        (
+            Reglages::default(),
+            vec![ACR_2FA],
+            true,
+            StatusCode::BAD_REQUEST,
+            "(acr) insuffisant",
+        ),
         (
             Reglages::default(),
             vec![],
@@ -179,7 +211,13 @@ async fn une_identite_mal_signee_insuffisante_ou_sans_compte_n_ouvre_rien() {
 async fn sans_configuration_proconnect_n_est_pas_propose() {
     let appli = Appli::demarrer(SITE, None).await;
     let mut navigateur = appli.navigateur();
-    assert!(!navigateur.get("/connexion").await.corps.contains("/connexion/proconnect"));
+    assert!(
+        !navigateur
+            .get("/connexion")
+            .await
+            .corps
+            .contains("/connexion/proconnect")
+    );
     let r = navigateur.get("/connexion/proconnect").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.texte().contains("n'est pas configurée"));

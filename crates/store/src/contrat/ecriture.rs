@@ -92,6 +92,22 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     .bind(&horodatage)
     .execute(&mut *conn)
     .await?;
+    // First, so that row-level security knows where the contract lies for what follows.
+    let portee: BTreeMap<&str, &str> = territoire
+        .communes
+        .iter()
+        .map(|c| (c.departement.as_str(), c.region.as_str()))
+        .collect();
+    for (departement, region) in portee {
+        sqlx::query(
+            "INSERT INTO contrat_portee (contrat_id, departement, region) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(departement)
+        .bind(region)
+        .execute(&mut *conn)
+        .await?;
+    }
 
     let listes: [(&str, Vec<String>); 3] = [
         (
@@ -139,22 +155,6 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
             .execute(&mut *conn)
             .await?;
     }
-    let portee: BTreeMap<&str, &str> = territoire
-        .communes
-        .iter()
-        .map(|c| (c.departement.as_str(), c.region.as_str()))
-        .collect();
-    for (departement, region) in portee {
-        sqlx::query(
-            "INSERT INTO contrat_portee (contrat_id, departement, region) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(departement)
-        .bind(region)
-        .execute(&mut *conn)
-        .await?;
-    }
-
     for (rang, partie) in contrat.parties.iter().enumerate() {
         let partie_id: i64 = sqlx::query_scalar(
             "INSERT INTO partie (contrat_id, rang, organisation_nom, organisation_nature,

@@ -31,7 +31,13 @@ pub async fn avancer(
         ));
     }
     let mut tx = store.transaction(auteur).await?;
-    autoriser(&mut tx, auteur, id, &Operation::ModifierFiche(numero.to_owned())).await?;
+    autoriser(
+        &mut tx,
+        auteur,
+        id,
+        &Operation::ModifierFiche(numero.to_owned()),
+    )
+    .await?;
     let avant = sqlx::query(
         "SELECT id, statut, avancement FROM fiche_action WHERE contrat_id = $1 AND numero = $2",
     )

@@ -55,10 +55,11 @@ pub struct LienContrat {
     pub generation: u8,
 }
 
-/// Stores a new contract; nothing is written if any part is refused.
+/// Stores a new contract, as an administration operation (import, demo); nothing is written
+/// if any part is refused.
 #[tracing::instrument(skip_all, fields(contrat = %contrat.id))]
 pub async fn creer(store: &Store, contrat: &Contrat) -> Result<(), StoreError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction(&Auteur::ligne_de_commande()).await?;
     inserer(&mut tx, contrat).await?;
     tx.commit().await?;
     Ok(())
@@ -100,7 +101,14 @@ pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>
         .collect();
     if !non_publies.is_empty() {
         let detail = non_publies.join(", ");
-        journal::ecrire(&mut tx, auteur, "lecture", "liste des contrats", Some(&detail)).await?;
+        journal::ecrire(
+            &mut tx,
+            auteur,
+            "lecture",
+            "liste des contrats",
+            Some(&detail),
+        )
+        .await?;
     }
     let ids: BTreeSet<IdContrat> = lisibles.into_iter().map(|p| p.id).collect();
     let resumes = lecture::lister(&mut tx, &ids).await?;
@@ -131,8 +139,14 @@ pub async fn publier(
         } else {
             "publication : oui → non"
         };
-        journal::ecrire(&mut tx, auteur, "modification", &format!("contrat {id}"), Some(detail))
-            .await?;
+        journal::ecrire(
+            &mut tx,
+            auteur,
+            "modification",
+            &format!("contrat {id}"),
+            Some(detail),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

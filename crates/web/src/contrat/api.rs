@@ -22,5 +22,7 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> Result<Json<ContratComplet>, ApiError> {
     let id = super::identifiant(&id)?;
-    Ok(Json(contrat::lire(&state.store, &visiteur.auteur, &id).await?))
+    Ok(Json(
+        contrat::lire(&state.store, &visiteur.auteur, &id).await?,
+    ))
 }

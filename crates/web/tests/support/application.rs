@@ -1,6 +1,9 @@
 //! The application under test, served in-process from a real database, and a browser that
 //! keeps its cookies and sends its forms with their CSRF token.
-#![allow(dead_code, reason = "each test binary uses its own part of this support")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own part of this support"
+)]
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -67,7 +70,10 @@ impl Appli {
     pub async fn sql(&self, requete: &str) {
         use sqlx::Connection;
         let mut connexion = sqlx::AnyConnection::connect(&self.url).await.unwrap();
-        sqlx::raw_sql(requete).execute(&mut connexion).await.unwrap();
+        sqlx::raw_sql(requete)
+            .execute(&mut connexion)
+            .await
+            .unwrap();
     }
 
     pub fn navigateur(&self) -> Navigateur<'_> {
@@ -127,7 +133,11 @@ pub struct Navigateur<'a> {
 
 impl Navigateur<'_> {
     pub async fn envoyer(&mut self, requete: axum::http::request::Builder, corps: Body) -> Reponse {
-        let cookies: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        let cookies: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
         let requete = if cookies.is_empty() {
             requete
         } else {
@@ -199,7 +209,10 @@ impl Navigateur<'_> {
     /// Signs in with a password; panics unless it succeeds.
     pub async fn connecter(&mut self, email: &str, mot_de_passe: &str) {
         let reponse = self
-            .post("/connexion", &[("email", email), ("mot_de_passe", mot_de_passe)])
+            .post(
+                "/connexion",
+                &[("email", email), ("mot_de_passe", mot_de_passe)],
+            )
             .await;
         assert_eq!(reponse.status, StatusCode::SEE_OTHER, "{}", reponse.corps);
     }
