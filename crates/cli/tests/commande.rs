@@ -162,3 +162,58 @@ fn le_premier_administrateur_n_est_cree_que_sur_une_base_sans_compte() {
         "{texte}"
     );
 }
+
+#[test]
+fn le_journal_se_lit_et_se_purge_selon_la_retention() {
+    let dossier = tempfile::tempdir().unwrap();
+    let (ok, texte) = pilote(dossier.path(), &["user", "add", "marie@caen.fr"]);
+    assert!(ok, "{texte}");
+    let (ok, texte) = pilote(dossier.path(), &["journal", "purge"]);
+    assert!(ok, "{texte}");
+    assert!(
+        texte.contains("Journal : 0 entrée(s) de plus de 12 mois supprimée(s)."),
+        "{texte}"
+    );
+    let (ok, texte) = pilote(dossier.path(), &["journal", "list", "--nombre", "5"]);
+    assert!(ok, "{texte}");
+    assert!(
+        texte.contains("administration\tligne de commande\tcréation\tcompte marie@caen.fr"),
+        "{texte}"
+    );
+    let (ok, texte) = pilote(
+        dossier.path(),
+        &["journal", "purge", "--retention-mois", "douze"],
+    );
+    assert!(!ok);
+    assert!(texte.contains("douze"), "{texte}");
+}
+
+#[test]
+fn une_configuration_de_service_incomplete_est_refusee() {
+    let dossier = tempfile::tempdir().unwrap();
+    let (ok, texte) = pilote(
+        dossier.path(),
+        &[
+            "serve",
+            "--url-publique",
+            "pilote.example.fr",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        texte.contains("doit commencer par http:// ou https://"),
+        "{texte}"
+    );
+    let (ok, texte) = pilote(
+        dossier.path(),
+        &[
+            "serve",
+            "--oidc-discovery-url",
+            "https://fca.example/.well-known/openid-configuration",
+        ],
+    );
+    assert!(!ok);
+    assert!(texte.contains("--oidc-client-id"), "{texte}");
+}

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::journal;
 use crate::ligne::{int, opt_parse, opt_text, parse, text};
 use crate::{Auteur, Store, StoreError, now};
 
@@ -35,7 +36,8 @@ pub async fn creer(
     roles: &[Role],
 ) -> Result<(), StoreError> {
     let empreinte = compte::empreinte(mot_de_passe)?;
-    let mut tx = store.transaction(&Auteur::ligne_de_commande()).await?;
+    let auteur = Auteur::ligne_de_commande();
+    let mut tx = store.transaction(&auteur).await?;
     if identifiant(&mut tx, email).await?.is_some() {
         return Err(StoreError::Conflict(format!(
             "un compte « {email} » existe déjà"
@@ -54,6 +56,16 @@ pub async fn creer(
     for role in roles {
         inserer_attribution(&mut tx, utilisateur, role).await?;
     }
+    let roles: Vec<String> = roles.iter().map(ToString::to_string).collect();
+    let detail = format!("rôles : {}", roles.join(", "));
+    journal::ecrire(
+        &mut tx,
+        &auteur,
+        "création",
+        &format!("compte {email}"),
+        Some(&detail),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -95,7 +107,8 @@ pub async fn roles(store: &Store, email: &Email) -> Result<Vec<Role>, StoreError
 /// Grants a role (an administration operation); refuses an unknown account, an unknown contract, fiche-action, région or
 /// département, and a role already held.
 pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
-    let mut tx = store.transaction(&Auteur::ligne_de_commande()).await?;
+    let auteur = Auteur::ligne_de_commande();
+    let mut tx = store.transaction(&auteur).await?;
     let utilisateur = identifiant(&mut tx, email)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
@@ -105,6 +118,15 @@ pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), 
         )));
     }
     inserer_attribution(&mut tx, utilisateur, role).await?;
+    let detail = format!("rôle {role} attribué");
+    journal::ecrire(
+        &mut tx,
+        &auteur,
+        "modification",
+        &format!("compte {email}"),
+        Some(&detail),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -135,8 +157,9 @@ pub(crate) async fn inserer_attribution(
 
 /// Withdraws a role; refuses one the account does not hold.
 pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
-    let mut conn = store.pool().acquire().await?;
-    let utilisateur = identifiant(&mut conn, email)
+    let auteur = Auteur::ligne_de_commande();
+    let mut tx = store.transaction(&auteur).await?;
+    let utilisateur = identifiant(&mut tx, email)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
     let (nature, niveau, code, contrat, fiche) = colonnes(role);
@@ -151,13 +174,23 @@ pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), St
     .bind(code.unwrap_or_default())
     .bind(contrat.unwrap_or_default())
     .bind(fiche.unwrap_or_default())
-    .execute(&mut *conn)
+    .execute(&mut *tx)
     .await?;
     if retire.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!(
             "« {email} » n'a pas le rôle {role}"
         )));
     }
+    let detail = format!("rôle {role} retiré");
+    journal::ecrire(
+        &mut tx,
+        &auteur,
+        "modification",
+        &format!("compte {email}"),
+        Some(&detail),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -46,7 +46,8 @@ pub async fn importer(
             )));
         }
     }
-    let mut tx = store.transaction(&Auteur::ligne_de_commande()).await?;
+    let auteur = Auteur::ligne_de_commande();
+    let mut tx = store.transaction(&auteur).await?;
     let mut ecrits = Vec::new();
     let mut restants: Vec<&Contrat> = contrats.iter().collect();
     while !restants.is_empty() {
@@ -69,6 +70,7 @@ pub async fn importer(
                 continue;
             }
             crate::contrat::inserer(&mut tx, contrat).await?;
+            crate::contrat::journaliser_creation(&mut tx, &auteur, contrat).await?;
             ecrits.push(contrat.id.clone());
         }
         restants = attente;

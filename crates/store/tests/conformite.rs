@@ -427,7 +427,7 @@ async fn la_connexion_se_bloque_apres_cinq_echecs_et_la_session_se_ferme(store: 
     }
     let entrees = journal::dernieres(store, 10).await.unwrap();
     let actions: Vec<&str> = entrees.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["déconnexion", "connexion"]);
+    assert_eq!(actions, ["déconnexion", "connexion", "création"]);
     assert_eq!(entrees[1].origine, "10.0.0.1");
     assert_eq!(entrees[1].qui, "marie@caen.fr");
 }

@@ -59,10 +59,28 @@ pub struct LienContrat {
 /// if any part is refused.
 #[tracing::instrument(skip_all, fields(contrat = %contrat.id))]
 pub async fn creer(store: &Store, contrat: &Contrat) -> Result<(), StoreError> {
-    let mut tx = store.transaction(&Auteur::ligne_de_commande()).await?;
+    let auteur = Auteur::ligne_de_commande();
+    let mut tx = store.transaction(&auteur).await?;
     inserer(&mut tx, contrat).await?;
+    journaliser_creation(&mut tx, &auteur, contrat).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The journal entry of a new contract.
+pub(crate) async fn journaliser_creation(
+    conn: &mut AnyConnection,
+    auteur: &Auteur,
+    contrat: &Contrat,
+) -> Result<(), StoreError> {
+    journal::ecrire(
+        conn,
+        auteur,
+        "création",
+        &format!("contrat {}", contrat.id),
+        None,
+    )
+    .await
 }
 
 /// Reads a whole contract for `auteur`. One they may not read answers exactly as one that does
