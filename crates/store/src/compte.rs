@@ -118,17 +118,26 @@ pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), 
         )));
     }
     inserer_attribution(&mut tx, utilisateur, role).await?;
-    let detail = format!("rôle {role} attribué");
-    journal::ecrire(
-        &mut tx,
-        &auteur,
-        "modification",
-        &format!("compte {email}"),
-        Some(&detail),
-    )
-    .await?;
+    journaliser_role(&mut tx, &auteur, email, &format!("rôle {role} attribué")).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The journal entry of a role granted or withdrawn.
+async fn journaliser_role(
+    conn: &mut AnyConnection,
+    auteur: &Auteur,
+    email: &Email,
+    detail: &str,
+) -> Result<(), StoreError> {
+    journal::ecrire(
+        conn,
+        auteur,
+        "modification",
+        &format!("compte {email}"),
+        Some(detail),
+    )
+    .await
 }
 
 /// Inserts one grant after checking that what it names exists.
@@ -181,15 +190,7 @@ pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), St
             "« {email} » n'a pas le rôle {role}"
         )));
     }
-    let detail = format!("rôle {role} retiré");
-    journal::ecrire(
-        &mut tx,
-        &auteur,
-        "modification",
-        &format!("compte {email}"),
-        Some(&detail),
-    )
-    .await?;
+    journaliser_role(&mut tx, &auteur, email, &format!("rôle {role} retiré")).await?;
     tx.commit().await?;
     Ok(())
 }

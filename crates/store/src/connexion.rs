@@ -134,16 +134,33 @@ pub async fn reprendre_oidc(store: &Store, state: &str) -> Result<Option<String>
         .transpose()
 }
 
+/// What an OpenID provider vouches for.
+#[derive(Debug, Clone, Copy)]
+pub struct IdentiteFournie<'a> {
+    pub email: &'a Email,
+    pub sujet: &'a str,
+    /// First and last name, to name an account that has no name yet.
+    pub nom: Option<&'a str>,
+    /// The authentication level, for the journal.
+    pub acr: Option<&'a str>,
+    pub id_token: &'a str,
+}
+
 /// Signs in the account an OpenID Connect identity belongs to: the account of that address,
 /// bound at its first such sign-in to the provider's subject, which must match afterwards.
 /// `None` when no account has this address, or it is bound to another subject.
 pub async fn par_oidc(
     store: &Store,
-    email: &Email,
-    sujet: &str,
-    id_token: &str,
+    identite: IdentiteFournie<'_>,
     origine: &str,
 ) -> Result<Option<Jeton>, StoreError> {
+    let IdentiteFournie {
+        email,
+        sujet,
+        nom,
+        acr,
+        id_token,
+    } = identite;
     let mut tx = store.pool().begin().await?;
     let Some(compte) = identifiant(&mut tx, email).await? else {
         return Ok(None);
@@ -160,11 +177,14 @@ pub async fn par_oidc(
         Some(lie) if lie != sujet => return Ok(None),
         Some(_) => {}
         None => {
-            sqlx::query("UPDATE utilisateur SET oidc_sujet = $1 WHERE id = $2")
-                .bind(sujet)
-                .bind(compte)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE utilisateur SET oidc_sujet = $1, nom = COALESCE(nom, $2) WHERE id = $3",
+            )
+            .bind(sujet)
+            .bind(nom)
+            .bind(compte)
+            .execute(&mut *tx)
+            .await?;
             journal::ecrire(
                 &mut tx,
                 &auteur,
@@ -175,14 +195,11 @@ pub async fn par_oidc(
             .await?;
         }
     }
-    let jeton = crate::session::ouvrir(
-        &mut tx,
-        compte,
-        Some(id_token),
-        &auteur,
-        "par OpenID Connect",
-    )
-    .await?;
+    let comment = format!(
+        "par OpenID Connect (niveau {})",
+        acr.unwrap_or("non précisé")
+    );
+    let jeton = crate::session::ouvrir(&mut tx, compte, Some(id_token), &auteur, &comment).await?;
     tx.commit().await?;
     Ok(Some(jeton))
 }

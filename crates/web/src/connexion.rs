@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::compte::Email;
-use pilote_store::connexion::{self, Issue};
+use pilote_store::connexion::{self, IdentiteFournie, Issue};
 use pilote_store::session;
 use serde::Deserialize;
 
@@ -231,15 +231,20 @@ pub async fn proconnect_retour(
         ))
     };
     let email = Email::parse(&identite.email).map_err(|_| sans_compte())?;
-    let jeton = connexion::par_oidc(
-        &state.store,
-        &email,
-        &identite.sujet,
-        &identite.id_token,
-        &visiteur.auteur.origine,
-    )
-    .await?
-    .ok_or_else(sans_compte)?;
+    let nom = match (&identite.prenom, &identite.nom) {
+        (Some(prenom), Some(nom)) => Some(format!("{prenom} {nom}")),
+        (prenom, nom) => prenom.clone().or_else(|| nom.clone()),
+    };
+    let fournie = IdentiteFournie {
+        email: &email,
+        sujet: &identite.sujet,
+        nom: nom.as_deref(),
+        acr: identite.acr.as_deref(),
+        id_token: &identite.id_token,
+    };
+    let jeton = connexion::par_oidc(&state.store, fournie, &visiteur.auteur.origine)
+        .await?
+        .ok_or_else(sans_compte)?;
     let cookies = state.cookies;
     Ok(rediriger(
         "/",

@@ -6,7 +6,7 @@ mod support;
 use axum::http::StatusCode;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
-use pilote_store::{compte, contrat};
+use pilote_store::{compte, contrat, journal};
 use pilote_web::oidc::{ClientOidc, ConfigOidc};
 use reqwest::Url;
 use support::application::{Appli, Navigateur, contrat as contrat_essai};
@@ -38,7 +38,7 @@ async fn appli(fournisseur: &FournisseurOidc, acr_exiges: &[&str], avec_compte: 
         compte::creer(
             &appli.store,
             &Email::parse(&fournisseur.utilisateur().email).unwrap(),
-            Some("Camille Durand"),
+            None,
             "mot de passe jamais utilisé ici",
             &[Role::parse("partenaire:essai-2022").unwrap()],
         )
@@ -97,7 +97,14 @@ async fn un_agent_se_connecte_et_se_deconnecte_par_proconnect() {
     assert!(!navigateur.cookies.contains_key("__Host-pilote_oidc"));
     let page = navigateur.get("/contrats/essai-2022").await;
     assert_eq!(page.status, StatusCode::OK);
+    // The account had no name: it takes the one the provider gives.
     assert!(page.corps.contains("Camille Durand"));
+    let entrees = journal::dernieres(&appli.store, 5).await.unwrap();
+    assert!(
+        entrees.iter().any(|e| e.action == "connexion"
+            && e.detail.as_deref() == Some(&format!("par OpenID Connect (niveau {ACR_2FA})")[..])),
+        "{entrees:#?}"
+    );
 
     // The answer cannot be replayed, by this browser or another.
     let rejoue = navigateur.get(&retour).await;
