@@ -111,6 +111,8 @@ pub enum Operation {
     Modifier,
     /// Change one fiche-action (by number) and its indicators.
     ModifierFiche(String),
+    /// Create the contract (its scope is that of the territory chosen).
+    Creer,
 }
 
 /// Whether `acteur` may perform `operation` on `contrat`.
@@ -124,11 +126,24 @@ pub fn peut(acteur: &Acteur, operation: &Operation, contrat: &PorteeContrat) -> 
             autre => modifie_tout(autre, contrat),
         }),
         Operation::Modifier => acteur.roles.iter().any(|role| modifie_tout(role, contrat)),
+        Operation::Creer => acteur.roles.iter().any(|role| match role {
+            Role::Administrateur | Role::AgentArs { .. } => modifie_tout(role, contrat),
+            _ => false,
+        }),
         Operation::ModifierFiche(numero) => acteur.roles.iter().any(|role| match role {
             Role::PiloteAction { contrat: c, fiche } => c == &contrat.id && fiche == numero,
             autre => modifie_tout(autre, contrat),
         }),
     }
+}
+
+/// Whether `acteur` may create contracts at all (somewhere in their scope): administrators and
+/// ARS agents; a coordinator is named on a contract once it exists.
+pub fn cree_des_contrats(acteur: &Acteur) -> bool {
+    acteur
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::Administrateur | Role::AgentArs { .. }))
 }
 
 /// The roles that may change the whole contract.
@@ -168,6 +183,30 @@ mod tests {
 
     fn acteur(roles: Vec<Role>) -> Acteur {
         Acteur { roles }
+    }
+
+    #[test]
+    fn seuls_l_administrateur_et_l_ars_du_territoire_creent() {
+        let agent = |perimetre| acteur(vec![Role::AgentArs { perimetre }]);
+        assert!(peut(
+            &acteur(vec![Role::Administrateur]),
+            &Operation::Creer,
+            &contrat(false)
+        ));
+        assert!(peut(
+            &agent(Perimetre::Departement("14".into())),
+            &Operation::Creer,
+            &contrat(false)
+        ));
+        let ailleurs = agent(Perimetre::Region("32".into()));
+        assert!(cree_des_contrats(&ailleurs));
+        assert!(!peut(&ailleurs, &Operation::Creer, &contrat(false)));
+        let coordinateur = acteur(vec![Role::Coordinateur {
+            contrat: id("caen-2019"),
+        }]);
+        assert!(!cree_des_contrats(&coordinateur));
+        assert!(!peut(&coordinateur, &Operation::Creer, &contrat(false)));
+        assert!(!cree_des_contrats(&Acteur::public()));
     }
 
     #[expect(non_snake_case, reason = "reads as the constant list it stands for")]

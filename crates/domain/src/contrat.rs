@@ -187,6 +187,38 @@ impl ContratResume {
 }
 
 impl Contrat {
+    /// A new contract, unpublished, with nothing but its name, generation and territory.
+    pub fn nouveau(id: IdContrat, nom: String, generation: u8, territoire: Territoire) -> Self {
+        Self {
+            id,
+            nom,
+            generation,
+            publie: false,
+            precedent: None,
+            statut: None,
+            periode: None,
+            duree_annees: None,
+            demarche_lancee: None,
+            signature: None,
+            presentation: Vec::new(),
+            priorites: Vec::new(),
+            enjeux: Vec::new(),
+            publics_prioritaires: Vec::new(),
+            thematiques: Vec::new(),
+            fiches_actions_annoncees: None,
+            territoire,
+            parties: Vec::new(),
+            avenants: Vec::new(),
+            coordination: None,
+            diagnostics: Vec::new(),
+            axes: Vec::new(),
+            gouvernance: Vec::new(),
+            clsm: None,
+            evaluations: Vec::new(),
+            source: None,
+        }
+    }
+
     /// Every fiche-action, those of the CLSM's axes included, in display order.
     pub fn toutes_les_fiches(&self) -> Vec<&crate::fiche_action::FicheAction> {
         self.axes

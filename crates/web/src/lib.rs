@@ -75,6 +75,8 @@ pub enum Politique {
     Ouverte,
     /// The list of contracts, filtered by what the visitor may read.
     ListeContrats,
+    /// Creating a contract: administrators and ARS agents, on a territory in their scope.
+    CreerContrat,
     /// One contract (`{id}`): read what it has published, or all of it with a role on it.
     LireContrat,
     /// A change to the whole contract (`{id}`): coordinators, ARS agents in scope, administrators.
@@ -112,6 +114,18 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             "/",
             ListeContrats,
             get(contrat::pages::accueil),
+        ),
+        route(
+            Method::GET,
+            "/contrats/nouveau",
+            CreerContrat,
+            get(contrat::creation::formulaire),
+        ),
+        route(
+            Method::POST,
+            "/contrats",
+            CreerContrat,
+            post(contrat::creation::creer),
         ),
         route(
             Method::GET,

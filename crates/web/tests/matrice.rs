@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::http::StatusCode;
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::{Acteur, Operation, Perimetre, PorteeContrat, Role, peut};
+use pilote_domain::autorisation::{
+    Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut,
+};
 use pilote_domain::compte::Email;
 use pilote_store::{Auteur, compte, contrat, invitation};
 use pilote_web::{Politique, Route, routes};
@@ -156,6 +158,8 @@ enum Attendu {
     Absent,
     /// Refused (403): readable, not changeable.
     Interdit,
+    /// Refused for bad input (400), after the person was found allowed.
+    Invalide,
     /// A list showing exactly these contracts.
     Liste,
     /// Anything but a server error, and no unpublished data.
@@ -203,6 +207,7 @@ fn attendu_pour(acteur: &Acteur, operation: &Operation, portee: &PorteeContrat) 
 /// Every request the matrix makes for one person, route by route.
 fn cas(
     route: &Route,
+    qui: &str,
     acteur: &Acteur,
     contrats: &[ContratMatrice],
     invitation_valide: &str,
@@ -223,6 +228,52 @@ fn cas(
     let existants = contrats.iter().map(|c| &c.portee);
     let tous = || existants.clone().chain([&absent]);
     match route.politique {
+        Politique::CreerContrat => {
+            let createur = cree_des_contrats(acteur);
+            if route.methode == axum::http::Method::GET {
+                let attendu = if createur {
+                    Attendu::Permis
+                } else {
+                    Attendu::Interdit
+                };
+                return vec![un(route.chemin.into(), vec![], attendu)];
+            }
+            // A contract in Paris, outside every place of the dataset.
+            let paris = PorteeContrat {
+                id: IdContrat::parse(&format!("creation-{qui}")).unwrap(),
+                publie: false,
+                departements: BTreeSet::from(["75".to_owned()]),
+                regions: BTreeSet::from(["11".to_owned()]),
+            };
+            let champs = |nom: &str| {
+                vec![
+                    ("identifiant", paris.id.to_string()),
+                    ("nom", nom.to_owned()),
+                    ("generation", "1".to_owned()),
+                    ("communes", "75056".to_owned()),
+                ]
+            };
+            vec![
+                un(
+                    route.chemin.into(),
+                    champs(""),
+                    if createur {
+                        Attendu::Invalide
+                    } else {
+                        Attendu::Interdit
+                    },
+                ),
+                un(
+                    route.chemin.into(),
+                    champs(&format!("Créé par {qui}")),
+                    if peut(acteur, &Operation::Creer, &paris) {
+                        Attendu::Permis
+                    } else {
+                        Attendu::Interdit
+                    },
+                ),
+            ]
+        }
         Politique::ListeContrats => vec![un(route.chemin.into(), vec![], Attendu::Liste)],
         Politique::LireContrat => tous()
             .map(|p| {
@@ -346,6 +397,10 @@ async fn juger(
             bilan.existence_revelee.push(fait)
         }
         Attendu::Interdit if reponse.status != StatusCode::FORBIDDEN => bilan.autres.push(fait),
+        Attendu::Invalide if permis => bilan.ecritures_non_autorisees.push(fait),
+        Attendu::Invalide if reponse.status != StatusCode::BAD_REQUEST => {
+            bilan.refus_a_tort.push(fait)
+        }
         Attendu::Liste => {
             for c in contrats {
                 let lisible = peut(acteur, &Operation::LirePublie, &c.portee);
@@ -416,16 +471,24 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
     let routes = routes();
     let mut bilan = Bilan::default();
     let mut par_route: BTreeMap<String, usize> = BTreeMap::new();
+    // The sample's phase moves on by one with each person, so that every position in a
+    // person's list of requests, hence every route, is sampled for some people.
     let mut rang = 0usize;
-    for p in &personnes {
+    for (phase, p) in personnes.iter().enumerate() {
         let mut navigateur = appli.navigateur();
         if !p.acteur.roles.is_empty() {
             navigateur.connecter(&email(&p.nom), MDP).await;
         }
         for route in &routes {
-            for un in cas(route, &p.acteur, &contrats, invitation_valide.as_str()) {
+            for un in cas(
+                route,
+                &p.nom,
+                &p.acteur,
+                &contrats,
+                invitation_valide.as_str(),
+            ) {
                 rang += 1;
-                if !rang.is_multiple_of(pas) {
+                if !(rang + phase).is_multiple_of(pas) {
                     continue;
                 }
                 *par_route
@@ -443,7 +506,7 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
             }
         }
         // Last, signing out: afterwards the person is the public again.
-        if !p.acteur.roles.is_empty() && rang.is_multiple_of(pas) {
+        if !p.acteur.roles.is_empty() && (rang + phase).is_multiple_of(pas) {
             let sortie = navigateur.post("/deconnexion", &[]).await;
             bilan.requetes += 1;
             *par_route.entry("POST /deconnexion".into()).or_default() += 1;

@@ -13,6 +13,7 @@ use pilote_domain::territoire::TerritoireResolu;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::geographie::resoudre;
 use crate::journal::{self, Auteur};
 use crate::ligne::{flag, parse, text};
 use crate::{Store, StoreError, now};
@@ -57,12 +58,32 @@ pub struct LienContrat {
 
 /// Stores a new contract, as an administration operation (import, demo); nothing is written
 /// if any part is refused.
-#[tracing::instrument(skip_all, fields(contrat = %contrat.id))]
 pub async fn creer(store: &Store, contrat: &Contrat) -> Result<(), StoreError> {
-    let auteur = Auteur::ligne_de_commande();
-    let mut tx = store.transaction(&auteur).await?;
+    creer_pour(store, &Auteur::ligne_de_commande(), contrat).await
+}
+
+/// Stores a new contract on behalf of `auteur`, who must be allowed to create one on its
+/// territory (an administrator, an ARS agent whose scope it lies in); nothing is written if
+/// any part is refused.
+#[tracing::instrument(skip_all, fields(contrat = %contrat.id))]
+pub async fn creer_pour(
+    store: &Store,
+    auteur: &Auteur,
+    contrat: &Contrat,
+) -> Result<(), StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    // Checked before anything is written; a territory that does not resolve is refused by
+    // `inserer`, with the codes at fault.
+    if let Ok(territoire) = resoudre(&mut tx, &contrat.territoire).await {
+        let portee = PorteeContrat::new(contrat.id.clone(), contrat.publie, &territoire);
+        if !peut(&auteur.acteur, &Operation::Creer, &portee) {
+            return Err(StoreError::Refuse(
+                "vous n'avez pas le droit de créer un contrat sur ce territoire".to_owned(),
+            ));
+        }
+    }
     inserer(&mut tx, contrat).await?;
-    journaliser_creation(&mut tx, &auteur, contrat).await?;
+    journaliser_creation(&mut tx, auteur, contrat).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use pilote_domain::autorisation::{Operation, peut};
+use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
 use pilote_domain::contrat::{ContratResume, RolePartie};
 use pilote_domain::fiche_action::{FicheAction, StatutAction};
 use pilote_domain::montant::milliers;
@@ -23,6 +23,8 @@ use crate::visiteur::Visiteur;
 struct Accueil {
     entete: Entete,
     contrats: Vec<ContratResume>,
+    /// Whether to offer « Nouveau contrat ».
+    creer: bool,
 }
 
 /// What the visitor may change on the contract shown.
@@ -74,6 +76,7 @@ pub async fn accueil(
     let page = Accueil {
         entete: Entete::de(&state, &visiteur),
         contrats: contrat::lister(&state.store, &visiteur.auteur).await?,
+        creer: cree_des_contrats(&visiteur.auteur.acteur),
     };
     Ok(Html(page.render()?))
 }
@@ -110,6 +113,7 @@ pub async fn detail(
         }),
         c,
         fait: match q.fait.as_deref() {
+            Some("creation") => Some("Le contrat est créé, non publié."),
             Some("publication") => Some("La publication du contrat est enregistrée."),
             Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
             Some("invitation") => Some("L'invitation est envoyée."),

@@ -1,0 +1,305 @@
+//! Creating a contract: `GET /contrats/nouveau` shows the form, `POST /contrats` checks every
+//! field on the server and either creates the contract or shows the form again with what was
+//! typed and a message beside each faulty field.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use pilote_domain::autorisation::cree_des_contrats;
+use pilote_domain::contrat::{Contrat, StatutContrat};
+use pilote_domain::territoire::Territoire;
+use pilote_domain::{CodeInsee, IdContrat, Periode, Siren};
+use pilote_store::{StoreError, contrat};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::{AppError, phrase};
+use crate::page::{Entete, rediriger};
+use crate::visiteur::Visiteur;
+
+/// What the form holds, as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct FormContrat {
+    #[serde(default)]
+    identifiant: String,
+    #[serde(default)]
+    nom: String,
+    #[serde(default)]
+    generation: String,
+    #[serde(default)]
+    precedent: String,
+    #[serde(default)]
+    debut: String,
+    #[serde(default)]
+    fin: String,
+    #[serde(default)]
+    statut: String,
+    #[serde(default)]
+    epci: String,
+    #[serde(default)]
+    communes: String,
+}
+
+#[derive(Template)]
+#[template(path = "contrat_nouveau.html")]
+struct PageNouveau {
+    entete: Entete,
+    f: FormContrat,
+    /// Field name → message; `""` for a message about the whole form.
+    erreurs: BTreeMap<&'static str, String>,
+    statuts: &'static [StatutContrat],
+}
+
+impl PageNouveau {
+    fn erreur(&self, champ: &str) -> Option<&String> {
+        self.erreurs.get(champ)
+    }
+}
+
+fn refus() -> AppError {
+    AppError::Forbidden(
+        "Seuls un administrateur et un agent d'ARS créent des contrats : connectez-vous avec un \
+         tel compte."
+            .to_owned(),
+    )
+}
+
+fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    f: FormContrat,
+    erreurs: BTreeMap<&'static str, String>,
+) -> Result<Response, AppError> {
+    let statut = if erreurs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = PageNouveau {
+        entete: Entete::de(state, visiteur),
+        f,
+        erreurs,
+        statuts: StatutContrat::TOUS,
+    };
+    Ok((statut, Html(page.render()?)).into_response())
+}
+
+/// `GET /contrats/nouveau`
+pub async fn formulaire(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+) -> Result<Response, AppError> {
+    if !cree_des_contrats(&visiteur.auteur.acteur) {
+        return Err(refus());
+    }
+    let f = FormContrat {
+        generation: "1".to_owned(),
+        ..FormContrat::default()
+    };
+    afficher(&state, &visiteur, f, BTreeMap::new())
+}
+
+/// Codes separated by spaces, commas, semicolons or new lines.
+fn codes(texte: &str) -> impl Iterator<Item = &str> {
+    texte
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|c| !c.is_empty())
+}
+
+/// The contract the form describes, or a message per faulty field.
+fn lire(f: &FormContrat) -> Result<Contrat, BTreeMap<&'static str, String>> {
+    let mut erreurs = BTreeMap::new();
+    let mut note = |champ, message: String| {
+        erreurs.insert(champ, message);
+    };
+    let id = IdContrat::parse(f.identifiant.trim())
+        .map_err(|e| note("identifiant", phrase(&e.to_string())))
+        .ok();
+    let nom = f.nom.trim();
+    if nom.is_empty() {
+        note("nom", "Indiquez le nom du contrat.".to_owned());
+    }
+    let generation = match f.generation.trim().parse::<u8>() {
+        Ok(g) if (1..=20).contains(&g) => Some(g),
+        _ => {
+            note(
+                "generation",
+                "La génération est un nombre entier de 1 à 20.".to_owned(),
+            );
+            None
+        }
+    };
+    let precedent = match f.precedent.trim() {
+        "" => None,
+        texte => IdContrat::parse(texte)
+            .map_err(|e| note("precedent", phrase(&e.to_string())))
+            .ok(),
+    };
+    let annee = |texte: &str| -> Result<Option<u16>, String> {
+        match texte.trim() {
+            "" => Ok(None),
+            t => t
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("« {t} » n'est pas une année.")),
+        }
+    };
+    let periode = match (annee(&f.debut), annee(&f.fin)) {
+        (Err(m), _) => {
+            note("debut", m);
+            None
+        }
+        (_, Err(m)) => {
+            note("fin", m);
+            None
+        }
+        (Ok(None), Ok(Some(_))) => {
+            note(
+                "debut",
+                "Indiquez l'année de début avec celle de fin.".to_owned(),
+            );
+            None
+        }
+        (Ok(None), Ok(None)) => None,
+        (Ok(Some(debut)), Ok(fin)) => Periode::new(debut, fin)
+            .map_err(|e| note("fin", phrase(&e.to_string())))
+            .ok(),
+    };
+    let statut = match f.statut.trim() {
+        "" => None,
+        code => StatutContrat::parse(code)
+            .map_err(|e| note("statut", phrase(&e)))
+            .ok(),
+    };
+    let epci: Vec<Siren> = codes(&f.epci)
+        .filter_map(|c| {
+            Siren::parse(c)
+                .map_err(|e| note("epci", phrase(&e.to_string())))
+                .ok()
+        })
+        .collect();
+    let communes: Vec<CodeInsee> = codes(&f.communes)
+        .filter_map(|c| {
+            CodeInsee::parse(c)
+                .map_err(|e| note("communes", phrase(&e.to_string())))
+                .ok()
+        })
+        .collect();
+    if codes(&f.epci).next().is_none() && codes(&f.communes).next().is_none() {
+        note(
+            "epci",
+            "Choisissez le territoire : au moins un EPCI ou une commune.".to_owned(),
+        );
+    }
+    match (id, generation) {
+        (Some(id), Some(generation)) if erreurs.is_empty() => {
+            let territoire = Territoire {
+                epci,
+                communes,
+                quartiers_prioritaires: Vec::new(),
+            };
+            let mut contrat = Contrat::nouveau(id, nom.to_owned(), generation, territoire);
+            contrat.precedent = precedent;
+            contrat.periode = periode;
+            contrat.statut = statut;
+            Ok(contrat)
+        }
+        _ => Err(erreurs),
+    }
+}
+
+/// `POST /contrats`
+pub async fn creer(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Form(f): Form<FormContrat>,
+) -> Result<Response, AppError> {
+    if !cree_des_contrats(&visiteur.auteur.acteur) {
+        return Err(refus());
+    }
+    let contrat = match lire(&f) {
+        Ok(contrat) => contrat,
+        Err(erreurs) => return afficher(&state, &visiteur, f, erreurs),
+    };
+    match contrat::creer_pour(&state.store, &visiteur.auteur, &contrat).await {
+        Ok(()) => Ok(rediriger(
+            &format!("/contrats/{}?fait=creation", contrat.id),
+            [],
+        )),
+        Err(StoreError::Conflict(m)) => afficher(
+            &state,
+            &visiteur,
+            f,
+            BTreeMap::from([("identifiant", phrase(&m))]),
+        ),
+        Err(StoreError::Invalid(m)) => {
+            afficher(&state, &visiteur, f, BTreeMap::from([("", phrase(&m))]))
+        }
+        Err(autre) => Err(autre.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(identifiant: &str, epci: &str, communes: &str) -> FormContrat {
+        FormContrat {
+            identifiant: identifiant.into(),
+            nom: "CLS d'essai".into(),
+            generation: "1".into(),
+            epci: epci.into(),
+            communes: communes.into(),
+            ..FormContrat::default()
+        }
+    }
+
+    #[test]
+    fn un_formulaire_complet_donne_un_contrat() {
+        let mut f = form("essai-2025", "200065597, 247100290", "14118\n02722");
+        f.debut = "2025".into();
+        f.fin = "2029".into();
+        f.statut = "en-elaboration".into();
+        let contrat = lire(&f).unwrap();
+        assert_eq!(contrat.territoire.epci.len(), 2);
+        assert_eq!(contrat.territoire.communes.len(), 2);
+        assert_eq!(contrat.periode.unwrap().to_string(), "2025-2029");
+        assert!(!contrat.publie);
+    }
+
+    #[test]
+    fn chaque_champ_fautif_a_son_message() {
+        let mut f = form("Pas Valide", "123", "99999");
+        f.nom = " ".into();
+        f.generation = "zéro".into();
+        f.debut = "2030".into();
+        f.fin = "2020".into();
+        f.statut = "fini".into();
+        let erreurs = lire(&f).unwrap_err();
+        let champs: Vec<&str> = erreurs.keys().copied().collect();
+        assert_eq!(
+            champs,
+            [
+                "communes",
+                "epci",
+                "fin",
+                "generation",
+                "identifiant",
+                "nom",
+                "statut"
+            ]
+        );
+        assert!(
+            erreurs["fin"].contains("avant de commencer"),
+            "{}",
+            erreurs["fin"]
+        );
+        assert!(erreurs["statut"].contains("« fini »"));
+        let vide = lire(&form("essai-2025", " ", "")).unwrap_err();
+        assert!(vide["epci"].contains("au moins un EPCI ou une commune"));
+    }
+}

@@ -1,0 +1,205 @@
+//! Creating a contract from the form: who may, what is checked, what is kept of the input.
+
+mod support;
+
+use axum::http::StatusCode;
+use pilote_domain::autorisation::Role;
+use pilote_domain::compte::Email;
+use pilote_store::compte;
+use support::application::{Appli, champ_cache};
+
+const MDP: &str = "un mot de passe assez long";
+
+async fn appli() -> Appli {
+    let appli = Appli::demarrer("http://localhost", None).await;
+    for (email, role) in [
+        ("ars@normandie.fr", "ars:region:28"),
+        ("ars@hdf.fr", "ars:region:32"),
+        ("partenaire@caen.fr", "partenaire:essai-2025"),
+    ] {
+        let roles: Vec<Role> = if role.starts_with("partenaire") {
+            vec![]
+        } else {
+            vec![Role::parse(role).unwrap()]
+        };
+        compte::creer(
+            &appli.store,
+            &Email::parse(email).unwrap(),
+            None,
+            MDP,
+            &roles,
+        )
+        .await
+        .unwrap();
+    }
+    appli
+}
+
+#[tokio::test]
+async fn un_agent_ars_cree_un_contrat_sur_son_territoire() {
+    let appli = appli().await;
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@normandie.fr", MDP).await;
+    assert!(
+        ars.get("/")
+            .await
+            .corps
+            .contains("href=\"/contrats/nouveau\"")
+    );
+    let page = ars.get("/contrats/nouveau").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(champ_cache(&page.corps, "generation").as_deref(), Some("1"));
+
+    let r = ars
+        .post(
+            "/contrats",
+            &[
+                ("identifiant", "essai-2025"),
+                ("nom", "CLS de Caen la Mer"),
+                ("generation", "1"),
+                ("debut", "2025"),
+                ("fin", "2029"),
+                ("statut", "en-elaboration"),
+                ("epci", "200065597"),
+                ("communes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    assert_eq!(r.redirection(), Some("/contrats/essai-2025?fait=creation"));
+    let page = ars.get("/contrats/essai-2025?fait=creation").await;
+    assert!(page.texte().contains("Le contrat est créé, non publié."));
+    assert!(page.texte().contains("CLS de Caen la Mer"));
+    // Unpublished: the public does not see it.
+    assert_eq!(
+        appli.navigateur().get("/contrats/essai-2025").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The same identifier again: refused on that field, the input kept.
+    let r = ars
+        .post(
+            "/contrats",
+            &[
+                ("identifiant", "essai-2025"),
+                ("nom", "Autre"),
+                ("generation", "1"),
+                ("communes", "14118"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.texte().contains("Un contrat « essai-2025 » existe déjà."),
+        "{}",
+        r.texte()
+    );
+    assert!(r.corps.contains("aria-describedby=\"identifiant-erreur\""));
+    assert!(r.corps.contains(">14118</textarea>"));
+}
+
+#[tokio::test]
+async fn hors_de_son_perimetre_ou_sans_role_on_ne_cree_rien() {
+    let appli = appli().await;
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@hdf.fr", MDP).await;
+    let r = ars
+        .post(
+            "/contrats",
+            &[
+                ("identifiant", "essai-2025"),
+                ("nom", "Caen"),
+                ("generation", "1"),
+                ("communes", "14118"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        r.texte()
+            .contains("pas le droit de créer un contrat sur ce territoire")
+    );
+
+    let mut autre = appli.navigateur();
+    autre.connecter("partenaire@caen.fr", MDP).await;
+    assert_eq!(
+        autre.get("/contrats/nouveau").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = autre
+        .post(
+            "/contrats",
+            &[
+                ("identifiant", "essai-2025"),
+                ("nom", "Caen"),
+                ("generation", "1"),
+                ("communes", "14118"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!autre.get("/").await.corps.contains("/contrats/nouveau"));
+
+    let mut admin = appli.navigateur();
+    admin.connecter("ars@normandie.fr", MDP).await;
+    assert_eq!(
+        admin.get("/contrats/essai-2025").await.status,
+        StatusCode::NOT_FOUND,
+        "rien n'a été écrit"
+    );
+}
+
+#[tokio::test]
+async fn les_champs_fautifs_sont_signales_un_par_un() {
+    let appli = appli().await;
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@normandie.fr", MDP).await;
+    let r = ars
+        .post(
+            "/contrats",
+            &[
+                ("identifiant", "Caen 2025"),
+                ("nom", ""),
+                ("generation", "0"),
+                ("debut", "2029"),
+                ("fin", "2025"),
+                ("epci", "123456789"),
+                ("communes", "14118 99999"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let texte = r.texte();
+    for (champ, message) in [
+        ("identifiant", "Caen 2025"),
+        ("nom", "Indiquez le nom du contrat."),
+        ("generation", "de 1 à 20"),
+        ("fin", "avant de commencer"),
+        ("epci", "123456789"),
+        ("communes", "99999"),
+    ] {
+        assert!(
+            r.corps.contains(&format!("id=\"{champ}-erreur\"")),
+            "{champ}"
+        );
+        assert!(texte.contains(message), "{champ} : {message}");
+    }
+    // What was typed is kept.
+    assert!(r.corps.contains("value=\"Caen 2025\""));
+    assert!(r.corps.contains(">14118 99999</textarea>"));
+
+    // A territory the geography does not know: said at the top, nothing written.
+    let r = ars
+        .post(
+            "/contrats",
+            &[
+                ("identifiant", "essai-2026"),
+                ("nom", "Essai"),
+                ("generation", "1"),
+                ("communes", "14999"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.texte().contains("14999"), "{}", r.texte());
+}
