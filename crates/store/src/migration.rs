@@ -32,6 +32,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sécurité au niveau des lignes (PostgreSQL)",
         include_str!("../migrations/0005_securite_lignes.sql"),
     ),
+    (
+        6,
+        "historique des contrats",
+        include_str!("../migrations/0006_historique.sql"),
+    ),
+    (
+        7,
+        "sécurité au niveau des lignes de l'historique (PostgreSQL)",
+        include_str!("../migrations/0007_securite_historique.sql"),
+    ),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

@@ -3,11 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
+use pilote_domain::IdContrat;
 use pilote_domain::clsm::Clsm;
 use pilote_domain::contrat::Contrat;
 use pilote_domain::fiche_action::FicheAction;
 use pilote_domain::gouvernance::Instance;
 use pilote_domain::strategie::{Axe, Objectif};
+use pilote_domain::territoire::{Territoire, TerritoireResolu};
 use sqlx::AnyConnection;
 
 use crate::geographie::resoudre;
@@ -32,22 +34,7 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
             "contrat « {id} » : le contrat précédent « {precedent} » n'existe pas"
         )));
     }
-    let territoire = resoudre(conn, &contrat.territoire)
-        .await
-        .map_err(|e| StoreError::Invalid(format!("contrat « {id} » : {e}")))?;
-    let codes: BTreeSet<&str> = territoire
-        .communes
-        .iter()
-        .map(|c| c.code.as_str())
-        .collect();
-    for fiche in contrat.toutes_les_fiches() {
-        if let Some(hors) = fiche.communes.iter().find(|c| !codes.contains(c.as_str())) {
-            return Err(StoreError::Invalid(format!(
-                "contrat « {id} », fiche-action n°{} : la commune {hors} n'est pas dans le territoire du contrat",
-                fiche.numero
-            )));
-        }
-    }
+    let territoire = territoire_verifie(conn, contrat).await?;
 
     let horodatage = now();
     sqlx::query(
@@ -92,24 +79,9 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     .bind(&horodatage)
     .execute(&mut *conn)
     .await?;
-    // First, so that row-level security knows where the contract lies for what follows.
-    let portee: BTreeMap<&str, &str> = territoire
-        .communes
-        .iter()
-        .map(|c| (c.departement.as_str(), c.region.as_str()))
-        .collect();
-    for (departement, region) in portee {
-        sqlx::query(
-            "INSERT INTO contrat_portee (contrat_id, departement, region) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(departement)
-        .bind(region)
-        .execute(&mut *conn)
-        .await?;
-    }
+    inserer_territoire(conn, &contrat.id, &contrat.territoire, &territoire).await?;
 
-    let listes: [(&str, Vec<String>); 3] = [
+    let listes: [(&str, Vec<String>); 2] = [
         (
             "contrat_public",
             contrat
@@ -126,15 +98,6 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
                 .map(|t| t.code().to_owned())
                 .collect(),
         ),
-        (
-            "contrat_commune",
-            contrat
-                .territoire
-                .communes
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-        ),
     ];
     for (table, valeurs) in listes {
         let sql = format!("INSERT INTO {table} (contrat_id, rang, code) VALUES ($1, $2, $3)");
@@ -146,14 +109,6 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
                 .execute(&mut *conn)
                 .await?;
         }
-    }
-    for (rang, epci) in contrat.territoire.epci.iter().enumerate() {
-        sqlx::query("INSERT INTO contrat_epci (contrat_id, rang, epci) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(rang as i64)
-            .bind(epci.as_str())
-            .execute(&mut *conn)
-            .await?;
     }
     for (rang, partie) in contrat.parties.iter().enumerate() {
         let partie_id: i64 = sqlx::query_scalar(
@@ -618,6 +573,74 @@ async fn inserer_instances(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Resolves the contract's territory against the official geography and checks that every
+/// fiche-action's communes lie inside it.
+pub(super) async fn territoire_verifie(
+    conn: &mut AnyConnection,
+    contrat: &Contrat,
+) -> Result<TerritoireResolu, StoreError> {
+    let id = &contrat.id;
+    let territoire = resoudre(conn, &contrat.territoire)
+        .await
+        .map_err(|e| StoreError::Invalid(format!("contrat « {id} » : {e}")))?;
+    let codes: BTreeSet<&str> = territoire
+        .communes
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
+    for fiche in contrat.toutes_les_fiches() {
+        if let Some(hors) = fiche.communes.iter().find(|c| !codes.contains(c.as_str())) {
+            return Err(StoreError::Invalid(format!(
+                "contrat « {id} », fiche-action n°{} : la commune {hors} n'est pas dans le territoire du contrat",
+                fiche.numero
+            )));
+        }
+    }
+    Ok(territoire)
+}
+
+/// Writes the territory a contract was picked from and where it lies (`contrat_portee`, first,
+/// so that row-level security knows it for what follows).
+pub(super) async fn inserer_territoire(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    territoire: &Territoire,
+    resolu: &TerritoireResolu,
+) -> Result<(), StoreError> {
+    let portee: BTreeMap<&str, &str> = resolu
+        .communes
+        .iter()
+        .map(|c| (c.departement.as_str(), c.region.as_str()))
+        .collect();
+    for (departement, region) in portee {
+        sqlx::query(
+            "INSERT INTO contrat_portee (contrat_id, departement, region) VALUES ($1, $2, $3)",
+        )
+        .bind(id.as_str())
+        .bind(departement)
+        .bind(region)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (rang, commune) in territoire.communes.iter().enumerate() {
+        sqlx::query("INSERT INTO contrat_commune (contrat_id, rang, code) VALUES ($1, $2, $3)")
+            .bind(id.as_str())
+            .bind(rang as i64)
+            .bind(commune.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (rang, epci) in territoire.epci.iter().enumerate() {
+        sqlx::query("INSERT INTO contrat_epci (contrat_id, rang, epci) VALUES ($1, $2, $3)")
+            .bind(id.as_str())
+            .bind(rang as i64)
+            .bind(epci.as_str())
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

@@ -5,9 +5,10 @@ use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::StatutAction;
 
 use super::autoriser;
-use crate::journal::{self, Auteur};
+use super::historique::{self, Changement};
+use crate::journal::Auteur;
 use crate::ligne::{int, opt_int, opt_text};
-use crate::{Store, StoreError, now};
+use crate::{Store, StoreError};
 
 /// Where an action stands: its status and progress in percent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,8 +17,8 @@ pub struct Avancement {
     pub pourcentage: Option<u8>,
 }
 
-/// Records where fiche-action `numero` stands; the change (before → after) is journaled and
-/// the contract's version moves on.
+/// Records where fiche-action `numero` stands; a change (before → after) goes to the
+/// contract's history and the journal, and moves its version on.
 pub async fn avancer(
     store: &Store,
     auteur: &Auteur,
@@ -50,40 +51,36 @@ pub async fn avancer(
             "aucune fiche-action n°{numero} dans le contrat « {id} »"
         ))
     })?;
-    let decrire = |statut: Option<String>, pourcentage: Option<i64>| {
-        format!(
-            "{} {}",
-            statut.as_deref().unwrap_or("sans statut"),
-            pourcentage.map_or("—".to_owned(), |p| format!("{p} %"))
-        )
-    };
-    let detail = format!(
-        "{} → {}",
-        decrire(opt_text(&avant, "statut")?, opt_int(&avant, "avancement")?),
-        decrire(
+    let pourcentage = |p: Option<i64>| p.map(|p| format!("{p} %"));
+    let changements: Vec<Changement> = [
+        Changement::si_different(
+            "statut",
+            opt_text(&avant, "statut")?,
             avancement.statut.map(|s| s.code().to_owned()),
-            avancement.pourcentage.map(i64::from)
-        )
-    );
-    sqlx::query("UPDATE fiche_action SET statut = $1, avancement = $2 WHERE id = $3")
-        .bind(avancement.statut.map(|s| s.code()))
-        .bind(avancement.pourcentage.map(i64::from))
-        .bind(int(&avant, "id")?)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE contrat SET version = version + 1, modifie_le = $1 WHERE id = $2")
-        .bind(now())
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await?;
-    journal::ecrire(
-        &mut tx,
-        auteur,
-        "modification",
-        &format!("contrat {id}, fiche-action n°{numero}"),
-        Some(&detail),
-    )
-    .await?;
+        ),
+        Changement::si_different(
+            "avancement",
+            pourcentage(opt_int(&avant, "avancement")?),
+            pourcentage(avancement.pourcentage.map(i64::from)),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|c| Changement {
+        champ: format!("fiche-action n°{numero}, {}", c.champ),
+        ..c
+    })
+    .collect();
+    if !changements.is_empty() {
+        sqlx::query("UPDATE fiche_action SET statut = $1, avancement = $2 WHERE id = $3")
+            .bind(avancement.statut.map(|s| s.code()))
+            .bind(avancement.pourcentage.map(i64::from))
+            .bind(int(&avant, "id")?)
+            .execute(&mut *tx)
+            .await?;
+        let objet = format!("contrat {id}, fiche-action n°{numero}");
+        historique::enregistrer(&mut tx, auteur, id, &objet, &changements).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

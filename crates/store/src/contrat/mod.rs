@@ -2,6 +2,7 @@
 
 mod ecriture;
 pub mod fiche;
+pub mod historique;
 mod lecture;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,7 +17,8 @@ use sqlx::AnyConnection;
 use crate::geographie::resoudre;
 use crate::journal::{self, Auteur};
 use crate::ligne::{flag, parse, text};
-use crate::{Store, StoreError, now};
+use crate::{Store, StoreError};
+use historique::Changement;
 
 pub(crate) use ecriture::inserer;
 
@@ -165,30 +167,45 @@ pub async fn publier(
     let mut tx = store.transaction(auteur).await?;
     let portee = autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
     if portee.publie != publie {
-        sqlx::query(
-            "UPDATE contrat SET publie = $1, version = version + 1, modifie_le = $2 WHERE id = $3",
-        )
-        .bind(i64::from(publie))
-        .bind(now())
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await?;
-        let detail = if publie {
-            "publication : non → oui"
-        } else {
-            "publication : oui → non"
+        let oui_non = |b: bool| Some(if b { "oui" } else { "non" }.to_owned());
+        sqlx::query("UPDATE contrat SET publie = $1 WHERE id = $2")
+            .bind(i64::from(publie))
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let changement = Changement {
+            champ: "publication".to_owned(),
+            avant: oui_non(portee.publie),
+            apres: oui_non(publie),
         };
-        journal::ecrire(
-            &mut tx,
-            auteur,
-            "modification",
-            &format!("contrat {id}"),
-            Some(detail),
-        )
-        .await?;
+        historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), &[changement])
+            .await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The history of a contract, newest first, for whoever reads it whole; reading it is
+/// journaled like any read of unpublished data.
+pub async fn historique(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+) -> Result<Vec<historique::Entree>, StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    autoriser(&mut tx, auteur, id, &Operation::LireTout).await?;
+    let mut entrees = historique::depuis(&mut tx, id, 0).await?;
+    entrees.reverse();
+    journal::ecrire(
+        &mut tx,
+        auteur,
+        "lecture",
+        &format!("historique du contrat {id}"),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(entrees)
 }
 
 /// Checks `operation` against the policy for `auteur` and returns the contract's scope. A
@@ -205,13 +222,15 @@ pub(crate) async fn autoriser(
     if peut(&auteur.acteur, operation, &portee) {
         Ok(portee)
     } else if peut(&auteur.acteur, &Operation::LirePublie, &portee) {
-        Err(StoreError::Refuse(format!(
-            "vous n'avez pas le droit de modifier {}",
-            match operation {
-                Operation::ModifierFiche(numero) => format!("la fiche-action n°{numero}"),
-                _ => format!("le contrat « {id} »"),
+        Err(StoreError::Refuse(match operation {
+            Operation::LireTout => {
+                format!("vous n'avez pas accès aux parties non publiées du contrat « {id} »")
             }
-        )))
+            Operation::ModifierFiche(numero) => {
+                format!("vous n'avez pas le droit de modifier la fiche-action n°{numero}")
+            }
+            _ => format!("vous n'avez pas le droit de modifier le contrat « {id} »"),
+        }))
     } else {
         Err(absent())
     }
