@@ -103,6 +103,23 @@ try {
   const territoire = await page.locator("#territoire").innerText();
   verifier(territoire.includes("Caen la Mer") || territoire.includes("CU Caen"), `EPCI de Caen absent : ${territoire}`);
 
+  // A change of status, seen in the history.
+  await page.getByRole("link", { name: "Modifier le contrat" }).click();
+  await accessibilite(page, "modifier le contrat");
+  await page.locator("#statut").selectOption("signe");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.waitForURL(/fait=modification/);
+  verifier(
+    await page.getByText("Les modifications sont enregistrées.").isVisible(),
+    "confirmation de modification absente",
+  );
+  await page.getByText("Historique des modifications").click();
+  await accessibilite(page, "contrat modifié (historique ouvert)");
+  const historique = await page
+    .getByRole("table", { name: "Modifications du contrat, les plus récentes d'abord" })
+    .innerText();
+  verifier(historique.includes("Signé"), `historique sans le changement de statut : ${historique}`);
+
   // Publication, then the public sees it.
   await page.getByRole("button", { name: "Publier le contrat" }).click();
   await page.waitForURL(/fait=publication/);

@@ -11,6 +11,10 @@ pub enum StoreError {
     /// The write collides with what is stored (an existing identifier, a stale version).
     #[error("{0}")]
     Conflict(String),
+    /// A save based on a version that is no longer the current one; the message says what
+    /// changed since.
+    #[error("{message}")]
+    Perime { actuelle: i64, message: String },
     /// The person may see the thing but not do this to it; the message says what was refused.
     #[error("{0}")]
     Refuse(String),

@@ -52,7 +52,9 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(m) => AppError::NotFound(phrase(&m)),
             StoreError::Invalid(m) => AppError::BadRequest(phrase(&m)),
-            StoreError::Conflict(m) => AppError::Conflict(phrase(&m)),
+            StoreError::Conflict(m) | StoreError::Perime { message: m, .. } => {
+                AppError::Conflict(phrase(&m))
+            }
             StoreError::Refuse(m) => AppError::Forbidden(phrase(&m)),
             autre @ (StoreError::Corrupt(_) | StoreError::Database(_)) => {
                 tracing::error!(erreur = %autre, "erreur interne");

@@ -119,19 +119,31 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             Method::GET,
             "/contrats/nouveau",
             CreerContrat,
-            get(contrat::creation::formulaire),
+            get(contrat::formulaire::formulaire),
         ),
         route(
             Method::POST,
             "/contrats",
             CreerContrat,
-            post(contrat::creation::creer),
+            post(contrat::formulaire::creer),
         ),
         route(
             Method::GET,
             "/contrats/{id}",
             LireContrat,
             get(contrat::pages::detail),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/modifier",
+            ModifierContrat,
+            get(contrat::formulaire::formulaire_modification),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}",
+            ModifierContrat,
+            post(contrat::formulaire::modifier),
         ),
         route(
             Method::POST,

@@ -80,8 +80,9 @@ async fn une_session_ouvre_les_donnees_non_publiees_et_se_ferme() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.texte().contains("partenaire@soissons.fr"));
     assert!(page.texte().contains("Non publié"));
-    // A partner reads but changes nothing: no management forms.
-    assert!(!page.texte().contains("id=\"pilotage\""));
+    // A partner reads everything, history included, but is offered no change.
+    assert!(page.corps.contains("Historique des modifications"));
+    assert!(!page.corps.contains("method=\"post\" action=\"/contrats/"));
     let api = partenaire.get("/api/v1/contrats").await;
     assert!(api.corps.contains("essai-2021"));
 
@@ -337,9 +338,9 @@ async fn le_pilote_modifie_sa_fiche_et_seulement_elle() {
     assert!(
         entrees.iter().any(|e| e.action == "modification"
             && e.objet == "contrat essai-2021, fiche-action n°1"
-            && e.detail
-                .as_deref()
-                .is_some_and(|d| d.ends_with("→ en-cours 40 %"))),
+            && e.detail.as_deref().is_some_and(
+                |d| d.contains("statut : — → en-cours") && d.contains("avancement : — → 40 %")
+            )),
         "{entrees:#?}"
     );
 

@@ -203,3 +203,141 @@ async fn les_champs_fautifs_sont_signales_un_par_un() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.texte().contains("14999"), "{}", r.texte());
 }
+
+#[tokio::test]
+async fn une_modification_fondee_sur_une_version_perimee_est_refusee_sans_rien_perdre() {
+    let appli = appli().await;
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@normandie.fr", MDP).await;
+    let champs = [
+        ("identifiant", "essai-2025"),
+        ("nom", "CLS de Caen"),
+        ("generation", "1"),
+        ("epci", "200065597"),
+    ];
+    assert_eq!(
+        ars.post("/contrats", &champs).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let formulaire = ars.get("/contrats/essai-2025/modifier").await;
+    assert_eq!(formulaire.status, StatusCode::OK);
+    assert_eq!(
+        champ_cache(&formulaire.corps, "version").as_deref(),
+        Some("1")
+    );
+    assert!(formulaire.corps.contains(">200065597</textarea>"));
+
+    // A colleague saves first, from the same version.
+    let mut collegue = appli.navigateur();
+    collegue.connecter("ars@normandie.fr", MDP).await;
+    let r = collegue
+        .post(
+            "/contrats/essai-2025",
+            &[
+                ("version", "1"),
+                ("nom", "CLS de Caen la Mer"),
+                ("generation", "1"),
+                ("statut", "en-elaboration"),
+                ("epci", "200065597"),
+                ("communes", "76540"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let page = collegue.get("/contrats/essai-2025?fait=modification").await;
+    let texte = page.texte();
+    assert!(texte.contains("Les modifications sont enregistrées."));
+    for vu in [
+        "CLS de Caen → CLS de Caen la Mer",
+        "— → En élaboration",
+        "— → 76540",
+    ] {
+        let (avant, apres) = vu.split_once(" → ").unwrap();
+        assert!(
+            texte.contains(&format!("<td>{avant}</td><td>{apres}</td>")),
+            "{vu}"
+        );
+    }
+
+    // The stale save: refused, told what changed, what was typed kept, nothing written.
+    let r = ars
+        .post(
+            "/contrats/essai-2025",
+            &[
+                ("version", "1"),
+                ("nom", "Mon nom"),
+                ("generation", "1"),
+                ("epci", "200065597"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let texte = r.texte();
+    assert!(
+        texte.contains("modifié entre-temps (version 1 → 2)"),
+        "{texte}"
+    );
+    assert!(
+        texte.contains("nom : CLS de Caen → CLS de Caen la Mer (ars@normandie.fr)"),
+        "{texte}"
+    );
+    assert!(r.corps.contains("value=\"Mon nom\""));
+    assert_eq!(champ_cache(&r.corps, "version").as_deref(), Some("2"));
+    let relu = ars.get("/contrats/essai-2025").await;
+    assert!(relu.texte().contains("CLS de Caen la Mer"));
+    // Saved again, knowingly, from the version the refusal gave.
+    let r = ars
+        .post(
+            "/contrats/essai-2025",
+            &[
+                ("version", "2"),
+                ("nom", "Mon nom"),
+                ("generation", "1"),
+                ("epci", "200065597"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+
+    // Out of the author's scope, or without rights: refused.
+    let r = ars
+        .post(
+            "/contrats/essai-2025",
+            &[
+                ("version", "3"),
+                ("nom", "Mon nom"),
+                ("generation", "1"),
+                ("communes", "02722"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        r.texte().contains("sort de votre périmètre"),
+        "{}",
+        r.texte()
+    );
+    let r = ars
+        .post(
+            "/contrats/essai-2025",
+            &[("nom", "Sans version"), ("generation", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.texte().contains("Version du contrat absente"));
+    let mut ailleurs = appli.navigateur();
+    ailleurs.connecter("ars@hdf.fr", MDP).await;
+    assert_eq!(
+        ailleurs.get("/contrats/essai-2025/modifier").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        appli
+            .navigateur()
+            .get("/contrats/essai-2025/modifier")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -287,20 +287,35 @@ fn cas(
             .collect(),
         Politique::ModifierContrat => tous()
             .map(|p| {
-                let champs = match route.chemin {
-                    "/contrats/{id}/publication" => {
-                        vec![("publie", if p.publie { "oui" } else { "non" }.to_owned())]
-                    }
-                    "/contrats/{id}/invitations" => vec![
-                        ("email", "invitee@matrice.fr".to_owned()),
-                        ("role", "partenaire".to_owned()),
-                    ],
+                let modifier = attendu_pour(acteur, &Operation::Modifier, p);
+                let (champs, attendu) = match route.chemin {
+                    "/contrats/{id}/modifier" => (vec![], modifier),
+                    // An empty name: refused as bad input once the right is granted.
+                    "/contrats/{id}" => (
+                        vec![("version", "1".to_owned()), ("nom", String::new())],
+                        if modifier == Attendu::Permis {
+                            Attendu::Invalide
+                        } else {
+                            modifier
+                        },
+                    ),
+                    "/contrats/{id}/publication" => (
+                        vec![("publie", if p.publie { "oui" } else { "non" }.to_owned())],
+                        modifier,
+                    ),
+                    "/contrats/{id}/invitations" => (
+                        vec![
+                            ("email", "invitee@matrice.fr".to_owned()),
+                            ("role", "partenaire".to_owned()),
+                        ],
+                        modifier,
+                    ),
                     autre => panic!("route sans cas de test : {autre}"),
                 };
                 let attendu = if p.id == absent.id {
                     Attendu::Absent
                 } else {
-                    attendu_pour(acteur, &Operation::Modifier, p)
+                    attendu
                 };
                 un(avec_id(p), champs, attendu)
             })

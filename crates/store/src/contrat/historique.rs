@@ -18,6 +18,22 @@ pub struct Changement {
     pub apres: Option<String>,
 }
 
+impl Entree {
+    /// When, for people: « 23/11/2026 09:51 (UTC) ».
+    pub fn quand(&self) -> String {
+        let format = time::format_description::parse_borrowed::<1>(
+            "[day]/[month]/[year] [hour]:[minute] (UTC)",
+        );
+        match (
+            time::OffsetDateTime::from_unix_timestamp(self.horodatage),
+            format,
+        ) {
+            (Ok(moment), Ok(format)) => moment.format(&format).unwrap_or_default(),
+            _ => self.horodatage.to_string(),
+        }
+    }
+}
+
 impl Changement {
     /// A change, or `None` when the value stays the same.
     pub fn si_different(

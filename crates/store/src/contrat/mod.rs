@@ -4,6 +4,7 @@ mod ecriture;
 pub mod fiche;
 pub mod historique;
 mod lecture;
+pub mod modification;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -206,6 +207,20 @@ pub async fn historique(
     .await?;
     tx.commit().await?;
     Ok(entrees)
+}
+
+/// Whether `auteur` may perform `operation` on contract `id`, before any input is looked at:
+/// `NotFound` for a contract they may not read, `Refuse` for one they may not change so.
+pub async fn autorise(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    operation: &Operation,
+) -> Result<PorteeContrat, StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    let portee = autoriser(&mut tx, auteur, id, operation).await?;
+    tx.commit().await?;
+    Ok(portee)
 }
 
 /// Checks `operation` against the policy for `auteur` and returns the contract's scope. A

@@ -2,7 +2,7 @@
 //! the authorization policy; what the pages offer to change is asked of the same policy.
 
 pub mod api;
-pub mod creation;
+pub mod formulaire;
 pub mod pages;
 
 use pilote_domain::IdContrat;

@@ -10,7 +10,7 @@ use pilote_domain::contrat::{ContratResume, RolePartie};
 use pilote_domain::fiche_action::{FicheAction, StatutAction};
 use pilote_domain::montant::milliers;
 use pilote_store::contrat::fiche::{self, Avancement};
-use pilote_store::contrat::{self, ContratComplet};
+use pilote_store::contrat::{self, ContratComplet, historique};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -31,6 +31,8 @@ struct Accueil {
 struct Gestion {
     csrf: String,
     modifier: bool,
+    /// Who may read the whole contract sees its history.
+    historique: Vec<historique::Entree>,
     /// The fiches-actions whose progress they may record.
     fiches: Vec<FicheAction>,
 }
@@ -104,16 +106,23 @@ pub async fn detail(
         .cloned()
         .collect();
     let modifier = peut(acteur, &Operation::Modifier, &portee);
+    let historique = if peut(acteur, &Operation::LireTout, &portee) {
+        contrat::historique(&state.store, &visiteur.auteur, &id).await?
+    } else {
+        Vec::new()
+    };
     let page = Detail {
         entete: Entete::de(&state, &visiteur),
-        gestion: (modifier || !fiches.is_empty()).then(|| Gestion {
+        gestion: peut(acteur, &Operation::LireTout, &portee).then(|| Gestion {
             csrf: visiteur.csrf.clone(),
             modifier,
+            historique,
             fiches,
         }),
         c,
         fait: match q.fait.as_deref() {
             Some("creation") => Some("Le contrat est créé, non publié."),
+            Some("modification") => Some("Les modifications sont enregistrées."),
             Some("publication") => Some("La publication du contrat est enregistrée."),
             Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
             Some("invitation") => Some("L'invitation est envoyée."),

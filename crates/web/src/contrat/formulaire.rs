@@ -1,18 +1,22 @@
-//! Creating a contract: `GET /contrats/nouveau` shows the form, `POST /contrats` checks every
-//! field on the server and either creates the contract or shows the form again with what was
-//! typed and a message beside each faulty field.
+//! The general form of a contract (name, generation, lineage, period, status, territory), to
+//! create one (`GET /contrats/nouveau`, `POST /contrats`) or change it
+//! (`GET /contrats/{id}/modifier`, `POST /contrats/{id}`). Every field is checked on the
+//! server; a refused save shows the form again with what was typed and a message beside each
+//! faulty field, and nothing is written. A change names the version it was based on: if the
+//! contract changed meanwhile, the answer says what changed instead of overwriting it.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use pilote_domain::autorisation::cree_des_contrats;
+use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
 use pilote_domain::contrat::{Contrat, StatutContrat};
 use pilote_domain::territoire::Territoire;
 use pilote_domain::{CodeInsee, IdContrat, Periode, Siren};
+use pilote_store::contrat::modification::{self, Generalites};
 use pilote_store::{StoreError, contrat};
 use serde::Deserialize;
 
@@ -42,19 +46,25 @@ pub struct FormContrat {
     epci: String,
     #[serde(default)]
     communes: String,
+    /// The version the change is based on (changes only).
+    #[serde(default)]
+    version: String,
 }
 
 #[derive(Template)]
-#[template(path = "contrat_nouveau.html")]
-struct PageNouveau {
+#[template(path = "contrat_formulaire.html")]
+struct PageFormulaire {
     entete: Entete,
+    titre: &'static str,
+    /// The contract changed; `None` for a creation.
+    modification: Option<IdContrat>,
     f: FormContrat,
     /// Field name → message; `""` for a message about the whole form.
     erreurs: BTreeMap<&'static str, String>,
     statuts: &'static [StatutContrat],
 }
 
-impl PageNouveau {
+impl PageFormulaire {
     fn erreur(&self, champ: &str) -> Option<&String> {
         self.erreurs.get(champ)
     }
@@ -71,16 +81,19 @@ fn refus() -> AppError {
 fn afficher(
     state: &AppState,
     visiteur: &Visiteur,
+    modification: Option<IdContrat>,
     f: FormContrat,
     erreurs: BTreeMap<&'static str, String>,
+    statut: StatusCode,
 ) -> Result<Response, AppError> {
-    let statut = if erreurs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let page = PageNouveau {
+    let page = PageFormulaire {
         entete: Entete::de(state, visiteur),
+        titre: if modification.is_some() {
+            "Modifier le contrat"
+        } else {
+            "Nouveau contrat"
+        },
+        modification,
         f,
         erreurs,
         statuts: StatutContrat::TOUS,
@@ -100,7 +113,7 @@ pub async fn formulaire(
         generation: "1".to_owned(),
         ..FormContrat::default()
     };
-    afficher(&state, &visiteur, f, BTreeMap::new())
+    afficher(&state, &visiteur, None, f, BTreeMap::new(), StatusCode::OK)
 }
 
 /// Codes separated by spaces, commas, semicolons or new lines.
@@ -221,23 +234,129 @@ pub async fn creer(
     if !cree_des_contrats(&visiteur.auteur.acteur) {
         return Err(refus());
     }
+    let refuse = StatusCode::BAD_REQUEST;
     let contrat = match lire(&f) {
         Ok(contrat) => contrat,
-        Err(erreurs) => return afficher(&state, &visiteur, f, erreurs),
+        Err(erreurs) => return afficher(&state, &visiteur, None, f, erreurs, refuse),
     };
     match contrat::creer_pour(&state.store, &visiteur.auteur, &contrat).await {
         Ok(()) => Ok(rediriger(
             &format!("/contrats/{}?fait=creation", contrat.id),
             [],
         )),
-        Err(StoreError::Conflict(m)) => afficher(
-            &state,
-            &visiteur,
-            f,
-            BTreeMap::from([("identifiant", phrase(&m))]),
-        ),
+        Err(StoreError::Conflict(m)) => {
+            let erreurs = BTreeMap::from([("identifiant", phrase(&m))]);
+            afficher(&state, &visiteur, None, f, erreurs, refuse)
+        }
         Err(StoreError::Invalid(m)) => {
-            afficher(&state, &visiteur, f, BTreeMap::from([("", phrase(&m))]))
+            let erreurs = BTreeMap::from([("", phrase(&m))]);
+            afficher(&state, &visiteur, None, f, erreurs, refuse)
+        }
+        Err(autre) => Err(autre.into()),
+    }
+}
+
+/// `GET /contrats/{id}/modifier`: the form filled with the contract as it stands.
+pub async fn formulaire_modification(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let complet = contrat::lire(&state.store, &visiteur.auteur, &id).await?;
+    if !peut(
+        &visiteur.auteur.acteur,
+        &Operation::Modifier,
+        &complet.portee(),
+    ) {
+        return Err(AppError::Forbidden(format!(
+            "Vous n'avez pas le droit de modifier le contrat « {id} »."
+        )));
+    }
+    let c = &complet.contrat;
+    let codes = |codes: Vec<String>| codes.join(" ");
+    let f = FormContrat {
+        identifiant: id.to_string(),
+        nom: c.nom.clone(),
+        generation: c.generation.to_string(),
+        precedent: c
+            .precedent
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        debut: c.periode.map(|p| p.debut().to_string()).unwrap_or_default(),
+        fin: c
+            .periode
+            .and_then(|p| p.fin())
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        statut: c.statut.map(|s| s.code().to_owned()).unwrap_or_default(),
+        epci: codes(c.territoire.epci.iter().map(ToString::to_string).collect()),
+        communes: codes(
+            c.territoire
+                .communes
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        ),
+        version: complet.version.to_string(),
+    };
+    afficher(
+        &state,
+        &visiteur,
+        Some(id),
+        f,
+        BTreeMap::new(),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /contrats/{id}`: saves the general form.
+pub async fn modifier(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(mut f): Form<FormContrat>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
+    f.identifiant = id.to_string();
+    let refuse = StatusCode::BAD_REQUEST;
+    let Ok(lue) = f.version.trim().parse::<i64>() else {
+        return Err(AppError::BadRequest(
+            "Version du contrat absente ou illisible : rechargez le formulaire.".to_owned(),
+        ));
+    };
+    let contrat = match lire(&f) {
+        Ok(contrat) => contrat,
+        Err(erreurs) => return afficher(&state, &visiteur, Some(id), f, erreurs, refuse),
+    };
+    let generalites = Generalites {
+        nom: contrat.nom,
+        generation: contrat.generation,
+        precedent: contrat.precedent,
+        periode: contrat.periode,
+        statut: contrat.statut,
+        territoire: contrat.territoire,
+    };
+    match modification::modifier(&state.store, &visiteur.auteur, &id, lue, &generalites).await {
+        Ok(_) => Ok(rediriger(&format!("/contrats/{id}?fait=modification"), [])),
+        Err(StoreError::Perime { actuelle, message }) => {
+            // The next save is based on the current version, knowingly.
+            f.version = actuelle.to_string();
+            let erreurs = BTreeMap::from([("", phrase(&message))]);
+            afficher(
+                &state,
+                &visiteur,
+                Some(id),
+                f,
+                erreurs,
+                StatusCode::CONFLICT,
+            )
+        }
+        Err(StoreError::Invalid(m)) => {
+            let erreurs = BTreeMap::from([("", phrase(&m))]);
+            afficher(&state, &visiteur, Some(id), f, erreurs, refuse)
         }
         Err(autre) => Err(autre.into()),
     }
