@@ -120,6 +120,37 @@ try {
     .innerText();
   verifier(historique.includes("Signé"), `historique sans le changement de statut : ${historique}`);
 
+  // The strategy: three axes (one transversal), five fiches-actions.
+  for (const [titre, transversal] of [
+    ["Accès aux soins", false],
+    ["Prévention et promotion de la santé", false],
+    ["Mobilité", true],
+  ]) {
+    await page.locator("#axe-titre").fill(titre);
+    if (transversal) await page.locator('label[for="axe-transversal"]').click();
+    await page.getByRole("button", { name: "Ajouter l'axe" }).click();
+    await page.waitForURL(/fait=strategie/);
+  }
+  for (const [axe, titre] of [
+    ["1", "Accueillir les internes en médecine"],
+    ["1", "Ouvrir une maison de santé pluriprofessionnelle"],
+    ["2", "Dépister les cancers"],
+    ["2", "Prévenir les addictions des jeunes"],
+    ["3", "Transport solidaire vers les soins"],
+  ]) {
+    await page.locator("#fiche-axe").selectOption(axe);
+    await page.locator("#fiche-titre").fill(titre);
+    await page.getByRole("button", { name: "Ajouter la fiche-action" }).click();
+    await page.waitForURL(/fait=strategie/);
+  }
+  await accessibilite(page, "contrat avec sa stratégie");
+  for (const numero of ["1.1", "1.2", "2.1", "2.2", "3.1"]) {
+    verifier(
+      (await page.locator(`[id="fiche-${numero}"]`).count()) === 1,
+      `fiche-action n°${numero} absente`,
+    );
+  }
+
   // Publication, then the public sees it.
   await page.getByRole("button", { name: "Publier le contrat" }).click();
   await page.waitForURL(/fait=publication/);

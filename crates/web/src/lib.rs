@@ -147,6 +147,18 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
         ),
         route(
             Method::POST,
+            "/contrats/{id}/axes",
+            ModifierContrat,
+            post(contrat::strategie::ajouter_axe),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches",
+            ModifierContrat,
+            post(contrat::strategie::ajouter_fiche),
+        ),
+        route(
+            Method::POST,
             "/contrats/{id}/publication",
             ModifierContrat,
             post(contrat::pages::publier),

@@ -299,6 +299,19 @@ fn cas(
                             modifier
                         },
                     ),
+                    // An empty title: refused as bad input once the right is granted.
+                    "/contrats/{id}/axes" | "/contrats/{id}/fiches" => (
+                        vec![
+                            ("version", "1".to_owned()),
+                            ("axe", "1".to_owned()),
+                            ("titre", String::new()),
+                        ],
+                        if modifier == Attendu::Permis {
+                            Attendu::Invalide
+                        } else {
+                            modifier
+                        },
+                    ),
                     "/contrats/{id}/publication" => (
                         vec![("publie", if p.publie { "oui" } else { "non" }.to_owned())],
                         modifier,

@@ -116,6 +116,35 @@ pub(crate) async fn enregistrer(
     Ok(version)
 }
 
+/// Refuses a save based on version `lue` of contract `id` when it is no longer the current
+/// one (`StoreError::Perime`), saying what changed since, and by whom.
+pub(crate) async fn verifier_version(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    lue: i64,
+) -> Result<(), StoreError> {
+    let actuelle: i64 = sqlx::query_scalar("SELECT version FROM contrat WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    if actuelle == lue {
+        return Ok(());
+    }
+    let changements: Vec<String> = depuis(conn, id, lue)
+        .await?
+        .iter()
+        .map(|e| format!("{} ({})", e.changement.en_clair(), e.qui))
+        .collect();
+    Err(StoreError::Perime {
+        actuelle,
+        message: format!(
+            "le contrat a été modifié entre-temps (version {lue} → {actuelle}) : {}. Vos \
+             saisies sont conservées : vérifiez-les, puis enregistrez de nouveau",
+            changements.join(" ; ")
+        ),
+    })
+}
+
 /// The changes that produced versions after `version`, oldest first.
 pub(crate) async fn depuis(
     conn: &mut AnyConnection,

@@ -5,6 +5,7 @@ pub mod fiche;
 pub mod historique;
 mod lecture;
 pub mod modification;
+pub mod strategie;
 
 use std::collections::{BTreeMap, BTreeSet};
 

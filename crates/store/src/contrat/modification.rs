@@ -48,23 +48,8 @@ pub async fn modifier(
 ) -> Result<i64, StoreError> {
     let mut tx = store.transaction(auteur).await?;
     autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
+    historique::verifier_version(&mut tx, id, lue).await?;
     let actuel = lecture::lire(&mut tx, id).await?;
-    if actuel.version != lue {
-        let changements: Vec<String> = historique::depuis(&mut tx, id, lue)
-            .await?
-            .iter()
-            .map(|e| format!("{} ({})", e.changement.en_clair(), e.qui))
-            .collect();
-        return Err(StoreError::Perime {
-            actuelle: actuel.version,
-            message: format!(
-                "le contrat a été modifié entre-temps (version {lue} → {}) : {}. Vos saisies \
-                 sont conservées : vérifiez-les, puis enregistrez de nouveau",
-                actuel.version,
-                changements.join(" ; ")
-            ),
-        });
-    }
     let avant = &actuel.contrat;
     let mut apres = avant.clone();
     apres.nom = nouvelles.nom.clone();

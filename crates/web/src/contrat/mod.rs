@@ -4,6 +4,7 @@
 pub mod api;
 pub mod formulaire;
 pub mod pages;
+pub mod strategie;
 
 use pilote_domain::IdContrat;
 

@@ -4,7 +4,9 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
 use pilote_domain::contrat::{ContratResume, RolePartie};
 use pilote_domain::fiche_action::{FicheAction, StatutAction};
@@ -35,6 +37,8 @@ struct Gestion {
     historique: Vec<historique::Entree>,
     /// The fiches-actions whose progress they may record.
     fiches: Vec<FicheAction>,
+    /// A form refused, to show again; empty otherwise.
+    refus: Refus,
 }
 
 #[derive(Template)]
@@ -93,9 +97,39 @@ pub async fn detail(
     visiteur: Visiteur,
     Path(id): Path<String>,
     Query(q): Query<Fait>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let id = super::identifiant(&id)?;
-    let c = contrat::lire(&state.store, &visiteur.auteur, &id).await?;
+    let fait = match q.fait.as_deref() {
+        Some("creation") => Some("Le contrat est créé, non publié."),
+        Some("modification") => Some("Les modifications sont enregistrées."),
+        Some("publication") => Some("La publication du contrat est enregistrée."),
+        Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
+        Some("invitation") => Some("L'invitation est envoyée."),
+        Some("strategie") => Some("La stratégie du contrat est enregistrée."),
+        _ => None,
+    };
+    afficher(&state, &visiteur, &id, fait, None, StatusCode::OK).await
+}
+
+/// A form of the contract page refused, shown again with its message and what was typed.
+#[derive(Debug, Clone, Default)]
+pub struct Refus {
+    /// The field at fault (its `id` in the page).
+    pub champ: &'static str,
+    pub message: String,
+    pub saisie: String,
+}
+
+/// The contract page, with the forms the visitor may use.
+pub async fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    fait: Option<&'static str>,
+    refus: Option<Refus>,
+    statut: StatusCode,
+) -> Result<Response, AppError> {
+    let c = contrat::lire(&state.store, &visiteur.auteur, id).await?;
     let portee = c.portee();
     let acteur = &visiteur.auteur.acteur;
     let fiches: Vec<FicheAction> = c
@@ -107,30 +141,24 @@ pub async fn detail(
         .collect();
     let modifier = peut(acteur, &Operation::Modifier, &portee);
     let historique = if peut(acteur, &Operation::LireTout, &portee) {
-        contrat::historique(&state.store, &visiteur.auteur, &id).await?
+        contrat::historique(&state.store, &visiteur.auteur, id).await?
     } else {
         Vec::new()
     };
     let page = Detail {
-        entete: Entete::de(&state, &visiteur),
+        entete: Entete::de(state, visiteur),
         gestion: peut(acteur, &Operation::LireTout, &portee).then(|| Gestion {
             csrf: visiteur.csrf.clone(),
             modifier,
             historique,
             fiches,
+            refus: refus.unwrap_or_default(),
         }),
         c,
-        fait: match q.fait.as_deref() {
-            Some("creation") => Some("Le contrat est créé, non publié."),
-            Some("modification") => Some("Les modifications sont enregistrées."),
-            Some("publication") => Some("La publication du contrat est enregistrée."),
-            Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
-            Some("invitation") => Some("L'invitation est envoyée."),
-            _ => None,
-        },
+        fait,
         statuts: StatutAction::TOUS,
     };
-    Ok(Html(page.render()?))
+    Ok((statut, Html(page.render()?)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,117 @@
+//! Growing the strategy from the contract page: `POST /contrats/{id}/axes` adds an axis,
+//! `POST /contrats/{id}/fiches` a fiche-action at the end of an axis. A refused form comes
+//! back on the contract page with its message beside the field and what was typed.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Operation;
+use pilote_store::StoreError;
+use pilote_store::contrat::{self, strategie};
+use serde::Deserialize;
+
+use super::pages::{Refus, afficher};
+use crate::AppState;
+use crate::error::{AppError, phrase};
+use crate::page::rediriger;
+use crate::visiteur::Visiteur;
+
+#[derive(Deserialize)]
+pub struct FormAxe {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    titre: String,
+    transversal: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct FormFiche {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    axe: String,
+    #[serde(default)]
+    titre: String,
+}
+
+fn version(texte: &str) -> Result<i64, AppError> {
+    texte.trim().parse().map_err(|_| {
+        AppError::BadRequest("Version du contrat absente ou illisible : rechargez la page.".into())
+    })
+}
+
+/// The answer to a save: back to the contract, or the page again with the message.
+async fn issue<T>(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    resultat: Result<T, StoreError>,
+    champ: &'static str,
+    saisie: String,
+) -> Result<Response, AppError> {
+    let (statut, message) = match resultat {
+        Ok(_) => {
+            return Ok(rediriger(
+                &format!("/contrats/{id}?fait=strategie#strategie"),
+                [],
+            ));
+        }
+        Err(StoreError::Invalid(message)) => (StatusCode::BAD_REQUEST, message),
+        Err(StoreError::Perime { message, .. }) => (StatusCode::CONFLICT, message),
+        Err(autre) => return Err(autre.into()),
+    };
+    let refus = Refus {
+        champ,
+        message: phrase(&message),
+        saisie,
+    };
+    afficher(state, visiteur, id, None, Some(refus), statut).await
+}
+
+/// `POST /contrats/{id}/axes`
+pub async fn ajouter_axe(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(f): Form<FormAxe>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
+    let lue = version(&f.version)?;
+    let transversal = f.transversal.as_deref() == Some("oui");
+    let resultat = strategie::ajouter_axe(
+        &state.store,
+        &visiteur.auteur,
+        &id,
+        lue,
+        &f.titre,
+        transversal,
+    )
+    .await;
+    issue(&state, &visiteur, &id, resultat, "axe-titre", f.titre).await
+}
+
+/// `POST /contrats/{id}/fiches`
+pub async fn ajouter_fiche(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(f): Form<FormFiche>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
+    let lue = version(&f.version)?;
+    let Ok(axe) = f.axe.trim().parse::<i64>() else {
+        let resultat: Result<(), _> = Err(StoreError::Invalid(format!(
+            "axe « {} » : choisissez l'axe de la fiche-action",
+            f.axe
+        )));
+        return issue(&state, &visiteur, &id, resultat, "fiche-axe", f.titre).await;
+    };
+    let resultat =
+        strategie::ajouter_fiche(&state.store, &visiteur.auteur, &id, lue, axe, &f.titre).await;
+    issue(&state, &visiteur, &id, resultat, "fiche-titre", f.titre).await
+}
