@@ -36,4 +36,5 @@ for _ in $(seq 1 100); do
 done
 
 PILOTE_E2E_URL="$url" PILOTE_E2E_ADMIN="$admin" PILOTE_E2E_ADMIN_MDP="$mdp" \
+  PILOTE_E2E_COURRIELS="$dossier/courriels" \
   node tests/e2e/parcours.mjs || { echo "--- journal du serveur"; tail -50 "$dossier/serveur.log"; exit 1; }

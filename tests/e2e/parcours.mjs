@@ -2,7 +2,8 @@
 // playwright-core), with axe-core run on every page visited: any serious or critical
 // violation fails the run. Started by scripts/e2e.sh, which serves Pilote and gives the
 // address and the accounts in the environment.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
@@ -10,6 +11,19 @@ const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const BASE = process.env.PILOTE_E2E_URL;
 const ADMIN = { email: process.env.PILOTE_E2E_ADMIN, mdp: process.env.PILOTE_E2E_ADMIN_MDP };
+const COURRIELS = process.env.PILOTE_E2E_COURRIELS;
+
+/** The invitation link of the last e-mail sent to `adresse` (quoted-printable undone). */
+function lienInvitation(adresse) {
+  const textes = readdirSync(COURRIELS)
+    .sort()
+    .map((f) => readFileSync(join(COURRIELS, f), "utf8"))
+    .map((t) => t.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
+    .filter((t) => t.includes(`To: ${adresse}`));
+  const lien = textes.at(-1)?.match(/https?:\/\/\S+\/invitations\/[0-9a-f]{64}/);
+  if (!lien) throw new Error(`aucune invitation pour ${adresse}`);
+  return lien[0];
+}
 
 const echecs = [];
 const pagesVerifiees = new Set();
@@ -150,6 +164,46 @@ try {
       `fiche-action n°${numero} absente`,
     );
   }
+
+  // The coordinator invites the pilot of fiche-action 1.1.
+  await page.locator("#invitation-email").fill("pilote@e2e.pilote.fr");
+  await page.locator("#invitation-role").selectOption("pilote");
+  await page.locator("#invitation-fiche").fill("1.1");
+  await page.getByRole("button", { name: "Envoyer l'invitation" }).click();
+  await page.waitForURL(/fait=invitation/);
+
+  // The pilot takes the invitation up, updates their action, and only theirs.
+  const pilote = await (await navigateur.newContext({ locale: "fr-FR" })).newPage();
+  await pilote.goto(lienInvitation("pilote@e2e.pilote.fr"));
+  await accessibilite(pilote, "invitation");
+  await pilote.locator("#nom").fill("Pilote E2E");
+  await pilote.locator("#mot_de_passe").fill("un mot de passe de pilote");
+  await pilote.locator("#confirmation").fill("un mot de passe de pilote");
+  await pilote.getByRole("button", { name: "Créer mon compte et accepter" }).click();
+  await pilote.waitForURL(`${BASE}/`);
+  await pilote.goto(`${BASE}/contrats/essai-deux-epci-2025`);
+  await accessibilite(pilote, "contrat vu par le pilote");
+  verifier(
+    (await pilote.locator('form[action$="/fiches/2.1/avancement"]').count()) === 0,
+    "le pilote se voit offrir une autre fiche",
+  );
+  verifier(
+    (await pilote.getByRole("link", { name: "Modifier le contrat" }).count()) === 0,
+    "le pilote se voit offrir la modification du contrat",
+  );
+  await pilote.locator('[id="statut-1.1"]').selectOption("en-cours");
+  await pilote.locator('[id="avancement-1.1"]').fill("30");
+  await pilote.getByRole("button", { name: "Enregistrer l'avancement" }).click();
+  await pilote.waitForURL(/fait=avancement/);
+  verifier(
+    await pilote.getByText("L'avancement de la fiche-action est enregistré.").isVisible(),
+    "avancement non confirmé",
+  );
+  const jeton = await pilote.locator('input[name="_csrf"]').first().inputValue();
+  const refus = await pilote.request.post(`${BASE}/contrats/essai-deux-epci-2025/fiches/2.1/avancement`, {
+    form: { _csrf: jeton, statut: "abandonnee", avancement: "0" },
+  });
+  verifier(refus.status() === 403, `une autre fiche modifiée par le pilote (${refus.status()})`);
 
   // Publication, then the public sees it.
   await page.getByRole("button", { name: "Publier le contrat" }).click();
