@@ -158,12 +158,64 @@ try {
     await page.waitForURL(/fait=strategie/);
   }
   await accessibilite(page, "contrat avec sa stratégie");
+
+  // A budget line and an indicator for each action.
+  for (const [n, numero] of ["1.1", "1.2", "2.1", "2.2", "3.1"].entries()) {
+    const id = (champ) => page.locator(`[id="${champ}"]`);
+    await page.getByText(`Budget et indicateurs de la fiche-action n°${numero}`).click();
+    await id(`budget-${numero}-annee`).fill("2025");
+    await id(`budget-${numero}-financeur`).fill(n % 2 === 0 ? "ARS" : "Communauté urbaine");
+    await id(`budget-${numero}-nature`).selectOption("fonctionnement");
+    await id(`budget-${numero}-previsionnel`).fill(`${(n + 1) * 10} 000`);
+    await page
+      .locator(`form[action$="/fiches/${numero}/budget"]`)
+      .getByRole("button", { name: "Ajouter la ligne de budget" })
+      .click();
+    await page.waitForURL(/fait=suivi/);
+    await page.getByText(`Budget et indicateurs de la fiche-action n°${numero}`).click();
+    await id(`indicateur-${numero}-libelle`).fill(`Personnes touchées par l'action ${numero}`);
+    await id(`indicateur-${numero}-type`).selectOption("processus");
+    await id(`indicateur-${numero}-cible_annee`).fill("2027");
+    await id(`indicateur-${numero}-cible_valeur`).fill("100");
+    await page
+      .locator(`form[action$="/fiches/${numero}/indicateurs"]`)
+      .getByRole("button", { name: "Ajouter l'indicateur" })
+      .click();
+    await page.waitForURL(/fait=suivi/);
+  }
+  await accessibilite(page, "contrat avec budgets et indicateurs");
+  for (const numero of ["1.1", "1.2", "2.1", "2.2", "3.1"]) {
+    verifier(
+      (await page.getByRole("table", { name: `Budget de la fiche-action n°${numero}` }).count()) === 1,
+      `budget de la fiche-action n°${numero} absent`,
+    );
+  }
   for (const numero of ["1.1", "1.2", "2.1", "2.2", "3.1"]) {
     verifier(
       (await page.locator(`[id="fiche-${numero}"]`).count()) === 1,
       `fiche-action n°${numero} absente`,
     );
   }
+
+  // The steering committee and its first meeting, a decision linked to an action.
+  await page.locator("#instance-nature").selectOption("copil");
+  await page.locator("#instance-nom").fill("COPIL du CLS");
+  await page.getByRole("button", { name: "Ajouter l'instance" }).click();
+  await page.waitForURL(/fait=gouvernance/);
+  await page.locator("#reunion-instance").selectOption("COPIL du CLS");
+  await page.locator("#reunion-date").fill("2025-03-14");
+  await page.locator("#reunion-lieu").fill("Hôtel de ville");
+  await page.locator("#reunion-ordre_du_jour").fill("Lancement du CLS\nCalendrier des actions");
+  await page.locator("#reunion-presents").fill("ARS\nCommunauté urbaine\nCPAM");
+  await page.locator("#reunion-compte_rendu").fill("Le COPIL lance le contrat.");
+  await page.locator("#reunion-decisions").fill("Lancer l'accueil des internes [1.1]");
+  await page.getByRole("button", { name: "Enregistrer la réunion" }).click();
+  await page.waitForURL(/fait=gouvernance/);
+  await accessibilite(page, "contrat avec sa gouvernance");
+  verifier(
+    (await page.locator("#gouvernance").innerText()).includes("Le COPIL lance le contrat."),
+    "compte rendu du COPIL absent",
+  );
 
   // The coordinator invites the pilot of fiche-action 1.1.
   await page.locator("#invitation-email").fill("pilote@e2e.pilote.fr");

@@ -171,6 +171,30 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
         ),
         route(
             Method::POST,
+            "/contrats/{id}/fiches/{numero}/budget",
+            ModifierFiche,
+            post(contrat::suivi::ajouter_budget),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}/indicateurs",
+            ModifierFiche,
+            post(contrat::suivi::ajouter_indicateur),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/instances",
+            ModifierContrat,
+            post(contrat::gouvernance::ajouter_instance),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/reunions",
+            ModifierContrat,
+            post(contrat::gouvernance::ajouter_reunion),
+        ),
+        route(
+            Method::POST,
             "/contrats/{id}/invitations",
             ModifierContrat,
             post(invitation::inviter),

@@ -446,3 +446,256 @@ async fn la_strategie_se_construit_axe_par_axe_et_fiche_par_fiche() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ() {
+    let appli = appli().await;
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@normandie.fr", MDP).await;
+    let champs = [
+        ("identifiant", "essai-2025"),
+        ("nom", "CLS de Caen"),
+        ("generation", "1"),
+        ("epci", "200065597"),
+    ];
+    ars.post("/contrats", &champs).await;
+    let version = |page: &str| champ_cache(page, "version").unwrap();
+    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    ars.post(
+        "/contrats/essai-2025/axes",
+        &[("version", &v), ("titre", "Accès aux soins")],
+    )
+    .await;
+    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    ars.post(
+        "/contrats/essai-2025/fiches",
+        &[("version", &v), ("axe", "1"), ("titre", "Maison de santé")],
+    )
+    .await;
+
+    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    let r = ars
+        .post(
+            "/contrats/essai-2025/fiches/1.1/budget",
+            &[
+                ("version", &v),
+                ("annee", "2025"),
+                ("financeur", "ARS Normandie"),
+                ("nature", "investissement"),
+                ("previsionnel", "120 000"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    let r = ars
+        .post(
+            "/contrats/essai-2025/fiches/1.1/indicateurs",
+            &[
+                ("version", &v),
+                ("libelle", "Médecins installés"),
+                ("type", "resultat"),
+                ("unite", "médecins"),
+                ("valeur_initiale", "2"),
+                ("cible_annee", "2027"),
+                ("cible_valeur", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let page = ars.get("/contrats/essai-2025?fait=suivi").await;
+    let texte = page.texte();
+    for attendu in [
+        "Le budget et les indicateurs de la fiche-action sont enregistrés.",
+        "Budget de la fiche-action n°1.1",
+        "ARS Normandie",
+        "120\u{202f}000\u{a0}€",
+        "Indicateur de résultat : Médecins installés (médecins), valeur initiale 2",
+        "<td>2027</td><td>Cible</td><td class=\"pilote-nombre\">5</td>",
+    ] {
+        assert!(texte.contains(attendu), "{attendu}");
+    }
+
+    // Each fault beside its field, what was typed kept, nothing written.
+    let v = version(&page.corps);
+    for (champs, champ, message) in [
+        (
+            vec![
+                ("annee", "2025"),
+                ("nature", "fonctionnement"),
+                ("previsionnel", "10"),
+            ],
+            "financeur",
+            "Indiquez le financeur.",
+        ),
+        (
+            vec![
+                ("annee", "vingt"),
+                ("financeur", "CPAM"),
+                ("nature", "fonctionnement"),
+            ],
+            "annee",
+            "« vingt » n'est pas une année",
+        ),
+        (
+            vec![
+                ("annee", "2025"),
+                ("financeur", "CPAM"),
+                ("nature", "fonctionnement"),
+            ],
+            "previsionnel",
+            "montant prévisionnel ou réalisé",
+        ),
+        (
+            vec![
+                ("annee", "2025"),
+                ("financeur", "CPAM"),
+                ("nature", "don"),
+                ("realise", "5"),
+            ],
+            "nature",
+            "« don »",
+        ),
+        (
+            vec![
+                ("annee", "2025"),
+                ("financeur", "CPAM"),
+                ("nature", "fonctionnement"),
+                ("realise", "-5"),
+            ],
+            "realise",
+            "-5",
+        ),
+    ] {
+        let mut champs = champs;
+        champs.push(("version", &v));
+        let r = ars
+            .post("/contrats/essai-2025/fiches/1.1/budget", &champs)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{champ}");
+        assert!(
+            r.corps
+                .contains(&format!("aria-describedby=\"budget-1.1-{champ}-erreur\"")),
+            "{champ}"
+        );
+        assert!(r.texte().contains(message), "{champ} : {message}");
+        assert!(
+            r.corps.contains("<details open>"),
+            "le formulaire refusé reste ouvert"
+        );
+    }
+    let r = ars
+        .post(
+            "/contrats/essai-2025/fiches/1.1/indicateurs",
+            &[
+                ("version", &v),
+                ("libelle", "Consultations"),
+                ("type", "resultat"),
+                ("cible_annee", "2027"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.texte().contains("Indiquez la valeur cible."));
+    assert!(r.corps.contains("value=\"Consultations\""));
+    let relu = ars.get("/contrats/essai-2025").await;
+    assert_eq!(
+        relu.texte()
+            .matches("Budget de la fiche-action n°1.1")
+            .count(),
+        1
+    );
+    assert!(!relu.texte().contains("CPAM"));
+}
+
+#[tokio::test]
+async fn un_copil_se_reunit_et_ses_decisions_renvoient_aux_fiches() {
+    let appli = appli().await;
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@normandie.fr", MDP).await;
+    ars.post(
+        "/contrats",
+        &[
+            ("identifiant", "essai-2025"),
+            ("nom", "CLS de Caen"),
+            ("generation", "1"),
+            ("epci", "200065597"),
+        ],
+    )
+    .await;
+    let version = |page: &str| champ_cache(page, "version").unwrap();
+    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    ars.post(
+        "/contrats/essai-2025/axes",
+        &[("version", &v), ("titre", "Accès aux soins")],
+    )
+    .await;
+    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    ars.post(
+        "/contrats/essai-2025/fiches",
+        &[("version", &v), ("axe", "1"), ("titre", "Internes")],
+    )
+    .await;
+    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    let r = ars
+        .post(
+            "/contrats/essai-2025/instances",
+            &[
+                ("version", &v),
+                ("nature", "copil"),
+                ("nom", "COPIL du CLS"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    let reunion = |date: &'static str, decisions: &'static str| {
+        vec![
+            ("instance", "COPIL du CLS"),
+            ("date", date),
+            ("lieu", "Hôtel de ville"),
+            ("ordre_du_jour", "Bilan 2025\nProgramme 2026"),
+            ("presents", "ARS\nVille de Caen"),
+            ("compte_rendu", "Le COPIL valide le programme."),
+            ("decisions", decisions),
+        ]
+    };
+    // Bad input first: a date that is not one, a decision naming a missing action.
+    let mut champs = reunion("14 mars", "Valider le budget");
+    champs.push(("version", &v));
+    let r = ars.post("/contrats/essai-2025/reunions", &champs).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.corps.contains("aria-describedby=\"reunion-date-erreur\""));
+    assert!(r.corps.contains(">Bilan 2025\nProgramme 2026</textarea>"));
+    let mut champs = reunion("2025-03-14", "Recruter [9.9]");
+    champs.push(("version", &v));
+    let r = ars.post("/contrats/essai-2025/reunions", &champs).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.texte().contains("cite la fiche-action n°9.9"),
+        "{}",
+        r.texte()
+    );
+
+    let mut champs = reunion(
+        "2025-03-14",
+        "Valider le budget\nLancer l'accueil des internes [1.1]",
+    );
+    champs.push(("version", &v));
+    let r = ars.post("/contrats/essai-2025/reunions", &champs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let texte = ars
+        .get("/contrats/essai-2025?fait=gouvernance")
+        .await
+        .texte();
+    for attendu in [
+        "La gouvernance du contrat est enregistrée.",
+        "COPIL du CLS",
+        "Hôtel de ville",
+        "Programme 2026",
+        "Le COPIL valide le programme.",
+        "Lancer l'accueil des internes — <a href=\"#fiche-1.1\">fiche-action n°1.1</a>",
+    ] {
+        assert!(texte.contains(attendu), "{attendu}");
+    }
+}

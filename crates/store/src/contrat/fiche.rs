@@ -2,7 +2,7 @@
 
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
-use pilote_domain::fiche_action::StatutAction;
+use pilote_domain::fiche_action::{Indicateur, LigneBudget, StatutAction};
 
 use super::autoriser;
 use super::historique::{self, Changement};
@@ -81,6 +81,171 @@ pub async fn avancer(
         let objet = format!("contrat {id}, fiche-action n°{numero}");
         historique::enregistrer(&mut tx, auteur, id, &objet, &changements).await?;
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The row id of fiche-action `numero`, once the author is allowed to change it and the
+/// version they read is current.
+async fn fiche_a_modifier(
+    conn: &mut sqlx::AnyConnection,
+    auteur: &Auteur,
+    id: &IdContrat,
+    numero: &str,
+    lue: i64,
+) -> Result<i64, StoreError> {
+    autoriser(
+        conn,
+        auteur,
+        id,
+        &Operation::ModifierFiche(numero.to_owned()),
+    )
+    .await?;
+    historique::verifier_version(conn, id, lue).await?;
+    sqlx::query_scalar("SELECT id FROM fiche_action WHERE contrat_id = $1 AND numero = $2")
+        .bind(id.as_str())
+        .bind(numero)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "aucune fiche-action n°{numero} dans le contrat « {id} »"
+            ))
+        })
+}
+
+/// The next `rang` in a child table of the fiche-action.
+async fn rang_suivant(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    fiche: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT COALESCE(MAX(rang), -1) + 1 FROM {table} WHERE fiche_id = $1"
+    ))
+    .bind(fiche)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Adds a budget line to fiche-action `numero`, based on version `lue`.
+pub async fn ajouter_ligne_budget(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    numero: &str,
+    lue: i64,
+    ligne: &LigneBudget,
+) -> Result<(), StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    if ligne.financeur.trim().is_empty() {
+        return Err(StoreError::Invalid("indiquez le financeur".to_owned()));
+    }
+    if ligne.previsionnel.is_none() && ligne.realise.is_none() {
+        return Err(StoreError::Invalid(
+            "indiquez un montant prévisionnel ou réalisé".to_owned(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO ligne_budget (fiche_id, rang, annee, financeur, nature,
+            previsionnel_centimes, realise_centimes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(fiche)
+    .bind(rang_suivant(&mut tx, "ligne_budget", fiche).await?)
+    .bind(i64::from(ligne.annee))
+    .bind(ligne.financeur.trim())
+    .bind(ligne.nature.code())
+    .bind(ligne.previsionnel.map(|m| m.centimes()))
+    .bind(ligne.realise.map(|m| m.centimes()))
+    .execute(&mut *tx)
+    .await?;
+    let montant = |quoi: &str, m: Option<pilote_domain::Montant>| {
+        m.map(|m| format!(", {quoi} {}", m.en_euros()))
+            .unwrap_or_default()
+    };
+    let changement = Changement {
+        champ: format!("fiche-action n°{numero}, budget"),
+        avant: None,
+        apres: Some(format!(
+            "{} — {} — {}{}{}",
+            ligne.annee,
+            ligne.financeur.trim(),
+            ligne.nature.libelle(),
+            montant("prévisionnel", ligne.previsionnel),
+            montant("réalisé", ligne.realise)
+        )),
+    };
+    let objet = format!("contrat {id}, fiche-action n°{numero}");
+    historique::enregistrer(&mut tx, auteur, id, &objet, &[changement]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds an indicator (with its targets) to fiche-action `numero`, based on version `lue`.
+pub async fn ajouter_indicateur(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    numero: &str,
+    lue: i64,
+    indicateur: &Indicateur,
+) -> Result<(), StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let libelle = indicateur.libelle.trim();
+    if libelle.is_empty() {
+        return Err(StoreError::Invalid(
+            "indiquez le libellé de l'indicateur".to_owned(),
+        ));
+    }
+    let indicateur_id: i64 = sqlx::query_scalar(
+        "INSERT INTO indicateur (fiche_id, rang, libelle, type_indicateur, unite, valeur_initiale)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(fiche)
+    .bind(rang_suivant(&mut tx, "indicateur", fiche).await?)
+    .bind(libelle)
+    .bind(indicateur.type_indicateur.code())
+    .bind(indicateur.unite.as_deref())
+    .bind(indicateur.valeur_initiale)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (rang, cible) in indicateur.cibles.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO cible (indicateur_id, rang, annee, valeur) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(indicateur_id)
+        .bind(rang as i64)
+        .bind(i64::from(cible.annee))
+        .bind(cible.valeur)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let cibles: Vec<String> = indicateur
+        .cibles
+        .iter()
+        .map(|c| format!("cible {} en {}", c.valeur, c.annee))
+        .collect();
+    let changement = Changement {
+        champ: format!("fiche-action n°{numero}, indicateur"),
+        avant: None,
+        apres: Some(
+            [
+                vec![format!(
+                    "{} ({})",
+                    libelle,
+                    indicateur.type_indicateur.libelle()
+                )],
+                cibles,
+            ]
+            .concat()
+            .join(", "),
+        ),
+    };
+    let objet = format!("contrat {id}, fiche-action n°{numero}");
+    historique::enregistrer(&mut tx, auteur, id, &objet, &[changement]).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod ecriture;
 pub mod fiche;
+pub mod gouvernance;
 pub mod historique;
 mod lecture;
 pub mod modification;

@@ -3,8 +3,10 @@
 
 pub mod api;
 pub mod formulaire;
+pub mod gouvernance;
 pub mod pages;
 pub mod strategie;
+pub mod suivi;
 
 use pilote_domain::IdContrat;
 

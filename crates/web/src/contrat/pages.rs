@@ -1,6 +1,8 @@
 //! The home page (the list of contracts), the page of one contract, and the forms it offers to
 //! those who may change it: publication, progress of the actions they pilot, invitations.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -9,7 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
 use pilote_domain::contrat::{ContratResume, RolePartie};
-use pilote_domain::fiche_action::{FicheAction, StatutAction};
+use pilote_domain::fiche_action::{FicheAction, NatureDepense, StatutAction, TypeIndicateur};
+use pilote_domain::gouvernance::NatureInstance;
 use pilote_domain::montant::milliers;
 use pilote_store::contrat::fiche::{self, Avancement};
 use pilote_store::contrat::{self, ContratComplet, historique};
@@ -50,6 +53,9 @@ struct Detail {
     /// The change just made, to confirm it.
     fait: Option<&'static str>,
     statuts: &'static [StatutAction],
+    natures: &'static [NatureDepense],
+    types_indicateur: &'static [TypeIndicateur],
+    natures_instance: &'static [NatureInstance],
 }
 
 impl Accueil {
@@ -106,18 +112,56 @@ pub async fn detail(
         Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
         Some("invitation") => Some("L'invitation est envoyée."),
         Some("strategie") => Some("La stratégie du contrat est enregistrée."),
+        Some("gouvernance") => Some("La gouvernance du contrat est enregistrée."),
+        Some("suivi") => Some("Le budget et les indicateurs de la fiche-action sont enregistrés."),
         _ => None,
     };
     afficher(&state, &visiteur, &id, fait, None, StatusCode::OK).await
 }
 
-/// A form of the contract page refused, shown again with its message and what was typed.
+/// A form of the contract page refused, shown again with its message beside the faulty
+/// field and what was typed in every field.
 #[derive(Debug, Clone, Default)]
 pub struct Refus {
-    /// The field at fault (its `id` in the page).
-    pub champ: &'static str,
+    /// Which form (`axe`, `fiche`, `budget-1.2`…).
+    pub formulaire: String,
+    /// The faulty field's `id` in the page.
+    pub champ: String,
     pub message: String,
-    pub saisie: String,
+    /// What was typed, by field name.
+    pub saisies: BTreeMap<String, String>,
+}
+
+impl Refus {
+    /// The message of field `champ` of form `formulaire` for fiche-action `numero`, if it is the
+    /// one at fault.
+    pub fn erreur(&self, formulaire: &str, numero: &str, champ: &str) -> Option<&str> {
+        (self.champ == format!("{formulaire}-{numero}-{champ}")).then_some(self.message.as_str())
+    }
+
+    /// What was typed in field `nom` of form `formulaire` for fiche-action `numero`.
+    pub fn saisie_fiche(&self, formulaire: &str, numero: &str, nom: &str) -> &str {
+        self.saisie(&format!("{formulaire}-{numero}"), nom)
+    }
+
+    /// The message of the field whose `id` is `champ`, if it is the one at fault.
+    pub fn erreur_de(&self, champ: &str) -> Option<&str> {
+        (self.champ == champ).then_some(self.message.as_str())
+    }
+
+    /// Whether the refused form is one of fiche-action `numero`'s.
+    pub fn concerne(&self, numero: &str) -> bool {
+        self.formulaire.ends_with(&format!("-{numero}"))
+    }
+
+    /// What was typed in field `nom` of form `formulaire`, if that form was refused.
+    pub fn saisie(&self, formulaire: &str, nom: &str) -> &str {
+        if self.formulaire == formulaire {
+            self.saisies.get(nom).map_or("", String::as_str)
+        } else {
+            ""
+        }
+    }
 }
 
 /// The contract page, with the forms the visitor may use.
@@ -157,6 +201,9 @@ pub async fn afficher(
         c,
         fait,
         statuts: StatutAction::TOUS,
+        natures: NatureDepense::TOUS,
+        types_indicateur: TypeIndicateur::TOUS,
+        natures_instance: NatureInstance::TOUS,
     };
     Ok((statut, Html(page.render()?)).into_response())
 }

@@ -2,6 +2,8 @@
 //! `POST /contrats/{id}/fiches` a fiche-action at the end of an axis. A refused form comes
 //! back on the contract page with its message beside the field and what was typed.
 
+use std::collections::BTreeMap;
+
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -37,38 +39,43 @@ pub struct FormFiche {
     titre: String,
 }
 
-fn version(texte: &str) -> Result<i64, AppError> {
+pub(super) fn version(texte: &str) -> Result<i64, AppError> {
     texte.trim().parse().map_err(|_| {
         AppError::BadRequest("Version du contrat absente ou illisible : rechargez la page.".into())
     })
 }
 
-/// The answer to a save: back to the contract, or the page again with the message.
-async fn issue<T>(
+/// The answer to a save of the contract page: back to the contract (`?fait=…`), or the page
+/// again with `refus` and the store's message.
+pub(super) async fn issue<T>(
     state: &AppState,
     visiteur: &Visiteur,
     id: &IdContrat,
     resultat: Result<T, StoreError>,
-    champ: &'static str,
-    saisie: String,
+    fait: &str,
+    refus: Refus,
 ) -> Result<Response, AppError> {
     let (statut, message) = match resultat {
-        Ok(_) => {
-            return Ok(rediriger(
-                &format!("/contrats/{id}?fait=strategie#strategie"),
-                [],
-            ));
-        }
+        Ok(_) => return Ok(rediriger(&format!("/contrats/{id}?fait={fait}"), [])),
         Err(StoreError::Invalid(message)) => (StatusCode::BAD_REQUEST, message),
         Err(StoreError::Perime { message, .. }) => (StatusCode::CONFLICT, message),
         Err(autre) => return Err(autre.into()),
     };
     let refus = Refus {
-        champ,
         message: phrase(&message),
-        saisie,
+        ..refus
     };
     afficher(state, visiteur, id, None, Some(refus), statut).await
+}
+
+/// What a refusal of form `formulaire` shows: the message beside `champ`, `saisies` kept.
+pub(super) fn refus(formulaire: &str, champ: &str, saisies: BTreeMap<String, String>) -> Refus {
+    Refus {
+        formulaire: formulaire.to_owned(),
+        champ: champ.to_owned(),
+        message: String::new(),
+        saisies,
+    }
 }
 
 /// `POST /contrats/{id}/axes`
@@ -91,7 +98,16 @@ pub async fn ajouter_axe(
         transversal,
     )
     .await;
-    issue(&state, &visiteur, &id, resultat, "axe-titre", f.titre).await
+    let saisies = BTreeMap::from([("titre".to_owned(), f.titre)]);
+    issue(
+        &state,
+        &visiteur,
+        &id,
+        resultat,
+        "strategie#strategie",
+        refus("axe", "axe-titre", saisies),
+    )
+    .await
 }
 
 /// `POST /contrats/{id}/fiches`
@@ -109,9 +125,27 @@ pub async fn ajouter_fiche(
             "axe « {} » : choisissez l'axe de la fiche-action",
             f.axe
         )));
-        return issue(&state, &visiteur, &id, resultat, "fiche-axe", f.titre).await;
+        let saisies = BTreeMap::from([("titre".to_owned(), f.titre)]);
+        return issue(
+            &state,
+            &visiteur,
+            &id,
+            resultat,
+            "strategie#strategie",
+            refus("fiche", "fiche-axe", saisies),
+        )
+        .await;
     };
     let resultat =
         strategie::ajouter_fiche(&state.store, &visiteur.auteur, &id, lue, axe, &f.titre).await;
-    issue(&state, &visiteur, &id, resultat, "fiche-titre", f.titre).await
+    let saisies = BTreeMap::from([("titre".to_owned(), f.titre)]);
+    issue(
+        &state,
+        &visiteur,
+        &id,
+        resultat,
+        "strategie#strategie",
+        refus("fiche", "fiche-titre", saisies),
+    )
+    .await
 }

@@ -1,0 +1,167 @@
+//! Governance from the contract page: `POST /contrats/{id}/instances` adds a body,
+//! `POST /contrats/{id}/reunions` records one of its meetings (agenda, attendance, minutes,
+//! decisions, each decision linkable to fiches-actions).
+
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use pilote_domain::DatePartielle;
+use pilote_domain::autorisation::Operation;
+use pilote_domain::gouvernance::{Decision, NatureInstance, Reunion};
+use pilote_store::contrat::{self, gouvernance};
+
+use super::pages::{Refus, afficher};
+use super::strategie::{issue, refus, version};
+use crate::AppState;
+use crate::error::{AppError, phrase};
+use crate::visiteur::Visiteur;
+
+type Saisies = BTreeMap<String, String>;
+
+fn valeur<'a>(saisies: &'a Saisies, nom: &str) -> &'a str {
+    saisies.get(nom).map_or("", |v| v.trim())
+}
+
+/// Non-empty lines.
+fn lignes(texte: &str) -> Vec<String> {
+    texte
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// « Lancer l'appel à projets [1.2, 2.1] »: the decision and the fiches-actions it names.
+fn decision(ligne: String) -> Decision {
+    match ligne.strip_suffix(']').and_then(|l| l.rsplit_once('[')) {
+        Some((texte, numeros)) => Decision {
+            texte: texte.trim().to_owned(),
+            fiches_actions: numeros
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        },
+        None => Decision {
+            texte: ligne,
+            fiches_actions: Vec::new(),
+        },
+    }
+}
+
+fn reunion(s: &Saisies) -> Result<Reunion, (&'static str, String)> {
+    let date = match valeur(s, "date") {
+        "" => return Err(("date", "Indiquez la date de la réunion.".to_owned())),
+        texte => DatePartielle::parse(texte).map_err(|e| ("date", phrase(&e.to_string())))?,
+    };
+    Ok(Reunion {
+        date,
+        lieu: Some(valeur(s, "lieu").to_owned()).filter(|l| !l.is_empty()),
+        ordre_du_jour: lignes(valeur(s, "ordre_du_jour")),
+        presents: lignes(valeur(s, "presents")),
+        compte_rendu: Some(valeur(s, "compte_rendu").to_owned()).filter(|c| !c.is_empty()),
+        decisions: lignes(valeur(s, "decisions"))
+            .into_iter()
+            .map(decision)
+            .collect(),
+    })
+}
+
+/// `POST /contrats/{id}/instances`
+pub async fn ajouter_instance(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(saisies): Form<Saisies>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
+    let lue = version(valeur(&saisies, "version"))?;
+    let resultat = match NatureInstance::parse(valeur(&saisies, "nature")) {
+        Ok(nature) => {
+            let nom = valeur(&saisies, "nom").to_owned();
+            gouvernance::ajouter_instance(&state.store, &visiteur.auteur, &id, lue, nature, &nom)
+                .await
+        }
+        Err(message) => Err(pilote_store::StoreError::Invalid(message)),
+    };
+    let refus = refus("instance", "instance-nom", saisies);
+    issue(
+        &state,
+        &visiteur,
+        &id,
+        resultat,
+        "gouvernance#gouvernance",
+        refus,
+    )
+    .await
+}
+
+/// `POST /contrats/{id}/reunions`
+pub async fn ajouter_reunion(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(saisies): Form<Saisies>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
+    let lue = version(valeur(&saisies, "version"))?;
+    let reunion = match reunion(&saisies) {
+        Ok(reunion) => reunion,
+        Err((champ, message)) => {
+            let refus = Refus {
+                message,
+                ..refus("reunion", &format!("reunion-{champ}"), saisies)
+            };
+            return afficher(
+                &state,
+                &visiteur,
+                &id,
+                None,
+                Some(refus),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
+    let instance = valeur(&saisies, "instance").to_owned();
+    let resultat = gouvernance::ajouter_reunion(
+        &state.store,
+        &visiteur.auteur,
+        &id,
+        lue,
+        &instance,
+        &reunion,
+    )
+    .await;
+    let refus = refus("reunion", "reunion-decisions", saisies);
+    issue(
+        &state,
+        &visiteur,
+        &id,
+        resultat,
+        "gouvernance#gouvernance",
+        refus,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn une_decision_se_relie_aux_fiches_entre_crochets() {
+        let d = decision("Lancer l'appel à projets [1.2, 2.1]".to_owned());
+        assert_eq!(d.texte, "Lancer l'appel à projets");
+        assert_eq!(d.fiches_actions, ["1.2", "2.1"]);
+        let d = decision("Valider le budget".to_owned());
+        assert!(d.fiches_actions.is_empty());
+    }
+}

@@ -1,0 +1,194 @@
+//! Following a fiche-action from the contract page: `POST /contrats/{id}/fiches/{n}/budget`
+//! adds a budget line, `POST /contrats/{id}/fiches/{n}/indicateurs` an indicator with its
+//! target; open to the action's pilot as to those who change the whole contract. Each field
+//! is read here, each fault named beside its field, with what was typed kept.
+
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use pilote_domain::autorisation::Operation;
+use pilote_domain::fiche_action::{Cible, Indicateur, LigneBudget, NatureDepense, TypeIndicateur};
+use pilote_domain::{IdContrat, Montant};
+use pilote_store::contrat::{self, fiche};
+
+use super::pages::{Refus, afficher};
+use super::strategie::{issue, refus, version};
+use crate::AppState;
+use crate::error::{AppError, phrase};
+use crate::visiteur::Visiteur;
+
+/// A form's fields as typed, by name.
+type Saisies = BTreeMap<String, String>;
+
+/// The first faulty field and its message.
+type Faute = (&'static str, String);
+
+fn valeur<'a>(saisies: &'a Saisies, nom: &str) -> &'a str {
+    saisies.get(nom).map_or("", |v| v.trim())
+}
+
+fn annee(saisies: &Saisies, nom: &'static str) -> Result<Option<u16>, Faute> {
+    match valeur(saisies, nom) {
+        "" => Ok(None),
+        texte => texte
+            .parse::<u16>()
+            .ok()
+            .filter(|a| (1900..=2200).contains(a))
+            .map(Some)
+            .ok_or_else(|| {
+                (
+                    nom,
+                    format!("« {texte} » n'est pas une année (de 1900 à 2200)."),
+                )
+            }),
+    }
+}
+
+fn nombre(saisies: &Saisies, nom: &'static str) -> Result<Option<f64>, Faute> {
+    match valeur(saisies, nom) {
+        "" => Ok(None),
+        texte => texte
+            .replace(',', ".")
+            .replace([' ', '\u{a0}', '\u{202f}'], "")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(Some)
+            .ok_or_else(|| (nom, format!("« {texte} » n'est pas un nombre."))),
+    }
+}
+
+fn montant(saisies: &Saisies, nom: &'static str) -> Result<Option<Montant>, Faute> {
+    match valeur(saisies, nom) {
+        "" => Ok(None),
+        texte => Montant::parse(texte)
+            .map(Some)
+            .map_err(|e| (nom, phrase(&e.to_string()))),
+    }
+}
+
+fn ligne_budget(s: &Saisies) -> Result<LigneBudget, Faute> {
+    if valeur(s, "financeur").is_empty() {
+        return Err(("financeur", "Indiquez le financeur.".to_owned()));
+    }
+    let ligne = LigneBudget {
+        annee: annee(s, "annee")?.ok_or(("annee", "Indiquez l'année.".to_owned()))?,
+        financeur: valeur(s, "financeur").to_owned(),
+        nature: NatureDepense::parse(valeur(s, "nature")).map_err(|e| ("nature", phrase(&e)))?,
+        previsionnel: montant(s, "previsionnel")?,
+        realise: montant(s, "realise")?,
+    };
+    if ligne.previsionnel.is_none() && ligne.realise.is_none() {
+        return Err((
+            "previsionnel",
+            "Indiquez un montant prévisionnel ou réalisé.".to_owned(),
+        ));
+    }
+    Ok(ligne)
+}
+
+fn indicateur(s: &Saisies) -> Result<Indicateur, Faute> {
+    if valeur(s, "libelle").is_empty() {
+        return Err(("libelle", "Indiquez le libellé de l'indicateur.".to_owned()));
+    }
+    let cible = match (annee(s, "cible_annee")?, nombre(s, "cible_valeur")?) {
+        (Some(annee), Some(valeur)) => vec![Cible { annee, valeur }],
+        (None, None) => Vec::new(),
+        (Some(_), None) => return Err(("cible_valeur", "Indiquez la valeur cible.".to_owned())),
+        (None, Some(_)) => {
+            return Err(("cible_annee", "Indiquez l'année de la cible.".to_owned()));
+        }
+    };
+    Ok(Indicateur {
+        libelle: valeur(s, "libelle").to_owned(),
+        type_indicateur: TypeIndicateur::parse(valeur(s, "type"))
+            .map_err(|e| ("type", phrase(&e)))?,
+        unite: Some(valeur(s, "unite").to_owned()).filter(|u| !u.is_empty()),
+        valeur_initiale: nombre(s, "valeur_initiale")?,
+        cibles: cible,
+        valeurs: Vec::new(),
+    })
+}
+
+/// The contract page again, with form `formulaire` refused on `champ`.
+async fn refuser(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    formulaire: String,
+    (champ, message): Faute,
+    saisies: Saisies,
+) -> Result<Response, AppError> {
+    let refus = Refus {
+        message,
+        ..refus(&formulaire, &format!("{formulaire}-{champ}"), saisies)
+    };
+    afficher(
+        state,
+        visiteur,
+        id,
+        None,
+        Some(refus),
+        StatusCode::BAD_REQUEST,
+    )
+    .await
+}
+
+/// `POST /contrats/{id}/fiches/{numero}/budget`
+pub async fn ajouter_budget(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path((id, numero)): Path<(String, String)>,
+    Form(saisies): Form<Saisies>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let operation = Operation::ModifierFiche(numero.clone());
+    contrat::autorise(&state.store, &visiteur.auteur, &id, &operation).await?;
+    let lue = version(valeur(&saisies, "version"))?;
+    let formulaire = format!("budget-{numero}");
+    let ligne = match ligne_budget(&saisies) {
+        Ok(ligne) => ligne,
+        Err(faute) => return refuser(&state, &visiteur, &id, formulaire, faute, saisies).await,
+    };
+    let resultat =
+        fiche::ajouter_ligne_budget(&state.store, &visiteur.auteur, &id, &numero, lue, &ligne)
+            .await;
+    let champ = format!("{formulaire}-financeur");
+    let fait = format!("suivi#fiche-{numero}");
+    let refus = refus(&formulaire, &champ, saisies);
+    issue(&state, &visiteur, &id, resultat, &fait, refus).await
+}
+
+/// `POST /contrats/{id}/fiches/{numero}/indicateurs`
+pub async fn ajouter_indicateur(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path((id, numero)): Path<(String, String)>,
+    Form(saisies): Form<Saisies>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let operation = Operation::ModifierFiche(numero.clone());
+    contrat::autorise(&state.store, &visiteur.auteur, &id, &operation).await?;
+    let lue = version(valeur(&saisies, "version"))?;
+    let formulaire = format!("indicateur-{numero}");
+    let indicateur = match indicateur(&saisies) {
+        Ok(indicateur) => indicateur,
+        Err(faute) => return refuser(&state, &visiteur, &id, formulaire, faute, saisies).await,
+    };
+    let resultat = fiche::ajouter_indicateur(
+        &state.store,
+        &visiteur.auteur,
+        &id,
+        &numero,
+        lue,
+        &indicateur,
+    )
+    .await;
+    let champ = format!("{formulaire}-libelle");
+    let fait = format!("suivi#fiche-{numero}");
+    let refus = refus(&formulaire, &champ, saisies);
+    issue(&state, &visiteur, &id, resultat, &fait, refus).await
+}
