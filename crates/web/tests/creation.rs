@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
 use pilote_store::compte;
-use support::application::{Appli, champ_cache};
+use support::application::{Appli, Navigateur, champ_cache};
 
 const MDP: &str = "un mot de passe assez long";
 
@@ -33,6 +33,48 @@ async fn appli() -> Appli {
         .unwrap();
     }
     appli
+}
+
+/// The Normandy ARS agent, signed in, with contract essai-2025 created on Caen la Mer.
+async fn ars_et_contrat(appli: &Appli) -> Navigateur<'_> {
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@normandie.fr", MDP).await;
+    let champs = [
+        ("identifiant", "essai-2025"),
+        ("nom", "CLS de Caen"),
+        ("generation", "1"),
+        ("epci", "200065597"),
+    ];
+    assert_eq!(
+        ars.post("/contrats", &champs).await.status,
+        StatusCode::SEE_OTHER
+    );
+    ars
+}
+
+/// The version essai-2025 is at, as its page gives it to forms.
+async fn version_actuelle(ars: &mut Navigateur<'_>) -> String {
+    champ_cache(&ars.get("/contrats/essai-2025").await.corps, "version").unwrap()
+}
+
+/// Adds axis 1 and its fiche-action 1.1 to essai-2025.
+async fn avec_une_fiche(ars: &mut Navigateur<'_>) {
+    let v = version_actuelle(ars).await;
+    let r = ars
+        .post(
+            "/contrats/essai-2025/axes",
+            &[("version", &v), ("titre", "Accès aux soins")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let v = version_actuelle(ars).await;
+    let r = ars
+        .post(
+            "/contrats/essai-2025/fiches",
+            &[("version", &v), ("axe", "1"), ("titre", "Internes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
@@ -207,18 +249,7 @@ async fn les_champs_fautifs_sont_signales_un_par_un() {
 #[tokio::test]
 async fn une_modification_fondee_sur_une_version_perimee_est_refusee_sans_rien_perdre() {
     let appli = appli().await;
-    let mut ars = appli.navigateur();
-    ars.connecter("ars@normandie.fr", MDP).await;
-    let champs = [
-        ("identifiant", "essai-2025"),
-        ("nom", "CLS de Caen"),
-        ("generation", "1"),
-        ("epci", "200065597"),
-    ];
-    assert_eq!(
-        ars.post("/contrats", &champs).await.status,
-        StatusCode::SEE_OTHER
-    );
+    let mut ars = ars_et_contrat(&appli).await;
 
     let formulaire = ars.get("/contrats/essai-2025/modifier").await;
     assert_eq!(formulaire.status, StatusCode::OK);
@@ -345,18 +376,7 @@ async fn une_modification_fondee_sur_une_version_perimee_est_refusee_sans_rien_p
 #[tokio::test]
 async fn la_strategie_se_construit_axe_par_axe_et_fiche_par_fiche() {
     let appli = appli().await;
-    let mut ars = appli.navigateur();
-    ars.connecter("ars@normandie.fr", MDP).await;
-    let champs = [
-        ("identifiant", "essai-2025"),
-        ("nom", "CLS de Caen"),
-        ("generation", "1"),
-        ("epci", "200065597"),
-    ];
-    assert_eq!(
-        ars.post("/contrats", &champs).await.status,
-        StatusCode::SEE_OTHER
-    );
+    let mut ars = ars_et_contrat(&appli).await;
     let version = |page: &str| champ_cache(page, "version").unwrap();
 
     let page = ars.get("/contrats/essai-2025").await;
@@ -450,28 +470,9 @@ async fn la_strategie_se_construit_axe_par_axe_et_fiche_par_fiche() {
 #[tokio::test]
 async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ() {
     let appli = appli().await;
-    let mut ars = appli.navigateur();
-    ars.connecter("ars@normandie.fr", MDP).await;
-    let champs = [
-        ("identifiant", "essai-2025"),
-        ("nom", "CLS de Caen"),
-        ("generation", "1"),
-        ("epci", "200065597"),
-    ];
-    ars.post("/contrats", &champs).await;
+    let mut ars = ars_et_contrat(&appli).await;
+    avec_une_fiche(&mut ars).await;
     let version = |page: &str| champ_cache(page, "version").unwrap();
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
-    ars.post(
-        "/contrats/essai-2025/axes",
-        &[("version", &v), ("titre", "Accès aux soins")],
-    )
-    .await;
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
-    ars.post(
-        "/contrats/essai-2025/fiches",
-        &[("version", &v), ("axe", "1"), ("titre", "Maison de santé")],
-    )
-    .await;
 
     let v = version(&ars.get("/contrats/essai-2025").await.corps);
     let r = ars
@@ -611,31 +612,9 @@ async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ(
 #[tokio::test]
 async fn un_copil_se_reunit_et_ses_decisions_renvoient_aux_fiches() {
     let appli = appli().await;
-    let mut ars = appli.navigateur();
-    ars.connecter("ars@normandie.fr", MDP).await;
-    ars.post(
-        "/contrats",
-        &[
-            ("identifiant", "essai-2025"),
-            ("nom", "CLS de Caen"),
-            ("generation", "1"),
-            ("epci", "200065597"),
-        ],
-    )
-    .await;
+    let mut ars = ars_et_contrat(&appli).await;
+    avec_une_fiche(&mut ars).await;
     let version = |page: &str| champ_cache(page, "version").unwrap();
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
-    ars.post(
-        "/contrats/essai-2025/axes",
-        &[("version", &v), ("titre", "Accès aux soins")],
-    )
-    .await;
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
-    ars.post(
-        "/contrats/essai-2025/fiches",
-        &[("version", &v), ("axe", "1"), ("titre", "Internes")],
-    )
-    .await;
     let v = version(&ars.get("/contrats/essai-2025").await.corps);
     let r = ars
         .post(

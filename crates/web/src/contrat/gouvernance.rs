@@ -11,10 +11,10 @@ use axum::response::Response;
 use pilote_domain::DatePartielle;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Decision, NatureInstance, Reunion};
-use pilote_store::contrat::{self, gouvernance};
+use pilote_store::contrat::gouvernance;
 
 use super::pages::{Refus, afficher};
-use super::strategie::{issue, refus, version};
+use super::strategie::{issue, preambule, refus};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
@@ -79,9 +79,14 @@ pub async fn ajouter_instance(
     Path(id): Path<String>,
     Form(saisies): Form<Saisies>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
-    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
-    let lue = version(valeur(&saisies, "version"))?;
+    let (id, lue) = preambule(
+        &state,
+        &visiteur,
+        &id,
+        &Operation::Modifier,
+        valeur(&saisies, "version"),
+    )
+    .await?;
     let resultat = match NatureInstance::parse(valeur(&saisies, "nature")) {
         Ok(nature) => {
             let nom = valeur(&saisies, "nom").to_owned();
@@ -109,9 +114,14 @@ pub async fn ajouter_reunion(
     Path(id): Path<String>,
     Form(saisies): Form<Saisies>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
-    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
-    let lue = version(valeur(&saisies, "version"))?;
+    let (id, lue) = preambule(
+        &state,
+        &visiteur,
+        &id,
+        &Operation::Modifier,
+        valeur(&saisies, "version"),
+    )
+    .await?;
     let reunion = match reunion(&saisies) {
         Ok(reunion) => reunion,
         Err((champ, message)) => {

@@ -39,10 +39,22 @@ pub struct FormFiche {
     titre: String,
 }
 
-pub(super) fn version(texte: &str) -> Result<i64, AppError> {
-    texte.trim().parse().map_err(|_| {
+/// What every form of the contract page starts with: the contract named in the path, the
+/// visitor's right to `operation` on it (checked before any input is looked at), and the
+/// version the form was read at.
+pub(super) async fn preambule(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &str,
+    operation: &Operation,
+    version: &str,
+) -> Result<(IdContrat, i64), AppError> {
+    let id = super::identifiant(id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &id, operation).await?;
+    let lue = version.trim().parse().map_err(|_| {
         AppError::BadRequest("Version du contrat absente ou illisible : rechargez la page.".into())
-    })
+    })?;
+    Ok((id, lue))
 }
 
 /// The answer to a save of the contract page: back to the contract (`?fait=…`), or the page
@@ -85,9 +97,7 @@ pub async fn ajouter_axe(
     Path(id): Path<String>,
     Form(f): Form<FormAxe>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
-    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
-    let lue = version(&f.version)?;
+    let (id, lue) = preambule(&state, &visiteur, &id, &Operation::Modifier, &f.version).await?;
     let transversal = f.transversal.as_deref() == Some("oui");
     let resultat = strategie::ajouter_axe(
         &state.store,
@@ -117,9 +127,7 @@ pub async fn ajouter_fiche(
     Path(id): Path<String>,
     Form(f): Form<FormFiche>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
-    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
-    let lue = version(&f.version)?;
+    let (id, lue) = preambule(&state, &visiteur, &id, &Operation::Modifier, &f.version).await?;
     let Ok(axe) = f.axe.trim().parse::<i64>() else {
         let resultat: Result<(), _> = Err(StoreError::Invalid(format!(
             "axe « {} » : choisissez l'axe de la fiche-action",

@@ -12,10 +12,10 @@ use axum::response::Response;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Cible, Indicateur, LigneBudget, NatureDepense, TypeIndicateur};
 use pilote_domain::{IdContrat, Montant};
-use pilote_store::contrat::{self, fiche};
+use pilote_store::contrat::fiche;
 
 use super::pages::{Refus, afficher};
-use super::strategie::{issue, refus, version};
+use super::strategie::{issue, preambule, refus};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
@@ -137,58 +137,72 @@ async fn refuser(
     .await
 }
 
+/// The two forms of a fiche-action's follow-up.
+#[derive(Debug, Clone, Copy)]
+enum Ajout {
+    Budget,
+    Indicateur,
+}
+
+/// Reads form `ajout` for fiche-action `numero`, saves it, answers.
+async fn ajouter(
+    state: &AppState,
+    visiteur: &Visiteur,
+    (id, numero): (String, String),
+    saisies: Saisies,
+    ajout: Ajout,
+) -> Result<Response, AppError> {
+    let operation = Operation::ModifierFiche(numero.clone());
+    let version = valeur(&saisies, "version").to_owned();
+    let (id, lue) = preambule(state, visiteur, &id, &operation, &version).await?;
+    let (store, auteur) = (&state.store, &visiteur.auteur);
+    let (formulaire, champ, resultat) = match ajout {
+        Ajout::Budget => {
+            let formulaire = format!("budget-{numero}");
+            let ligne = match ligne_budget(&saisies) {
+                Ok(ligne) => ligne,
+                Err(faute) => {
+                    return refuser(state, visiteur, &id, formulaire, faute, saisies).await;
+                }
+            };
+            let resultat =
+                fiche::ajouter_ligne_budget(store, auteur, &id, &numero, lue, &ligne).await;
+            (formulaire, "financeur", resultat)
+        }
+        Ajout::Indicateur => {
+            let formulaire = format!("indicateur-{numero}");
+            let indicateur = match indicateur(&saisies) {
+                Ok(indicateur) => indicateur,
+                Err(faute) => {
+                    return refuser(state, visiteur, &id, formulaire, faute, saisies).await;
+                }
+            };
+            let resultat =
+                fiche::ajouter_indicateur(store, auteur, &id, &numero, lue, &indicateur).await;
+            (formulaire, "libelle", resultat)
+        }
+    };
+    let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
+    let fait = format!("suivi#fiche-{numero}");
+    issue(state, visiteur, &id, resultat, &fait, refus).await
+}
+
 /// `POST /contrats/{id}/fiches/{numero}/budget`
 pub async fn ajouter_budget(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path((id, numero)): Path<(String, String)>,
+    Path(chemin): Path<(String, String)>,
     Form(saisies): Form<Saisies>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
-    let operation = Operation::ModifierFiche(numero.clone());
-    contrat::autorise(&state.store, &visiteur.auteur, &id, &operation).await?;
-    let lue = version(valeur(&saisies, "version"))?;
-    let formulaire = format!("budget-{numero}");
-    let ligne = match ligne_budget(&saisies) {
-        Ok(ligne) => ligne,
-        Err(faute) => return refuser(&state, &visiteur, &id, formulaire, faute, saisies).await,
-    };
-    let resultat =
-        fiche::ajouter_ligne_budget(&state.store, &visiteur.auteur, &id, &numero, lue, &ligne)
-            .await;
-    let champ = format!("{formulaire}-financeur");
-    let fait = format!("suivi#fiche-{numero}");
-    let refus = refus(&formulaire, &champ, saisies);
-    issue(&state, &visiteur, &id, resultat, &fait, refus).await
+    ajouter(&state, &visiteur, chemin, saisies, Ajout::Budget).await
 }
 
 /// `POST /contrats/{id}/fiches/{numero}/indicateurs`
 pub async fn ajouter_indicateur(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path((id, numero)): Path<(String, String)>,
+    Path(chemin): Path<(String, String)>,
     Form(saisies): Form<Saisies>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
-    let operation = Operation::ModifierFiche(numero.clone());
-    contrat::autorise(&state.store, &visiteur.auteur, &id, &operation).await?;
-    let lue = version(valeur(&saisies, "version"))?;
-    let formulaire = format!("indicateur-{numero}");
-    let indicateur = match indicateur(&saisies) {
-        Ok(indicateur) => indicateur,
-        Err(faute) => return refuser(&state, &visiteur, &id, formulaire, faute, saisies).await,
-    };
-    let resultat = fiche::ajouter_indicateur(
-        &state.store,
-        &visiteur.auteur,
-        &id,
-        &numero,
-        lue,
-        &indicateur,
-    )
-    .await;
-    let champ = format!("{formulaire}-libelle");
-    let fait = format!("suivi#fiche-{numero}");
-    let refus = refus(&formulaire, &champ, saisies);
-    issue(&state, &visiteur, &id, resultat, &fait, refus).await
+    ajouter(&state, &visiteur, chemin, saisies, Ajout::Indicateur).await
 }
