@@ -103,6 +103,15 @@ try {
     "champ fautif non signalé",
   );
 
+  // The territory picker: a search by name gives the codes, the population is computed.
+  await page.locator("#epci").fill("200065597");
+  await page.locator("#recherche").fill("Creusot");
+  await page.getByRole("button", { name: "Chercher et calculer la population" }).click();
+  await accessibilite(page, "nouveau contrat (recherche de territoire)");
+  const resultats = await page.getByRole("table", { name: /Résultats de la recherche/ }).innerText();
+  verifier(resultats.includes("247100290"), `EPCI du Creusot non trouvé : ${resultats}`);
+  verifier(await page.getByText(/Territoire choisi : \d+ commune/).isVisible(), "population non calculée");
+
   // A CLS over two EPCI (Caen la Mer, Creusot-Montceau).
   await page.locator("#identifiant").fill("essai-deux-epci-2025");
   await page.locator("#nom").fill("CLS d'essai sur deux EPCI");

@@ -123,6 +123,12 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
         ),
         route(
             Method::POST,
+            "/contrats/nouveau/territoire",
+            CreerContrat,
+            post(contrat::formulaire::territoire_creation),
+        ),
+        route(
+            Method::POST,
             "/contrats",
             CreerContrat,
             post(contrat::formulaire::creer),
@@ -144,6 +150,12 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             "/contrats/{id}",
             ModifierContrat,
             post(contrat::formulaire::modifier),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/territoire",
+            ModifierContrat,
+            post(contrat::formulaire::territoire_modification),
         ),
         route(
             Method::POST,

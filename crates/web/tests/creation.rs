@@ -678,3 +678,56 @@ async fn un_copil_se_reunit_et_ses_decisions_renvoient_aux_fiches() {
         assert!(texte.contains(attendu), "{attendu}");
     }
 }
+
+#[tokio::test]
+async fn le_territoire_se_cherche_par_nom_et_sa_population_se_calcule() {
+    let appli = appli().await;
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@normandie.fr", MDP).await;
+    let r = ars
+        .post(
+            "/contrats/nouveau/territoire",
+            &[
+                ("identifiant", "essai-2025"),
+                ("nom", "CLS de Caen"),
+                ("epci", "200065597"),
+                ("communes", "76540"),
+                ("recherche", "caen"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let texte = r.texte();
+    assert!(
+        texte.contains("<td>200065597</td>"),
+        "l'EPCI de Caen est trouvé"
+    );
+    assert!(
+        texte.contains("<td>14118</td>"),
+        "la commune de Caen est trouvée"
+    );
+    assert!(texte.contains("Territoire choisi :"), "{texte}");
+    assert!(
+        r.corps.contains("value=\"CLS de Caen\""),
+        "la saisie est gardée"
+    );
+    assert!(
+        appli
+            .navigateur()
+            .get("/api/v1/contrats")
+            .await
+            .corps
+            .contains("[]"),
+        "rien n'est créé"
+    );
+
+    let r = ars
+        .post(
+            "/contrats/nouveau/territoire",
+            &[("communes", "14999 abc"), ("recherche", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.corps.contains("aria-describedby=\"communes-erreur\""));
+    assert!(!r.texte().contains("Territoire choisi"));
+}

@@ -253,6 +253,15 @@ fn cas(
                     ("communes", "75056".to_owned()),
                 ]
             };
+            if route.chemin == "/contrats/nouveau/territoire" {
+                // The territory picker saves nothing: the form comes back.
+                let attendu = if createur {
+                    Attendu::Permis
+                } else {
+                    Attendu::Interdit
+                };
+                return vec![un(route.chemin.into(), champs("Aperçu"), attendu)];
+            }
             vec![
                 un(
                     route.chemin.into(),
@@ -290,6 +299,14 @@ fn cas(
                 let modifier = attendu_pour(acteur, &Operation::Modifier, p);
                 let (champs, attendu) = match route.chemin {
                     "/contrats/{id}/modifier" => (vec![], modifier),
+                    "/contrats/{id}/territoire" => (
+                        vec![
+                            ("version", "1".to_owned()),
+                            ("communes", "14118".to_owned()),
+                            ("recherche", "caen".to_owned()),
+                        ],
+                        modifier,
+                    ),
                     // An empty name: refused as bad input once the right is granted.
                     "/contrats/{id}" => (
                         vec![("version", "1".to_owned()), ("nom", String::new())],

@@ -14,9 +14,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
 use pilote_domain::contrat::{Contrat, StatutContrat};
+use pilote_domain::montant::milliers;
 use pilote_domain::territoire::Territoire;
 use pilote_domain::{CodeInsee, IdContrat, Periode, Siren};
 use pilote_store::contrat::modification::{self, Generalites};
+use pilote_store::geographie::{self, Trouve};
 use pilote_store::{StoreError, contrat};
 use serde::Deserialize;
 
@@ -49,6 +51,17 @@ pub struct FormContrat {
     /// The version the change is based on (changes only).
     #[serde(default)]
     version: String,
+    /// A name or code to look for among communes and EPCI.
+    #[serde(default)]
+    recherche: String,
+}
+
+/// What the territory picker shows: the search's results and the territory chosen so far.
+#[derive(Debug, Default)]
+struct Choix {
+    trouves: Vec<Trouve>,
+    /// « 24 communes, 270 812 habitants ».
+    apercu: Option<String>,
 }
 
 #[derive(Template)]
@@ -62,11 +75,16 @@ struct PageFormulaire {
     /// Field name → message; `""` for a message about the whole form.
     erreurs: BTreeMap<&'static str, String>,
     statuts: &'static [StatutContrat],
+    choix: Choix,
 }
 
 impl PageFormulaire {
     fn erreur(&self, champ: &str) -> Option<&String> {
         self.erreurs.get(champ)
+    }
+
+    fn nombre(&self, n: &u64) -> String {
+        milliers(*n)
     }
 }
 
@@ -85,6 +103,7 @@ fn afficher(
     f: FormContrat,
     erreurs: BTreeMap<&'static str, String>,
     statut: StatusCode,
+    choix: Choix,
 ) -> Result<Response, AppError> {
     let page = PageFormulaire {
         entete: Entete::de(state, visiteur),
@@ -97,6 +116,7 @@ fn afficher(
         f,
         erreurs,
         statuts: StatutContrat::TOUS,
+        choix,
     };
     Ok((statut, Html(page.render()?)).into_response())
 }
@@ -113,7 +133,15 @@ pub async fn formulaire(
         generation: "1".to_owned(),
         ..FormContrat::default()
     };
-    afficher(&state, &visiteur, None, f, BTreeMap::new(), StatusCode::OK)
+    afficher(
+        &state,
+        &visiteur,
+        None,
+        f,
+        BTreeMap::new(),
+        StatusCode::OK,
+        Choix::default(),
+    )
 }
 
 /// Codes separated by spaces, commas, semicolons or new lines.
@@ -121,6 +149,37 @@ fn codes(texte: &str) -> impl Iterator<Item = &str> {
     texte
         .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
         .filter(|c| !c.is_empty())
+}
+
+/// The territory the form's code fields describe, and a message per faulty field.
+fn territoire(f: &FormContrat) -> (Territoire, BTreeMap<&'static str, String>) {
+    let mut erreurs = BTreeMap::new();
+    let epci = codes(&f.epci)
+        .filter_map(|c| {
+            Siren::parse(c)
+                .map_err(|e| erreurs.insert("epci", phrase(&e.to_string())))
+                .ok()
+        })
+        .collect();
+    let communes = codes(&f.communes)
+        .filter_map(|c| {
+            CodeInsee::parse(c)
+                .map_err(|e| erreurs.insert("communes", phrase(&e.to_string())))
+                .ok()
+        })
+        .collect();
+    if codes(&f.epci).next().is_none() && codes(&f.communes).next().is_none() {
+        erreurs.insert(
+            "epci",
+            "Choisissez le territoire : au moins un EPCI ou une commune.".to_owned(),
+        );
+    }
+    let territoire = Territoire {
+        epci,
+        communes,
+        quartiers_prioritaires: Vec::new(),
+    };
+    (territoire, erreurs)
 }
 
 /// The contract the form describes, or a message per faulty field.
@@ -188,33 +247,10 @@ fn lire(f: &FormContrat) -> Result<Contrat, BTreeMap<&'static str, String>> {
             .map_err(|e| note("statut", phrase(&e)))
             .ok(),
     };
-    let epci: Vec<Siren> = codes(&f.epci)
-        .filter_map(|c| {
-            Siren::parse(c)
-                .map_err(|e| note("epci", phrase(&e.to_string())))
-                .ok()
-        })
-        .collect();
-    let communes: Vec<CodeInsee> = codes(&f.communes)
-        .filter_map(|c| {
-            CodeInsee::parse(c)
-                .map_err(|e| note("communes", phrase(&e.to_string())))
-                .ok()
-        })
-        .collect();
-    if codes(&f.epci).next().is_none() && codes(&f.communes).next().is_none() {
-        note(
-            "epci",
-            "Choisissez le territoire : au moins un EPCI ou une commune.".to_owned(),
-        );
-    }
+    let (territoire, fautes) = territoire(f);
+    erreurs.extend(fautes);
     match (id, generation) {
         (Some(id), Some(generation)) if erreurs.is_empty() => {
-            let territoire = Territoire {
-                epci,
-                communes,
-                quartiers_prioritaires: Vec::new(),
-            };
             let mut contrat = Contrat::nouveau(id, nom.to_owned(), generation, territoire);
             contrat.precedent = precedent;
             contrat.periode = periode;
@@ -237,7 +273,17 @@ pub async fn creer(
     let refuse = StatusCode::BAD_REQUEST;
     let contrat = match lire(&f) {
         Ok(contrat) => contrat,
-        Err(erreurs) => return afficher(&state, &visiteur, None, f, erreurs, refuse),
+        Err(erreurs) => {
+            return afficher(
+                &state,
+                &visiteur,
+                None,
+                f,
+                erreurs,
+                refuse,
+                Choix::default(),
+            );
+        }
     };
     match contrat::creer_pour(&state.store, &visiteur.auteur, &contrat).await {
         Ok(()) => Ok(rediriger(
@@ -246,11 +292,27 @@ pub async fn creer(
         )),
         Err(StoreError::Conflict(m)) => {
             let erreurs = BTreeMap::from([("identifiant", phrase(&m))]);
-            afficher(&state, &visiteur, None, f, erreurs, refuse)
+            afficher(
+                &state,
+                &visiteur,
+                None,
+                f,
+                erreurs,
+                refuse,
+                Choix::default(),
+            )
         }
         Err(StoreError::Invalid(m)) => {
             let erreurs = BTreeMap::from([("", phrase(&m))]);
-            afficher(&state, &visiteur, None, f, erreurs, refuse)
+            afficher(
+                &state,
+                &visiteur,
+                None,
+                f,
+                erreurs,
+                refuse,
+                Choix::default(),
+            )
         }
         Err(autre) => Err(autre.into()),
     }
@@ -300,6 +362,7 @@ pub async fn formulaire_modification(
                 .collect(),
         ),
         version: complet.version.to_string(),
+        recherche: String::new(),
     };
     afficher(
         &state,
@@ -308,6 +371,7 @@ pub async fn formulaire_modification(
         f,
         BTreeMap::new(),
         StatusCode::OK,
+        Choix::default(),
     )
 }
 
@@ -329,7 +393,17 @@ pub async fn modifier(
     };
     let contrat = match lire(&f) {
         Ok(contrat) => contrat,
-        Err(erreurs) => return afficher(&state, &visiteur, Some(id), f, erreurs, refuse),
+        Err(erreurs) => {
+            return afficher(
+                &state,
+                &visiteur,
+                Some(id),
+                f,
+                erreurs,
+                refuse,
+                Choix::default(),
+            );
+        }
     };
     let generalites = Generalites {
         nom: contrat.nom,
@@ -352,14 +426,85 @@ pub async fn modifier(
                 f,
                 erreurs,
                 StatusCode::CONFLICT,
+                Choix::default(),
             )
         }
         Err(StoreError::Invalid(m)) => {
             let erreurs = BTreeMap::from([("", phrase(&m))]);
-            afficher(&state, &visiteur, Some(id), f, erreurs, refuse)
+            afficher(
+                &state,
+                &visiteur,
+                Some(id),
+                f,
+                erreurs,
+                refuse,
+                Choix::default(),
+            )
         }
         Err(autre) => Err(autre.into()),
     }
+}
+
+/// The form again, with the communes and EPCI matching `recherche` and the population of the
+/// territory chosen so far; nothing is saved.
+async fn choisir_territoire(
+    state: &AppState,
+    visiteur: &Visiteur,
+    modification: Option<IdContrat>,
+    f: FormContrat,
+) -> Result<Response, AppError> {
+    let trouves = geographie::rechercher(&state.store, &f.recherche, 8).await?;
+    let (territoire, mut erreurs) = territoire(&f);
+    let apercu = if erreurs.is_empty() {
+        match geographie::apercu(&state.store, &territoire).await {
+            Ok(resolu) => Some(format!(
+                "{} commune(s), {} habitants",
+                resolu.communes.len(),
+                milliers(resolu.population)
+            )),
+            Err(StoreError::Invalid(m)) => {
+                erreurs.insert("", phrase(&m));
+                None
+            }
+            Err(autre) => return Err(autre.into()),
+        }
+    } else {
+        None
+    };
+    let choix = Choix { trouves, apercu };
+    afficher(
+        state,
+        visiteur,
+        modification,
+        f,
+        erreurs,
+        StatusCode::OK,
+        choix,
+    )
+}
+
+/// `POST /contrats/nouveau/territoire`
+pub async fn territoire_creation(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Form(f): Form<FormContrat>,
+) -> Result<Response, AppError> {
+    if !cree_des_contrats(&visiteur.auteur.acteur) {
+        return Err(refus());
+    }
+    choisir_territoire(&state, &visiteur, None, f).await
+}
+
+/// `POST /contrats/{id}/territoire`
+pub async fn territoire_modification(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(f): Form<FormContrat>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
+    choisir_territoire(&state, &visiteur, Some(id), f).await
 }
 
 #[cfg(test)]
