@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use pilote_domain::IdContrat;
 use pilote_domain::clsm::Clsm;
 use pilote_domain::contrat::Contrat;
-use pilote_domain::fiche_action::FicheAction;
-use pilote_domain::gouvernance::Instance;
+use pilote_domain::fiche_action::{FicheAction, Indicateur, LigneBudget};
+use pilote_domain::gouvernance::{Instance, Reunion};
 use pilote_domain::strategie::{Axe, Objectif};
 use pilote_domain::territoire::{Territoire, TerritoireResolu};
 use sqlx::AnyConnection;
@@ -419,57 +419,10 @@ async fn inserer_fiche(
         .await?;
     }
     for (rang, ligne) in fiche.budget.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO ligne_budget (fiche_id, rang, annee, financeur, nature,
-                previsionnel_centimes, realise_centimes) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(fiche_id)
-        .bind(rang as i64)
-        .bind(i64::from(ligne.annee))
-        .bind(&ligne.financeur)
-        .bind(ligne.nature.code())
-        .bind(ligne.previsionnel.map(|m| m.centimes()))
-        .bind(ligne.realise.map(|m| m.centimes()))
-        .execute(&mut *conn)
-        .await?;
+        inserer_ligne_budget(conn, fiche_id, rang as i64, ligne).await?;
     }
     for (rang, indicateur) in fiche.indicateurs.iter().enumerate() {
-        let indicateur_id: i64 = sqlx::query_scalar(
-            "INSERT INTO indicateur (fiche_id, rang, libelle, type_indicateur, unite, valeur_initiale)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(fiche_id)
-        .bind(rang as i64)
-        .bind(&indicateur.libelle)
-        .bind(indicateur.type_indicateur.code())
-        .bind(indicateur.unite.as_deref())
-        .bind(indicateur.valeur_initiale)
-        .fetch_one(&mut *conn)
-        .await?;
-        for (rang, cible) in indicateur.cibles.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO cible (indicateur_id, rang, annee, valeur) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(indicateur_id)
-            .bind(rang as i64)
-            .bind(i64::from(cible.annee))
-            .bind(cible.valeur)
-            .execute(&mut *conn)
-            .await?;
-        }
-        for (rang, mesure) in indicateur.valeurs.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO mesure (indicateur_id, rang, date, valeur, source)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(indicateur_id)
-            .bind(rang as i64)
-            .bind(mesure.date.to_string())
-            .bind(mesure.valeur)
-            .bind(mesure.source.as_deref())
-            .execute(&mut *conn)
-            .await?;
-        }
+        inserer_indicateur(conn, fiche_id, rang as i64, indicateur).await?;
     }
     for (rang, document) in fiche.documents.iter().enumerate() {
         sqlx::query(
@@ -533,45 +486,14 @@ async fn inserer_instances(
             .await?;
         }
         for (rang, reunion) in instance.reunions.iter().enumerate() {
-            let reunion_id: i64 = sqlx::query_scalar(
-                "INSERT INTO reunion (instance_id, rang, date, lieu, ordre_du_jour, presents,
-                    compte_rendu) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(instance_id)
-            .bind(rang as i64)
-            .bind(reunion.date.to_string())
-            .bind(reunion.lieu.as_deref())
-            .bind(to_json(&reunion.ordre_du_jour))
-            .bind(to_json(&reunion.presents))
-            .bind(reunion.compte_rendu.as_deref())
-            .fetch_one(&mut *conn)
-            .await?;
-            for (rang, decision) in reunion.decisions.iter().enumerate() {
-                let decision_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO decision (reunion_id, rang, texte) VALUES ($1, $2, $3) RETURNING id",
-                )
-                .bind(reunion_id)
-                .bind(rang as i64)
-                .bind(&decision.texte)
-                .fetch_one(&mut *conn)
-                .await?;
-                for (rang, numero) in decision.fiches_actions.iter().enumerate() {
-                    let fiche_id = fiches.get(numero).ok_or_else(|| {
-                        StoreError::Invalid(format!(
-                            "contrat « {id} » : la décision « {} » renvoie à la fiche-action n°{numero}, qui n'existe pas",
-                            decision.texte
-                        ))
-                    })?;
-                    sqlx::query(
-                        "INSERT INTO decision_fiche (decision_id, rang, fiche_id) VALUES ($1, $2, $3)",
-                    )
-                    .bind(decision_id)
-                    .bind(rang as i64)
-                    .bind(*fiche_id)
-                        .execute(&mut *conn)
-                        .await?;
-                }
-            }
+            inserer_reunion(conn, instance_id, rang as i64, reunion, fiches)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Invalid(m) => {
+                        StoreError::Invalid(format!("contrat « {id} » : {m}"))
+                    }
+                    autre => autre,
+                })?;
         }
     }
     Ok(())
@@ -641,6 +563,126 @@ pub(super) async fn inserer_territoire(
             .bind(epci.as_str())
             .execute(&mut *conn)
             .await?;
+    }
+    Ok(())
+}
+
+/// Inserts one budget line of fiche-action `fiche_id` at `rang`.
+pub(super) async fn inserer_ligne_budget(
+    conn: &mut AnyConnection,
+    fiche_id: i64,
+    rang: i64,
+    ligne: &LigneBudget,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO ligne_budget (fiche_id, rang, annee, financeur, nature,
+            previsionnel_centimes, realise_centimes) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(fiche_id)
+    .bind(rang)
+    .bind(i64::from(ligne.annee))
+    .bind(&ligne.financeur)
+    .bind(ligne.nature.code())
+    .bind(ligne.previsionnel.map(|m| m.centimes()))
+    .bind(ligne.realise.map(|m| m.centimes()))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts one indicator of fiche-action `fiche_id` at `rang`, with its targets and values.
+pub(super) async fn inserer_indicateur(
+    conn: &mut AnyConnection,
+    fiche_id: i64,
+    rang: i64,
+    indicateur: &Indicateur,
+) -> Result<(), StoreError> {
+    let indicateur_id: i64 = sqlx::query_scalar(
+        "INSERT INTO indicateur (fiche_id, rang, libelle, type_indicateur, unite, valeur_initiale)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(fiche_id)
+    .bind(rang)
+    .bind(&indicateur.libelle)
+    .bind(indicateur.type_indicateur.code())
+    .bind(indicateur.unite.as_deref())
+    .bind(indicateur.valeur_initiale)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (rang, cible) in indicateur.cibles.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO cible (indicateur_id, rang, annee, valeur) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(indicateur_id)
+        .bind(rang as i64)
+        .bind(i64::from(cible.annee))
+        .bind(cible.valeur)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (rang, mesure) in indicateur.valeurs.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO mesure (indicateur_id, rang, date, valeur, source)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(indicateur_id)
+        .bind(rang as i64)
+        .bind(mesure.date.to_string())
+        .bind(mesure.valeur)
+        .bind(mesure.source.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts one meeting of body `instance_id` at `rang`, with its decisions; `fiches` gives the
+/// row of each fiche-action by number, and a decision naming another is refused.
+pub(super) async fn inserer_reunion(
+    conn: &mut AnyConnection,
+    instance_id: i64,
+    rang: i64,
+    reunion: &Reunion,
+    fiches: &HashMap<String, i64>,
+) -> Result<(), StoreError> {
+    let reunion_id: i64 = sqlx::query_scalar(
+        "INSERT INTO reunion (instance_id, rang, date, lieu, ordre_du_jour, presents,
+            compte_rendu) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(instance_id)
+    .bind(rang)
+    .bind(reunion.date.to_string())
+    .bind(reunion.lieu.as_deref())
+    .bind(to_json(&reunion.ordre_du_jour))
+    .bind(to_json(&reunion.presents))
+    .bind(reunion.compte_rendu.as_deref())
+    .fetch_one(&mut *conn)
+    .await?;
+    for (rang, decision) in reunion.decisions.iter().enumerate() {
+        let decision_id: i64 = sqlx::query_scalar(
+            "INSERT INTO decision (reunion_id, rang, texte) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(reunion_id)
+        .bind(rang as i64)
+        .bind(&decision.texte)
+        .fetch_one(&mut *conn)
+        .await?;
+        for (rang, numero) in decision.fiches_actions.iter().enumerate() {
+            let fiche_id = fiches.get(numero).ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "la décision « {} » cite la fiche-action n°{numero}, que le contrat n'a pas",
+                    decision.texte
+                ))
+            })?;
+            sqlx::query(
+                "INSERT INTO decision_fiche (decision_id, rang, fiche_id) VALUES ($1, $2, $3)",
+            )
+            .bind(decision_id)
+            .bind(rang as i64)
+            .bind(*fiche_id)
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     Ok(())
 }

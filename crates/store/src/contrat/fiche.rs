@@ -5,6 +5,7 @@ use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Indicateur, LigneBudget, StatutAction};
 
 use super::autoriser;
+use super::ecriture::{inserer_indicateur, inserer_ligne_budget};
 use super::historique::{self, Changement};
 use crate::journal::Auteur;
 use crate::ligne::{int, opt_int, opt_text};
@@ -147,20 +148,12 @@ pub async fn ajouter_ligne_budget(
             "indiquez un montant prévisionnel ou réalisé".to_owned(),
         ));
     }
-    sqlx::query(
-        "INSERT INTO ligne_budget (fiche_id, rang, annee, financeur, nature,
-            previsionnel_centimes, realise_centimes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(fiche)
-    .bind(rang_suivant(&mut tx, "ligne_budget", fiche).await?)
-    .bind(i64::from(ligne.annee))
-    .bind(ligne.financeur.trim())
-    .bind(ligne.nature.code())
-    .bind(ligne.previsionnel.map(|m| m.centimes()))
-    .bind(ligne.realise.map(|m| m.centimes()))
-    .execute(&mut *tx)
-    .await?;
+    let rang = rang_suivant(&mut tx, "ligne_budget", fiche).await?;
+    let ligne = LigneBudget {
+        financeur: ligne.financeur.trim().to_owned(),
+        ..ligne.clone()
+    };
+    inserer_ligne_budget(&mut tx, fiche, rang, &ligne).await?;
     let montant = |quoi: &str, m: Option<pilote_domain::Montant>| {
         m.map(|m| format!(", {quoi} {}", m.en_euros()))
             .unwrap_or_default()
@@ -171,7 +164,7 @@ pub async fn ajouter_ligne_budget(
         apres: Some(format!(
             "{} — {} — {}{}{}",
             ligne.annee,
-            ligne.financeur.trim(),
+            ligne.financeur,
             ligne.nature.libelle(),
             montant("prévisionnel", ligne.previsionnel),
             montant("réalisé", ligne.realise)
@@ -200,29 +193,12 @@ pub async fn ajouter_indicateur(
             "indiquez le libellé de l'indicateur".to_owned(),
         ));
     }
-    let indicateur_id: i64 = sqlx::query_scalar(
-        "INSERT INTO indicateur (fiche_id, rang, libelle, type_indicateur, unite, valeur_initiale)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(fiche)
-    .bind(rang_suivant(&mut tx, "indicateur", fiche).await?)
-    .bind(libelle)
-    .bind(indicateur.type_indicateur.code())
-    .bind(indicateur.unite.as_deref())
-    .bind(indicateur.valeur_initiale)
-    .fetch_one(&mut *tx)
-    .await?;
-    for (rang, cible) in indicateur.cibles.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO cible (indicateur_id, rang, annee, valeur) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(indicateur_id)
-        .bind(rang as i64)
-        .bind(i64::from(cible.annee))
-        .bind(cible.valeur)
-        .execute(&mut *tx)
-        .await?;
-    }
+    let rang = rang_suivant(&mut tx, "indicateur", fiche).await?;
+    let indicateur = Indicateur {
+        libelle: libelle.to_owned(),
+        ..indicateur.clone()
+    };
+    inserer_indicateur(&mut tx, fiche, rang, &indicateur).await?;
     let cibles: Vec<String> = indicateur
         .cibles
         .iter()

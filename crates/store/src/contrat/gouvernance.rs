@@ -2,14 +2,17 @@
 //! one, with its agenda, attendance, minutes and decisions (a decision may name the
 //! fiches-actions it concerns).
 
+use std::collections::HashMap;
+
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{NatureInstance, Reunion};
 
 use super::autoriser;
+use super::ecriture::inserer_reunion;
 use super::historique::{self, Changement};
 use crate::journal::Auteur;
-use crate::ligne::to_json;
+use crate::ligne::{int, text};
 use crate::{Store, StoreError};
 
 /// Adds a governance body, based on version `lue`.
@@ -70,52 +73,19 @@ pub async fn ajouter_reunion(
     .await?
     .ok_or_else(|| StoreError::Invalid(format!("le contrat n'a pas d'instance « {instance} »")))?;
     historique::verifier_version(&mut tx, id, lue).await?;
-    let reunion_id: i64 = sqlx::query_scalar(
-        "INSERT INTO reunion (instance_id, rang, date, lieu, ordre_du_jour, presents, compte_rendu)
-         VALUES ($1, (SELECT COUNT(*) FROM reunion WHERE instance_id = $1), $2, $3, $4, $5, $6)
-         RETURNING id",
-    )
-    .bind(instance_id)
-    .bind(reunion.date.to_string())
-    .bind(reunion.lieu.as_deref())
-    .bind(to_json(&reunion.ordre_du_jour))
-    .bind(to_json(&reunion.presents))
-    .bind(reunion.compte_rendu.as_deref())
-    .fetch_one(&mut *tx)
-    .await?;
-    for (rang, decision) in reunion.decisions.iter().enumerate() {
-        let decision_id: i64 = sqlx::query_scalar(
-            "INSERT INTO decision (reunion_id, rang, texte) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(reunion_id)
-        .bind(rang as i64)
-        .bind(&decision.texte)
+    let rang: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reunion WHERE instance_id = $1")
+        .bind(instance_id)
         .fetch_one(&mut *tx)
         .await?;
-        for (rang, numero) in decision.fiches_actions.iter().enumerate() {
-            let fiche: i64 = sqlx::query_scalar(
-                "SELECT id FROM fiche_action WHERE contrat_id = $1 AND numero = $2",
-            )
-            .bind(id.as_str())
-            .bind(numero)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "la décision « {} » cite la fiche-action n°{numero}, que le contrat n'a pas",
-                    decision.texte
-                ))
-            })?;
-            sqlx::query(
-                "INSERT INTO decision_fiche (decision_id, rang, fiche_id) VALUES ($1, $2, $3)",
-            )
-            .bind(decision_id)
-            .bind(rang as i64)
-            .bind(fiche)
-            .execute(&mut *tx)
-            .await?;
-        }
+    let mut fiches = HashMap::new();
+    for r in sqlx::query("SELECT numero, id FROM fiche_action WHERE contrat_id = $1")
+        .bind(id.as_str())
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        fiches.insert(text(&r, "numero")?, int(&r, "id")?);
     }
+    inserer_reunion(&mut tx, instance_id, rang, reunion, &fiches).await?;
     let changement = Changement {
         champ: format!("réunion de « {instance} »"),
         avant: None,
