@@ -290,20 +290,14 @@ pub async fn creer(
             &format!("/contrats/{}?fait=creation", contrat.id),
             [],
         )),
-        Err(StoreError::Conflict(m)) => {
-            let erreurs = BTreeMap::from([("identifiant", phrase(&m))]);
-            afficher(
-                &state,
-                &visiteur,
-                None,
-                f,
-                erreurs,
-                refuse,
-                Choix::default(),
-            )
-        }
-        Err(StoreError::Invalid(m)) => {
-            let erreurs = BTreeMap::from([("", phrase(&m))]);
+        // A taken identifier is the identifier's fault; the rest (the territory…) the form's.
+        Err(e @ (StoreError::Conflict(_) | StoreError::Invalid(_))) => {
+            let champ = if matches!(e, StoreError::Conflict(_)) {
+                "identifiant"
+            } else {
+                ""
+            };
+            let erreurs = BTreeMap::from([(champ, phrase(&e.to_string()))]);
             afficher(
                 &state,
                 &visiteur,

@@ -2,28 +2,18 @@
 //! `POST /contrats/{id}/reunions` records one of its meetings (agenda, attendance, minutes,
 //! decisions, each decision linkable to fiches-actions).
 
-use std::collections::BTreeMap;
-
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use pilote_domain::DatePartielle;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Decision, NatureInstance, Reunion};
 use pilote_store::contrat::gouvernance;
 
-use super::pages::{Refus, afficher};
-use super::strategie::{issue, preambule, refus};
+use super::saisie::{Faute, Saisies, issue, preambule, refus, refuser, valeur};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
-
-type Saisies = BTreeMap<String, String>;
-
-fn valeur<'a>(saisies: &'a Saisies, nom: &str) -> &'a str {
-    saisies.get(nom).map_or("", |v| v.trim())
-}
 
 /// Non-empty lines.
 fn lignes(texte: &str) -> Vec<String> {
@@ -54,7 +44,7 @@ fn decision(ligne: String) -> Decision {
     }
 }
 
-fn reunion(s: &Saisies) -> Result<Reunion, (&'static str, String)> {
+fn reunion(s: &Saisies) -> Result<Reunion, Faute> {
     let date = match valeur(s, "date") {
         "" => return Err(("date", "Indiquez la date de la réunion.".to_owned())),
         texte => DatePartielle::parse(texte).map_err(|e| ("date", phrase(&e.to_string())))?,
@@ -124,21 +114,7 @@ pub async fn ajouter_reunion(
     .await?;
     let reunion = match reunion(&saisies) {
         Ok(reunion) => reunion,
-        Err((champ, message)) => {
-            let refus = Refus {
-                message,
-                ..refus("reunion", &format!("reunion-{champ}"), saisies)
-            };
-            return afficher(
-                &state,
-                &visiteur,
-                &id,
-                None,
-                Some(refus),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
-        }
+        Err(faute) => return refuser(&state, &visiteur, &id, "reunion", faute, saisies).await,
     };
     let instance = valeur(&saisies, "instance").to_owned();
     let resultat = gouvernance::ajouter_reunion(

@@ -5,6 +5,7 @@ pub mod api;
 pub mod formulaire;
 pub mod gouvernance;
 pub mod pages;
+mod saisie;
 pub mod strategie;
 pub mod suivi;
 

@@ -6,18 +6,15 @@ use std::collections::BTreeMap;
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
-use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
 use pilote_store::StoreError;
-use pilote_store::contrat::{self, strategie};
+use pilote_store::contrat::strategie;
 use serde::Deserialize;
 
-use super::pages::{Refus, afficher};
+use super::saisie::{issue, preambule, refus};
 use crate::AppState;
-use crate::error::{AppError, phrase};
-use crate::page::rediriger;
+use crate::error::AppError;
 use crate::visiteur::Visiteur;
 
 #[derive(Deserialize)]
@@ -37,57 +34,6 @@ pub struct FormFiche {
     axe: String,
     #[serde(default)]
     titre: String,
-}
-
-/// What every form of the contract page starts with: the contract named in the path, the
-/// visitor's right to `operation` on it (checked before any input is looked at), and the
-/// version the form was read at.
-pub(super) async fn preambule(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &str,
-    operation: &Operation,
-    version: &str,
-) -> Result<(IdContrat, i64), AppError> {
-    let id = super::identifiant(id)?;
-    contrat::autorise(&state.store, &visiteur.auteur, &id, operation).await?;
-    let lue = version.trim().parse().map_err(|_| {
-        AppError::BadRequest("Version du contrat absente ou illisible : rechargez la page.".into())
-    })?;
-    Ok((id, lue))
-}
-
-/// The answer to a save of the contract page: back to the contract (`?fait=…`), or the page
-/// again with `refus` and the store's message.
-pub(super) async fn issue<T>(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &IdContrat,
-    resultat: Result<T, StoreError>,
-    fait: &str,
-    refus: Refus,
-) -> Result<Response, AppError> {
-    let (statut, message) = match resultat {
-        Ok(_) => return Ok(rediriger(&format!("/contrats/{id}?fait={fait}"), [])),
-        Err(StoreError::Invalid(message)) => (StatusCode::BAD_REQUEST, message),
-        Err(StoreError::Perime { message, .. }) => (StatusCode::CONFLICT, message),
-        Err(autre) => return Err(autre.into()),
-    };
-    let refus = Refus {
-        message: phrase(&message),
-        ..refus
-    };
-    afficher(state, visiteur, id, None, Some(refus), statut).await
-}
-
-/// What a refusal of form `formulaire` shows: the message beside `champ`, `saisies` kept.
-pub(super) fn refus(formulaire: &str, champ: &str, saisies: BTreeMap<String, String>) -> Refus {
-    Refus {
-        formulaire: formulaire.to_owned(),
-        champ: champ.to_owned(),
-        message: String::new(),
-        saisies,
-    }
 }
 
 /// `POST /contrats/{id}/axes`

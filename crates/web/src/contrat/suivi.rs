@@ -3,32 +3,18 @@
 //! target; open to the action's pilot as to those who change the whole contract. Each field
 //! is read here, each fault named beside its field, with what was typed kept.
 
-use std::collections::BTreeMap;
-
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
+use pilote_domain::Montant;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Cible, Indicateur, LigneBudget, NatureDepense, TypeIndicateur};
-use pilote_domain::{IdContrat, Montant};
 use pilote_store::contrat::fiche;
 
-use super::pages::{Refus, afficher};
-use super::strategie::{issue, preambule, refus};
+use super::saisie::{Faute, Saisies, issue, preambule, refus, refuser, valeur};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
-
-/// A form's fields as typed, by name.
-type Saisies = BTreeMap<String, String>;
-
-/// The first faulty field and its message.
-type Faute = (&'static str, String);
-
-fn valeur<'a>(saisies: &'a Saisies, nom: &str) -> &'a str {
-    saisies.get(nom).map_or("", |v| v.trim())
-}
 
 fn annee(saisies: &Saisies, nom: &'static str) -> Result<Option<u16>, Faute> {
     match valeur(saisies, nom) {
@@ -113,30 +99,6 @@ fn indicateur(s: &Saisies) -> Result<Indicateur, Faute> {
     })
 }
 
-/// The contract page again, with form `formulaire` refused on `champ`.
-async fn refuser(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &IdContrat,
-    formulaire: String,
-    (champ, message): Faute,
-    saisies: Saisies,
-) -> Result<Response, AppError> {
-    let refus = Refus {
-        message,
-        ..refus(&formulaire, &format!("{formulaire}-{champ}"), saisies)
-    };
-    afficher(
-        state,
-        visiteur,
-        id,
-        None,
-        Some(refus),
-        StatusCode::BAD_REQUEST,
-    )
-    .await
-}
-
 /// The two forms of a fiche-action's follow-up.
 #[derive(Debug, Clone, Copy)]
 enum Ajout {
@@ -162,7 +124,7 @@ async fn ajouter(
             let ligne = match ligne_budget(&saisies) {
                 Ok(ligne) => ligne,
                 Err(faute) => {
-                    return refuser(state, visiteur, &id, formulaire, faute, saisies).await;
+                    return refuser(state, visiteur, &id, &formulaire, faute, saisies).await;
                 }
             };
             let resultat =
@@ -174,7 +136,7 @@ async fn ajouter(
             let indicateur = match indicateur(&saisies) {
                 Ok(indicateur) => indicateur,
                 Err(faute) => {
-                    return refuser(state, visiteur, &id, formulaire, faute, saisies).await;
+                    return refuser(state, visiteur, &id, &formulaire, faute, saisies).await;
                 }
             };
             let resultat =

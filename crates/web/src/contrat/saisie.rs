@@ -1,0 +1,105 @@
+//! The forms of the contract page (strategy, follow-up of an action, governance) share their
+//! beginning and their answer: the contract and the visitor's right to change it are checked
+//! before any input is read; a save goes back to the contract, a refusal shows the page again
+//! with the message beside the faulty field and everything typed.
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Operation;
+use pilote_store::{StoreError, contrat};
+
+use super::pages::{Refus, afficher};
+use crate::AppState;
+use crate::error::{AppError, phrase};
+use crate::page::rediriger;
+use crate::visiteur::Visiteur;
+
+/// A form's fields as typed, by name.
+pub(super) type Saisies = BTreeMap<String, String>;
+
+/// The first faulty field of a form (its name) and its message.
+pub(super) type Faute = (&'static str, String);
+
+/// A field as typed, trimmed; empty when absent.
+pub(super) fn valeur<'a>(saisies: &'a Saisies, nom: &str) -> &'a str {
+    saisies.get(nom).map_or("", |v| v.trim())
+}
+
+/// What every form of the contract page starts with: the contract named in the path, the
+/// visitor's right to `operation` on it (checked before any input is looked at), and the
+/// version the form was read at.
+pub(super) async fn preambule(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &str,
+    operation: &Operation,
+    version: &str,
+) -> Result<(IdContrat, i64), AppError> {
+    let id = super::identifiant(id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &id, operation).await?;
+    let lue = version.trim().parse().map_err(|_| {
+        AppError::BadRequest("Version du contrat absente ou illisible : rechargez la page.".into())
+    })?;
+    Ok((id, lue))
+}
+
+/// The answer to a save of the contract page: back to the contract (`?fait=…`), or the page
+/// again with `refus` and the store's message.
+pub(super) async fn issue<T>(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    resultat: Result<T, StoreError>,
+    fait: &str,
+    refus: Refus,
+) -> Result<Response, AppError> {
+    let (statut, message) = match resultat {
+        Ok(_) => return Ok(rediriger(&format!("/contrats/{id}?fait={fait}"), [])),
+        Err(StoreError::Invalid(message)) => (StatusCode::BAD_REQUEST, message),
+        Err(StoreError::Perime { message, .. }) => (StatusCode::CONFLICT, message),
+        Err(autre) => return Err(autre.into()),
+    };
+    let refus = Refus {
+        message: phrase(&message),
+        ..refus
+    };
+    afficher(state, visiteur, id, None, Some(refus), statut).await
+}
+
+/// What a refusal of form `formulaire` shows: the message beside `champ`, `saisies` kept.
+pub(super) fn refus(formulaire: &str, champ: &str, saisies: BTreeMap<String, String>) -> Refus {
+    Refus {
+        formulaire: formulaire.to_owned(),
+        champ: champ.to_owned(),
+        message: String::new(),
+        saisies,
+    }
+}
+
+/// The page again, form `formulaire` refused on its field `champ` (named without the form's
+/// prefix) for a fault found before anything was saved.
+pub(super) async fn refuser(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    formulaire: &str,
+    (champ, message): Faute,
+    saisies: Saisies,
+) -> Result<Response, AppError> {
+    let refus = Refus {
+        message,
+        ..refus(formulaire, &format!("{formulaire}-{champ}"), saisies)
+    };
+    afficher(
+        state,
+        visiteur,
+        id,
+        None,
+        Some(refus),
+        StatusCode::BAD_REQUEST,
+    )
+    .await
+}
