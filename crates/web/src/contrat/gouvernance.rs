@@ -10,7 +10,7 @@ use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Decision, NatureInstance, Reunion};
 use pilote_store::contrat::gouvernance;
 
-use super::saisie::{Faute, Saisies, issue, preambule, refus, refuser, valeur};
+use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, valeur};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
@@ -87,8 +87,7 @@ pub async fn ajouter_instance(
     };
     let refus = refus("instance", "instance-nom", saisies);
     issue(
-        &state,
-        &visiteur,
+        (&state, &visiteur, Ecran::Contrat),
         &id,
         resultat,
         "gouvernance#gouvernance",
@@ -114,7 +113,16 @@ pub async fn ajouter_reunion(
     .await?;
     let reunion = match reunion(&saisies) {
         Ok(reunion) => reunion,
-        Err(faute) => return refuser(&state, &visiteur, &id, "reunion", faute, saisies).await,
+        Err(faute) => {
+            return refuser(
+                (&state, &visiteur, Ecran::Contrat),
+                &id,
+                "reunion",
+                faute,
+                saisies,
+            )
+            .await;
+        }
     };
     let instance = valeur(&saisies, "instance").to_owned();
     let resultat = gouvernance::ajouter_reunion(
@@ -128,8 +136,7 @@ pub async fn ajouter_reunion(
     .await;
     let refus = refus("reunion", "reunion-decisions", saisies);
     issue(
-        &state,
-        &visiteur,
+        (&state, &visiteur, Ecran::Contrat),
         &id,
         resultat,
         "gouvernance#gouvernance",

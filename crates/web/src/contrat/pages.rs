@@ -95,7 +95,7 @@ pub async fn accueil(
 
 #[derive(Deserialize)]
 pub struct Fait {
-    fait: Option<String>,
+    pub(super) fait: Option<String>,
 }
 
 pub async fn detail(
@@ -111,7 +111,6 @@ pub async fn detail(
         Some("publication") => Some("La publication du contrat est enregistrée."),
         Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
         Some("invitation") => Some("L'invitation est envoyée."),
-        Some("strategie") => Some("La stratégie du contrat est enregistrée."),
         Some("gouvernance") => Some("La gouvernance du contrat est enregistrée."),
         Some("suivi") => Some("Le budget et les indicateurs de la fiche-action sont enregistrés."),
         _ => None,
@@ -141,12 +140,12 @@ impl Refus {
 
     /// What was typed in field `nom` of form `formulaire` for fiche-action `numero`.
     pub fn saisie_fiche(&self, formulaire: &str, numero: &str, nom: &str) -> &str {
-        self.saisie(&format!("{formulaire}-{numero}"), nom)
+        self.saisie(format!("{formulaire}-{numero}"), nom)
     }
 
     /// The message of the field whose `id` is `champ`, if it is the one at fault.
-    pub fn erreur_de(&self, champ: &str) -> Option<&str> {
-        (self.champ == champ).then_some(self.message.as_str())
+    pub fn erreur_de(&self, champ: impl AsRef<str>) -> Option<&str> {
+        (self.champ == champ.as_ref()).then_some(self.message.as_str())
     }
 
     /// Whether the refused form is one of fiche-action `numero`'s.
@@ -154,9 +153,24 @@ impl Refus {
         self.formulaire.ends_with(&format!("-{numero}"))
     }
 
+    /// What was typed in field `nom` of form `formulaire` if that form was refused, `actuelle`
+    /// (the value stored) otherwise.
+    pub fn saisie_ou<'a>(
+        &'a self,
+        formulaire: impl AsRef<str>,
+        nom: &str,
+        actuelle: &'a str,
+    ) -> &'a str {
+        if self.formulaire == formulaire.as_ref() {
+            self.saisies.get(nom).map_or("", String::as_str)
+        } else {
+            actuelle
+        }
+    }
+
     /// What was typed in field `nom` of form `formulaire`, if that form was refused.
-    pub fn saisie(&self, formulaire: &str, nom: &str) -> &str {
-        if self.formulaire == formulaire {
+    pub fn saisie(&self, formulaire: impl AsRef<str>, nom: &str) -> &str {
+        if self.formulaire == formulaire.as_ref() {
             self.saisies.get(nom).map_or("", String::as_str)
         } else {
             ""

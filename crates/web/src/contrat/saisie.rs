@@ -17,6 +17,40 @@ use crate::error::{AppError, phrase};
 use crate::page::rediriger;
 use crate::visiteur::Visiteur;
 
+/// The page a form belongs to: where a save goes back to, and what shows again when it is
+/// refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ecran {
+    Contrat,
+    Strategie,
+}
+
+impl Ecran {
+    fn chemin(self, id: &IdContrat) -> String {
+        match self {
+            Ecran::Contrat => format!("/contrats/{id}"),
+            Ecran::Strategie => format!("/contrats/{id}/strategie"),
+        }
+    }
+
+    /// The page again, with `refus`.
+    async fn afficher(
+        self,
+        state: &AppState,
+        visiteur: &Visiteur,
+        id: &IdContrat,
+        refus: Refus,
+        statut: StatusCode,
+    ) -> Result<Response, AppError> {
+        match self {
+            Ecran::Contrat => afficher(state, visiteur, id, None, Some(refus), statut).await,
+            Ecran::Strategie => {
+                super::strategie::afficher(state, visiteur, id, None, refus, statut).await
+            }
+        }
+    }
+}
+
 /// A form's fields as typed, by name.
 pub(super) type Saisies = BTreeMap<String, String>;
 
@@ -46,18 +80,17 @@ pub(super) async fn preambule(
     Ok((id, lue))
 }
 
-/// The answer to a save of the contract page: back to the contract (`?fait=…`), or the page
-/// again with `refus` and the store's message.
+/// The answer to a save from page `ecran`: back to it (`?fait=…`), or the page again with
+/// `refus` and the store's message.
 pub(super) async fn issue<T>(
-    state: &AppState,
-    visiteur: &Visiteur,
+    (state, visiteur, ecran): (&AppState, &Visiteur, Ecran),
     id: &IdContrat,
     resultat: Result<T, StoreError>,
     fait: &str,
     refus: Refus,
 ) -> Result<Response, AppError> {
     let (statut, message) = match resultat {
-        Ok(_) => return Ok(rediriger(&format!("/contrats/{id}?fait={fait}"), [])),
+        Ok(_) => return Ok(rediriger(&format!("{}?fait={fait}", ecran.chemin(id)), [])),
         Err(StoreError::Invalid(message)) => (StatusCode::BAD_REQUEST, message),
         Err(StoreError::Perime { message, .. }) => (StatusCode::CONFLICT, message),
         Err(autre) => return Err(autre.into()),
@@ -66,7 +99,7 @@ pub(super) async fn issue<T>(
         message: phrase(&message),
         ..refus
     };
-    afficher(state, visiteur, id, None, Some(refus), statut).await
+    ecran.afficher(state, visiteur, id, refus, statut).await
 }
 
 /// What a refusal of form `formulaire` shows: the message beside `champ`, `saisies` kept.
@@ -82,8 +115,7 @@ pub(super) fn refus(formulaire: &str, champ: &str, saisies: BTreeMap<String, Str
 /// The page again, form `formulaire` refused on its field `champ` (named without the form's
 /// prefix) for a fault found before anything was saved.
 pub(super) async fn refuser(
-    state: &AppState,
-    visiteur: &Visiteur,
+    (state, visiteur, ecran): (&AppState, &Visiteur, Ecran),
     id: &IdContrat,
     formulaire: &str,
     (champ, message): Faute,
@@ -93,13 +125,7 @@ pub(super) async fn refuser(
         message,
         ..refus(formulaire, &format!("{formulaire}-{champ}"), saisies)
     };
-    afficher(
-        state,
-        visiteur,
-        id,
-        None,
-        Some(refus),
-        StatusCode::BAD_REQUEST,
-    )
-    .await
+    ecran
+        .afficher(state, visiteur, id, refus, StatusCode::BAD_REQUEST)
+        .await
 }

@@ -1,105 +1,352 @@
-//! Growing the strategy from the contract page: `POST /contrats/{id}/axes` adds an axis,
-//! `POST /contrats/{id}/fiches` a fiche-action at the end of an axis. A refused form comes
-//! back on the contract page with its message beside the field and what was typed.
+//! The strategy page of a contract (`/contrats/{id}/strategie`), for those who change the
+//! whole contract: its tree of axes, objectives and fiches-actions with, on each element, the
+//! forms to edit it, move it up or down, attach a fiche-action elsewhere or remove it; below,
+//! the forms to add an axis, an objective or a fiche-action, and to renumber. A refused form
+//! comes back on the page with its message beside the field and what was typed.
 
-use std::collections::BTreeMap;
-
+use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
+use pilote_domain::strategie::{Axe, NiveauObjectif};
 use pilote_store::StoreError;
-use pilote_store::contrat::strategie;
-use serde::Deserialize;
+use pilote_store::contrat::strategie::ordre::{self, Sens};
+use pilote_store::contrat::strategie::{self, AxeSaisi, Element, PlaceFiche, PlaceObjectif};
+use pilote_store::contrat::{self, ContratComplet};
 
-use super::saisie::{issue, preambule, refus};
+use super::pages::{Fait, Refus};
+use super::saisie::{Ecran, Saisies, issue, preambule, refus, valeur};
 use crate::AppState;
 use crate::error::AppError;
+use crate::page::Entete;
 use crate::visiteur::Visiteur;
 
-#[derive(Deserialize)]
-pub struct FormAxe {
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    titre: String,
-    transversal: Option<String>,
+/// One objective as the page lists it.
+struct LigneObjectif<'a> {
+    element: String,
+    numero: String,
+    profondeur: usize,
+    objectif: &'a pilote_domain::strategie::Objectif,
 }
 
-#[derive(Deserialize)]
-pub struct FormFiche {
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    axe: String,
-    #[serde(default)]
-    titre: String,
+#[derive(Template)]
+#[template(path = "strategie.html")]
+struct Page {
+    entete: Entete,
+    c: ContratComplet,
+    csrf: String,
+    fait: Option<&'static str>,
+    refus: Refus,
+    niveaux: &'static [NiveauObjectif],
 }
 
-/// `POST /contrats/{id}/axes`
-pub async fn ajouter_axe(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(f): Form<FormAxe>,
+impl Page {
+    /// The axes of the contract itself (not those of its CLSM).
+    fn axes(&self) -> &[Axe] {
+        &self.c.contrat.axes
+    }
+
+    fn objectifs<'a>(&self, axe: &'a Axe) -> Vec<LigneObjectif<'a>> {
+        axe.objectifs_en_profondeur()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (profondeur, objectif))| LigneObjectif {
+                element: Element::Objectif {
+                    axe: i64::from(axe.numero),
+                    position: i + 1,
+                }
+                .to_string(),
+                numero: format!("{}.{}", axe.numero, i + 1),
+                profondeur,
+                objectif,
+            })
+            .collect()
+    }
+
+    /// Every place a fiche-action or an objective may go: each axis, each of its objectives.
+    fn places(&self) -> Vec<(String, String)> {
+        let mut places = Vec::new();
+        for axe in self.axes() {
+            places.push((
+                Element::Axe(i64::from(axe.numero)).to_string(),
+                format!("Axe {} — {}", axe.numero, axe.titre),
+            ));
+            for o in self.objectifs(axe) {
+                places.push((
+                    o.element,
+                    format!(
+                        "{}↳ Objectif {} — {}",
+                        "\u{a0}\u{a0}".repeat(o.profondeur + 1),
+                        o.numero,
+                        o.objectif.libelle
+                    ),
+                ));
+            }
+        }
+        places
+    }
+
+    fn element_fiche(&self, numero: &str) -> String {
+        Element::Fiche(numero.to_owned()).to_string()
+    }
+
+    fn element_axe(&self, numero: &u16) -> String {
+        Element::Axe(i64::from(*numero)).to_string()
+    }
+}
+
+/// The strategy page, with `refus` shown again if a form was refused.
+pub(super) async fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    fait: Option<&'static str>,
+    refus: Refus,
+    statut: StatusCode,
 ) -> Result<Response, AppError> {
-    let (id, lue) = preambule(&state, &visiteur, &id, &Operation::Modifier, &f.version).await?;
-    let transversal = f.transversal.as_deref() == Some("oui");
-    let resultat = strategie::ajouter_axe(
-        &state.store,
-        &visiteur.auteur,
-        &id,
-        lue,
-        &f.titre,
-        transversal,
-    )
-    .await;
-    let saisies = BTreeMap::from([("titre".to_owned(), f.titre)]);
-    issue(
-        &state,
-        &visiteur,
-        &id,
-        resultat,
-        "strategie#strategie",
-        refus("axe", "axe-titre", saisies),
-    )
-    .await
-}
-
-/// `POST /contrats/{id}/fiches`
-pub async fn ajouter_fiche(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(f): Form<FormFiche>,
-) -> Result<Response, AppError> {
-    let (id, lue) = preambule(&state, &visiteur, &id, &Operation::Modifier, &f.version).await?;
-    let Ok(axe) = f.axe.trim().parse::<i64>() else {
-        let resultat: Result<(), _> = Err(StoreError::Invalid(format!(
-            "axe « {} » : choisissez l'axe de la fiche-action",
-            f.axe
-        )));
-        let saisies = BTreeMap::from([("titre".to_owned(), f.titre)]);
-        return issue(
-            &state,
-            &visiteur,
-            &id,
-            resultat,
-            "strategie#strategie",
-            refus("fiche", "fiche-axe", saisies),
-        )
-        .await;
+    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
+    let page = Page {
+        entete: Entete::de(state, visiteur),
+        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
+        csrf: visiteur.csrf.clone(),
+        fait,
+        refus,
+        niveaux: NiveauObjectif::TOUS,
     };
-    let resultat =
-        strategie::ajouter_fiche(&state.store, &visiteur.auteur, &id, lue, axe, &f.titre).await;
-    let saisies = BTreeMap::from([("titre".to_owned(), f.titre)]);
-    issue(
+    Ok((statut, Html(page.render()?)).into_response())
+}
+
+/// `GET /contrats/{id}/strategie`
+pub async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Query(q): Query<Fait>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let fait = q
+        .fait
+        .is_some()
+        .then_some("La stratégie du contrat est enregistrée.");
+    afficher(
         &state,
         &visiteur,
         &id,
-        resultat,
-        "strategie#strategie",
-        refus("fiche", "fiche-titre", saisies),
+        fait,
+        Refus::default(),
+        StatusCode::OK,
     )
     .await
+}
+
+/// An element named by a form field, or the store's refusal naming the field.
+fn element(saisies: &Saisies, nom: &str) -> Result<Element, StoreError> {
+    valeur(saisies, nom).parse().map_err(StoreError::Invalid)
+}
+
+/// The place chosen in field `nom`: an axis, or one of its objectives.
+fn place(saisies: &Saisies, nom: &str) -> Result<PlaceFiche, StoreError> {
+    match element(saisies, nom)? {
+        Element::Axe(axe) => Ok(PlaceFiche {
+            axe,
+            objectif: None,
+        }),
+        Element::Objectif { axe, position } => Ok(PlaceFiche {
+            axe,
+            objectif: Some(position),
+        }),
+        Element::Fiche(_) => Err(StoreError::Invalid(
+            "choisissez un axe ou un objectif".to_owned(),
+        )),
+    }
+}
+
+fn niveau(saisies: &Saisies) -> Result<NiveauObjectif, StoreError> {
+    NiveauObjectif::parse(valeur(saisies, "niveau")).map_err(StoreError::Invalid)
+}
+
+fn axe_saisi(saisies: &Saisies) -> AxeSaisi {
+    AxeSaisi {
+        titre: valeur(saisies, "titre").to_owned(),
+        description: valeur(saisies, "description").to_owned(),
+        transversal: valeur(saisies, "transversal") == "oui",
+    }
+}
+
+/// The forms of the strategy page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    AjouterAxe,
+    AjouterObjectif,
+    AjouterFiche,
+    Modifier,
+    Ordonner,
+    Rattacher,
+    Renumeroter,
+    Supprimer,
+}
+
+/// Checks the right, reads form `action`, saves it, answers.
+async fn traiter(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &str,
+    saisies: Saisies,
+    action: Action,
+) -> Result<Response, AppError> {
+    let version = valeur(&saisies, "version").to_owned();
+    let (id, lue) = preambule(state, visiteur, id, &Operation::Modifier, &version).await?;
+    let (store, auteur) = (&state.store, &visiteur.auteur);
+    let (formulaire, champ, resultat): (String, &str, Result<(), StoreError>) = match action {
+        Action::AjouterAxe => {
+            let axe = axe_saisi(&saisies);
+            let resultat = strategie::ajouter_axe(store, auteur, &id, lue, &axe).await;
+            ("axe".into(), "titre", resultat.map(drop))
+        }
+        Action::AjouterObjectif => {
+            let resultat = match (place(&saisies, "place"), niveau(&saisies)) {
+                (Ok(p), Ok(niveau)) => {
+                    let place = PlaceObjectif {
+                        axe: p.axe,
+                        parent: p.objectif,
+                    };
+                    let libelle = valeur(&saisies, "libelle");
+                    strategie::ajouter_objectif(store, auteur, &id, lue, place, niveau, libelle)
+                        .await
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
+            ("objectif".into(), "libelle", resultat)
+        }
+        Action::AjouterFiche => {
+            let resultat = match place(&saisies, "place") {
+                Ok(place) => {
+                    let titre = valeur(&saisies, "titre");
+                    strategie::ajouter_fiche(store, auteur, &id, lue, place, titre)
+                        .await
+                        .map(drop)
+                }
+                Err(e) => Err(e),
+            };
+            ("fiche".into(), "titre", resultat)
+        }
+        Action::Modifier => {
+            let cible = valeur(&saisies, "element").to_owned();
+            let resultat = match element(&saisies, "element") {
+                Ok(Element::Axe(numero)) => {
+                    strategie::modifier_axe(store, auteur, &id, lue, numero, &axe_saisi(&saisies))
+                        .await
+                }
+                Ok(Element::Objectif { axe, position }) => match niveau(&saisies) {
+                    Ok(niveau) => {
+                        let libelle = valeur(&saisies, "libelle");
+                        strategie::modifier_objectif(
+                            store,
+                            auteur,
+                            &id,
+                            lue,
+                            (axe, position),
+                            niveau,
+                            libelle,
+                        )
+                        .await
+                    }
+                    Err(e) => Err(e),
+                },
+                Ok(Element::Fiche(_)) => Err(StoreError::Invalid(
+                    "une fiche-action se modifie depuis sa propre page".to_owned(),
+                )),
+                Err(e) => Err(e),
+            };
+            let champ = if cible.starts_with("axe") {
+                "titre"
+            } else {
+                "libelle"
+            };
+            (format!("modifier-{cible}"), champ, resultat)
+        }
+        Action::Ordonner => {
+            let sens = match valeur(&saisies, "sens") {
+                "haut" => Ok(Sens::Haut),
+                "bas" => Ok(Sens::Bas),
+                autre => Err(StoreError::Invalid(format!(
+                    "sens « {autre} » inconnu : haut ou bas"
+                ))),
+            };
+            let resultat = match (element(&saisies, "element"), sens) {
+                (Ok(e), Ok(sens)) => ordre::deplacer(store, auteur, &id, lue, &e, sens).await,
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
+            ("ordre".into(), "element", resultat)
+        }
+        Action::Rattacher => {
+            let numero = valeur(&saisies, "fiche").to_owned();
+            let resultat = match place(&saisies, "place") {
+                Ok(place) => ordre::rattacher(store, auteur, &id, lue, &numero, place).await,
+                Err(e) => Err(e),
+            };
+            (format!("rattacher-fiche-{numero}"), "place", resultat)
+        }
+        Action::Renumeroter => (
+            "numerotation".into(),
+            "bouton",
+            ordre::renumeroter(store, auteur, &id, lue).await,
+        ),
+        Action::Supprimer => {
+            let resultat = match element(&saisies, "element") {
+                Ok(e) => strategie::supprimer(store, auteur, &id, lue, &e).await,
+                Err(e) => Err(e),
+            };
+            (
+                format!("supprimer-{}", valeur(&saisies, "element")),
+                "bouton",
+                resultat,
+            )
+        }
+    };
+    let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
+    issue(
+        (state, visiteur, Ecran::Strategie),
+        &id,
+        resultat,
+        "strategie",
+        refus,
+    )
+    .await
+}
+
+macro_rules! gestionnaires {
+    ($($(#[$doc:meta])* $nom:ident => $action:expr;)+) => {$(
+        $(#[$doc])*
+        pub async fn $nom(
+            State(state): State<AppState>,
+            visiteur: Visiteur,
+            Path(id): Path<String>,
+            Form(saisies): Form<Saisies>,
+        ) -> Result<Response, AppError> {
+            traiter(&state, &visiteur, &id, saisies, $action).await
+        }
+    )+};
+}
+
+gestionnaires! {
+    /// `POST /contrats/{id}/axes`
+    ajouter_axe => Action::AjouterAxe;
+    /// `POST /contrats/{id}/objectifs`
+    ajouter_objectif => Action::AjouterObjectif;
+    /// `POST /contrats/{id}/fiches`
+    ajouter_fiche => Action::AjouterFiche;
+    /// `POST /contrats/{id}/strategie/modification`: an axis or an objective.
+    modifier => Action::Modifier;
+    /// `POST /contrats/{id}/strategie/ordre`: `element` one place up or down (`sens`).
+    ordonner => Action::Ordonner;
+    /// `POST /contrats/{id}/strategie/rattachement`: fiche-action `fiche` to `place`.
+    rattacher => Action::Rattacher;
+    /// `POST /contrats/{id}/strategie/numerotation`
+    renumeroter => Action::Renumeroter;
+    /// `POST /contrats/{id}/strategie/suppression`
+    supprimer => Action::Supprimer;
 }

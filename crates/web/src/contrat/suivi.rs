@@ -11,7 +11,7 @@ use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Cible, Indicateur, LigneBudget, NatureDepense, TypeIndicateur};
 use pilote_store::contrat::fiche;
 
-use super::saisie::{Faute, Saisies, issue, preambule, refus, refuser, valeur};
+use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, valeur};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
@@ -124,7 +124,14 @@ async fn ajouter(
             let ligne = match ligne_budget(&saisies) {
                 Ok(ligne) => ligne,
                 Err(faute) => {
-                    return refuser(state, visiteur, &id, &formulaire, faute, saisies).await;
+                    return refuser(
+                        (state, visiteur, Ecran::Contrat),
+                        &id,
+                        &formulaire,
+                        faute,
+                        saisies,
+                    )
+                    .await;
                 }
             };
             let resultat =
@@ -136,7 +143,14 @@ async fn ajouter(
             let indicateur = match indicateur(&saisies) {
                 Ok(indicateur) => indicateur,
                 Err(faute) => {
-                    return refuser(state, visiteur, &id, &formulaire, faute, saisies).await;
+                    return refuser(
+                        (state, visiteur, Ecran::Contrat),
+                        &id,
+                        &formulaire,
+                        faute,
+                        saisies,
+                    )
+                    .await;
                 }
             };
             let resultat =
@@ -146,7 +160,14 @@ async fn ajouter(
     };
     let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
     let fait = format!("suivi#fiche-{numero}");
-    issue(state, visiteur, &id, resultat, &fait, refus).await
+    issue(
+        (state, visiteur, Ecran::Contrat),
+        &id,
+        resultat,
+        &fait,
+        refus,
+    )
+    .await
 }
 
 /// `POST /contrats/{id}/fiches/{numero}/budget`

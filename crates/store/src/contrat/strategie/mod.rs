@@ -1,0 +1,457 @@
+//! The strategy tree of a contract, changed from its pages: axes, objectives (général,
+//! spécifique, opérationnel) and fiches-actions are added, edited and removed here; their
+//! order, attachment and numbering in [`ordre`]. Every change is one transaction, based on
+//! the version the page was read at, recorded in the history.
+
+mod element;
+pub mod ordre;
+
+use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Operation;
+use pilote_domain::strategie::NiveauObjectif;
+use sqlx::{Any, Transaction};
+
+pub use element::Element;
+use element::{axe_id, fiche_id, objectif};
+
+use super::autoriser;
+use super::historique::{self, Changement};
+use crate::journal::Auteur;
+use crate::{Store, StoreError};
+
+/// A text of at most `max` characters, trimmed, or the French message saying it is missing or
+/// too long.
+fn texte(saisi: &str, quoi: &str, max: usize) -> Result<String, StoreError> {
+    let texte = saisi.trim();
+    match texte.chars().count() {
+        0 => Err(StoreError::Invalid(format!("indiquez {quoi}"))),
+        n if n > max => Err(StoreError::Invalid(format!(
+            "{quoi} dépasse {max} caractères ({n})"
+        ))),
+        _ => Ok(texte.to_owned()),
+    }
+}
+
+/// A title of at most 300 characters.
+fn titre(saisi: &str, quoi: &str) -> Result<String, StoreError> {
+    texte(saisi, &format!("le titre {quoi}"), 300)
+}
+
+/// The transaction of a change to the strategy of contract `id`, once the author may change
+/// the whole contract and version `lue` is still the current one.
+async fn ouvrir(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+) -> Result<Transaction<'static, Any>, StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
+    historique::verifier_version(&mut tx, id, lue).await?;
+    Ok(tx)
+}
+
+/// Records `changements` in the history of contract `id` and commits.
+async fn conclure(
+    mut tx: Transaction<'static, Any>,
+    auteur: &Auteur,
+    id: &IdContrat,
+    changements: &[Changement],
+) -> Result<(), StoreError> {
+    if !changements.is_empty() {
+        historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), changements).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What an axis says of itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AxeSaisi {
+    pub titre: String,
+    pub description: String,
+    pub transversal: bool,
+}
+
+impl AxeSaisi {
+    fn en_clair(&self) -> String {
+        let mut texte = self.titre.clone();
+        if self.transversal {
+            texte.push_str(" (transversal)");
+        }
+        if !self.description.is_empty() {
+            texte.push_str(&format!(" — {}", self.description));
+        }
+        texte
+    }
+
+    fn verifie(&self) -> Result<AxeSaisi, StoreError> {
+        Ok(AxeSaisi {
+            titre: titre(&self.titre, "de l'axe")?,
+            description: match self.description.trim() {
+                "" => String::new(),
+                d => texte(d, "la description de l'axe", 4000)?,
+            },
+            transversal: self.transversal,
+        })
+    }
+}
+
+/// Adds an axis after the others, based on version `lue`; returns its number.
+pub async fn ajouter_axe(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    axe: &AxeSaisi,
+) -> Result<i64, StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let axe = axe.verifie()?;
+    let numero: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(numero), 0) + 1 FROM axe WHERE contrat_id = $1 AND perimetre = 'cls'",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO axe (contrat_id, perimetre, numero, titre, description, transversal)
+         VALUES ($1, 'cls', $2, $3, $4, $5)",
+    )
+    .bind(id.as_str())
+    .bind(numero)
+    .bind(&axe.titre)
+    .bind(Some(&axe.description).filter(|d| !d.is_empty()))
+    .bind(i64::from(axe.transversal))
+    .execute(&mut *tx)
+    .await?;
+    let changement = Changement {
+        champ: format!("axe {numero}"),
+        avant: None,
+        apres: Some(axe.en_clair()),
+    };
+    conclure(tx, auteur, id, &[changement]).await?;
+    Ok(numero)
+}
+
+/// Changes the title, description and transversal flag of axis `numero`.
+pub async fn modifier_axe(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    numero: i64,
+    axe: &AxeSaisi,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let axe = axe.verifie()?;
+    let ligne = axe_id(&mut tx, id, numero).await?;
+    let avant = sqlx::query("SELECT titre, description, transversal FROM axe WHERE id = $1")
+        .bind(ligne)
+        .fetch_one(&mut *tx)
+        .await?;
+    let avant = AxeSaisi {
+        titre: crate::ligne::text(&avant, "titre")?,
+        description: crate::ligne::opt_text(&avant, "description")?.unwrap_or_default(),
+        transversal: crate::ligne::flag(&avant, "transversal")?,
+    };
+    sqlx::query("UPDATE axe SET titre = $1, description = $2, transversal = $3 WHERE id = $4")
+        .bind(&axe.titre)
+        .bind(Some(&axe.description).filter(|d| !d.is_empty()))
+        .bind(i64::from(axe.transversal))
+        .bind(ligne)
+        .execute(&mut *tx)
+        .await?;
+    let changements: Vec<Changement> = Changement::si_different(
+        &format!("axe {numero}"),
+        Some(avant.en_clair()),
+        Some(axe.en_clair()),
+    )
+    .into_iter()
+    .collect();
+    conclure(tx, auteur, id, &changements).await
+}
+
+/// Where a new objective goes: at the top of axis `axe`, or under objective `parent` of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlaceObjectif {
+    pub axe: i64,
+    pub parent: Option<usize>,
+}
+
+/// The level of an objective placed under `parent`: strictly below it (a specific objective
+/// under a general one, an operational one under either).
+async fn niveau_sous(
+    tx: &mut sqlx::AnyConnection,
+    parent: Option<i64>,
+    niveau: NiveauObjectif,
+) -> Result<(), StoreError> {
+    let Some(parent) = parent else {
+        return Ok(());
+    };
+    let code: String = sqlx::query_scalar("SELECT niveau FROM objectif WHERE id = $1")
+        .bind(parent)
+        .fetch_one(&mut *tx)
+        .await?;
+    let du_parent = NiveauObjectif::parse(&code).map_err(StoreError::Corrupt)?;
+    if niveau <= du_parent {
+        return Err(StoreError::Invalid(format!(
+            "un objectif placé sous un « {} » doit être d'un niveau inférieur (pas « {} »)",
+            du_parent.libelle().to_lowercase(),
+            niveau.libelle().to_lowercase()
+        )));
+    }
+    Ok(())
+}
+
+/// Adds an objective at the end of its place, based on version `lue`.
+pub async fn ajouter_objectif(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    place: PlaceObjectif,
+    niveau: NiveauObjectif,
+    libelle: &str,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let libelle = texte(libelle, "le libellé de l'objectif", 500)?;
+    let (axe, parent) = match place.parent {
+        Some(position) => {
+            let (axe, parent) = objectif(&mut tx, id, place.axe, position).await?;
+            (axe, Some(parent.id))
+        }
+        None => (axe_id(&mut tx, id, place.axe).await?, None),
+    };
+    niveau_sous(&mut tx, parent, niveau).await?;
+    let rang: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(rang), -1) + 1 FROM objectif
+         WHERE axe_id = $1 AND (parent_id = $2 OR (parent_id IS NULL AND $2 IS NULL))",
+    )
+    .bind(axe)
+    .bind(parent)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO objectif (axe_id, parent_id, rang, niveau, libelle) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(axe)
+    .bind(parent)
+    .bind(rang)
+    .bind(niveau.code())
+    .bind(&libelle)
+    .execute(&mut *tx)
+    .await?;
+    let changement = Changement {
+        champ: format!("axe {}, objectif", place.axe),
+        avant: None,
+        apres: Some(format!("{} : {libelle}", niveau.libelle())),
+    };
+    conclure(tx, auteur, id, &[changement]).await
+}
+
+/// Changes the level and wording of objective `position` of axis `axe`.
+pub async fn modifier_objectif(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    (axe, position): (i64, usize),
+    niveau: NiveauObjectif,
+    libelle: &str,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let libelle = texte(libelle, "le libellé de l'objectif", 500)?;
+    let (_, ligne) = objectif(&mut tx, id, axe, position).await?;
+    niveau_sous(&mut tx, ligne.parent, niveau).await?;
+    let en_dessous =
+        sqlx::query_scalar::<_, String>("SELECT niveau FROM objectif WHERE parent_id = $1")
+            .bind(ligne.id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .filter_map(|c| NiveauObjectif::parse(c).ok())
+            .any(|n| n <= niveau);
+    if en_dessous {
+        return Err(StoreError::Invalid(format!(
+            "l'objectif a des sous-objectifs d'un niveau égal ou supérieur à « {} »",
+            niveau.libelle().to_lowercase()
+        )));
+    }
+    let avant = sqlx::query("SELECT niveau, libelle FROM objectif WHERE id = $1")
+        .bind(ligne.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let en_clair = |niveau: &str, libelle: &str| {
+        let niveau = NiveauObjectif::parse(niveau).map_or(niveau, |n| n.libelle());
+        format!("{niveau} : {libelle}")
+    };
+    let avant = en_clair(
+        &crate::ligne::text(&avant, "niveau")?,
+        &crate::ligne::text(&avant, "libelle")?,
+    );
+    sqlx::query("UPDATE objectif SET niveau = $1, libelle = $2 WHERE id = $3")
+        .bind(niveau.code())
+        .bind(&libelle)
+        .bind(ligne.id)
+        .execute(&mut *tx)
+        .await?;
+    let changements: Vec<Changement> = Changement::si_different(
+        &format!("objectif {axe}.{position}"),
+        Some(avant),
+        Some(en_clair(niveau.code(), &libelle)),
+    )
+    .into_iter()
+    .collect();
+    conclure(tx, auteur, id, &changements).await
+}
+
+/// Where a fiche-action hangs: directly on axis `axe`, or on objective `objectif` of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlaceFiche {
+    pub axe: i64,
+    pub objectif: Option<usize>,
+}
+
+/// The row ids of a place: its axis and objective.
+async fn lieu(
+    tx: &mut sqlx::AnyConnection,
+    id: &IdContrat,
+    place: PlaceFiche,
+) -> Result<(i64, Option<i64>), StoreError> {
+    Ok(match place.objectif {
+        Some(position) => {
+            let (axe, o) = objectif(tx, id, place.axe, position).await?;
+            (axe, Some(o.id))
+        }
+        None => (axe_id(tx, id, place.axe).await?, None),
+    })
+}
+
+/// The next `rang` of fiches-actions in contract `id`: after all the others.
+async fn rang_de_fiche_suivant(
+    tx: &mut sqlx::AnyConnection,
+    id: &IdContrat,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(MAX(rang), -1) + 1 FROM fiche_action WHERE contrat_id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+/// Adds a fiche-action at the end of its place, based on version `lue`; returns its number,
+/// the first free one of its axis (« 2.3 » for the third action of axis 2).
+pub async fn ajouter_fiche(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    place: PlaceFiche,
+    titre_fiche: &str,
+) -> Result<String, StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let titre = titre(titre_fiche, "de la fiche-action")?;
+    let (axe_id, objectif_id) = lieu(&mut tx, id, place).await?;
+    let dans_l_axe: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fiche_action WHERE axe_id = $1")
+        .bind(axe_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let numero = ordre::numero_libre(&mut tx, id, place.axe, dans_l_axe + 1).await?;
+    let rang = rang_de_fiche_suivant(&mut tx, id).await?;
+    sqlx::query(
+        "INSERT INTO fiche_action
+             (contrat_id, axe_id, objectif_id, rang, numero, titre, objectifs, partenaires)
+         VALUES ($1, $2, $3, $4, $5, $6, '[]', '[]')",
+    )
+    .bind(id.as_str())
+    .bind(axe_id)
+    .bind(objectif_id)
+    .bind(rang)
+    .bind(&numero)
+    .bind(&titre)
+    .execute(&mut *tx)
+    .await?;
+    let changement = Changement {
+        champ: format!("fiche-action n°{numero}"),
+        avant: None,
+        apres: Some(titre),
+    };
+    conclure(tx, auteur, id, &[changement]).await?;
+    Ok(numero)
+}
+
+/// Removes an element of the strategy tree. An axis or an objective is removed only when
+/// empty (its fiches-actions and sub-objectives moved or removed first), so that no action
+/// goes with it unnoticed; a fiche-action goes with all it holds, and its pilots lose their
+/// role on it.
+pub async fn supprimer(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    element: &Element,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let (table, ligne, titre) = match element {
+        Element::Axe(numero) => {
+            let ligne = axe_id(&mut tx, id, *numero).await?;
+            let contenu: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM objectif WHERE axe_id = $1)
+                      + (SELECT COUNT(*) FROM fiche_action WHERE axe_id = $1)",
+            )
+            .bind(ligne)
+            .fetch_one(&mut *tx)
+            .await?;
+            if contenu > 0 {
+                return Err(StoreError::Invalid(format!(
+                    "l'axe {numero} contient des objectifs ou des fiches-actions : déplacez-les \
+                     ou supprimez-les d'abord"
+                )));
+            }
+            ("axe", ligne, "titre")
+        }
+        Element::Objectif { axe, position } => {
+            let (_, o) = objectif(&mut tx, id, *axe, *position).await?;
+            let contenu: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM objectif WHERE parent_id = $1)
+                      + (SELECT COUNT(*) FROM fiche_action WHERE objectif_id = $1)",
+            )
+            .bind(o.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if contenu > 0 {
+                return Err(StoreError::Invalid(format!(
+                    "l'objectif {axe}.{position} contient des sous-objectifs ou des \
+                     fiches-actions : déplacez-les ou supprimez-les d'abord"
+                )));
+            }
+            ("objectif", o.id, "libelle")
+        }
+        Element::Fiche(numero) => {
+            let ligne = fiche_id(&mut tx, id, numero).await?;
+            sqlx::query(
+                "DELETE FROM attribution WHERE role = 'pilote' AND contrat_id = $1 AND fiche = $2",
+            )
+            .bind(id.as_str())
+            .bind(numero)
+            .execute(&mut *tx)
+            .await?;
+            ("fiche_action", ligne, "titre")
+        }
+    };
+    let avant: String = sqlx::query_scalar(&format!("SELECT {titre} FROM {table} WHERE id = $1"))
+        .bind(ligne)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+        .bind(ligne)
+        .execute(&mut *tx)
+        .await?;
+    let changement = Changement {
+        champ: element.en_clair(),
+        avant: Some(avant),
+        apres: None,
+    };
+    conclure(tx, auteur, id, &[changement]).await
+}
