@@ -27,7 +27,7 @@ mdp=$(printf '%s\n' "$sortie" | grep -o '[A-Za-z0-9]\{20\}$' | tail -1)
 "$pilote" --database-url "$base" user grant "$admin" administrateur >/dev/null
 
 "$pilote" --database-url "$base" serve --listen "127.0.0.1:$port" --url-publique "$url" \
-  --courriels-dossier "$dossier/courriels" >"$dossier/serveur.log" 2>&1 &
+  --courriels-dossier "$dossier/courriels" --documents "$dossier/documents" >"$dossier/serveur.log" 2>&1 &
 serveur=$!
 trap 'kill $serveur 2>/dev/null || true; rm -rf "$dossier"' EXIT
 for _ in $(seq 1 100); do

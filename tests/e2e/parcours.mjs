@@ -186,37 +186,62 @@ try {
   await page.getByRole("link", { name: "Retour au contrat" }).click();
   await accessibilite(page, "contrat avec sa stratégie");
 
-  // A budget line and an indicator for each action.
+  // Each action's page: a budget line and an indicator; the first one written in full, with
+  // its publics, a subset of communes, a dated value and a document.
   for (const [n, numero] of ["1.1", "1.2", "2.1", "2.2", "3.1"].entries()) {
     const id = (champ) => page.locator(`[id="${champ}"]`);
-    await page.getByText(`Budget et indicateurs de la fiche-action n°${numero}`).click();
+    await page.getByRole("link", { name: new RegExp(`^Modifier la fiche-action n°${numero} `) }).click();
+    await page.waitForURL(new RegExp(`/fiches/${numero}$`));
     await id(`budget-${numero}-annee`).fill("2025");
     await id(`budget-${numero}-financeur`).fill(n % 2 === 0 ? "ARS" : "Communauté urbaine");
     await id(`budget-${numero}-nature`).selectOption("fonctionnement");
     await id(`budget-${numero}-previsionnel`).fill(`${(n + 1) * 10} 000`);
-    await page
-      .locator(`form[action$="/fiches/${numero}/budget"]`)
-      .getByRole("button", { name: "Ajouter la ligne de budget" })
-      .click();
+    await page.getByRole("button", { name: "Ajouter la ligne de budget" }).click();
     await page.waitForURL(/fait=suivi/);
-    await page.getByText(`Budget et indicateurs de la fiche-action n°${numero}`).click();
     await id(`indicateur-${numero}-libelle`).fill(`Personnes touchées par l'action ${numero}`);
     await id(`indicateur-${numero}-type`).selectOption("processus");
     await id(`indicateur-${numero}-cible_annee`).fill("2027");
     await id(`indicateur-${numero}-cible_valeur`).fill("100");
-    await page
-      .locator(`form[action$="/fiches/${numero}/indicateurs"]`)
-      .getByRole("button", { name: "Ajouter l'indicateur" })
-      .click();
+    await page.getByRole("button", { name: "Ajouter l'indicateur" }).click();
     await page.waitForURL(/fait=suivi/);
-  }
-  await accessibilite(page, "contrat avec budgets et indicateurs");
-  for (const numero of ["1.1", "1.2", "2.1", "2.2", "3.1"]) {
     verifier(
       (await page.getByRole("table", { name: `Budget de la fiche-action n°${numero}` }).count()) === 1,
       `budget de la fiche-action n°${numero} absent`,
     );
+    if (numero === "1.1") {
+      await id("redaction-1.1-pilote_organisation").fill("Communauté urbaine");
+      await page.locator('label[for="redaction-1.1-public-jeunes"]').click();
+      await page.locator('label[for="redaction-1.1-thematique-acces-aux-soins"]').click();
+      await page.locator('label[for="redaction-1.1-commune-14118"]').click();
+      await id("redaction-1.1-debut").fill("2025-09");
+      await page.getByRole("button", { name: "Enregistrer la fiche" }).click();
+      await page.waitForURL(/fait=redaction/);
+      await id("mesure-1.1-date").fill("2025-12-31");
+      await id("mesure-1.1-valeur").fill("12");
+      await id("mesure-1.1-source").fill("Faculté de médecine");
+      await page.getByRole("button", { name: "Enregistrer la valeur" }).click();
+      await page.waitForURL(/fait=suivi/);
+      await id("document-1.1-titre").fill("Convention avec la faculté");
+      await id("document-1.1-fichier").setInputFiles({
+        name: "convention.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("Convention d'accueil des internes"),
+      });
+      await page.getByRole("button", { name: "Joindre le document" }).click();
+      await page.waitForURL(/fait=suivi/);
+      await accessibilite(page, "fiche-action rédigée");
+      verifier(
+        (await page.getByRole("link", { name: "Convention avec la faculté" }).count()) === 1,
+        "document absent",
+      );
+    }
+    await page.getByRole("link", { name: "Retour au contrat" }).click();
   }
+  await accessibilite(page, "contrat avec budgets et indicateurs");
+  verifier(
+    (await page.locator('[id="fiche-1.1"]').innerText()).includes("14118"),
+    "territoire de la fiche-action 1.1 absent",
+  );
   for (const numero of ["1.1", "1.2", "2.1", "2.2", "3.1"]) {
     verifier(
       (await page.locator(`[id="fiche-${numero}"]`).count()) === 1,
@@ -263,13 +288,15 @@ try {
   await pilote.goto(`${BASE}/contrats/essai-deux-epci-2025`);
   await accessibilite(pilote, "contrat vu par le pilote");
   verifier(
-    (await pilote.locator('form[action$="/fiches/2.1/avancement"]').count()) === 0,
+    (await pilote.getByRole("link", { name: /^Modifier la fiche-action n°2\.1 / }).count()) === 0,
     "le pilote se voit offrir une autre fiche",
   );
   verifier(
     (await pilote.getByRole("link", { name: "Modifier le contrat" }).count()) === 0,
     "le pilote se voit offrir la modification du contrat",
   );
+  await pilote.getByRole("link", { name: /^Modifier la fiche-action n°1\.1 / }).click();
+  await accessibilite(pilote, "fiche-action vue par son pilote");
   await pilote.locator('[id="statut-1.1"]').selectOption("en-cours");
   await pilote.locator('[id="avancement-1.1"]').fill("30");
   await pilote.getByRole("button", { name: "Enregistrer l'avancement" }).click();

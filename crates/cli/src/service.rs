@@ -65,6 +65,16 @@ pub struct Options {
         default_value = "Pilote <pilote@localhost>"
     )]
     courriel_expediteur: String,
+    /// Where the documents attached to fiches-actions are kept: a folder (`dossier:/chemin` or
+    /// a plain path), or S3-compatible object storage
+    /// (`s3://CLÉ:SECRET@hôte[:port]/bucket?region=…`).
+    #[arg(
+        long,
+        env = "PILOTE_DOCUMENTS",
+        default_value = "pilote-documents",
+        hide_env_values = true
+    )]
+    documents: String,
 }
 
 impl Options {
@@ -119,12 +129,16 @@ pub async fn servir(store: Store, options: Options) -> Result<()> {
             "--url-publique « {url_publique} » : l'adresse doit commencer par http:// ou https://"
         );
     }
+    let stockage = pilote_stockage::depuis_adresse(&options.documents)
+        .map_err(|e| anyhow::anyhow!("--documents : {e}"))?;
+    println!("Documents : {}", stockage.decrire());
     let state = AppState::new(
         store.clone(),
         options.titre.clone(),
         url_publique.clone(),
         options.oidc()?,
         options.expediteur()?,
+        stockage,
     );
     let ecoute = tokio::net::TcpListener::bind(options.listen)
         .await

@@ -18,9 +18,11 @@ pub mod visiteur;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware;
 use axum::routing::{MethodRouter, get, post};
+use pilote_stockage::Stockage;
 use pilote_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -42,6 +44,8 @@ pub struct AppState {
     /// Sign-in through OpenID Connect (ProConnect), when configured.
     pub oidc: Option<Arc<ClientOidc>>,
     pub expediteur: Arc<dyn Expediteur>,
+    /// Where the documents attached to fiches-actions are kept.
+    pub stockage: Arc<dyn Stockage>,
 }
 
 impl AppState {
@@ -52,6 +56,7 @@ impl AppState {
         url_publique: String,
         oidc: Option<ClientOidc>,
         expediteur: Arc<dyn Expediteur>,
+        stockage: Arc<dyn Stockage>,
     ) -> Self {
         let url_publique = url_publique.trim_end_matches('/').to_owned();
         Self {
@@ -63,6 +68,7 @@ impl AppState {
             url_publique,
             oidc: oidc.map(Arc::new),
             expediteur,
+            stockage,
         }
     }
 }
@@ -83,6 +89,9 @@ pub enum Politique {
     ModifierContrat,
     /// A change to fiche-action `{numero}` of contract `{id}`: its pilot too.
     ModifierFiche,
+    /// What fiche-action `{numero}` of contract `{id}` keeps for those who read the whole
+    /// contract (its documents): signatories, partners, pilots, ARS agents in scope.
+    LireFiche,
     /// An invitation link (`{jeton}`): whoever holds a valid one.
     Invitation,
 }
@@ -222,6 +231,62 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             "/contrats/{id}/fiches/{numero}/avancement",
             ModifierFiche,
             post(contrat::pages::avancer),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/fiches/{numero}",
+            ModifierFiche,
+            get(contrat::fiche::page),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}",
+            ModifierFiche,
+            post(contrat::fiche::rediger),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}/etapes",
+            ModifierFiche,
+            post(contrat::fiche::ajouter_etape),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}/etapes/etat",
+            ModifierFiche,
+            post(contrat::fiche::marquer_etape),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}/mesures",
+            ModifierFiche,
+            post(contrat::fiche::ajouter_mesure),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}/notes",
+            ModifierFiche,
+            post(contrat::fiche::ajouter_note),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}/retrait",
+            ModifierFiche,
+            post(contrat::fiche::retirer),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/fiches/{numero}/documents",
+            ModifierFiche,
+            post(contrat::fiche::deposer).layer(DefaultBodyLimit::max(
+                contrat::fiche::TAILLE_MAX_DOCUMENT + (64 << 10),
+            )),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/fiches/{numero}/documents/{position}",
+            LireFiche,
+            get(contrat::fiche::telecharger),
         ),
         route(
             Method::POST,

@@ -24,6 +24,8 @@ use crate::error::AppError;
 
 /// The largest form body read to find its CSRF token.
 const CORPS_MAX: usize = 1 << 20;
+/// The largest file upload read, a document and its form fields.
+const MULTIPART_MAX: usize = crate::contrat::fiche::TAILLE_MAX_DOCUMENT + (64 << 10);
 
 /// The person behind a request, as handlers and templates see them.
 #[derive(Debug, Clone)]
@@ -216,16 +218,37 @@ async fn verifier_csrf(requete: Request, attendu: &str) -> Result<Request, AppEr
             Err(refus())
         };
     }
-    let octets = to_bytes(corps, CORPS_MAX).await.map_err(|_| {
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("multipart/form-data"));
+    let limite = if multipart { MULTIPART_MAX } else { CORPS_MAX };
+    let octets = to_bytes(corps, limite).await.map_err(|_| {
         AppError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".to_owned())
     })?;
-    let recu = form_urlencoded::parse(&octets)
-        .find(|(nom, _)| nom == "_csrf")
-        .map(|(_, valeur)| valeur.into_owned());
+    let recu = if multipart {
+        champ_multipart(&octets, "_csrf")
+    } else {
+        form_urlencoded::parse(&octets)
+            .find(|(nom, _)| nom == "_csrf")
+            .map(|(_, valeur)| valeur.into_owned())
+    };
     match recu {
         Some(v) if attendu.egal(&v) => Ok(Request::from_parts(parts, Body::from(octets))),
         _ => Err(refus()),
     }
+}
+
+/// The value of the plain field `nom` of a multipart/form-data body (a file upload), if any.
+fn champ_multipart(corps: &[u8], nom: &str) -> Option<String> {
+    let marque = format!("name=\"{nom}\"\r\n\r\n");
+    let debut = corps
+        .windows(marque.len())
+        .position(|w| w == marque.as_bytes())?
+        + marque.len();
+    let fin = corps[debut..].windows(2).position(|w| w == b"\r\n")?;
+    String::from_utf8(corps[debut..debut + fin].to_vec()).ok()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visiteur {

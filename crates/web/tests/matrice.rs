@@ -15,6 +15,8 @@ use pilote_domain::autorisation::{
     Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut,
 };
 use pilote_domain::compte::Email;
+use pilote_domain::fiche_action::Document;
+use pilote_stockage::{Cle, Stockage};
 use pilote_store::{Auteur, compte, contrat, invitation};
 use pilote_web::{Politique, Route, routes};
 use sqlx::Connection;
@@ -387,10 +389,23 @@ fn cas(
                         ],
                         attendu,
                     ),
-                    // An empty form: refused as bad input once the right is granted.
-                    "/contrats/{id}/fiches/{numero}/budget"
-                    | "/contrats/{id}/fiches/{numero}/indicateurs" => (
-                        vec![("version", "1".to_owned())],
+                    "/contrats/{id}/fiches/{numero}"
+                        if route.methode == axum::http::Method::GET =>
+                    {
+                        (vec![], attendu)
+                    }
+                    // A version that cannot be read: refused as bad input once the right is
+                    // granted; a file upload that is not one, likewise.
+                    "/contrats/{id}/fiches/{numero}"
+                    | "/contrats/{id}/fiches/{numero}/budget"
+                    | "/contrats/{id}/fiches/{numero}/indicateurs"
+                    | "/contrats/{id}/fiches/{numero}/etapes"
+                    | "/contrats/{id}/fiches/{numero}/etapes/etat"
+                    | "/contrats/{id}/fiches/{numero}/mesures"
+                    | "/contrats/{id}/fiches/{numero}/notes"
+                    | "/contrats/{id}/fiches/{numero}/retrait"
+                    | "/contrats/{id}/fiches/{numero}/documents" => (
+                        vec![("version", "illisible".to_owned())],
                         if attendu == Attendu::Permis {
                             Attendu::Invalide
                         } else {
@@ -404,6 +419,27 @@ fn cas(
             .chain([un(
                 avec_id(&absent).replace("{numero}", "1"),
                 vec![("avancement", "1".to_owned())],
+                Attendu::Absent,
+            )])
+            .collect(),
+        Politique::LireFiche => contrats
+            .iter()
+            .flat_map(|c| c.fiches.iter().map(move |f| (c, f.clone())))
+            .map(|(c, f)| {
+                let uri = avec_id(&c.portee)
+                    .replace("{numero}", &f)
+                    .replace("{position}", "1");
+                un(
+                    uri,
+                    vec![],
+                    attendu_pour(acteur, &Operation::LireTout, &c.portee),
+                )
+            })
+            .chain([un(
+                avec_id(&absent)
+                    .replace("{numero}", "1")
+                    .replace("{position}", "1"),
+                vec![],
                 Attendu::Absent,
             )])
             .collect(),
@@ -528,6 +564,24 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
             .collect();
         let mut k = contrat_essai(c.portee.id.as_str(), c.portee.publie, &communes, FICHES);
         k.nom = c.nom.clone();
+        // Each action has a document, which only those who read the whole contract fetch.
+        for f in &mut k.axes[0].fiches_actions {
+            let cle = Cle::parse(&format!("contrats/{}/fiches/{}/cr.txt", k.id, f.numero)).unwrap();
+            appli
+                .stockage
+                .deposer(
+                    &cle,
+                    format!("Compte rendu {}", c.nom).into_bytes(),
+                    "text/plain",
+                )
+                .await
+                .unwrap();
+            f.documents.push(Document {
+                titre: "Compte rendu".into(),
+                date: None,
+                reference: cle.as_str().to_owned(),
+            });
+        }
         contrat::creer(&appli.store, &k).await.unwrap();
     }
     for p in &personnes[1..] {

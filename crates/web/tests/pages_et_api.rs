@@ -31,6 +31,7 @@ impl TestApp {
             "http://localhost".to_owned(),
             None,
             std::sync::Arc::new(Console),
+            std::sync::Arc::new(pilote_stockage::DossierLocal::new(dossier.path())),
         ));
         TestApp {
             router,

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use pilote_domain::IdContrat;
 use pilote_domain::clsm::Clsm;
 use pilote_domain::contrat::Contrat;
-use pilote_domain::fiche_action::{FicheAction, Indicateur, LigneBudget};
+use pilote_domain::fiche_action::{
+    Document, Etape, FicheAction, Indicateur, LigneBudget, Mesure, Note,
+};
 use pilote_domain::gouvernance::{Instance, Reunion};
 use pilote_domain::strategie::{Axe, Objectif};
 use pilote_domain::territoire::{Territoire, TerritoireResolu};
@@ -396,27 +398,10 @@ async fn inserer_fiche(
         ),
     ];
     for (table, valeurs) in listes {
-        let sql = format!("INSERT INTO {table} (fiche_id, rang, code) VALUES ($1, $2, $3)");
-        for (rang, valeur) in valeurs.iter().enumerate() {
-            sqlx::query(&sql)
-                .bind(fiche_id)
-                .bind(rang as i64)
-                .bind(valeur)
-                .execute(&mut *conn)
-                .await?;
-        }
+        inserer_codes(conn, fiche_id, table, &valeurs).await?;
     }
     for (rang, etape) in fiche.etapes.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO etape (fiche_id, rang, libelle, echeance, faite) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(fiche_id)
-        .bind(rang as i64)
-        .bind(&etape.libelle)
-        .bind(etape.echeance.map(|d| d.to_string()))
-        .bind(i64::from(etape.faite))
-        .execute(&mut *conn)
-        .await?;
+        inserer_etape(conn, fiche_id, rang as i64, etape).await?;
     }
     for (rang, ligne) in fiche.budget.iter().enumerate() {
         inserer_ligne_budget(conn, fiche_id, rang as i64, ligne).await?;
@@ -425,29 +410,114 @@ async fn inserer_fiche(
         inserer_indicateur(conn, fiche_id, rang as i64, indicateur).await?;
     }
     for (rang, document) in fiche.documents.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO document (fiche_id, rang, titre, date, reference) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(fiche_id)
-        .bind(rang as i64)
-        .bind(&document.titre)
-        .bind(document.date.map(|d| d.to_string()))
-        .bind(&document.reference)
-        .execute(&mut *conn)
-        .await?;
+        inserer_document(conn, fiche_id, rang as i64, document).await?;
     }
     for (rang, note) in fiche.notes.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO note (fiche_id, rang, date, texte, auteur) VALUES ($1, $2, $3, $4, $5)",
-        )
+        inserer_note(conn, fiche_id, rang as i64, note).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the codes of fiche-action `fiche_id` in `table` (publics, themes, communes).
+pub(super) async fn inserer_codes(
+    conn: &mut AnyConnection,
+    fiche_id: i64,
+    table: &str,
+    codes: &[String],
+) -> Result<(), StoreError> {
+    sqlx::query(&format!("DELETE FROM {table} WHERE fiche_id = $1"))
         .bind(fiche_id)
-        .bind(rang as i64)
-        .bind(note.date.to_string())
-        .bind(&note.texte)
-        .bind(note.auteur.as_deref())
         .execute(&mut *conn)
         .await?;
+    let sql = format!("INSERT INTO {table} (fiche_id, rang, code) VALUES ($1, $2, $3)");
+    for (rang, code) in codes.iter().enumerate() {
+        sqlx::query(&sql)
+            .bind(fiche_id)
+            .bind(rang as i64)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?;
     }
+    Ok(())
+}
+
+/// Inserts one step of fiche-action `fiche_id` at `rang`.
+pub(super) async fn inserer_etape(
+    conn: &mut AnyConnection,
+    fiche_id: i64,
+    rang: i64,
+    etape: &Etape,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO etape (fiche_id, rang, libelle, echeance, faite) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(fiche_id)
+    .bind(rang)
+    .bind(&etape.libelle)
+    .bind(etape.echeance.map(|d| d.to_string()))
+    .bind(i64::from(etape.faite))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts one document of fiche-action `fiche_id` at `rang`.
+pub(super) async fn inserer_document(
+    conn: &mut AnyConnection,
+    fiche_id: i64,
+    rang: i64,
+    document: &Document,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO document (fiche_id, rang, titre, date, reference) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(fiche_id)
+    .bind(rang)
+    .bind(&document.titre)
+    .bind(document.date.map(|d| d.to_string()))
+    .bind(&document.reference)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts one progress note of fiche-action `fiche_id` at `rang`.
+pub(super) async fn inserer_note(
+    conn: &mut AnyConnection,
+    fiche_id: i64,
+    rang: i64,
+    note: &Note,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO note (fiche_id, rang, date, texte, auteur) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(fiche_id)
+    .bind(rang)
+    .bind(note.date.to_string())
+    .bind(&note.texte)
+    .bind(note.auteur.as_deref())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts one dated value of indicator `indicateur_id` at `rang`.
+pub(super) async fn inserer_mesure(
+    conn: &mut AnyConnection,
+    indicateur_id: i64,
+    rang: i64,
+    mesure: &Mesure,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO mesure (indicateur_id, rang, date, valeur, source) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(indicateur_id)
+    .bind(rang)
+    .bind(mesure.date.to_string())
+    .bind(mesure.valeur)
+    .bind(mesure.source.as_deref())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -621,17 +691,7 @@ pub(super) async fn inserer_indicateur(
         .await?;
     }
     for (rang, mesure) in indicateur.valeurs.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO mesure (indicateur_id, rang, date, valeur, source)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(indicateur_id)
-        .bind(rang as i64)
-        .bind(mesure.date.to_string())
-        .bind(mesure.valeur)
-        .bind(mesure.source.as_deref())
-        .execute(&mut *conn)
-        .await?;
+        inserer_mesure(conn, indicateur_id, rang as i64, mesure).await?;
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
 use pilote_domain::contrat::{ContratResume, RolePartie};
-use pilote_domain::fiche_action::{FicheAction, NatureDepense, StatutAction, TypeIndicateur};
+use pilote_domain::fiche_action::{FicheAction, StatutAction};
 use pilote_domain::gouvernance::NatureInstance;
 use pilote_domain::montant::milliers;
 use pilote_store::contrat::fiche::{self, Avancement};
@@ -52,9 +52,6 @@ struct Detail {
     gestion: Option<Gestion>,
     /// The change just made, to confirm it.
     fait: Option<&'static str>,
-    statuts: &'static [StatutAction],
-    natures: &'static [NatureDepense],
-    types_indicateur: &'static [TypeIndicateur],
     natures_instance: &'static [NatureInstance],
 }
 
@@ -109,10 +106,8 @@ pub async fn detail(
         Some("creation") => Some("Le contrat est créé, non publié."),
         Some("modification") => Some("Les modifications sont enregistrées."),
         Some("publication") => Some("La publication du contrat est enregistrée."),
-        Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
         Some("invitation") => Some("L'invitation est envoyée."),
         Some("gouvernance") => Some("La gouvernance du contrat est enregistrée."),
-        Some("suivi") => Some("Le budget et les indicateurs de la fiche-action sont enregistrés."),
         _ => None,
     };
     afficher(&state, &visiteur, &id, fait, None, StatusCode::OK).await
@@ -214,9 +209,6 @@ pub async fn afficher(
         }),
         c,
         fait,
-        statuts: StatutAction::TOUS,
-        natures: NatureDepense::TOUS,
-        types_indicateur: TypeIndicateur::TOUS,
         natures_instance: NatureInstance::TOUS,
     };
     Ok((statut, Html(page.render()?)).into_response())
@@ -288,7 +280,7 @@ pub async fn avancer(
     };
     fiche::avancer(&state.store, &visiteur.auteur, &id, &numero, avancement).await?;
     Ok(rediriger(
-        &format!("/contrats/{id}?fait=avancement#fiche-{numero}"),
+        &format!("/contrats/{id}/fiches/{numero}?fait=avancement"),
         [],
     ))
 }

@@ -20,16 +20,19 @@ use crate::visiteur::Visiteur;
 /// The page a form belongs to: where a save goes back to, and what shows again when it is
 /// refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Ecran {
+pub(super) enum Ecran<'a> {
     Contrat,
     Strategie,
+    /// The page of fiche-action `numero`.
+    Fiche(&'a str),
 }
 
-impl Ecran {
+impl Ecran<'_> {
     fn chemin(self, id: &IdContrat) -> String {
         match self {
             Ecran::Contrat => format!("/contrats/{id}"),
             Ecran::Strategie => format!("/contrats/{id}/strategie"),
+            Ecran::Fiche(numero) => format!("/contrats/{id}/fiches/{numero}"),
         }
     }
 
@@ -47,12 +50,30 @@ impl Ecran {
             Ecran::Strategie => {
                 super::strategie::afficher(state, visiteur, id, None, refus, statut).await
             }
+            Ecran::Fiche(numero) => {
+                super::fiche::afficher(state, visiteur, (id, numero), None, refus, statut).await
+            }
         }
     }
 }
 
 /// A form's fields as typed, by name.
 pub(super) type Saisies = BTreeMap<String, String>;
+
+/// A form as sent, the several values of a multiple choice joined by line breaks.
+pub(super) fn saisies_de(paires: Vec<(String, String)>) -> Saisies {
+    let mut saisies = Saisies::new();
+    for (nom, v) in paires {
+        saisies
+            .entry(nom)
+            .and_modify(|deja: &mut String| {
+                deja.push('\n');
+                deja.push_str(&v);
+            })
+            .or_insert(v);
+    }
+    saisies
+}
 
 /// The first faulty field of a form (its name) and its message.
 pub(super) type Faute = (&'static str, String);
@@ -83,7 +104,7 @@ pub(super) async fn preambule(
 /// The answer to a save from page `ecran`: back to it (`?fait=…`), or the page again with
 /// `refus` and the store's message.
 pub(super) async fn issue<T>(
-    (state, visiteur, ecran): (&AppState, &Visiteur, Ecran),
+    (state, visiteur, ecran): (&AppState, &Visiteur, Ecran<'_>),
     id: &IdContrat,
     resultat: Result<T, StoreError>,
     fait: &str,
@@ -115,7 +136,7 @@ pub(super) fn refus(formulaire: &str, champ: &str, saisies: BTreeMap<String, Str
 /// The page again, form `formulaire` refused on its field `champ` (named without the form's
 /// prefix) for a fault found before anything was saved.
 pub(super) async fn refuser(
-    (state, visiteur, ecran): (&AppState, &Visiteur, Ecran),
+    (state, visiteur, ecran): (&AppState, &Visiteur, Ecran<'_>),
     id: &IdContrat,
     formulaire: &str,
     (champ, message): Faute,

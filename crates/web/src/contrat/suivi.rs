@@ -33,7 +33,7 @@ fn annee(saisies: &Saisies, nom: &'static str) -> Result<Option<u16>, Faute> {
     }
 }
 
-fn nombre(saisies: &Saisies, nom: &'static str) -> Result<Option<f64>, Faute> {
+pub(super) fn nombre(saisies: &Saisies, nom: &'static str) -> Result<Option<f64>, Faute> {
     match valeur(saisies, nom) {
         "" => Ok(None),
         texte => texte
@@ -125,7 +125,7 @@ async fn ajouter(
                 Ok(ligne) => ligne,
                 Err(faute) => {
                     return refuser(
-                        (state, visiteur, Ecran::Contrat),
+                        (state, visiteur, Ecran::Fiche(&numero)),
                         &id,
                         &formulaire,
                         faute,
@@ -144,7 +144,7 @@ async fn ajouter(
                 Ok(indicateur) => indicateur,
                 Err(faute) => {
                     return refuser(
-                        (state, visiteur, Ecran::Contrat),
+                        (state, visiteur, Ecran::Fiche(&numero)),
                         &id,
                         &formulaire,
                         faute,
@@ -159,12 +159,11 @@ async fn ajouter(
         }
     };
     let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
-    let fait = format!("suivi#fiche-{numero}");
     issue(
-        (state, visiteur, Ecran::Contrat),
+        (state, visiteur, Ecran::Fiche(&numero)),
         &id,
         resultat,
-        &fait,
+        "suivi",
         refus,
     )
     .await

@@ -14,6 +14,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use pilote_domain::contrat::Contrat;
+use pilote_stockage::DossierLocal;
 use pilote_store::{Store, geographie, import};
 use pilote_web::courriel::Dossier;
 use pilote_web::oidc::ClientOidc;
@@ -27,6 +28,8 @@ pub struct Appli {
     pub url: String,
     /// Where the e-mails sent go, as .eml files.
     pub courriels: PathBuf,
+    /// Where the documents attached to fiches-actions go.
+    pub stockage: Arc<DossierLocal>,
     _dossier: tempfile::TempDir,
 }
 
@@ -50,18 +53,21 @@ impl Appli {
         geographie::charger(&store).await.unwrap();
         let courriels = dossier.path().join("courriels");
         let expediteur = Dossier::new(courriels.clone(), "Pilote <pilote@essai.fr>").unwrap();
+        let stockage = Arc::new(DossierLocal::new(dossier.path().join("documents")));
         let router = app(AppState::new(
             store.clone(),
             "Pilote (essai)".to_owned(),
             url_publique.to_owned(),
             oidc,
             Arc::new(expediteur),
+            stockage.clone(),
         ));
         Appli {
             router,
             store,
             url,
             courriels,
+            stockage,
             _dossier: dossier,
         }
     }
@@ -193,6 +199,44 @@ impl Navigateur<'_> {
         let mut champs = champs.to_vec();
         champs.push(("_csrf", &jeton));
         self.post_brut(uri, &champs).await
+    }
+
+    /// Posts a file upload (multipart/form-data) with the CSRF token: `champs`, then the file
+    /// `(nom, octets)` in field `fichier`.
+    pub async fn deposer(
+        &mut self,
+        uri: &str,
+        champs: &[(&str, &str)],
+        (nom, octets): (&str, &[u8]),
+    ) -> Reponse {
+        let jeton = self.csrf().await;
+        let limite = "----pilote-essai-7d2f";
+        let mut corps = Vec::new();
+        for (champ, valeur) in [("_csrf", jeton.as_str())].iter().chain(champs) {
+            corps.extend_from_slice(
+                format!(
+                    "--{limite}\r\nContent-Disposition: form-data; name=\"{champ}\"\r\n\r\n{valeur}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        corps.extend_from_slice(
+            format!(
+                "--{limite}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{nom}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        corps.extend_from_slice(octets);
+        corps.extend_from_slice(format!("\r\n--{limite}--\r\n").as_bytes());
+        self.envoyer(
+            Request::post(uri).header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={limite}"),
+            ),
+            Body::from(corps),
+        )
+        .await
     }
 
     /// The CSRF token of this browser's forms, as the sign-in page shows it.

@@ -1,4 +1,9 @@
-//! Changes to one fiche-action, open to its pilot as to those who change the whole contract.
+//! Changes to one fiche-action, open to its pilot as to those who change the whole contract:
+//! where it stands (here), what it says ([`redaction`]), and what its follow-up holds: steps,
+//! budget, indicators and their measured values, notes and documents ([`suivi`]).
+
+pub mod redaction;
+pub mod suivi;
 
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
@@ -88,7 +93,7 @@ pub async fn avancer(
 
 /// The row id of fiche-action `numero`, once the author is allowed to change it and the
 /// version they read is current.
-async fn fiche_a_modifier(
+pub(super) async fn fiche_a_modifier(
     conn: &mut sqlx::AnyConnection,
     auteur: &Auteur,
     id: &IdContrat,
@@ -116,7 +121,7 @@ async fn fiche_a_modifier(
 }
 
 /// The next `rang` in a child table of the fiche-action.
-async fn rang_suivant(
+pub(super) async fn rang_suivant(
     conn: &mut sqlx::AnyConnection,
     table: &str,
     fiche: i64,

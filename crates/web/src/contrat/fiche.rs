@@ -1,0 +1,636 @@
+//! The page of one fiche-action (`/contrats/{id}/fiches/{numero}`), its editor, for its pilot
+//! as for those who change the whole contract: what it says (title, context, objectives,
+//! pilot, partners, publics and themes from the reference lists, the communes it covers,
+//! calendar), its steps, where it stands, its budget, its indicators and their dated values,
+//! its progress notes and its documents (kept in the document storage). Each form saves one
+//! thing in one transaction, against the version the page was read at.
+
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use pilote_domain::autorisation::{Operation, peut};
+use pilote_domain::fiche_action::{
+    Document, Etape, FicheAction, Mesure, NatureDepense, Note, Pilote, StatutAction, TypeIndicateur,
+};
+use pilote_domain::geographie::Commune;
+use pilote_domain::organisation::Personne;
+use pilote_domain::referentiel::{Public, Thematique};
+use pilote_domain::{CodeInsee, DatePartielle, IdContrat};
+use pilote_stockage::Cle;
+use pilote_store::StoreError;
+use pilote_store::contrat::fiche::redaction::{self, Redaction};
+use pilote_store::contrat::fiche::suivi::{self, Element};
+use pilote_store::contrat::{self, ContratComplet};
+
+use super::pages::{Fait, Refus};
+use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, valeur};
+use crate::AppState;
+use crate::error::{AppError, phrase};
+use crate::page::Entete;
+use crate::visiteur::Visiteur;
+
+/// The largest document accepted, in bytes.
+pub const TAILLE_MAX_DOCUMENT: usize = 20 * 1024 * 1024;
+
+#[derive(Template)]
+#[template(path = "fiche.html")]
+struct Page {
+    entete: Entete,
+    c: ContratComplet,
+    f: FicheAction,
+    csrf: String,
+    fait: Option<&'static str>,
+    refus: Refus,
+    /// Whether the visitor changes the whole contract (and so its strategy).
+    coordination: bool,
+    statuts: &'static [StatutAction],
+    natures: &'static [NatureDepense],
+    types_indicateur: &'static [TypeIndicateur],
+    publics: &'static [Public],
+    thematiques: &'static [Thematique],
+}
+
+impl Page {
+    fn communes(&self) -> &[Commune] {
+        &self.c.territoire_resolu.communes
+    }
+
+    /// What field `nom` of the editor shows: what was typed if it was refused, `actuelle`
+    /// otherwise.
+    fn champ<'a>(&'a self, nom: &str, actuelle: &'a str) -> &'a str {
+        self.refus
+            .saisie_ou(format!("redaction-{}", self.f.numero), nom, actuelle)
+    }
+
+    /// The id of field `champ` of form `formulaire` (`budget-1.2-annee`).
+    fn id(&self, formulaire: &str, champ: &str) -> String {
+        format!("{formulaire}-{}-{champ}", self.f.numero)
+    }
+
+    /// The message of field `champ` of form `formulaire`, if it is the one at fault.
+    fn erreur(&self, formulaire: &str, champ: &str) -> Option<&str> {
+        self.refus.erreur(formulaire, &self.f.numero, champ)
+    }
+
+    /// What was typed in field `champ` of form `formulaire`, if it was refused.
+    fn saisie(&self, formulaire: &str, champ: &str) -> &str {
+        self.refus.saisie_fiche(formulaire, &self.f.numero, champ)
+    }
+
+    /// The message of a form refused as a whole (a removal, a step marked), if any.
+    fn refus_general(&self) -> Option<&str> {
+        (self.refus.champ.ends_with("-bouton") && !self.refus.message.is_empty())
+            .then_some(self.refus.message.as_str())
+    }
+
+    /// Whether `code` is ticked in the multiple choice `nom`.
+    fn coche(&self, nom: &str, code: &str, actuel: bool) -> bool {
+        let formulaire = format!("redaction-{}", self.f.numero);
+        if self.refus.formulaire == formulaire {
+            self.refus
+                .saisie(formulaire, nom)
+                .lines()
+                .any(|l| l == code)
+        } else {
+            actuel
+        }
+    }
+
+    fn choix_natures(&self) -> Vec<(String, String)> {
+        let natures = self.natures.iter();
+        natures
+            .map(|v| (v.code().into(), v.libelle().into()))
+            .collect()
+    }
+
+    fn choix_types(&self) -> Vec<(String, String)> {
+        let types = self.types_indicateur.iter();
+        types
+            .map(|v| (v.code().into(), v.libelle().into()))
+            .collect()
+    }
+
+    /// The indicators by position (from 1).
+    fn choix_indicateurs(&self) -> Vec<(String, String)> {
+        let indicateurs = self.f.indicateurs.iter().enumerate();
+        indicateurs
+            .map(|(p, i)| ((p + 1).to_string(), i.libelle.clone()))
+            .collect()
+    }
+
+    fn lignes(&self, valeurs: &[String]) -> String {
+        valeurs.join("\n")
+    }
+
+    fn date(&self, d: &Option<DatePartielle>) -> String {
+        d.map(|d| d.to_string()).unwrap_or_default()
+    }
+
+    fn a_le_public(&self, p: &Public) -> bool {
+        self.f.publics.contains(p)
+    }
+
+    fn a_la_thematique(&self, t: &Thematique) -> bool {
+        self.f.thematiques.contains(t)
+    }
+
+    fn couvre(&self, c: &CodeInsee) -> bool {
+        self.f.communes.contains(c)
+    }
+
+    fn pilote_organisation(&self) -> &str {
+        self.f
+            .pilote
+            .as_ref()
+            .map_or("", |p| p.organisation.as_str())
+    }
+
+    fn pilote_personne(&self) -> Option<&Personne> {
+        self.f.pilote.as_ref().and_then(|p| p.personne.as_ref())
+    }
+
+    fn pilote_nom(&self) -> &str {
+        self.pilote_personne().map_or("", |p| p.nom.as_str())
+    }
+
+    fn pilote_fonction(&self) -> &str {
+        self.pilote_personne()
+            .and_then(|p| p.fonction.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// The page of fiche-action `numero`, with `refus` shown again if a form was refused.
+pub(super) async fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    (id, numero): (&IdContrat, &str),
+    fait: Option<&'static str>,
+    refus: Refus,
+    statut: StatusCode,
+) -> Result<Response, AppError> {
+    let operation = Operation::ModifierFiche(numero.to_owned());
+    contrat::autorise(&state.store, &visiteur.auteur, id, &operation).await?;
+    let c = contrat::lire(&state.store, &visiteur.auteur, id).await?;
+    let f = c
+        .contrat
+        .toutes_les_fiches()
+        .into_iter()
+        .find(|f| f.numero == numero)
+        .cloned()
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "Aucune fiche-action n°{numero} dans le contrat « {id} »."
+            ))
+        })?;
+    let page = Page {
+        entete: Entete::de(state, visiteur),
+        coordination: peut(&visiteur.auteur.acteur, &Operation::Modifier, &c.portee()),
+        c,
+        f,
+        csrf: visiteur.csrf.clone(),
+        fait,
+        refus,
+        statuts: StatutAction::TOUS,
+        natures: NatureDepense::TOUS,
+        types_indicateur: TypeIndicateur::TOUS,
+        publics: Public::TOUS,
+        thematiques: Thematique::TOUS,
+    };
+    Ok((statut, Html(page.render()?)).into_response())
+}
+
+/// `GET /contrats/{id}/fiches/{numero}`
+pub async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path((id, numero)): Path<(String, String)>,
+    Query(q): Query<Fait>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let fait = match q.fait.as_deref() {
+        Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
+        Some("suivi") => Some("Le suivi de la fiche-action est enregistré."),
+        Some(_) => Some("La fiche-action est enregistrée."),
+        None => None,
+    };
+    let refus = Refus::default();
+    afficher(
+        &state,
+        &visiteur,
+        (&id, &numero),
+        fait,
+        refus,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Non-empty lines, trimmed.
+fn lignes(texte: &str) -> Vec<String> {
+    texte
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn optionnel(s: &Saisies, nom: &str) -> Option<String> {
+    Some(valeur(s, nom).to_owned()).filter(|v| !v.is_empty())
+}
+
+fn date(s: &Saisies, nom: &'static str) -> Result<Option<DatePartielle>, Faute> {
+    match valeur(s, nom) {
+        "" => Ok(None),
+        texte => DatePartielle::parse(texte)
+            .map(Some)
+            .map_err(|e| (nom, phrase(&e.to_string()))),
+    }
+}
+
+/// Every value of the multiple choice `nom`, each read with `lire`.
+fn codes<T>(
+    s: &Saisies,
+    nom: &'static str,
+    lire: fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, Faute> {
+    valeur(s, nom)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|code| lire(code).map_err(|e| (nom, phrase(&e))))
+        .collect()
+}
+
+fn redaction(s: &Saisies) -> Result<Redaction, Faute> {
+    if valeur(s, "titre").is_empty() {
+        return Err(("titre", "Indiquez le titre de la fiche-action.".to_owned()));
+    }
+    let pilote = match optionnel(s, "pilote_organisation") {
+        Some(organisation) => Some(Pilote {
+            organisation,
+            personne: optionnel(s, "pilote_nom").map(|nom| Personne {
+                nom,
+                fonction: optionnel(s, "pilote_fonction"),
+            }),
+        }),
+        None if optionnel(s, "pilote_nom").is_some() => {
+            return Err((
+                "pilote_organisation",
+                "Indiquez l'organisation qui pilote l'action.".to_owned(),
+            ));
+        }
+        None => None,
+    };
+    Ok(Redaction {
+        titre: valeur(s, "titre").to_owned(),
+        contexte: optionnel(s, "contexte"),
+        objectifs: lignes(valeur(s, "objectifs")),
+        description: optionnel(s, "description"),
+        pilote,
+        partenaires: lignes(valeur(s, "partenaires")),
+        publics: codes(s, "publics", Public::parse)?,
+        thematiques: codes(s, "thematiques", Thematique::parse)?,
+        communes: codes(s, "communes", |c| {
+            CodeInsee::parse(c).map_err(|e| e.to_string())
+        })?,
+        debut: date(s, "debut")?,
+        fin: date(s, "fin")?,
+    })
+}
+
+fn etape(s: &Saisies) -> Result<Etape, Faute> {
+    if valeur(s, "libelle").is_empty() {
+        return Err(("libelle", "Indiquez le libellé de l'étape.".to_owned()));
+    }
+    Ok(Etape {
+        libelle: valeur(s, "libelle").to_owned(),
+        echeance: date(s, "echeance")?,
+        faite: false,
+    })
+}
+
+fn position(s: &Saisies, nom: &'static str) -> Result<usize, Faute> {
+    valeur(s, nom)
+        .parse::<usize>()
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| {
+            (
+                nom,
+                format!("« {} » : choisissez dans la liste.", valeur(s, nom)),
+            )
+        })
+}
+
+fn mesure(s: &Saisies) -> Result<(usize, Mesure), Faute> {
+    let indicateur = position(s, "indicateur")?;
+    let date = date(s, "date")?.ok_or(("date", "Indiquez la date de la mesure.".to_owned()))?;
+    let valeur = super::suivi::nombre(s, "valeur")?
+        .ok_or(("valeur", "Indiquez la valeur mesurée.".to_owned()))?;
+    Ok((
+        indicateur,
+        Mesure {
+            date,
+            valeur,
+            source: optionnel(s, "source"),
+        },
+    ))
+}
+
+fn note(s: &Saisies, auteur: Option<String>) -> Result<Note, Faute> {
+    let date = date(s, "date")?.ok_or(("date", "Indiquez la date de la note.".to_owned()))?;
+    if valeur(s, "texte").is_empty() {
+        return Err(("texte", "Écrivez la note.".to_owned()));
+    }
+    Ok(Note {
+        date,
+        texte: valeur(s, "texte").to_owned(),
+        auteur,
+    })
+}
+
+/// The forms of the fiche page read as fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Rediger,
+    AjouterEtape,
+    MarquerEtape,
+    AjouterMesure,
+    AjouterNote,
+    Retirer,
+}
+
+/// Checks the right, reads form `action` of fiche-action `numero`, saves it, answers.
+async fn traiter(
+    state: &AppState,
+    visiteur: &Visiteur,
+    (id, numero): (String, String),
+    saisies: Saisies,
+    action: Action,
+) -> Result<Response, AppError> {
+    let operation = Operation::ModifierFiche(numero.clone());
+    let version = valeur(&saisies, "version").to_owned();
+    let (id, lue) = preambule(state, visiteur, &id, &operation, &version).await?;
+    let (store, auteur) = (&state.store, &visiteur.auteur);
+    let ecran = (state, visiteur, Ecran::Fiche(&numero));
+    let cible = (&id, numero.as_str());
+    let (formulaire, champ) = match action {
+        Action::Rediger => ("redaction", "titre"),
+        Action::AjouterEtape => ("etape", "libelle"),
+        Action::MarquerEtape => ("etat", "bouton"),
+        Action::AjouterMesure => ("mesure", "valeur"),
+        Action::AjouterNote => ("note", "texte"),
+        Action::Retirer => ("retrait", "bouton"),
+    };
+    let formulaire = format!("{formulaire}-{numero}");
+    let resultat: Result<(), StoreError> = match action {
+        Action::Rediger => match redaction(&saisies) {
+            Ok(r) => redaction::rediger(store, auteur, &id, &numero, lue, &r).await,
+            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+        },
+        Action::AjouterEtape => match etape(&saisies) {
+            Ok(e) => suivi::ajouter_etape(store, auteur, cible, lue, &e).await,
+            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+        },
+        Action::MarquerEtape => match position(&saisies, "etape") {
+            Ok(p) => {
+                let faite = valeur(&saisies, "faite") == "oui";
+                suivi::marquer_etape(store, auteur, cible, lue, p, faite).await
+            }
+            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+        },
+        Action::AjouterMesure => match mesure(&saisies) {
+            Ok((i, m)) => suivi::ajouter_mesure(store, auteur, cible, lue, i, &m).await,
+            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+        },
+        Action::AjouterNote => match note(&saisies, visiteur.nom.clone()) {
+            Ok(n) => suivi::ajouter_note(store, auteur, cible, lue, &n).await,
+            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+        },
+        Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
+            Ok(element) => {
+                let retire = suivi::retirer(store, auteur, cible, lue, element).await;
+                if let Ok(Some(cle)) = &retire {
+                    supprimer_fichier(state, cle).await;
+                }
+                retire.map(drop)
+            }
+            Err(e) => Err(StoreError::Invalid(e)),
+        },
+    };
+    let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
+    let fait = if action == Action::Rediger {
+        "redaction"
+    } else {
+        "suivi"
+    };
+    issue(ecran, &id, resultat, fait, refus).await
+}
+
+/// Removes a document's file once its row is gone; a failure leaves an orphan file, logged.
+async fn supprimer_fichier(state: &AppState, cle: &str) {
+    match Cle::parse(cle) {
+        Ok(cle) => {
+            if let Err(e) = state.stockage.supprimer(&cle).await {
+                tracing::warn!(%cle, erreur = %e, "fichier de document non supprimé");
+            }
+        }
+        Err(e) => tracing::warn!(cle, erreur = %e, "référence de document sans fichier"),
+    }
+}
+
+macro_rules! gestionnaires {
+    ($($(#[$doc:meta])* $nom:ident => $action:expr;)+) => {$(
+        $(#[$doc])*
+        pub async fn $nom(
+            State(state): State<AppState>,
+            visiteur: Visiteur,
+            Path(chemin): Path<(String, String)>,
+            Form(paires): Form<Vec<(String, String)>>,
+        ) -> Result<Response, AppError> {
+            traiter(&state, &visiteur, chemin, super::saisie::saisies_de(paires), $action).await
+        }
+    )+};
+}
+
+gestionnaires! {
+    /// `POST /contrats/{id}/fiches/{numero}`: what the fiche-action says.
+    rediger => Action::Rediger;
+    /// `POST /contrats/{id}/fiches/{numero}/etapes`
+    ajouter_etape => Action::AjouterEtape;
+    /// `POST /contrats/{id}/fiches/{numero}/etapes/etat`: step `etape` done (`faite=oui`) or not.
+    marquer_etape => Action::MarquerEtape;
+    /// `POST /contrats/{id}/fiches/{numero}/mesures`: a dated value of indicator `indicateur`.
+    ajouter_mesure => Action::AjouterMesure;
+    /// `POST /contrats/{id}/fiches/{numero}/notes`
+    ajouter_note => Action::AjouterNote;
+    /// `POST /contrats/{id}/fiches/{numero}/retrait`: removes `element`.
+    retirer => Action::Retirer;
+}
+
+/// `POST /contrats/{id}/fiches/{numero}/documents` (multipart): a file with its title and
+/// date, deposited in the storage, then attached in one transaction; if that is refused, the
+/// file is removed again.
+pub async fn deposer(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path((id, numero)): Path<(String, String)>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let operation = Operation::ModifierFiche(numero.clone());
+    // The right first, before anything sent is looked at.
+    let contrat_id = super::identifiant(&id)?;
+    contrat::autorise(&state.store, &visiteur.auteur, &contrat_id, &operation).await?;
+    let mut multipart = multipart.map_err(|e| {
+        AppError::BadRequest(format!(
+            "Envoi illisible : joignez le document par le formulaire ({e})."
+        ))
+    })?;
+    let illisible = |e: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(format!(
+            "Envoi illisible ({e}) : le document ne doit pas dépasser {} Mo.",
+            TAILLE_MAX_DOCUMENT / (1024 * 1024)
+        ))
+    };
+    let mut saisies = Saisies::new();
+    let mut fichier: Option<(String, String, Bytes)> = None;
+    while let Some(champ) = multipart.next_field().await.map_err(illisible)? {
+        let nom = champ.name().unwrap_or_default().to_owned();
+        if nom == "fichier" {
+            let nom_fichier = champ.file_name().unwrap_or_default().to_owned();
+            let type_mime = champ
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_owned();
+            let octets = champ.bytes().await.map_err(illisible)?;
+            fichier = Some((nom_fichier, type_mime, octets));
+        } else {
+            let texte = champ.text().await.map_err(illisible)?;
+            saisies.insert(nom, texte);
+        }
+    }
+    let version = valeur(&saisies, "version").to_owned();
+    let (id, lue) = preambule(&state, &visiteur, &id, &operation, &version).await?;
+    let ecran = (&state, &visiteur, Ecran::Fiche(&numero));
+    let formulaire = format!("document-{numero}");
+    let titre = valeur(&saisies, "titre").to_owned();
+    let (nom_fichier, type_mime, octets) = match fichier {
+        Some(f) if !f.2.is_empty() => f,
+        _ => {
+            let faute = (
+                "fichier",
+                "Choisissez le fichier à joindre (il est vide ou absent).".to_owned(),
+            );
+            return refuser(ecran, &id, &formulaire, faute, saisies).await;
+        }
+    };
+    let date = match date(&saisies, "date") {
+        Ok(d) => d,
+        Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+    };
+    let titre = if titre.is_empty() {
+        nom_fichier.clone()
+    } else {
+        titre
+    };
+    let cle = Cle::nouvelle(id.as_str(), &numero, &nom_fichier)
+        .map_err(|e| AppError::BadRequest(phrase(&e.to_string())))?;
+    if let Err(e) = state
+        .stockage
+        .deposer(&cle, octets.to_vec(), &type_mime)
+        .await
+    {
+        tracing::error!(erreur = %e, stockage = state.stockage.decrire(), "dépôt de document");
+        return Err(AppError::Unavailable(
+            "Le stockage des documents ne répond pas : rien n'est enregistré, réessayez plus tard."
+                .to_owned(),
+        ));
+    }
+    let document = Document {
+        titre,
+        date,
+        reference: cle.as_str().to_owned(),
+    };
+    let resultat = suivi::ajouter_document(
+        &state.store,
+        &visiteur.auteur,
+        (&id, &numero),
+        lue,
+        &document,
+    )
+    .await;
+    if resultat.is_err() {
+        supprimer_fichier(&state, cle.as_str()).await;
+    }
+    let refus = refus(&formulaire, &format!("{formulaire}-titre"), saisies);
+    issue(ecran, &id, resultat, "suivi", refus).await
+}
+
+/// The content type of a document, from its name.
+fn type_de(nom: &str) -> &'static str {
+    let extension = nom.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("odt") => "application/vnd.oasis.opendocument.text",
+        Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `GET /contrats/{id}/fiches/{numero}/documents/{position}`: the file, as an attachment, for
+/// those who read the whole contract.
+pub async fn telecharger(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path((id, numero, position)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let position = position.parse::<usize>().map_err(|_| {
+        AppError::NotFound(format!(
+            "Aucun document « {position} » pour cette fiche-action."
+        ))
+    })?;
+    let document =
+        suivi::document(&state.store, &visiteur.auteur, (&id, &numero), position).await?;
+    let introuvable = || {
+        AppError::NotFound(format!(
+            "Le fichier du document « {} » est introuvable dans le stockage.",
+            document.titre
+        ))
+    };
+    let cle = Cle::parse(&document.reference).map_err(|_| introuvable())?;
+    let octets = match state.stockage.lire(&cle).await {
+        Ok(octets) => octets,
+        Err(pilote_stockage::ErreurStockage::Introuvable { .. }) => return Err(introuvable()),
+        Err(e) => {
+            tracing::error!(erreur = %e, stockage = state.stockage.decrire(), "lecture de document");
+            return Err(AppError::Unavailable(
+                "Le stockage des documents ne répond pas : réessayez plus tard.".to_owned(),
+            ));
+        }
+    };
+    let nom = cle.as_str().rsplit('/').next().unwrap_or("document");
+    let nom = nom.split_once('-').map_or(nom, |(_, n)| n);
+    Ok((
+        [
+            (header::CONTENT_TYPE, type_de(nom).to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{nom}\""),
+            ),
+        ],
+        octets,
+    )
+        .into_response())
+}
