@@ -83,3 +83,23 @@ pub(crate) fn json<T: DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, St
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
 }
+
+/// A code of a reference list, read with `lire`.
+pub(crate) fn code<T>(
+    row: &AnyRow,
+    col: &str,
+    lire: fn(&str) -> Result<T, String>,
+) -> Result<T, StoreError> {
+    lire(&text(row, col)?).map_err(StoreError::Corrupt)
+}
+
+/// A code of a reference list, if any, read with `lire`.
+pub(crate) fn opt_code<T>(
+    row: &AnyRow,
+    col: &str,
+    lire: fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, StoreError> {
+    opt_text(row, col)?
+        .map(|c| lire(&c).map_err(StoreError::Corrupt))
+        .transpose()
+}

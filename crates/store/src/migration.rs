@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sécurité au niveau des lignes de l'historique (PostgreSQL)",
         include_str!("../migrations/0007_securite_historique.sql"),
     ),
+    (
+        8,
+        "annuaire des partenaires",
+        include_str!("../migrations/0008_annuaire.sql"),
+    ),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

@@ -221,6 +221,48 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             post(contrat::strategie::supprimer),
         ),
         route(
+            Method::GET,
+            "/contrats/{id}/signature",
+            ModifierContrat,
+            get(contrat::signature::page),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/signature",
+            ModifierContrat,
+            post(contrat::signature::signer),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/parties",
+            ModifierContrat,
+            post(contrat::signature::ajouter_partie),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/avenants",
+            ModifierContrat,
+            post(contrat::signature::ajouter_avenant),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/coordination",
+            ModifierContrat,
+            post(contrat::signature::coordonner),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/financements",
+            ModifierContrat,
+            post(contrat::signature::ajouter_financement),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/signature/retrait",
+            ModifierContrat,
+            post(contrat::signature::retirer),
+        ),
+        route(
             Method::POST,
             "/contrats/{id}/publication",
             ModifierContrat,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use pilote_domain::IdContrat;
 use pilote_domain::clsm::Clsm;
-use pilote_domain::contrat::Contrat;
+use pilote_domain::contrat::{Contrat, Partie};
 use pilote_domain::fiche_action::{
     Document, Etape, FicheAction, Indicateur, LigneBudget, Mesure, Note,
 };
@@ -113,30 +113,7 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
         }
     }
     for (rang, partie) in contrat.parties.iter().enumerate() {
-        let partie_id: i64 = sqlx::query_scalar(
-            "INSERT INTO partie (contrat_id, rang, organisation_nom, organisation_nature,
-                organisation_siren, roles)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(id)
-        .bind(rang as i64)
-        .bind(&partie.organisation.nom)
-        .bind(partie.organisation.nature.code())
-        .bind(partie.organisation.siren.as_ref().map(|s| s.as_str()))
-        .bind(to_json(&partie.roles))
-        .fetch_one(&mut *conn)
-        .await?;
-        for (rang, personne) in partie.representants.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO representant (partie_id, rang, nom, fonction) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(partie_id)
-            .bind(rang as i64)
-            .bind(&personne.nom)
-            .bind(personne.fonction.as_deref())
-            .execute(&mut *conn)
-            .await?;
-        }
+        inserer_partie(conn, id, rang as i64, partie).await?;
     }
 
     for avenant in &contrat.avenants {
@@ -414,6 +391,39 @@ async fn inserer_fiche(
     }
     for (rang, note) in fiche.notes.iter().enumerate() {
         inserer_note(conn, fiche_id, rang as i64, note).await?;
+    }
+    Ok(())
+}
+
+/// Inserts party `partie` of contract `id` at `rang`, its organisation entered in the
+/// directory if missing, with its representatives.
+pub(super) async fn inserer_partie(
+    conn: &mut AnyConnection,
+    id: &str,
+    rang: i64,
+    partie: &Partie,
+) -> Result<(), StoreError> {
+    let organisation = crate::annuaire::inscrire(conn, &partie.organisation).await?;
+    let partie_id: i64 = sqlx::query_scalar(
+        "INSERT INTO partie (contrat_id, rang, organisation_id, roles)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(id)
+    .bind(rang)
+    .bind(organisation)
+    .bind(to_json(&partie.roles))
+    .fetch_one(&mut *conn)
+    .await?;
+    for (rang, personne) in partie.representants.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO representant (partie_id, rang, nom, fonction) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(partie_id)
+        .bind(rang as i64)
+        .bind(&personne.nom)
+        .bind(personne.fonction.as_deref())
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

@@ -26,8 +26,8 @@ use super::{ContratComplet, LienContrat, Lignee};
 use crate::StoreError;
 use crate::geographie::resoudre;
 use crate::ligne::{
-    flag, float, int, json, narrow, opt_float, opt_int, opt_narrow, opt_parse, opt_text, parse,
-    text,
+    code, flag, float, int, json, narrow, opt_code, opt_float, opt_int, opt_narrow, opt_parse,
+    opt_text, parse, text,
 };
 
 /// Rows of a child table, grouped by their parent's key, in `rang` order.
@@ -55,20 +55,6 @@ fn grouper<T>(
             .push(lire(row)?);
     }
     Ok(groupes)
-}
-
-fn code<T>(row: &AnyRow, col: &str, lire: fn(&str) -> Result<T, String>) -> Result<T, StoreError> {
-    lire(&text(row, col)?).map_err(StoreError::Corrupt)
-}
-
-fn opt_code<T>(
-    row: &AnyRow,
-    col: &str,
-    lire: fn(&str) -> Result<T, String>,
-) -> Result<Option<T>, StoreError> {
-    opt_text(row, col)?
-        .map(|c| lire(&c).map_err(StoreError::Corrupt))
-        .transpose()
 }
 
 fn periode(row: &AnyRow, debut: &str, fin: &str) -> Result<Option<Periode>, StoreError> {
@@ -251,7 +237,9 @@ async fn parties(conn: &mut AnyConnection, id: &IdContrat) -> Result<Vec<Partie>
     )?;
     rows(
         conn,
-        "SELECT * FROM partie WHERE contrat_id = $1 ORDER BY rang",
+        "SELECT p.id, p.roles, o.nom, o.nature, o.siren FROM partie p
+         JOIN organisation o ON o.id = p.organisation_id
+         WHERE p.contrat_id = $1 ORDER BY p.rang",
         id,
     )
     .await?
@@ -260,9 +248,9 @@ async fn parties(conn: &mut AnyConnection, id: &IdContrat) -> Result<Vec<Partie>
         let roles: Vec<String> = json(r, "roles")?;
         Ok(Partie {
             organisation: Organisation {
-                nom: text(r, "organisation_nom")?,
-                nature: code(r, "organisation_nature", NatureOrganisation::parse)?,
-                siren: opt_parse(r, "organisation_siren")?,
+                nom: text(r, "nom")?,
+                nature: code(r, "nature", NatureOrganisation::parse)?,
+                siren: opt_parse(r, "siren")?,
             },
             roles: roles
                 .iter()

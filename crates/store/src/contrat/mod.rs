@@ -6,6 +6,7 @@ pub mod gouvernance;
 pub mod historique;
 mod lecture;
 pub mod modification;
+pub mod signature;
 pub mod strategie;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -251,6 +252,34 @@ pub(crate) async fn autoriser(
     } else {
         Err(absent())
     }
+}
+
+/// The transaction of a change to the whole of contract `id` (its strategy, its signature…),
+/// once the author may make it and version `lue` is still the current one.
+pub(crate) async fn ouvrir(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
+    historique::verifier_version(&mut tx, id, lue).await?;
+    Ok(tx)
+}
+
+/// Records `changements` in the history of contract `id` and commits.
+pub(crate) async fn conclure(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    auteur: &Auteur,
+    id: &IdContrat,
+    changements: &[Changement],
+) -> Result<(), StoreError> {
+    if !changements.is_empty() {
+        historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), changements).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What the policy needs of one contract.

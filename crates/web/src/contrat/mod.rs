@@ -7,6 +7,7 @@ pub mod formulaire;
 pub mod gouvernance;
 pub mod pages;
 mod saisie;
+pub mod signature;
 pub mod strategie;
 pub mod suivi;
 

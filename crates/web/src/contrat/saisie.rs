@@ -23,6 +23,7 @@ use crate::visiteur::Visiteur;
 pub(super) enum Ecran<'a> {
     Contrat,
     Strategie,
+    Signature,
     /// The page of fiche-action `numero`.
     Fiche(&'a str),
 }
@@ -32,6 +33,7 @@ impl Ecran<'_> {
         match self {
             Ecran::Contrat => format!("/contrats/{id}"),
             Ecran::Strategie => format!("/contrats/{id}/strategie"),
+            Ecran::Signature => format!("/contrats/{id}/signature"),
             Ecran::Fiche(numero) => format!("/contrats/{id}/fiches/{numero}"),
         }
     }
@@ -49,6 +51,9 @@ impl Ecran<'_> {
             Ecran::Contrat => afficher(state, visiteur, id, None, Some(refus), statut).await,
             Ecran::Strategie => {
                 super::strategie::afficher(state, visiteur, id, None, refus, statut).await
+            }
+            Ecran::Signature => {
+                super::signature::afficher(state, visiteur, id, None, refus, statut).await
             }
             Ecran::Fiche(numero) => {
                 super::fiche::afficher(state, visiteur, (id, numero), None, refus, statut).await

@@ -7,15 +7,13 @@ mod element;
 pub mod ordre;
 
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::strategie::NiveauObjectif;
-use sqlx::{Any, Transaction};
 
 pub use element::Element;
 use element::{axe_id, fiche_id, objectif};
 
-use super::autoriser;
-use super::historique::{self, Changement};
+use super::historique::Changement;
+use super::{conclure, ouvrir};
 use crate::journal::Auteur;
 use crate::{Store, StoreError};
 
@@ -35,34 +33,6 @@ fn texte(saisi: &str, quoi: &str, max: usize) -> Result<String, StoreError> {
 /// A title of at most 300 characters.
 fn titre(saisi: &str, quoi: &str) -> Result<String, StoreError> {
     texte(saisi, &format!("le titre {quoi}"), 300)
-}
-
-/// The transaction of a change to the strategy of contract `id`, once the author may change
-/// the whole contract and version `lue` is still the current one.
-async fn ouvrir(
-    store: &Store,
-    auteur: &Auteur,
-    id: &IdContrat,
-    lue: i64,
-) -> Result<Transaction<'static, Any>, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
-    historique::verifier_version(&mut tx, id, lue).await?;
-    Ok(tx)
-}
-
-/// Records `changements` in the history of contract `id` and commits.
-async fn conclure(
-    mut tx: Transaction<'static, Any>,
-    auteur: &Auteur,
-    id: &IdContrat,
-    changements: &[Changement],
-) -> Result<(), StoreError> {
-    if !changements.is_empty() {
-        historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), changements).await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// What an axis says of itself.

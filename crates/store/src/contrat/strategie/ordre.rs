@@ -7,8 +7,9 @@
 use pilote_domain::IdContrat;
 
 use super::element::{self, Element, axe_id, fiche_id, objectif};
-use super::{PlaceFiche, conclure, lieu, ouvrir, rang_de_fiche_suivant};
+use super::{PlaceFiche, lieu, rang_de_fiche_suivant};
 use crate::contrat::historique::Changement;
+use crate::contrat::{conclure, ouvrir};
 use crate::journal::Auteur;
 use crate::ligne::{int, opt_int, text};
 use crate::{Store, StoreError};

@@ -1,0 +1,381 @@
+//! What binds the contract's partners: its signature (date and place), the parties (each
+//! organisation from the shared directory, with its roles and who represents it), the
+//! amendments, and the coordinator post with its funding. Each save is one transaction based
+//! on the version read, recorded in the history.
+
+use pilote_domain::contrat::{Coordination, Financement, Partie, Signature};
+use pilote_domain::organisation::{Organisation, Personne};
+use pilote_domain::{DatePartielle, IdContrat};
+
+use super::ecriture::inserer_partie;
+use super::historique::Changement;
+use super::{conclure, ouvrir};
+use crate::annuaire;
+use crate::journal::Auteur;
+use crate::ligne::{int, opt_text, text};
+use crate::{Store, StoreError};
+
+/// Records the date and place of signature (both empty: not signed yet).
+pub async fn signer(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    signature: &Signature,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let lieu = signature
+        .lieu
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    let avant = sqlx::query("SELECT signature_date, signature_lieu FROM contrat WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE contrat SET signature_date = $1, signature_lieu = $2 WHERE id = $3")
+        .bind(signature.date.map(|d| d.to_string()))
+        .bind(lieu)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let changements: Vec<Changement> = [
+        Changement::si_different(
+            "date de signature",
+            opt_text(&avant, "signature_date")?,
+            signature.date.map(|d| d.to_string()),
+        ),
+        Changement::si_different(
+            "lieu de signature",
+            opt_text(&avant, "signature_lieu")?,
+            lieu.map(str::to_owned),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    conclure(tx, auteur, id, &changements).await
+}
+
+/// The organisation of a new party: an entry of the directory, or one to enter there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choix {
+    Annuaire(i64),
+    Nouvelle(Organisation),
+}
+
+/// Adds a party after the others: an organisation of the directory (or a new one, entered
+/// there), its roles and its representative. An organisation is a party once.
+pub async fn ajouter_partie(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    choix: &Choix,
+    partie: (&[pilote_domain::contrat::RolePartie], Option<Personne>),
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let organisation = match choix {
+        Choix::Annuaire(entree) => annuaire::organisation(&mut tx, *entree).await?,
+        Choix::Nouvelle(o) => o.clone(),
+    };
+    let (roles, representant) = partie;
+    let inscrite = annuaire::inscrire(&mut tx, &organisation).await?;
+    let organisation = annuaire::organisation(&mut tx, inscrite).await?;
+    let deja: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM partie WHERE contrat_id = $1 AND organisation_id = $2")
+            .bind(id.as_str())
+            .bind(inscrite)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if deja.is_some() {
+        return Err(StoreError::Invalid(format!(
+            "« {} » est déjà partie au contrat",
+            organisation.nom
+        )));
+    }
+    let rang: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(rang), -1) + 1 FROM partie WHERE contrat_id = $1")
+            .bind(id.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+    let partie = Partie {
+        organisation,
+        roles: roles.to_vec(),
+        representants: representant.into_iter().collect(),
+    };
+    inserer_partie(&mut tx, id.as_str(), rang, &partie).await?;
+    let mut apres = partie.organisation.nom.clone();
+    if !partie.roles.is_empty() {
+        let roles: Vec<&str> = partie.roles.iter().map(|r| r.libelle()).collect();
+        apres.push_str(&format!(" ({})", roles.join(", ")));
+    }
+    for p in &partie.representants {
+        apres.push_str(&format!(" — {}", p.nom));
+        if let Some(f) = &p.fonction {
+            apres.push_str(&format!(", {f}"));
+        }
+    }
+    let changement = Changement {
+        champ: "partie".to_owned(),
+        avant: None,
+        apres: Some(apres),
+    };
+    conclure(tx, auteur, id, &[changement]).await
+}
+
+/// Adds an amendment, numbered after the others; returns its number.
+pub async fn ajouter_avenant(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    date: Option<DatePartielle>,
+    objet: &str,
+) -> Result<i64, StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let objet = objet.trim();
+    if objet.is_empty() {
+        return Err(StoreError::Invalid(
+            "indiquez l'objet de l'avenant".to_owned(),
+        ));
+    }
+    let numero: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(numero), 0) + 1 FROM avenant WHERE contrat_id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO avenant (contrat_id, numero, date, objet) VALUES ($1, $2, $3, $4)")
+        .bind(id.as_str())
+        .bind(numero)
+        .bind(date.map(|d| d.to_string()))
+        .bind(objet)
+        .execute(&mut *tx)
+        .await?;
+    let quand = date.map(|d| format!(" ({d})")).unwrap_or_default();
+    let changement = Changement {
+        champ: format!("avenant n°{numero}"),
+        avant: None,
+        apres: Some(format!("{objet}{quand}")),
+    };
+    conclure(tx, auteur, id, &[changement]).await?;
+    Ok(numero)
+}
+
+/// How the history shows the coordinator post.
+fn poste_en_clair(c: &Coordination) -> String {
+    let mut texte = c.poste.clone();
+    if let Some(p) = &c.personne {
+        texte.push_str(&format!(" — {}", p.nom));
+        if let Some(f) = &p.fonction {
+            texte.push_str(&format!(", {f}"));
+        }
+    }
+    if let Some(e) = &c.employeur {
+        texte.push_str(&format!(" (employeur : {e})"));
+    }
+    texte
+}
+
+/// Describes the coordinator post (its funding is kept).
+pub async fn coordonner(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    coordination: &Coordination,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    if coordination.poste.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "indiquez l'intitulé du poste de coordination".to_owned(),
+        ));
+    }
+    let avant = sqlx::query(
+        "SELECT poste, personne_nom, personne_fonction, employeur FROM coordination
+         WHERE contrat_id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let avant = match &avant {
+        Some(r) => Some(poste_en_clair(&Coordination {
+            poste: text(r, "poste")?,
+            personne: opt_text(r, "personne_nom")?.map(|nom| Personne {
+                nom,
+                fonction: opt_text(r, "personne_fonction").ok().flatten(),
+            }),
+            employeur: opt_text(r, "employeur")?,
+            financements: Vec::new(),
+        })),
+        None => None,
+    };
+    let personne = coordination.personne.as_ref();
+    let requete = if avant.is_some() {
+        "UPDATE coordination SET poste = $2, personne_nom = $3, personne_fonction = $4,
+             employeur = $5 WHERE contrat_id = $1"
+    } else {
+        "INSERT INTO coordination (contrat_id, poste, personne_nom, personne_fonction, employeur)
+         VALUES ($1, $2, $3, $4, $5)"
+    };
+    sqlx::query(requete)
+        .bind(id.as_str())
+        .bind(coordination.poste.trim())
+        .bind(personne.map(|p| p.nom.clone()))
+        .bind(personne.and_then(|p| p.fonction.clone()))
+        .bind(coordination.employeur.as_deref())
+        .execute(&mut *tx)
+        .await?;
+    let changements: Vec<Changement> = Changement::si_different(
+        "poste de coordination",
+        avant,
+        Some(poste_en_clair(coordination)),
+    )
+    .into_iter()
+    .collect();
+    conclure(tx, auteur, id, &changements).await
+}
+
+/// Adds a funding line of the coordinator post, which must be described first.
+pub async fn ajouter_financement(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    financement: &Financement,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    if financement.financeur.trim().is_empty() {
+        return Err(StoreError::Invalid("indiquez le financeur".to_owned()));
+    }
+    let poste: Option<String> =
+        sqlx::query_scalar("SELECT poste FROM coordination WHERE contrat_id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if poste.is_none() {
+        return Err(StoreError::Invalid(
+            "décrivez d'abord le poste de coordination".to_owned(),
+        ));
+    }
+    let rang: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(rang), -1) + 1 FROM financement_coordination WHERE contrat_id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO financement_coordination
+            (contrat_id, rang, financeur, montant_centimes, periode_debut, periode_fin)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id.as_str())
+    .bind(rang)
+    .bind(financement.financeur.trim())
+    .bind(financement.montant.map(|m| m.centimes()))
+    .bind(financement.periode.map(|p| i64::from(p.debut())))
+    .bind(financement.periode.and_then(|p| p.fin()).map(i64::from))
+    .execute(&mut *tx)
+    .await?;
+    let mut apres = financement.financeur.trim().to_owned();
+    if let Some(m) = financement.montant {
+        apres.push_str(&format!(", {}", m.en_euros()));
+    }
+    if let Some(p) = financement.periode {
+        apres.push_str(&format!(", {}", p.en_toutes_lettres()));
+    }
+    let changement = Changement {
+        champ: "financement de la coordination".to_owned(),
+        avant: None,
+        apres: Some(apres),
+    };
+    conclure(tx, auteur, id, &[changement]).await
+}
+
+/// What may be removed from the signature page, by position (from 1) or number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Element {
+    Partie(usize),
+    Avenant(i64),
+    Financement(usize),
+}
+
+impl std::str::FromStr for Element {
+    type Err = String;
+
+    /// `partie-2`, `avenant-1`, `financement-3`.
+    fn from_str(texte: &str) -> Result<Self, Self::Err> {
+        let erreur = || format!("élément « {texte} » inconnu");
+        let (genre, n) = texte.split_once('-').ok_or_else(erreur)?;
+        let n = n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(erreur)?;
+        match genre {
+            "partie" => Ok(Element::Partie(n)),
+            "avenant" => Ok(Element::Avenant(n as i64)),
+            "financement" => Ok(Element::Financement(n)),
+            _ => Err(erreur()),
+        }
+    }
+}
+
+/// Removes a party (the directory keeps its organisation), an amendment or a funding line.
+pub async fn retirer(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    element: Element,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let (table, cle, resume, champ, requete) = match element {
+        Element::Partie(p) => (
+            "partie",
+            "rang",
+            "(SELECT nom FROM organisation o WHERE o.id = t.organisation_id)",
+            format!("partie {p}"),
+            p,
+        ),
+        Element::Avenant(n) => ("avenant", "numero", "t.objet", format!("avenant n°{n}"), 0),
+        Element::Financement(p) => (
+            "financement_coordination",
+            "rang",
+            "t.financeur",
+            format!("financement de la coordination {p}"),
+            p,
+        ),
+    };
+    let lignes = sqlx::query(&format!(
+        "SELECT t.{cle} AS cle, {resume} AS resume FROM {table} t WHERE t.contrat_id = $1
+         ORDER BY t.{cle}"
+    ))
+    .bind(id.as_str())
+    .fetch_all(&mut *tx)
+    .await?;
+    let absent = || StoreError::Invalid(format!("le contrat n'a pas de {champ}"));
+    let ligne = match element {
+        Element::Avenant(n) => lignes
+            .iter()
+            .find(|r| int(r, "cle").is_ok_and(|c| c == n))
+            .ok_or_else(absent)?,
+        _ => lignes.get(requete.wrapping_sub(1)).ok_or_else(absent)?,
+    };
+    let valeur = int(ligne, "cle")?;
+    let avant = text(ligne, "resume")?;
+    sqlx::query(&format!(
+        "DELETE FROM {table} WHERE contrat_id = $1 AND {cle} = $2"
+    ))
+    .bind(id.as_str())
+    .bind(valeur)
+    .execute(&mut *tx)
+    .await?;
+    let changement = Changement {
+        champ,
+        avant: Some(avant),
+        apres: None,
+    };
+    conclure(tx, auteur, id, &[changement]).await
+}

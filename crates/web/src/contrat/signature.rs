@@ -1,0 +1,354 @@
+//! The signature page of a contract (`/contrats/{id}/signature`), for those who change the
+//! whole contract: date and place of signature, the parties (organisations of the shared
+//! directory, their roles, who signs for them), the amendments, and the coordinator post with
+//! its funding. A refused form comes back with its message beside the field.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use pilote_domain::autorisation::Operation;
+use pilote_domain::contrat::{Coordination, Financement, RolePartie, Signature};
+use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
+use pilote_domain::{DatePartielle, IdContrat, Montant, Periode, Siren};
+use pilote_store::StoreError;
+use pilote_store::annuaire::{self, Inscrite};
+use pilote_store::contrat::signature::{self, Choix, Element};
+use pilote_store::contrat::{self, ContratComplet};
+
+use super::pages::{Fait, Refus};
+use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, saisies_de, valeur};
+use crate::AppState;
+use crate::error::{AppError, phrase};
+use crate::page::Entete;
+use crate::visiteur::Visiteur;
+
+#[derive(Template)]
+#[template(path = "signature.html")]
+struct Page {
+    entete: Entete,
+    c: ContratComplet,
+    annuaire: Vec<Inscrite>,
+    csrf: String,
+    fait: Option<&'static str>,
+    refus: Refus,
+    roles: &'static [RolePartie],
+}
+
+impl Page {
+    fn choix_natures(&self) -> Vec<(String, String)> {
+        let natures = NatureOrganisation::TOUS.iter();
+        natures
+            .map(|n| (n.code().into(), n.libelle().into()))
+            .collect()
+    }
+
+    /// The directory, as choices: « Nouvelle organisation » first.
+    fn choix_annuaire(&self) -> Vec<(String, String)> {
+        let mut choix = vec![(
+            String::new(),
+            "Nouvelle organisation (saisie ci-dessous)".to_owned(),
+        )];
+        choix.extend(self.annuaire.iter().map(|i| {
+            let siren = i
+                .organisation
+                .siren
+                .as_ref()
+                .map(|s| format!(", SIREN {}", s.as_str()));
+            (
+                i.id.to_string(),
+                format!(
+                    "{} ({}{})",
+                    i.organisation.nom,
+                    i.organisation.nature.libelle(),
+                    siren.unwrap_or_default()
+                ),
+            )
+        }));
+        choix
+    }
+
+    fn roles_de(&self, roles: &[RolePartie]) -> String {
+        let libelles: Vec<&str> = roles.iter().map(|r| r.libelle()).collect();
+        if libelles.is_empty() {
+            "rôle non précisé".to_owned()
+        } else {
+            libelles.join(", ")
+        }
+    }
+
+    fn signature_date(&self) -> String {
+        let signature = self.c.contrat.signature.as_ref();
+        signature
+            .and_then(|s| s.date)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }
+
+    fn signature_lieu(&self) -> String {
+        let signature = self.c.contrat.signature.as_ref();
+        signature.and_then(|s| s.lieu.clone()).unwrap_or_default()
+    }
+
+    /// The post as stored: title, person, function, employer.
+    fn poste_actuel(&self) -> (String, String, String, String) {
+        let Some(c) = self.coordination() else {
+            return Default::default();
+        };
+        let personne = c.personne.as_ref();
+        (
+            c.poste.clone(),
+            personne.map(|p| p.nom.clone()).unwrap_or_default(),
+            personne
+                .and_then(|p| p.fonction.clone())
+                .unwrap_or_default(),
+            c.employeur.clone().unwrap_or_default(),
+        )
+    }
+
+    /// Whether role `r` was ticked in the refused form.
+    fn role_coche(&self, r: &RolePartie) -> bool {
+        self.refus
+            .saisie("partie", "roles")
+            .lines()
+            .any(|l| l == r.code())
+    }
+
+    fn coordination(&self) -> Option<&Coordination> {
+        self.c.contrat.coordination.as_ref()
+    }
+}
+
+pub(super) async fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    fait: Option<&'static str>,
+    refus: Refus,
+    statut: StatusCode,
+) -> Result<Response, AppError> {
+    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
+    let page = Page {
+        entete: Entete::de(state, visiteur),
+        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
+        annuaire: annuaire::lister(&state.store).await?,
+        csrf: visiteur.csrf.clone(),
+        fait,
+        refus,
+        roles: RolePartie::TOUS,
+    };
+    Ok((statut, Html(page.render()?)).into_response())
+}
+
+/// `GET /contrats/{id}/signature`
+pub async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Query(q): Query<Fait>,
+) -> Result<Response, AppError> {
+    let id = super::identifiant(&id)?;
+    let fait = q
+        .fait
+        .is_some()
+        .then_some("Les engagements du contrat sont enregistrés.");
+    afficher(
+        &state,
+        &visiteur,
+        &id,
+        fait,
+        Refus::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn optionnel(s: &Saisies, nom: &str) -> Option<String> {
+    Some(valeur(s, nom).to_owned()).filter(|v| !v.is_empty())
+}
+
+fn date(s: &Saisies, nom: &'static str) -> Result<Option<DatePartielle>, Faute> {
+    match valeur(s, nom) {
+        "" => Ok(None),
+        texte => DatePartielle::parse(texte)
+            .map(Some)
+            .map_err(|e| (nom, phrase(&e.to_string()))),
+    }
+}
+
+/// A person named in fields `{prefixe}_nom` and `{prefixe}_fonction`.
+fn personne(s: &Saisies, prefixe: &str) -> Option<Personne> {
+    optionnel(s, &format!("{prefixe}_nom")).map(|nom| Personne {
+        nom,
+        fonction: optionnel(s, &format!("{prefixe}_fonction")),
+    })
+}
+
+fn choix(s: &Saisies) -> Result<Choix, Faute> {
+    match valeur(s, "organisation") {
+        "" => {
+            let nom = valeur(s, "nom");
+            if nom.is_empty() {
+                return Err((
+                    "nom",
+                    "Choisissez une organisation de l'annuaire ou indiquez le nom d'une nouvelle."
+                        .to_owned(),
+                ));
+            }
+            let nature = NatureOrganisation::parse(valeur(s, "nature"))
+                .map_err(|e| ("nature", phrase(&e)))?;
+            let siren = match valeur(s, "siren") {
+                "" => None,
+                texte => Some(Siren::parse(texte).map_err(|e| ("siren", phrase(&e.to_string())))?),
+            };
+            Ok(Choix::Nouvelle(Organisation {
+                nom: nom.to_owned(),
+                nature,
+                siren,
+            }))
+        }
+        entree => entree.parse().map(Choix::Annuaire).map_err(|_| {
+            (
+                "organisation",
+                format!("« {entree} » : choisissez dans l'annuaire."),
+            )
+        }),
+    }
+}
+
+fn roles(s: &Saisies) -> Result<Vec<RolePartie>, Faute> {
+    valeur(s, "roles")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|c| RolePartie::parse(c).map_err(|e| ("roles", phrase(&e))))
+        .collect()
+}
+
+fn financement(s: &Saisies) -> Result<Financement, Faute> {
+    if valeur(s, "financeur").is_empty() {
+        return Err(("financeur", "Indiquez le financeur.".to_owned()));
+    }
+    let montant = match valeur(s, "montant") {
+        "" => None,
+        texte => Some(Montant::parse(texte).map_err(|e| ("montant", phrase(&e.to_string())))?),
+    };
+    let periode = match valeur(s, "periode") {
+        "" => None,
+        texte => Some(Periode::parse(texte).map_err(|e| ("periode", phrase(&e.to_string())))?),
+    };
+    Ok(Financement {
+        financeur: valeur(s, "financeur").to_owned(),
+        montant,
+        periode,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Signer,
+    AjouterPartie,
+    AjouterAvenant,
+    Coordonner,
+    AjouterFinancement,
+    Retirer,
+}
+
+async fn traiter(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &str,
+    saisies: Saisies,
+    action: Action,
+) -> Result<Response, AppError> {
+    let version = valeur(&saisies, "version").to_owned();
+    let (id, lue) = preambule(state, visiteur, id, &Operation::Modifier, &version).await?;
+    let (store, auteur) = (&state.store, &visiteur.auteur);
+    let ecran = (state, visiteur, Ecran::Signature);
+    let (formulaire, champ) = match action {
+        Action::Signer => ("signature", "date"),
+        Action::AjouterPartie => ("partie", "organisation"),
+        Action::AjouterAvenant => ("avenant", "objet"),
+        Action::Coordonner => ("coordination", "poste"),
+        Action::AjouterFinancement => ("financement", "financeur"),
+        Action::Retirer => ("retrait", "bouton"),
+    };
+    macro_rules! lu {
+        ($lecture:expr) => {
+            match $lecture {
+                Ok(v) => v,
+                Err(faute) => return refuser(ecran, &id, formulaire, faute, saisies).await,
+            }
+        };
+    }
+    let resultat: Result<(), StoreError> = match action {
+        Action::Signer => {
+            let signature = Signature {
+                date: lu!(date(&saisies, "date")),
+                lieu: optionnel(&saisies, "lieu"),
+            };
+            signature::signer(store, auteur, &id, lue, &signature).await
+        }
+        Action::AjouterPartie => {
+            let choix = lu!(choix(&saisies));
+            let roles = lu!(roles(&saisies));
+            let representant = personne(&saisies, "representant");
+            signature::ajouter_partie(store, auteur, &id, lue, &choix, (&roles, representant)).await
+        }
+        Action::AjouterAvenant => {
+            let date = lu!(date(&saisies, "date"));
+            let objet = valeur(&saisies, "objet");
+            signature::ajouter_avenant(store, auteur, &id, lue, date, objet)
+                .await
+                .map(drop)
+        }
+        Action::Coordonner => {
+            let coordination = Coordination {
+                poste: valeur(&saisies, "poste").to_owned(),
+                personne: personne(&saisies, "personne"),
+                employeur: optionnel(&saisies, "employeur"),
+                financements: Vec::new(),
+            };
+            signature::coordonner(store, auteur, &id, lue, &coordination).await
+        }
+        Action::AjouterFinancement => {
+            let f = lu!(financement(&saisies));
+            signature::ajouter_financement(store, auteur, &id, lue, &f).await
+        }
+        Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
+            Ok(element) => signature::retirer(store, auteur, &id, lue, element).await,
+            Err(e) => Err(StoreError::Invalid(e)),
+        },
+    };
+    let refus = refus(formulaire, &format!("{formulaire}-{champ}"), saisies);
+    issue(ecran, &id, resultat, "signature", refus).await
+}
+
+macro_rules! gestionnaires {
+    ($($(#[$doc:meta])* $nom:ident => $action:expr;)+) => {$(
+        $(#[$doc])*
+        pub async fn $nom(
+            State(state): State<AppState>,
+            visiteur: Visiteur,
+            Path(id): Path<String>,
+            Form(paires): Form<Vec<(String, String)>>,
+        ) -> Result<Response, AppError> {
+            traiter(&state, &visiteur, &id, saisies_de(paires), $action).await
+        }
+    )+};
+}
+
+gestionnaires! {
+    /// `POST /contrats/{id}/signature`: date and place.
+    signer => Action::Signer;
+    /// `POST /contrats/{id}/parties`
+    ajouter_partie => Action::AjouterPartie;
+    /// `POST /contrats/{id}/avenants`
+    ajouter_avenant => Action::AjouterAvenant;
+    /// `POST /contrats/{id}/coordination`
+    coordonner => Action::Coordonner;
+    /// `POST /contrats/{id}/financements`
+    ajouter_financement => Action::AjouterFinancement;
+    /// `POST /contrats/{id}/signature/retrait`: a party, an amendment or a funding line.
+    retirer => Action::Retirer;
+}
