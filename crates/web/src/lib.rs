@@ -350,6 +350,18 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
         ),
         route(
             Method::POST,
+            "/contrats/{id}/membres",
+            ModifierContrat,
+            post(contrat::gouvernance::ajouter_membre),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/gouvernance/retrait",
+            ModifierContrat,
+            post(contrat::gouvernance::retirer),
+        ),
+        route(
+            Method::POST,
             "/contrats/{id}/reunions",
             ModifierContrat,
             post(contrat::gouvernance::ajouter_reunion),

@@ -352,7 +352,9 @@ fn cas(
                     | "/contrats/{id}/avenants"
                     | "/contrats/{id}/coordination"
                     | "/contrats/{id}/financements"
-                    | "/contrats/{id}/signature/retrait" => (
+                    | "/contrats/{id}/signature/retrait"
+                    | "/contrats/{id}/membres"
+                    | "/contrats/{id}/gouvernance/retrait" => (
                         vec![
                             ("version", "illisible".to_owned()),
                             ("element", "axe-1".to_owned()),

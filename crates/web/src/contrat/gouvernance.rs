@@ -1,13 +1,14 @@
 //! Governance from the contract page: `POST /contrats/{id}/instances` adds a body,
-//! `POST /contrats/{id}/reunions` records one of its meetings (agenda, attendance, minutes,
-//! decisions, each decision linkable to fiches-actions).
+//! `POST /contrats/{id}/membres` one of its members, `POST /contrats/{id}/reunions` records one
+//! of its meetings (agenda, attendance, minutes, decisions, each decision linkable to
+//! fiches-actions), `POST /contrats/{id}/gouvernance/retrait` removes any of these.
 
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use pilote_domain::DatePartielle;
 use pilote_domain::autorisation::Operation;
-use pilote_domain::gouvernance::{Decision, NatureInstance, Reunion};
+use pilote_domain::gouvernance::{Decision, Membre, NatureInstance, Reunion};
 use pilote_store::contrat::gouvernance;
 
 use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, valeur};
@@ -143,6 +144,55 @@ pub async fn ajouter_reunion(
         refus,
     )
     .await
+}
+
+/// `POST /contrats/{id}/membres`: `instance` (its position), `organisation`, `personne`,
+/// `fonction`.
+pub async fn ajouter_membre(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(saisies): Form<Saisies>,
+) -> Result<Response, AppError> {
+    let version = valeur(&saisies, "version").to_owned();
+    let (id, lue) = preambule(&state, &visiteur, &id, &Operation::Modifier, &version).await?;
+    let ecran = (&state, &visiteur, Ecran::Contrat);
+    let Some(instance) = valeur(&saisies, "instance").parse::<usize>().ok() else {
+        let faute = ("instance", "Choisissez l'instance.".to_owned());
+        return refuser(ecran, &id, "membre", faute, saisies).await;
+    };
+    let optionnel = |nom| Some(valeur(&saisies, nom).to_owned()).filter(|v| !v.is_empty());
+    let membre = Membre {
+        organisation: valeur(&saisies, "organisation").to_owned(),
+        personne: optionnel("personne"),
+        fonction: optionnel("fonction"),
+    };
+    let resultat =
+        gouvernance::ajouter_membre(&state.store, &visiteur.auteur, &id, lue, instance, &membre)
+            .await;
+    let refus = refus("membre", "membre-organisation", saisies);
+    issue(ecran, &id, resultat, "gouvernance#gouvernance", refus).await
+}
+
+/// `POST /contrats/{id}/gouvernance/retrait`: `element` (`instance-1`, `membre-1-2`,
+/// `reunion-1-3`).
+pub async fn retirer(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Form(saisies): Form<Saisies>,
+) -> Result<Response, AppError> {
+    let version = valeur(&saisies, "version").to_owned();
+    let (id, lue) = preambule(&state, &visiteur, &id, &Operation::Modifier, &version).await?;
+    let resultat = match valeur(&saisies, "element").parse() {
+        Ok(element) => {
+            gouvernance::retirer(&state.store, &visiteur.auteur, &id, lue, element).await
+        }
+        Err(e) => Err(pilote_store::StoreError::Invalid(e)),
+    };
+    let refus = refus("gouvernance-retrait", "gouvernance-retrait-bouton", saisies);
+    let ecran = (&state, &visiteur, Ecran::Contrat);
+    issue(ecran, &id, resultat, "gouvernance#gouvernance", refus).await
 }
 
 #[cfg(test)]

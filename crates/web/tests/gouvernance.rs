@@ -1,0 +1,124 @@
+//! Governance from the contract page: bodies, their members and meetings, removals.
+
+mod support;
+
+use axum::http::StatusCode;
+use pilote_domain::autorisation::Role;
+use pilote_domain::compte::Email;
+use pilote_store::{compte, contrat};
+use support::application::{Appli, Navigateur, champ_cache, contrat as contrat_essai};
+
+const MDP: &str = "un mot de passe assez long";
+
+async fn poster(
+    n: &mut Navigateur<'_>,
+    chemin: &str,
+    champs: &[(&str, &str)],
+) -> support::application::Reponse {
+    let v = champ_cache(&n.get("/contrats/essai-2025").await.corps, "version").unwrap();
+    let mut tous = vec![("version", v.as_str())];
+    tous.extend_from_slice(champs);
+    n.post(&format!("/contrats/essai-2025{chemin}"), &tous)
+        .await
+}
+
+#[tokio::test]
+async fn une_instance_a_ses_membres_et_tout_se_retire() {
+    let appli = Appli::demarrer("http://localhost", None).await;
+    contrat::creer(
+        &appli.store,
+        &contrat_essai("essai-2025", false, &["14118"], 1),
+    )
+    .await
+    .unwrap();
+    let roles = vec![Role::parse("coordinateur:essai-2025").unwrap()];
+    compte::creer(
+        &appli.store,
+        &Email::parse("coord@caen.fr").unwrap(),
+        None,
+        MDP,
+        &roles,
+    )
+    .await
+    .unwrap();
+    let mut c = appli.navigateur();
+    c.connecter("coord@caen.fr", MDP).await;
+    for (chemin, champs) in [
+        (
+            "/instances",
+            vec![("nature", "copil"), ("nom", "COPIL du CLS")],
+        ),
+        (
+            "/instances",
+            vec![("nature", "cotech"), ("nom", "Comité technique")],
+        ),
+        (
+            "/membres",
+            vec![
+                ("instance", "1"),
+                ("organisation", "ARS Normandie"),
+                ("personne", "Thomas Deroche"),
+                ("fonction", "directeur général"),
+            ],
+        ),
+        (
+            "/membres",
+            vec![("instance", "1"), ("organisation", "Ville de Caen")],
+        ),
+        (
+            "/reunions",
+            vec![("instance", "COPIL du CLS"), ("date", "2025-03-14")],
+        ),
+    ] {
+        let r = poster(&mut c, chemin, &champs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{chemin} : {}", r.texte());
+    }
+    let page = c.get("/contrats/essai-2025").await.texte();
+    assert!(
+        page.contains("ARS Normandie — Thomas Deroche, directeur général"),
+        "{page}"
+    );
+    assert!(page.contains("<td>membre de « COPIL du CLS »</td><td>—</td><td>Ville de Caen</td>"));
+
+    for (chemin, champs, message) in [
+        (
+            "/membres",
+            vec![("instance", "1"), ("organisation", "")],
+            "Indiquez l'organisation du membre.",
+        ),
+        (
+            "/membres",
+            vec![("instance", "7"), ("organisation", "CPAM")],
+            "Le contrat n'a pas d'instance n°7.",
+        ),
+        (
+            "/membres",
+            vec![("instance", "premier"), ("organisation", "CPAM")],
+            "Choisissez l'instance.",
+        ),
+        (
+            "/gouvernance/retrait",
+            vec![("element", "membre-1-9")],
+            "« COPIL du CLS » n'a pas de membre n°9.",
+        ),
+        (
+            "/gouvernance/retrait",
+            vec![("element", "copil")],
+            "Élément de la gouvernance « copil » inconnu.",
+        ),
+    ] {
+        let r = poster(&mut c, chemin, &champs).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{chemin} {champs:?}");
+        assert!(r.texte().contains(message), "{message}\n{}", r.texte());
+    }
+
+    for element in ["membre-1-1", "reunion-1-1", "instance-2"] {
+        let r = poster(&mut c, "/gouvernance/retrait", &[("element", element)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{element}");
+    }
+    let page = c.get("/contrats/essai-2025").await.texte();
+    assert!(!page.contains("Membre : ARS Normandie"));
+    assert!(!page.contains("Réunion du 14 mars 2025"));
+    assert!(page.contains("<td>instance</td><td>Comité technique</td><td>—</td>"));
+    assert!(page.contains("<td>réunion de « COPIL du CLS »</td><td>2025-03-14</td><td>—</td>"));
+}
