@@ -21,6 +21,7 @@ pub mod montant;
 pub mod organisation;
 pub mod periode;
 pub mod referentiel;
+pub mod renouvellement;
 pub mod siren;
 pub mod strategie;
 pub mod territoire;

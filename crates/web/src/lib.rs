@@ -87,6 +87,9 @@ pub enum Politique {
     LireContrat,
     /// A change to the whole contract (`{id}`): coordinators, ARS agents in scope, administrators.
     ModifierContrat,
+    /// The next generation of contract `{id}`: who may change it and create a contract on
+    /// its territory (administrators, ARS agents in scope).
+    RenouvelerContrat,
     /// A change to fiche-action `{numero}` of contract `{id}`: its pilot too.
     ModifierFiche,
     /// What fiche-action `{numero}` of contract `{id}` keeps for those who read the whole
@@ -261,6 +264,18 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             "/contrats/{id}/signature/retrait",
             ModifierContrat,
             post(contrat::signature::retirer),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/renouvellement",
+            RenouvelerContrat,
+            get(contrat::renouvellement::page),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/renouvellement",
+            RenouvelerContrat,
+            post(contrat::renouvellement::renouveler),
         ),
         route(
             Method::POST,

@@ -434,6 +434,35 @@ fn cas(
                 Attendu::Absent,
             )])
             .collect(),
+        Politique::RenouvelerContrat => tous()
+            .map(|p| {
+                let attendu = match attendu_pour(acteur, &Operation::Modifier, p) {
+                    Attendu::Permis if !peut(acteur, &Operation::Creer, p) => Attendu::Interdit,
+                    autre => autre,
+                };
+                let attendu = if p.id == absent.id {
+                    Attendu::Absent
+                } else {
+                    attendu
+                };
+                // An identifier that cannot be one: refused as bad input once the right is
+                // granted.
+                let (champs, attendu) = if route.methode == axum::http::Method::GET {
+                    (vec![], attendu)
+                } else {
+                    let attendu = if attendu == Attendu::Permis {
+                        Attendu::Invalide
+                    } else {
+                        attendu
+                    };
+                    (
+                        vec![("identifiant", "Pas Un Identifiant".to_owned())],
+                        attendu,
+                    )
+                };
+                un(avec_id(p), champs, attendu)
+            })
+            .collect(),
         Politique::LireFiche => contrats
             .iter()
             .flat_map(|c| c.fiches.iter().map(move |f| (c, f.clone())))

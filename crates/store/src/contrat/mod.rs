@@ -6,6 +6,7 @@ pub mod gouvernance;
 pub mod historique;
 mod lecture;
 pub mod modification;
+pub mod renouvellement;
 pub mod signature;
 pub mod strategie;
 
@@ -78,9 +79,21 @@ pub async fn creer_pour(
     contrat: &Contrat,
 ) -> Result<(), StoreError> {
     let mut tx = store.transaction(auteur).await?;
+    inserer_pour(&mut tx, auteur, contrat).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Inserts `contrat` on behalf of `auteur` once the policy lets them create it on its
+/// territory, and journals it.
+pub(crate) async fn inserer_pour(
+    conn: &mut AnyConnection,
+    auteur: &Auteur,
+    contrat: &Contrat,
+) -> Result<(), StoreError> {
     // Checked before anything is written; a territory that does not resolve is refused by
     // `inserer`, with the codes at fault.
-    if let Ok(territoire) = resoudre(&mut tx, &contrat.territoire).await {
+    if let Ok(territoire) = resoudre(conn, &contrat.territoire).await {
         let portee = PorteeContrat::new(contrat.id.clone(), contrat.publie, &territoire);
         if !peut(&auteur.acteur, &Operation::Creer, &portee) {
             return Err(StoreError::Refuse(
@@ -88,10 +101,8 @@ pub async fn creer_pour(
             ));
         }
     }
-    inserer(&mut tx, contrat).await?;
-    journaliser_creation(&mut tx, auteur, contrat).await?;
-    tx.commit().await?;
-    Ok(())
+    inserer(conn, contrat).await?;
+    journaliser_creation(conn, auteur, contrat).await
 }
 
 /// The journal entry of a new contract.

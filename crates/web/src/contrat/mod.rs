@@ -6,6 +6,7 @@ pub mod fiche;
 pub mod formulaire;
 pub mod gouvernance;
 pub mod pages;
+pub mod renouvellement;
 mod saisie;
 pub mod signature;
 pub mod strategie;

@@ -14,6 +14,7 @@ use pilote_domain::contrat::{ContratResume, RolePartie};
 use pilote_domain::fiche_action::{FicheAction, StatutAction};
 use pilote_domain::gouvernance::NatureInstance;
 use pilote_domain::montant::milliers;
+use pilote_domain::renouvellement::renouvelable;
 use pilote_store::contrat::fiche::{self, Avancement};
 use pilote_store::contrat::{self, ContratComplet, historique};
 use serde::Deserialize;
@@ -36,6 +37,9 @@ struct Accueil {
 struct Gestion {
     csrf: String,
     modifier: bool,
+    /// Whether to offer to start the next generation: an ended contract, and the right to
+    /// create one on its territory.
+    renouveler: bool,
     /// Who may read the whole contract sees its history.
     historique: Vec<historique::Entree>,
     /// The fiches-actions whose progress they may record.
@@ -216,6 +220,9 @@ pub async fn afficher(
         gestion: peut(acteur, &Operation::LireTout, &portee).then(|| Gestion {
             csrf: visiteur.csrf.clone(),
             modifier,
+            renouveler: modifier
+                && renouvelable(&c.contrat)
+                && peut(acteur, &Operation::Creer, &portee),
             historique,
             fiches,
             refus: refus.unwrap_or_default(),
