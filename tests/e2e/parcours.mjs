@@ -51,12 +51,27 @@ async function accessibilite(page, nom) {
   console.log(`axe ${nom} : ${resultat.violations.length} violation(s), ${graves.length} grave(s)`);
 }
 
+/**
+ * Clicks `element`, a link or button htmx swaps in place (hx-boost), and waits until the new
+ * page has settled.
+ */
+async function envoyer(element) {
+  const page = element.page();
+  await page.evaluate(() => {
+    window.piloteRegle = new Promise((fini) =>
+      document.addEventListener("htmx:afterSettle", () => fini(), { once: true }),
+    );
+  });
+  await element.click();
+  await page.evaluate(() => window.piloteRegle);
+}
+
 async function connecter(page, compte) {
   await page.goto(`${BASE}/connexion`);
   await accessibilite(page, "connexion");
   await page.getByLabel("Adresse électronique", { exact: true }).fill(compte.email);
   await page.getByLabel("Mot de passe", { exact: true }).fill(compte.mdp);
-  await page.getByRole("button", { name: "Se connecter" }).click();
+  await envoyer(page.getByRole("button", { name: "Se connecter" }));
   await page.waitForURL(`${BASE}/`);
 }
 
@@ -82,12 +97,12 @@ try {
 
   await connecter(page, ADMIN);
   await accessibilite(page, "accueil (connecté)");
-  await page.getByRole("link", { name: "Nouveau contrat" }).click();
+  await envoyer(page.getByRole("link", { name: "Nouveau contrat" }));
   await accessibilite(page, "nouveau contrat");
 
   // A first attempt with faults: the form comes back with the messages and what was typed.
   await page.locator("#identifiant").fill("CLS Essai");
-  await page.getByRole("button", { name: "Créer le contrat" }).click();
+  await envoyer(page.getByRole("button", { name: "Créer le contrat" }));
   await accessibilite(page, "nouveau contrat (erreurs)");
   verifier(
     (await page.locator("#nom-erreur").innerText()) === "Indiquez le nom du contrat.",
@@ -106,11 +121,18 @@ try {
   // The territory picker: a search by name gives the codes, the population is computed.
   await page.locator("#epci").fill("200065597");
   await page.locator("#recherche").fill("Creusot");
-  await page.getByRole("button", { name: "Chercher et calculer la population" }).click();
+  await envoyer(page.getByRole("button", { name: "Chercher et calculer la population" }));
   await accessibilite(page, "nouveau contrat (recherche de territoire)");
   const resultats = await page.getByRole("table", { name: /Résultats de la recherche/ }).innerText();
   verifier(resultats.includes("247100290"), `EPCI du Creusot non trouvé : ${resultats}`);
   verifier(await page.getByText(/Territoire choisi : \d+ commune/).isVisible(), "population non calculée");
+  // A result is added with a click, the population computed again.
+  await envoyer(page.getByRole("button", { name: /^Ajouter CU Creusot|^Ajouter .*Creusot/ }).first());
+  await page.waitForFunction(() => document.querySelector("#epci").value.includes("247100290"));
+  verifier(
+    (await page.locator("#epci").inputValue()) === "200065597 247100290",
+    `EPCI non ajouté : ${await page.locator("#epci").inputValue()}`,
+  );
 
   // A CLS over two EPCI (Caen la Mer, Creusot-Montceau).
   await page.locator("#identifiant").fill("essai-deux-epci-2025");
@@ -118,8 +140,7 @@ try {
   await page.locator("#debut").fill("2025");
   await page.locator("#fin").fill("2029");
   await page.locator("#statut").selectOption("en-elaboration");
-  await page.locator("#epci").fill("200065597 247100290");
-  await page.getByRole("button", { name: "Créer le contrat" }).click();
+  await envoyer(page.getByRole("button", { name: "Créer le contrat" }));
   await page.waitForURL(`${BASE}/contrats/essai-deux-epci-2025?fait=creation`);
   await accessibilite(page, "contrat créé");
   verifier(await page.getByText("Le contrat est créé, non publié.").isVisible(), "confirmation absente");
@@ -127,11 +148,10 @@ try {
   verifier(territoire.includes("Caen la Mer") || territoire.includes("CU Caen"), `EPCI de Caen absent : ${territoire}`);
 
   // A change of status, seen in the history.
-  await page.getByRole("link", { name: "Modifier le contrat" }).click();
+  await envoyer(page.getByRole("link", { name: "Modifier le contrat" }));
   await accessibilite(page, "modifier le contrat");
   await page.locator("#statut").selectOption("signe");
-  await page.getByRole("button", { name: "Enregistrer" }).click();
-  await page.waitForURL(/fait=modification/);
+  await envoyer(page.getByRole("button", { name: "Enregistrer" }));
   verifier(
     await page.getByText("Les modifications sont enregistrées.").isVisible(),
     "confirmation de modification absente",
@@ -145,7 +165,7 @@ try {
 
   // The strategy, on its own page: three axes (one transversal), a general objective, five
   // fiches-actions; one is moved up, then the whole tree renumbered.
-  await page.getByRole("link", { name: "Axes, objectifs et fiches-actions" }).click();
+  await envoyer(page.getByRole("link", { name: "Axes, objectifs et fiches-actions" }));
   await page.waitForURL(/\/strategie$/);
   for (const [titre, transversal] of [
     ["Accès aux soins", false],
@@ -154,14 +174,12 @@ try {
   ]) {
     await page.locator("#axe-titre").fill(titre);
     if (transversal) await page.locator('label[for="axe-transversal"]').click();
-    await page.getByRole("button", { name: "Ajouter l'axe" }).click();
-    await page.waitForURL(/fait=strategie/);
+    await envoyer(page.getByRole("button", { name: "Ajouter l'axe" }));
   }
   await page.locator("#objectif-place").selectOption("axe-1");
   await page.locator("#objectif-niveau").selectOption("general");
   await page.locator("#objectif-libelle").fill("Renforcer l'offre de premier recours");
-  await page.getByRole("button", { name: "Ajouter l'objectif" }).click();
-  await page.waitForURL(/fait=strategie/);
+  await envoyer(page.getByRole("button", { name: "Ajouter l'objectif" }));
   for (const [place, titre] of [
     ["objectif-1-1", "Ouvrir une maison de santé pluriprofessionnelle"],
     ["objectif-1-1", "Accueillir les internes en médecine"],
@@ -171,39 +189,34 @@ try {
   ]) {
     await page.locator("#fiche-place").selectOption(place);
     await page.locator("#fiche-titre").fill(titre);
-    await page.getByRole("button", { name: "Ajouter la fiche-action" }).click();
-    await page.waitForURL(/fait=strategie/);
+    await envoyer(page.getByRole("button", { name: "Ajouter la fiche-action" }));
   }
-  await page.getByRole("button", { name: "Monter la fiche-action n°1.2" }).click();
-  await page.waitForURL(/fait=strategie/);
-  await page.getByRole("button", { name: "Renuméroter la stratégie" }).click();
-  await page.waitForURL(/fait=strategie/);
+  await envoyer(page.getByRole("button", { name: "Monter la fiche-action n°1.2" }));
+  await envoyer(page.getByRole("button", { name: "Renuméroter la stratégie" }));
   await accessibilite(page, "stratégie du contrat");
   verifier(
     (await page.getByRole("link", { name: "Fiche-action n°1.1 — Accueillir les internes en médecine" }).count()) === 1,
     "la fiche-action montée n'est pas devenue la 1.1",
   );
-  await page.getByRole("link", { name: "Retour au contrat" }).click();
+  await envoyer(page.getByRole("link", { name: "Retour au contrat" }));
   await accessibilite(page, "contrat avec sa stratégie");
 
   // Each action's page: a budget line and an indicator; the first one written in full, with
   // its publics, a subset of communes, a dated value and a document.
   for (const [n, numero] of ["1.1", "1.2", "2.1", "2.2", "3.1"].entries()) {
     const id = (champ) => page.locator(`[id="${champ}"]`);
-    await page.getByRole("link", { name: new RegExp(`^Modifier la fiche-action n°${numero} `) }).click();
+    await envoyer(page.getByRole("link", { name: new RegExp(`^Modifier la fiche-action n°${numero} `) }));
     await page.waitForURL(new RegExp(`/fiches/${numero}$`));
     await id(`budget-${numero}-annee`).fill("2025");
     await id(`budget-${numero}-financeur`).fill(n % 2 === 0 ? "ARS" : "Communauté urbaine");
     await id(`budget-${numero}-nature`).selectOption("fonctionnement");
     await id(`budget-${numero}-previsionnel`).fill(`${(n + 1) * 10} 000`);
-    await page.getByRole("button", { name: "Ajouter la ligne de budget" }).click();
-    await page.waitForURL(/fait=suivi/);
+    await envoyer(page.getByRole("button", { name: "Ajouter la ligne de budget" }));
     await id(`indicateur-${numero}-libelle`).fill(`Personnes touchées par l'action ${numero}`);
     await id(`indicateur-${numero}-type`).selectOption("processus");
     await id(`indicateur-${numero}-cible_annee`).fill("2027");
     await id(`indicateur-${numero}-cible_valeur`).fill("100");
-    await page.getByRole("button", { name: "Ajouter l'indicateur" }).click();
-    await page.waitForURL(/fait=suivi/);
+    await envoyer(page.getByRole("button", { name: "Ajouter l'indicateur" }));
     verifier(
       (await page.getByRole("table", { name: `Budget de la fiche-action n°${numero}` }).count()) === 1,
       `budget de la fiche-action n°${numero} absent`,
@@ -214,28 +227,25 @@ try {
       await page.locator('label[for="redaction-1.1-thematique-acces-aux-soins"]').click();
       await page.locator('label[for="redaction-1.1-commune-14118"]').click();
       await id("redaction-1.1-debut").fill("2025-09");
-      await page.getByRole("button", { name: "Enregistrer la fiche" }).click();
-      await page.waitForURL(/fait=redaction/);
+      await envoyer(page.getByRole("button", { name: "Enregistrer la fiche" }));
       await id("mesure-1.1-date").fill("2025-12-31");
       await id("mesure-1.1-valeur").fill("12");
       await id("mesure-1.1-source").fill("Faculté de médecine");
-      await page.getByRole("button", { name: "Enregistrer la valeur" }).click();
-      await page.waitForURL(/fait=suivi/);
+      await envoyer(page.getByRole("button", { name: "Enregistrer la valeur" }));
       await id("document-1.1-titre").fill("Convention avec la faculté");
       await id("document-1.1-fichier").setInputFiles({
         name: "convention.txt",
         mimeType: "text/plain",
         buffer: Buffer.from("Convention d'accueil des internes"),
       });
-      await page.getByRole("button", { name: "Joindre le document" }).click();
-      await page.waitForURL(/fait=suivi/);
+      await envoyer(page.getByRole("button", { name: "Joindre le document" }));
       await accessibilite(page, "fiche-action rédigée");
       verifier(
         (await page.getByRole("link", { name: "Convention avec la faculté" }).count()) === 1,
         "document absent",
       );
     }
-    await page.getByRole("link", { name: "Retour au contrat" }).click();
+    await envoyer(page.getByRole("link", { name: "Retour au contrat" }));
   }
   await accessibilite(page, "contrat avec budgets et indicateurs");
   verifier(
@@ -252,8 +262,7 @@ try {
   // The steering committee and its first meeting, a decision linked to an action.
   await page.locator("#instance-nature").selectOption("copil");
   await page.locator("#instance-nom").fill("COPIL du CLS");
-  await page.getByRole("button", { name: "Ajouter l'instance" }).click();
-  await page.waitForURL(/fait=gouvernance/);
+  await envoyer(page.getByRole("button", { name: "Ajouter l'instance" }));
   await page.locator("#reunion-instance").selectOption("COPIL du CLS");
   await page.locator("#reunion-date").fill("2025-03-14");
   await page.locator("#reunion-lieu").fill("Hôtel de ville");
@@ -261,8 +270,7 @@ try {
   await page.locator("#reunion-presents").fill("ARS\nCommunauté urbaine\nCPAM");
   await page.locator("#reunion-compte_rendu").fill("Le COPIL lance le contrat.");
   await page.locator("#reunion-decisions").fill("Lancer l'accueil des internes [1.1]");
-  await page.getByRole("button", { name: "Enregistrer la réunion" }).click();
-  await page.waitForURL(/fait=gouvernance/);
+  await envoyer(page.getByRole("button", { name: "Enregistrer la réunion" }));
   await accessibilite(page, "contrat avec sa gouvernance");
   verifier(
     (await page.locator("#gouvernance").innerText()).includes("Le COPIL lance le contrat."),
@@ -273,8 +281,7 @@ try {
   await page.locator("#invitation-email").fill("pilote@e2e.pilote.fr");
   await page.locator("#invitation-role").selectOption("pilote");
   await page.locator("#invitation-fiche").fill("1.1");
-  await page.getByRole("button", { name: "Envoyer l'invitation" }).click();
-  await page.waitForURL(/fait=invitation/);
+  await envoyer(page.getByRole("button", { name: "Envoyer l'invitation" }));
 
   // The pilot takes the invitation up, updates their action, and only theirs.
   const pilote = await (await navigateur.newContext({ locale: "fr-FR" })).newPage();
@@ -283,7 +290,7 @@ try {
   await pilote.locator("#nom").fill("Pilote E2E");
   await pilote.locator("#mot_de_passe").fill("un mot de passe de pilote");
   await pilote.locator("#confirmation").fill("un mot de passe de pilote");
-  await pilote.getByRole("button", { name: "Créer mon compte et accepter" }).click();
+  await envoyer(pilote.getByRole("button", { name: "Créer mon compte et accepter" }));
   await pilote.waitForURL(`${BASE}/`);
   await pilote.goto(`${BASE}/contrats/essai-deux-epci-2025`);
   await accessibilite(pilote, "contrat vu par le pilote");
@@ -295,12 +302,11 @@ try {
     (await pilote.getByRole("link", { name: "Modifier le contrat" }).count()) === 0,
     "le pilote se voit offrir la modification du contrat",
   );
-  await pilote.getByRole("link", { name: /^Modifier la fiche-action n°1\.1 / }).click();
+  await envoyer(pilote.getByRole("link", { name: /^Modifier la fiche-action n°1\.1 / }));
   await accessibilite(pilote, "fiche-action vue par son pilote");
   await pilote.locator('[id="statut-1.1"]').selectOption("en-cours");
   await pilote.locator('[id="avancement-1.1"]').fill("30");
-  await pilote.getByRole("button", { name: "Enregistrer l'avancement" }).click();
-  await pilote.waitForURL(/fait=avancement/);
+  await envoyer(pilote.getByRole("button", { name: "Enregistrer l'avancement" }));
   verifier(
     await pilote.getByText("L'avancement de la fiche-action est enregistré.").isVisible(),
     "avancement non confirmé",
@@ -312,8 +318,7 @@ try {
   verifier(refus.status() === 403, `une autre fiche modifiée par le pilote (${refus.status()})`);
 
   // Publication, then the public sees it.
-  await page.getByRole("button", { name: "Publier le contrat" }).click();
-  await page.waitForURL(/fait=publication/);
+  await envoyer(page.getByRole("button", { name: "Publier le contrat" }));
   await accessibilite(page, "contrat publié");
   const publique = await (await navigateur.newContext()).newPage();
   const reponse = await publique.goto(`${BASE}/contrats/essai-deux-epci-2025`);

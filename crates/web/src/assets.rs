@@ -1,4 +1,4 @@
-//! Static assets (the vendored DSFR stylesheet and icons, Pilote's own CSS), embedded in the
+//! Static assets (the vendored DSFR stylesheet and icons, htmx, Pilote's own CSS), embedded in the
 //! binary and served with a long cache lifetime.
 
 use axum::extract::Path;
@@ -18,6 +18,7 @@ pub async fn servir(Path(chemin): Path<String>) -> Result<Response, AppError> {
     let type_mime = match chemin.rsplit('.').next() {
         Some("css") => "text/css; charset=utf-8",
         Some("svg") => "image/svg+xml",
+        Some("js") => "text/javascript; charset=utf-8",
         _ => "application/octet-stream",
     };
     Ok((

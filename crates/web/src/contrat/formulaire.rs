@@ -54,6 +54,31 @@ pub struct FormContrat {
     /// A name or code to look for among communes and EPCI.
     #[serde(default)]
     recherche: String,
+    /// A search result to add to the territory: `epci:SIREN` or `commune:INSEE`.
+    #[serde(default)]
+    ajouter: String,
+}
+
+impl FormContrat {
+    /// Adds the search result named in `ajouter` to the EPCI or communes typed, once.
+    fn ajouter_au_territoire(&mut self) {
+        let (champ, code) = match self.ajouter.split_once(':') {
+            Some(("epci", code)) => (&mut self.epci, code),
+            Some(("commune", code)) => (&mut self.communes, code),
+            _ => return,
+        };
+        let code = code.trim();
+        let present = champ
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .any(|c| c == code);
+        if !code.is_empty() && !present {
+            if !champ.trim().is_empty() {
+                champ.push(' ');
+            }
+            champ.push_str(code);
+        }
+        self.ajouter.clear();
+    }
 }
 
 /// What the territory picker shows: the search's results and the territory chosen so far.
@@ -79,6 +104,14 @@ struct PageFormulaire {
 }
 
 impl PageFormulaire {
+    /// Where the territory picker posts: it re-shows the form, saving nothing.
+    fn route_territoire(&self) -> String {
+        match &self.modification {
+            Some(id) => format!("/contrats/{id}/territoire"),
+            None => "/contrats/nouveau/territoire".to_owned(),
+        }
+    }
+
     fn erreur(&self, champ: &str) -> Option<&String> {
         self.erreurs.get(champ)
     }
@@ -357,6 +390,7 @@ pub async fn formulaire_modification(
         ),
         version: complet.version.to_string(),
         recherche: String::new(),
+        ajouter: String::new(),
     };
     afficher(
         &state,
@@ -445,8 +479,9 @@ async fn choisir_territoire(
     state: &AppState,
     visiteur: &Visiteur,
     modification: Option<IdContrat>,
-    f: FormContrat,
+    mut f: FormContrat,
 ) -> Result<Response, AppError> {
+    f.ajouter_au_territoire();
     let trouves = geographie::rechercher(&state.store, &f.recherche, 8).await?;
     let (territoire, mut erreurs) = territoire(&f);
     let apercu = if erreurs.is_empty() {
@@ -504,6 +539,29 @@ pub async fn territoire_modification(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn un_resultat_s_ajoute_au_territoire_une_seule_fois() {
+        let mut f = FormContrat {
+            epci: "200065597".into(),
+            ajouter: "epci:200066389".into(),
+            ..FormContrat::default()
+        };
+        f.ajouter_au_territoire();
+        assert_eq!(f.epci, "200065597 200066389");
+        f.ajouter = "epci:200065597".into();
+        f.ajouter_au_territoire();
+        assert_eq!(f.epci, "200065597 200066389");
+        f.ajouter = "commune:14118".into();
+        f.ajouter_au_territoire();
+        assert_eq!(f.communes, "14118");
+        f.ajouter = "autre:1".into();
+        f.ajouter_au_territoire();
+        assert_eq!(
+            (f.epci.as_str(), f.communes.as_str()),
+            ("200065597 200066389", "14118")
+        );
+    }
 
     fn form(identifiant: &str, epci: &str, communes: &str) -> FormContrat {
         FormContrat {
