@@ -59,6 +59,15 @@ fn expand(sql: &str, backend: Backend) -> String {
 
 /// Applies every migration not yet recorded, returning how many ran.
 pub(crate) async fn migrate(pool: &AnyPool, backend: Backend) -> Result<usize, StoreError> {
+    migrate_jusqua(pool, backend, i64::MAX).await
+}
+
+/// Applies the migrations not yet recorded, up to version `derniere`.
+async fn migrate_jusqua(
+    pool: &AnyPool,
+    backend: Backend,
+    derniere: i64,
+) -> Result<usize, StoreError> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migration (
             version BIGINT PRIMARY KEY,
@@ -73,7 +82,10 @@ pub(crate) async fn migrate(pool: &AnyPool, backend: Backend) -> Result<usize, S
         .await?
         .try_get("v")?;
     let mut count = 0;
-    for (version, description, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > applied) {
+    let a_appliquer = MIGRATIONS
+        .iter()
+        .filter(|(v, _, _)| *v > applied && *v <= derniere);
+    for (version, description, sql) in a_appliquer {
         let mut tx = pool.begin().await?;
         if backend == Backend::Postgres || !sql.starts_with("-- postgres seulement") {
             sqlx::raw_sql(&expand(sql, backend))
@@ -104,6 +116,53 @@ mod tests {
         for (i, (version, _, _)) in MIGRATIONS.iter().enumerate() {
             assert_eq!(*version, i as i64 + 1);
         }
+    }
+
+    /// Migration 8 moves the organisations of existing parties into the shared directory,
+    /// once each, and loses none.
+    #[tokio::test]
+    async fn l_annuaire_reprend_les_parties_existantes() {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        migrate_jusqua(&pool, Backend::Sqlite, 7).await.unwrap();
+        for (id, siren) in [("a-2020", "NULL"), ("b-2021", "'130007917'")] {
+            sqlx::raw_sql(&format!(
+                "INSERT INTO contrat (id, nom, generation, publie, presentation, priorites, enjeux,
+                    quartiers_prioritaires, cree_le, modifie_le)
+                 VALUES ('{id}', 'CLS {id}', 1, 0, '[]', '[]', '[]', '[]', '2020', '2020');
+                 INSERT INTO partie (contrat_id, rang, organisation_nom, organisation_nature,
+                    organisation_siren, roles)
+                 VALUES ('{id}', 0, 'ARS Normandie', 'ars', {siren}, '[\"signataire\"]'),
+                        ('{id}', 1, 'Ville de {id}', 'commune', NULL, '[]');"
+            ))
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        assert_eq!(migrate_jusqua(&pool, Backend::Sqlite, 8).await.unwrap(), 1);
+        let organisations: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT nom, siren FROM organisation ORDER BY nom")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            organisations,
+            [
+                ("ARS Normandie".to_owned(), Some("130007917".to_owned())),
+                ("Ville de a-2020".to_owned(), None),
+                ("Ville de b-2021".to_owned(), None),
+            ]
+        );
+        let orphelines: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM partie WHERE organisation_id IS NULL")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(orphelines, 0);
     }
 
     #[test]
