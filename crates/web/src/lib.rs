@@ -321,6 +321,12 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
         ),
         route(
             Method::POST,
+            "/contrats/{id}/fiches/{numero}/cibles",
+            ModifierFiche,
+            post(contrat::fiche::ajouter_cible),
+        ),
+        route(
+            Method::POST,
             "/contrats/{id}/fiches/{numero}/notes",
             ModifierFiche,
             post(contrat::fiche::ajouter_note),

@@ -209,6 +209,23 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
         &[("date", "2025-04-01"), ("texte", "Premier comité de suivi")],
     )
     .await;
+    enregistrer(
+        &mut p,
+        "/cibles",
+        &[("indicateur", "1"), ("annee", "2027"), ("valeur", "350")],
+    )
+    .await;
+    let r = poster(
+        &mut p,
+        "/cibles",
+        &[("indicateur", "1"), ("annee", "2027"), ("valeur", "400")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.texte()
+            .contains("L'indicateur a déjà une cible pour 2027 : retirez-la d'abord.")
+    );
     let page = p.get(FICHE).await.texte();
     for attendu in [
         "Recruter les bénévoles (échéance : juin 2025) — faite",
@@ -272,9 +289,12 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
     }
 
     enregistrer(&mut p, "/retrait", &[("element", "mesure-1-1")]).await;
+    enregistrer(&mut p, "/retrait", &[("element", "cible-1-1")]).await;
     enregistrer(&mut p, "/retrait", &[("element", "etape-1")]).await;
     let page = p.get(FICHE).await.texte();
     assert!(!page.contains("87.5"));
+    assert!(page.contains("<td>2027</td><td>Cible</td><td class=\"pilote-nombre\">350</td>"));
+    assert!(!page.contains("<td>2026</td><td>Cible</td>"));
     assert!(!page.contains("Recruter les bénévoles"));
     let contrat = p.get("/contrats/essai-2025").await.texte();
     assert!(

@@ -414,6 +414,7 @@ fn cas(
                     | "/contrats/{id}/fiches/{numero}/etapes"
                     | "/contrats/{id}/fiches/{numero}/etapes/etat"
                     | "/contrats/{id}/fiches/{numero}/mesures"
+                    | "/contrats/{id}/fiches/{numero}/cibles"
                     | "/contrats/{id}/fiches/{numero}/notes"
                     | "/contrats/{id}/fiches/{numero}/retrait"
                     | "/contrats/{id}/fiches/{numero}/documents" => (

@@ -14,7 +14,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::autorisation::{Operation, peut};
 use pilote_domain::fiche_action::{
-    Document, Etape, FicheAction, Mesure, NatureDepense, Note, Pilote, StatutAction, TypeIndicateur,
+    Cible, Document, Etape, FicheAction, Mesure, NatureDepense, Note, Pilote, StatutAction,
+    TypeIndicateur,
 };
 use pilote_domain::geographie::Commune;
 use pilote_domain::organisation::Personne;
@@ -342,6 +343,15 @@ fn mesure(s: &Saisies) -> Result<(usize, Mesure), Faute> {
     ))
 }
 
+fn cible(s: &Saisies) -> Result<(usize, Cible), Faute> {
+    let indicateur = position(s, "indicateur")?;
+    let annee = super::suivi::annee(s, "annee")?
+        .ok_or(("annee", "Indiquez l'année de la cible.".to_owned()))?;
+    let valeur = super::suivi::nombre(s, "valeur")?
+        .ok_or(("valeur", "Indiquez la valeur cible.".to_owned()))?;
+    Ok((indicateur, Cible { annee, valeur }))
+}
+
 fn note(s: &Saisies, auteur: Option<String>) -> Result<Note, Faute> {
     let date = date(s, "date")?.ok_or(("date", "Indiquez la date de la note.".to_owned()))?;
     if valeur(s, "texte").is_empty() {
@@ -361,6 +371,7 @@ enum Action {
     AjouterEtape,
     MarquerEtape,
     AjouterMesure,
+    AjouterCible,
     AjouterNote,
     Retirer,
 }
@@ -378,12 +389,13 @@ async fn traiter(
     let (id, lue) = preambule(state, visiteur, &id, &operation, &version).await?;
     let (store, auteur) = (&state.store, &visiteur.auteur);
     let ecran = (state, visiteur, Ecran::Fiche(&numero));
-    let cible = (&id, numero.as_str());
+    let la_fiche = (&id, numero.as_str());
     let (formulaire, champ) = match action {
         Action::Rediger => ("redaction", "titre"),
         Action::AjouterEtape => ("etape", "libelle"),
         Action::MarquerEtape => ("etat", "bouton"),
         Action::AjouterMesure => ("mesure", "valeur"),
+        Action::AjouterCible => ("cible", "valeur"),
         Action::AjouterNote => ("note", "texte"),
         Action::Retirer => ("retrait", "bouton"),
     };
@@ -394,27 +406,31 @@ async fn traiter(
             Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
         },
         Action::AjouterEtape => match etape(&saisies) {
-            Ok(e) => suivi::ajouter_etape(store, auteur, cible, lue, &e).await,
+            Ok(e) => suivi::ajouter_etape(store, auteur, la_fiche, lue, &e).await,
             Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
         },
         Action::MarquerEtape => match position(&saisies, "etape") {
             Ok(p) => {
                 let faite = valeur(&saisies, "faite") == "oui";
-                suivi::marquer_etape(store, auteur, cible, lue, p, faite).await
+                suivi::marquer_etape(store, auteur, la_fiche, lue, p, faite).await
             }
             Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
         },
         Action::AjouterMesure => match mesure(&saisies) {
-            Ok((i, m)) => suivi::ajouter_mesure(store, auteur, cible, lue, i, &m).await,
+            Ok((i, m)) => suivi::ajouter_mesure(store, auteur, la_fiche, lue, i, &m).await,
+            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+        },
+        Action::AjouterCible => match cible(&saisies) {
+            Ok((i, c)) => suivi::ajouter_cible(store, auteur, la_fiche, lue, i, &c).await,
             Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
         },
         Action::AjouterNote => match note(&saisies, visiteur.nom.clone()) {
-            Ok(n) => suivi::ajouter_note(store, auteur, cible, lue, &n).await,
+            Ok(n) => suivi::ajouter_note(store, auteur, la_fiche, lue, &n).await,
             Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
         },
         Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
             Ok(element) => {
-                let retire = suivi::retirer(store, auteur, cible, lue, element).await;
+                let retire = suivi::retirer(store, auteur, la_fiche, lue, element).await;
                 if let Ok(Some(cle)) = &retire {
                     supprimer_fichier(state, cle).await;
                 }
@@ -467,6 +483,9 @@ gestionnaires! {
     marquer_etape => Action::MarquerEtape;
     /// `POST /contrats/{id}/fiches/{numero}/mesures`: a dated value of indicator `indicateur`.
     ajouter_mesure => Action::AjouterMesure;
+    /// `POST /contrats/{id}/fiches/{numero}/cibles`: the target of indicator `indicateur` for a
+    /// year.
+    ajouter_cible => Action::AjouterCible;
     /// `POST /contrats/{id}/fiches/{numero}/notes`
     ajouter_note => Action::AjouterNote;
     /// `POST /contrats/{id}/fiches/{numero}/retrait`: removes `element`.

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
 
-fn annee(saisies: &Saisies, nom: &'static str) -> Result<Option<u16>, Faute> {
+pub(super) fn annee(saisies: &Saisies, nom: &'static str) -> Result<Option<u16>, Faute> {
     match valeur(saisies, nom) {
         "" => Ok(None),
         texte => texte

@@ -6,7 +6,7 @@
 
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
-use pilote_domain::fiche_action::{Document, Etape, Mesure, Note};
+use pilote_domain::fiche_action::{Cible, Document, Etape, Mesure, Note};
 
 use super::{fiche_a_modifier, rang_suivant};
 use crate::contrat::autoriser;
@@ -24,6 +24,8 @@ pub enum Element {
     Indicateur(usize),
     /// Value `.1` of indicator `.0`.
     Mesure(usize, usize),
+    /// Target `.1` of indicator `.0`.
+    Cible(usize, usize),
     Note(usize),
     Document(usize),
 }
@@ -31,7 +33,8 @@ pub enum Element {
 impl std::str::FromStr for Element {
     type Err = String;
 
-    /// `etape-2`, `budget-1`, `indicateur-1`, `mesure-1-3`, `note-2`, `document-1`.
+    /// `etape-2`, `budget-1`, `indicateur-1`, `mesure-1-3`, `cible-1-2`, `note-2`,
+    /// `document-1`.
     fn from_str(texte: &str) -> Result<Self, Self::Err> {
         let erreur = || format!("élément de la fiche-action « {texte} » inconnu");
         let position = |t: &str| {
@@ -47,9 +50,14 @@ impl std::str::FromStr for Element {
             "indicateur" => Element::Indicateur(position(reste)?),
             "note" => Element::Note(position(reste)?),
             "document" => Element::Document(position(reste)?),
-            "mesure" => {
+            "mesure" | "cible" => {
                 let (i, m) = reste.split_once('-').ok_or_else(erreur)?;
-                Element::Mesure(position(i)?, position(m)?)
+                let (i, m) = (position(i)?, position(m)?);
+                if genre == "mesure" {
+                    Element::Mesure(i, m)
+                } else {
+                    Element::Cible(i, m)
+                }
             }
             _ => return Err(erreur()),
         })
@@ -67,6 +75,11 @@ impl Element {
                 "mesure",
                 "indicateur_id",
                 format!("indicateur {i}, valeur {m}"),
+            ),
+            Element::Cible(i, c) => (
+                "cible",
+                "indicateur_id",
+                format!("indicateur {i}, cible {c}"),
             ),
             Element::Note(p) => ("note", "fiche_id", format!("note {p}")),
             Element::Document(p) => ("document", "fiche_id", format!("document {p}")),
@@ -253,6 +266,53 @@ pub async fn ajouter_mesure(
     conclure(tx, auteur, id, numero, changement).await
 }
 
+/// Adds a target for a year to indicator `indicateur` (from 1) of fiche-action `numero`; a
+/// year has one target.
+pub async fn ajouter_cible(
+    store: &Store,
+    auteur: &Auteur,
+    (id, numero): (&IdContrat, &str),
+    lue: i64,
+    indicateur: usize,
+    cible: &Cible,
+) -> Result<(), StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    if !cible.valeur.is_finite() {
+        return Err(StoreError::Invalid(
+            "la valeur cible n'est pas un nombre".to_owned(),
+        ));
+    }
+    let indicateur_id = indicateur_id(&mut tx, fiche, indicateur).await?;
+    let deja: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM cible WHERE indicateur_id = $1 AND annee = $2")
+            .bind(indicateur_id)
+            .bind(i64::from(cible.annee))
+            .fetch_optional(&mut *tx)
+            .await?;
+    if deja.is_some() {
+        return Err(StoreError::Invalid(format!(
+            "l'indicateur a déjà une cible pour {} : retirez-la d'abord",
+            cible.annee
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO cible (indicateur_id, rang, annee, valeur)
+         VALUES ($1, (SELECT COALESCE(MAX(rang), -1) + 1 FROM cible WHERE indicateur_id = $1), $2, $3)",
+    )
+    .bind(indicateur_id)
+    .bind(i64::from(cible.annee))
+    .bind(cible.valeur)
+    .execute(&mut *tx)
+    .await?;
+    let changement = Changement {
+        champ: format!("indicateur {indicateur}, cible"),
+        avant: None,
+        apres: Some(format!("{} en {}", cible.valeur, cible.annee)),
+    };
+    conclure(tx, auteur, id, numero, changement).await
+}
+
 /// Adds a dated progress note to fiche-action `numero`.
 pub async fn ajouter_note(
     store: &Store,
@@ -353,7 +413,9 @@ pub async fn retirer(
     let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
     let (table, colonne, nom) = element.table();
     let (parent, position) = match element {
-        Element::Mesure(i, m) => (indicateur_id(&mut tx, fiche, i).await?, m),
+        Element::Mesure(i, m) | Element::Cible(i, m) => {
+            (indicateur_id(&mut tx, fiche, i).await?, m)
+        }
         Element::Etape(p)
         | Element::LigneBudget(p)
         | Element::Indicateur(p)
@@ -366,6 +428,7 @@ pub async fn retirer(
         Element::LigneBudget(_) => "financeur",
         Element::Indicateur(_) => "libelle",
         Element::Mesure(..) => "date",
+        Element::Cible(..) => "annee",
         Element::Note(_) => "texte",
         Element::Document(_) => "titre",
     };
@@ -376,7 +439,14 @@ pub async fn retirer(
     .bind(rang)
     .fetch_one(&mut *tx)
     .await?;
-    let avant = text(&ligne, resume)?;
+    let avant = match element {
+        Element::Cible(..) => format!(
+            "{} en {}",
+            crate::ligne::float(&ligne, "valeur")?,
+            crate::ligne::int(&ligne, resume)?
+        ),
+        _ => text(&ligne, resume)?,
+    };
     let cle = match element {
         Element::Document(_) => opt_text(&ligne, "reference")?,
         _ => None,
