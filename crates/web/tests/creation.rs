@@ -410,10 +410,14 @@ async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ(
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    let page = ars.get("/contrats/essai-2025?fait=suivi").await;
+    assert_eq!(
+        r.redirection(),
+        Some("/contrats/essai-2025/fiches/1.1?fait=suivi")
+    );
+    let page = ars.get("/contrats/essai-2025/fiches/1.1?fait=suivi").await;
     let texte = page.texte();
     for attendu in [
-        "Le budget et les indicateurs de la fiche-action sont enregistrés.",
+        "Le suivi de la fiche-action est enregistré.",
         "Budget de la fiche-action n°1.1",
         "ARS Normandie",
         "120\u{202f}000\u{a0}€",
@@ -487,8 +491,10 @@ async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ(
         );
         assert!(r.texte().contains(message), "{champ} : {message}");
         assert!(
-            r.corps.contains("<details open>"),
-            "le formulaire refusé reste ouvert"
+            r.corps.contains(&format!(
+                "aria-describedby=\"budget-1.1-{champ}-erreur\" autofocus"
+            )),
+            "le champ fautif reçoit le focus"
         );
     }
     let r = ars
