@@ -6,7 +6,6 @@
 //! thing in one transaction, against the version the page was read at.
 
 use askama::Template;
-use axum::Form;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -28,7 +27,10 @@ use pilote_store::contrat::fiche::suivi::{self, Element};
 use pilote_store::contrat::{self, ContratComplet};
 
 use super::pages::{Fait, Refus};
-use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, valeur};
+use super::saisie::{
+    Ecran, Faute, Saisies, annee, date, gestionnaires, issue, lignes, nombre, optionnel, preambule,
+    refus, refuser, valeur,
+};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::page::Entete;
@@ -231,29 +233,6 @@ pub async fn page(
     .await
 }
 
-/// Non-empty lines, trimmed.
-fn lignes(texte: &str) -> Vec<String> {
-    texte
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn optionnel(s: &Saisies, nom: &str) -> Option<String> {
-    Some(valeur(s, nom).to_owned()).filter(|v| !v.is_empty())
-}
-
-fn date(s: &Saisies, nom: &'static str) -> Result<Option<DatePartielle>, Faute> {
-    match valeur(s, nom) {
-        "" => Ok(None),
-        texte => DatePartielle::parse(texte)
-            .map(Some)
-            .map_err(|e| (nom, phrase(&e.to_string()))),
-    }
-}
-
 /// Every value of the multiple choice `nom`, each read with `lire`.
 fn codes<T>(
     s: &Saisies,
@@ -290,10 +269,10 @@ fn redaction(s: &Saisies) -> Result<Redaction, Faute> {
     Ok(Redaction {
         titre: valeur(s, "titre").to_owned(),
         contexte: optionnel(s, "contexte"),
-        objectifs: lignes(valeur(s, "objectifs")),
+        objectifs: lignes(s, "objectifs"),
         description: optionnel(s, "description"),
         pilote,
-        partenaires: lignes(valeur(s, "partenaires")),
+        partenaires: lignes(s, "partenaires"),
         publics: codes(s, "publics", Public::parse)?,
         thematiques: codes(s, "thematiques", Thematique::parse)?,
         communes: codes(s, "communes", |c| {
@@ -331,8 +310,8 @@ fn position(s: &Saisies, nom: &'static str) -> Result<usize, Faute> {
 fn mesure(s: &Saisies) -> Result<(usize, Mesure), Faute> {
     let indicateur = position(s, "indicateur")?;
     let date = date(s, "date")?.ok_or(("date", "Indiquez la date de la mesure.".to_owned()))?;
-    let valeur = super::suivi::nombre(s, "valeur")?
-        .ok_or(("valeur", "Indiquez la valeur mesurée.".to_owned()))?;
+    let valeur =
+        nombre(s, "valeur")?.ok_or(("valeur", "Indiquez la valeur mesurée.".to_owned()))?;
     Ok((
         indicateur,
         Mesure {
@@ -345,10 +324,8 @@ fn mesure(s: &Saisies) -> Result<(usize, Mesure), Faute> {
 
 fn cible(s: &Saisies) -> Result<(usize, Cible), Faute> {
     let indicateur = position(s, "indicateur")?;
-    let annee = super::suivi::annee(s, "annee")?
-        .ok_or(("annee", "Indiquez l'année de la cible.".to_owned()))?;
-    let valeur = super::suivi::nombre(s, "valeur")?
-        .ok_or(("valeur", "Indiquez la valeur cible.".to_owned()))?;
+    let annee = annee(s, "annee")?.ok_or(("annee", "Indiquez l'année de la cible.".to_owned()))?;
+    let valeur = nombre(s, "valeur")?.ok_or(("valeur", "Indiquez la valeur cible.".to_owned()))?;
     Ok((indicateur, Cible { annee, valeur }))
 }
 
@@ -460,21 +437,8 @@ async fn supprimer_fichier(state: &AppState, cle: &str) {
     }
 }
 
-macro_rules! gestionnaires {
-    ($($(#[$doc:meta])* $nom:ident => $action:expr;)+) => {$(
-        $(#[$doc])*
-        pub async fn $nom(
-            State(state): State<AppState>,
-            visiteur: Visiteur,
-            Path(chemin): Path<(String, String)>,
-            Form(paires): Form<Vec<(String, String)>>,
-        ) -> Result<Response, AppError> {
-            traiter(&state, &visiteur, chemin, super::saisie::saisies_de(paires), $action).await
-        }
-    )+};
-}
-
 gestionnaires! {
+    (String, String) => traiter {
     /// `POST /contrats/{id}/fiches/{numero}`: what the fiche-action says.
     rediger => Action::Rediger;
     /// `POST /contrats/{id}/fiches/{numero}/etapes`
@@ -490,6 +454,7 @@ gestionnaires! {
     ajouter_note => Action::AjouterNote;
     /// `POST /contrats/{id}/fiches/{numero}/retrait`: removes `element`.
     retirer => Action::Retirer;
+    }
 }
 
 /// `POST /contrats/{id}/fiches/{numero}/documents` (multipart): a file with its title and

@@ -11,20 +11,12 @@ use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Decision, Membre, NatureInstance, Reunion};
 use pilote_store::contrat::gouvernance;
 
-use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, valeur};
+use super::saisie::{
+    Ecran, Faute, Saisies, issue, lignes, optionnel, preambule, refus, refuser, valeur,
+};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
-
-/// Non-empty lines.
-fn lignes(texte: &str) -> Vec<String> {
-    texte
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
 
 /// « Lancer l'appel à projets [1.2, 2.1] »: the decision and the fiches-actions it names.
 fn decision(ligne: String) -> Decision {
@@ -53,13 +45,10 @@ fn reunion(s: &Saisies) -> Result<Reunion, Faute> {
     Ok(Reunion {
         date,
         lieu: Some(valeur(s, "lieu").to_owned()).filter(|l| !l.is_empty()),
-        ordre_du_jour: lignes(valeur(s, "ordre_du_jour")),
-        presents: lignes(valeur(s, "presents")),
+        ordre_du_jour: lignes(s, "ordre_du_jour"),
+        presents: lignes(s, "presents"),
         compte_rendu: Some(valeur(s, "compte_rendu").to_owned()).filter(|c| !c.is_empty()),
-        decisions: lignes(valeur(s, "decisions"))
-            .into_iter()
-            .map(decision)
-            .collect(),
+        decisions: lignes(s, "decisions").into_iter().map(decision).collect(),
     })
 }
 
@@ -161,11 +150,10 @@ pub async fn ajouter_membre(
         let faute = ("instance", "Choisissez l'instance.".to_owned());
         return refuser(ecran, &id, "membre", faute, saisies).await;
     };
-    let optionnel = |nom| Some(valeur(&saisies, nom).to_owned()).filter(|v| !v.is_empty());
     let membre = Membre {
         organisation: valeur(&saisies, "organisation").to_owned(),
-        personne: optionnel("personne"),
-        fonction: optionnel("fonction"),
+        personne: optionnel(&saisies, "personne"),
+        fonction: optionnel(&saisies, "fonction"),
     };
     let resultat =
         gouvernance::ajouter_membre(&state.store, &visiteur.auteur, &id, lue, instance, &membre)

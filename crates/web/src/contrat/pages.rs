@@ -70,11 +70,6 @@ impl Detail {
         milliers(*n)
     }
 
-    /// The CSRF token of the management forms.
-    fn csrf(&self) -> &str {
-        self.gestion.as_ref().map_or("", |g| g.csrf.as_str())
-    }
-
     /// The governance bodies, by position (from 1), as choices.
     fn instances(&self) -> Vec<(String, String)> {
         let instances = self.c.contrat.gouvernance.iter().enumerate();

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
+use pilote_domain::{DatePartielle, IdContrat, Montant};
 use pilote_store::{StoreError, contrat};
 
 use super::pages::{Refus, afficher};
@@ -155,3 +155,89 @@ pub(super) async fn refuser(
         .afficher(state, visiteur, id, refus, StatusCode::BAD_REQUEST)
         .await
 }
+
+/// Field `nom`, if typed.
+pub(super) fn optionnel(saisies: &Saisies, nom: &str) -> Option<String> {
+    Some(valeur(saisies, nom).to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The non-empty lines of field `nom`, trimmed.
+pub(super) fn lignes(saisies: &Saisies, nom: &str) -> Vec<String> {
+    valeur(saisies, nom)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A date (`AAAA`, `AAAA-MM` or `AAAA-MM-JJ`) in field `nom`, if typed.
+pub(super) fn date(saisies: &Saisies, nom: &'static str) -> Result<Option<DatePartielle>, Faute> {
+    match valeur(saisies, nom) {
+        "" => Ok(None),
+        texte => DatePartielle::parse(texte)
+            .map(Some)
+            .map_err(|e| (nom, phrase(&e.to_string()))),
+    }
+}
+
+/// A year from 1900 to 2200 in field `nom`, if typed.
+pub(super) fn annee(saisies: &Saisies, nom: &'static str) -> Result<Option<u16>, Faute> {
+    match valeur(saisies, nom) {
+        "" => Ok(None),
+        texte => texte
+            .parse::<u16>()
+            .ok()
+            .filter(|a| (1900..=2200).contains(a))
+            .map(Some)
+            .ok_or_else(|| {
+                (
+                    nom,
+                    format!("« {texte} » n'est pas une année (de 1900 à 2200)."),
+                )
+            }),
+    }
+}
+
+/// A number in field `nom` (decimal comma and spaces accepted), if typed.
+pub(super) fn nombre(saisies: &Saisies, nom: &'static str) -> Result<Option<f64>, Faute> {
+    match valeur(saisies, nom) {
+        "" => Ok(None),
+        texte => texte
+            .replace(',', ".")
+            .replace([' ', '\u{a0}', '\u{202f}'], "")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(Some)
+            .ok_or_else(|| (nom, format!("« {texte} » n'est pas un nombre."))),
+    }
+}
+
+/// An amount in euros in field `nom`, if typed.
+pub(super) fn montant(saisies: &Saisies, nom: &'static str) -> Result<Option<Montant>, Faute> {
+    match valeur(saisies, nom) {
+        "" => Ok(None),
+        texte => Montant::parse(texte)
+            .map(Some)
+            .map_err(|e| (nom, phrase(&e.to_string()))),
+    }
+}
+
+/// Declares the handlers of a page's forms: each extracts the path (of type `$chemin`) and the
+/// form, then hands them to `$traiter` with its action.
+macro_rules! gestionnaires {
+    ($chemin:ty => $traiter:path { $($(#[$doc:meta])* $nom:ident => $action:expr;)+ }) => {$(
+        $(#[$doc])*
+        pub async fn $nom(
+            axum::extract::State(state): axum::extract::State<crate::AppState>,
+            visiteur: crate::visiteur::Visiteur,
+            axum::extract::Path(chemin): axum::extract::Path<$chemin>,
+            axum::Form(paires): axum::Form<Vec<(String, String)>>,
+        ) -> Result<axum::response::Response, crate::error::AppError> {
+            let saisies = super::saisie::saisies_de(paires);
+            $traiter(&state, &visiteur, chemin, saisies, $action).await
+        }
+    )+};
+}
+pub(super) use gestionnaires;

@@ -4,21 +4,23 @@
 //! its funding. A refused form comes back with its message beside the field.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::autorisation::Operation;
 use pilote_domain::contrat::{Coordination, Financement, RolePartie, Signature};
 use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
-use pilote_domain::{DatePartielle, IdContrat, Montant, Periode, Siren};
+use pilote_domain::{IdContrat, Periode, Siren};
 use pilote_store::StoreError;
 use pilote_store::annuaire::{self, Inscrite};
 use pilote_store::contrat::signature::{self, Choix, Element};
 use pilote_store::contrat::{self, ContratComplet};
 
 use super::pages::{Fait, Refus};
-use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, saisies_de, valeur};
+use super::saisie::{
+    Ecran, Faute, Saisies, date, gestionnaires, issue, montant, optionnel, preambule, refus,
+    refuser, valeur,
+};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::page::Entete;
@@ -164,19 +166,6 @@ pub async fn page(
     .await
 }
 
-fn optionnel(s: &Saisies, nom: &str) -> Option<String> {
-    Some(valeur(s, nom).to_owned()).filter(|v| !v.is_empty())
-}
-
-fn date(s: &Saisies, nom: &'static str) -> Result<Option<DatePartielle>, Faute> {
-    match valeur(s, nom) {
-        "" => Ok(None),
-        texte => DatePartielle::parse(texte)
-            .map(Some)
-            .map_err(|e| (nom, phrase(&e.to_string()))),
-    }
-}
-
 /// A person named in fields `{prefixe}_nom` and `{prefixe}_fonction`.
 fn personne(s: &Saisies, prefixe: &str) -> Option<Personne> {
     optionnel(s, &format!("{prefixe}_nom")).map(|nom| Personne {
@@ -229,10 +218,7 @@ fn financement(s: &Saisies) -> Result<Financement, Faute> {
     if valeur(s, "financeur").is_empty() {
         return Err(("financeur", "Indiquez le financeur.".to_owned()));
     }
-    let montant = match valeur(s, "montant") {
-        "" => None,
-        texte => Some(Montant::parse(texte).map_err(|e| ("montant", phrase(&e.to_string())))?),
-    };
+    let montant = montant(s, "montant")?;
     let periode = match valeur(s, "periode") {
         "" => None,
         texte => Some(Periode::parse(texte).map_err(|e| ("periode", phrase(&e.to_string())))?),
@@ -257,12 +243,12 @@ enum Action {
 async fn traiter(
     state: &AppState,
     visiteur: &Visiteur,
-    id: &str,
+    id: String,
     saisies: Saisies,
     action: Action,
 ) -> Result<Response, AppError> {
     let version = valeur(&saisies, "version").to_owned();
-    let (id, lue) = preambule(state, visiteur, id, &Operation::Modifier, &version).await?;
+    let (id, lue) = preambule(state, visiteur, &id, &Operation::Modifier, &version).await?;
     let (store, auteur) = (&state.store, &visiteur.auteur);
     let ecran = (state, visiteur, Ecran::Signature);
     let (formulaire, champ) = match action {
@@ -324,21 +310,8 @@ async fn traiter(
     issue(ecran, &id, resultat, "signature", refus).await
 }
 
-macro_rules! gestionnaires {
-    ($($(#[$doc:meta])* $nom:ident => $action:expr;)+) => {$(
-        $(#[$doc])*
-        pub async fn $nom(
-            State(state): State<AppState>,
-            visiteur: Visiteur,
-            Path(id): Path<String>,
-            Form(paires): Form<Vec<(String, String)>>,
-        ) -> Result<Response, AppError> {
-            traiter(&state, &visiteur, &id, saisies_de(paires), $action).await
-        }
-    )+};
-}
-
 gestionnaires! {
+    String => traiter {
     /// `POST /contrats/{id}/signature`: date and place.
     signer => Action::Signer;
     /// `POST /contrats/{id}/parties`
@@ -351,4 +324,5 @@ gestionnaires! {
     ajouter_financement => Action::AjouterFinancement;
     /// `POST /contrats/{id}/signature/retrait`: a party, an amendment or a funding line.
     retirer => Action::Retirer;
+    }
 }

@@ -5,7 +5,6 @@
 //! comes back on the page with its message beside the field and what was typed.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -18,7 +17,7 @@ use pilote_store::contrat::strategie::{self, AxeSaisi, Element, PlaceFiche, Plac
 use pilote_store::contrat::{self, ContratComplet};
 
 use super::pages::{Fait, Refus};
-use super::saisie::{Ecran, Saisies, issue, preambule, refus, valeur};
+use super::saisie::{Ecran, Saisies, gestionnaires, issue, preambule, refus, valeur};
 use crate::AppState;
 use crate::error::AppError;
 use crate::page::Entete;
@@ -193,12 +192,12 @@ enum Action {
 async fn traiter(
     state: &AppState,
     visiteur: &Visiteur,
-    id: &str,
+    id: String,
     saisies: Saisies,
     action: Action,
 ) -> Result<Response, AppError> {
     let version = valeur(&saisies, "version").to_owned();
-    let (id, lue) = preambule(state, visiteur, id, &Operation::Modifier, &version).await?;
+    let (id, lue) = preambule(state, visiteur, &id, &Operation::Modifier, &version).await?;
     let (store, auteur) = (&state.store, &visiteur.auteur);
     let (formulaire, champ, resultat): (String, &str, Result<(), StoreError>) = match action {
         Action::AjouterAxe => {
@@ -318,21 +317,8 @@ async fn traiter(
     .await
 }
 
-macro_rules! gestionnaires {
-    ($($(#[$doc:meta])* $nom:ident => $action:expr;)+) => {$(
-        $(#[$doc])*
-        pub async fn $nom(
-            State(state): State<AppState>,
-            visiteur: Visiteur,
-            Path(id): Path<String>,
-            Form(saisies): Form<Saisies>,
-        ) -> Result<Response, AppError> {
-            traiter(&state, &visiteur, &id, saisies, $action).await
-        }
-    )+};
-}
-
 gestionnaires! {
+    String => traiter {
     /// `POST /contrats/{id}/axes`
     ajouter_axe => Action::AjouterAxe;
     /// `POST /contrats/{id}/objectifs`
@@ -349,4 +335,5 @@ gestionnaires! {
     renumeroter => Action::Renumeroter;
     /// `POST /contrats/{id}/strategie/suppression`
     supprimer => Action::Supprimer;
+    }
 }

@@ -6,55 +6,16 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use pilote_domain::Montant;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Cible, Indicateur, LigneBudget, NatureDepense, TypeIndicateur};
 use pilote_store::contrat::fiche;
 
-use super::saisie::{Ecran, Faute, Saisies, issue, preambule, refus, refuser, valeur};
+use super::saisie::{
+    Ecran, Faute, Saisies, annee, issue, montant, nombre, preambule, refus, refuser, valeur,
+};
 use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::visiteur::Visiteur;
-
-pub(super) fn annee(saisies: &Saisies, nom: &'static str) -> Result<Option<u16>, Faute> {
-    match valeur(saisies, nom) {
-        "" => Ok(None),
-        texte => texte
-            .parse::<u16>()
-            .ok()
-            .filter(|a| (1900..=2200).contains(a))
-            .map(Some)
-            .ok_or_else(|| {
-                (
-                    nom,
-                    format!("« {texte} » n'est pas une année (de 1900 à 2200)."),
-                )
-            }),
-    }
-}
-
-pub(super) fn nombre(saisies: &Saisies, nom: &'static str) -> Result<Option<f64>, Faute> {
-    match valeur(saisies, nom) {
-        "" => Ok(None),
-        texte => texte
-            .replace(',', ".")
-            .replace([' ', '\u{a0}', '\u{202f}'], "")
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .map(Some)
-            .ok_or_else(|| (nom, format!("« {texte} » n'est pas un nombre."))),
-    }
-}
-
-fn montant(saisies: &Saisies, nom: &'static str) -> Result<Option<Montant>, Faute> {
-    match valeur(saisies, nom) {
-        "" => Ok(None),
-        texte => Montant::parse(texte)
-            .map(Some)
-            .map_err(|e| (nom, phrase(&e.to_string()))),
-    }
-}
 
 fn ligne_budget(s: &Saisies) -> Result<LigneBudget, Faute> {
     if valeur(s, "financeur").is_empty() {
