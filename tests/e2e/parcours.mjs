@@ -304,16 +304,17 @@ try {
   );
   await envoyer(pilote.getByRole("link", { name: /^Modifier la fiche-action n°1\.1 / }));
   await accessibilite(pilote, "fiche-action vue par son pilote");
-  await pilote.locator('[id="statut-1.1"]').selectOption("en-cours");
-  await pilote.locator('[id="avancement-1.1"]').fill("30");
+  await pilote.locator('[id="avancement-1.1-statut"]').selectOption("en-cours");
+  await pilote.locator('[id="avancement-1.1-avancement"]').fill("30");
   await envoyer(pilote.getByRole("button", { name: "Enregistrer l'avancement" }));
   verifier(
     await pilote.getByText("L'avancement de la fiche-action est enregistré.").isVisible(),
     "avancement non confirmé",
   );
   const jeton = await pilote.locator('input[name="_csrf"]').first().inputValue();
+  const version = await pilote.locator('input[name="version"]').first().inputValue();
   const refus = await pilote.request.post(`${BASE}/contrats/essai-deux-epci-2025/fiches/2.1/avancement`, {
-    form: { _csrf: jeton, statut: "abandonnee", avancement: "0" },
+    form: { _csrf: jeton, version, statut: "abandonnee", avancement: "0" },
   });
   verifier(refus.status() === 403, `une autre fiche modifiée par le pilote (${refus.status()})`);
 

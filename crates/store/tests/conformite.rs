@@ -470,10 +470,16 @@ async fn la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde(store
         statut: Some(pilote_domain::fiche_action::StatutAction::EnCours),
         pourcentage: Some(30),
     };
-    fiche::avancer(store, &pilote, &essai, "1.1", avancement)
+    let lue = contrat::lire(store, &pilote, &essai).await.unwrap().version;
+    fiche::avancer(store, &pilote, &essai, "1.1", lue, avancement)
         .await
         .unwrap();
-    let erreur = fiche::avancer(store, &pilote, &essai, "2.1", avancement)
+    let erreur = fiche::avancer(store, &pilote, &essai, "1.1", lue, avancement)
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Perime { .. }), "{erreur:?}");
+    let lue = lue + 1;
+    let erreur = fiche::avancer(store, &pilote, &essai, "2.1", lue, avancement)
         .await
         .unwrap_err();
     assert!(matches!(erreur, StoreError::Refuse(_)), "{erreur:?}");

@@ -287,7 +287,7 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             Method::POST,
             "/contrats/{id}/fiches/{numero}/avancement",
             ModifierFiche,
-            post(contrat::pages::avancer),
+            post(contrat::fiche::avancer),
         ),
         route(
             Method::GET,

@@ -313,13 +313,27 @@ async fn le_pilote_modifie_sa_fiche_et_seulement_elle() {
     );
     assert!(!page.texte().contains("/contrats/essai-2021/publication"));
 
+    let v = champ_cache(
+        &pilote.get("/contrats/essai-2021/fiches/1").await.corps,
+        "version",
+    )
+    .unwrap();
     let r = pilote
         .post(
             "/contrats/essai-2021/fiches/1/avancement",
-            &[("statut", "en-cours"), ("avancement", "40")],
+            &[
+                ("version", &v),
+                ("statut", "en-cours"),
+                ("avancement", "40"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.corps);
+    let v = champ_cache(
+        &pilote.get("/contrats/essai-2021/fiches/1").await.corps,
+        "version",
+    )
+    .unwrap();
     let complet = contrat::lire(
         &appli.store,
         &Auteur::ligne_de_commande(),
@@ -380,7 +394,7 @@ async fn le_pilote_modifie_sa_fiche_et_seulement_elle() {
         let r = pilote
             .post(
                 "/contrats/essai-2021/fiches/1/avancement",
-                &[("avancement", avancement)],
+                &[("version", &v), ("avancement", avancement)],
             )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -389,12 +403,12 @@ async fn le_pilote_modifie_sa_fiche_et_seulement_elle() {
     let r = pilote
         .post(
             "/contrats/essai-2021/fiches/1/avancement",
-            &[("statut", "fini")],
+            &[("version", &v), ("statut", "fini")],
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(
-        r.texte().contains("statut d'action inconnu(e) « fini »"),
+        r.texte().contains("Statut d'action inconnu(e) « fini »"),
         "{}",
         r.corps
     );

@@ -394,13 +394,6 @@ fn cas(
                 let uri = avec_id(&c.portee).replace("{numero}", &f);
                 let attendu = attendu_pour(acteur, &Operation::ModifierFiche(f), &c.portee);
                 let (champs, attendu) = match route.chemin {
-                    "/contrats/{id}/fiches/{numero}/avancement" => (
-                        vec![
-                            ("statut", "en-cours".to_owned()),
-                            ("avancement", "50".to_owned()),
-                        ],
-                        attendu,
-                    ),
                     "/contrats/{id}/fiches/{numero}"
                         if route.methode == axum::http::Method::GET =>
                     {
@@ -409,6 +402,7 @@ fn cas(
                     // A version that cannot be read: refused as bad input once the right is
                     // granted; a file upload that is not one, likewise.
                     "/contrats/{id}/fiches/{numero}"
+                    | "/contrats/{id}/fiches/{numero}/avancement"
                     | "/contrats/{id}/fiches/{numero}/budget"
                     | "/contrats/{id}/fiches/{numero}/indicateurs"
                     | "/contrats/{id}/fiches/{numero}/etapes"

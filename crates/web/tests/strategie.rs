@@ -352,10 +352,19 @@ async fn on_reordonne_rattache_renumerote_et_le_pilote_garde_sa_fiche() {
     // The pilot of « Transport solidaire » pilots it under its new number, 1.1.
     let mut p = appli.navigateur();
     p.connecter("pilote@caen.fr", MDP).await;
+    let v = champ_cache(
+        &p.get("/contrats/essai-2025/fiches/1.1").await.corps,
+        "version",
+    )
+    .unwrap();
     let r = p
         .post(
             "/contrats/essai-2025/fiches/1.1/avancement",
-            &[("statut", "en-cours"), ("avancement", "10")],
+            &[
+                ("version", &v),
+                ("statut", "en-cours"),
+                ("avancement", "10"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());

@@ -24,6 +24,7 @@ use pilote_stockage::Cle;
 use pilote_store::StoreError;
 use pilote_store::contrat::fiche::redaction::{self, Redaction};
 use pilote_store::contrat::fiche::suivi::{self, Element};
+use pilote_store::contrat::fiche::{self, Avancement};
 use pilote_store::contrat::{self, ContratComplet};
 
 use super::pages::{Fait, Refus};
@@ -101,6 +102,25 @@ impl Page {
         } else {
             actuel
         }
+    }
+
+    /// The statuses, « Non précisé » first.
+    fn choix_statuts(&self) -> Vec<(String, String)> {
+        let statuts = self.statuts.iter();
+        std::iter::once((String::new(), "Non précisé".to_owned()))
+            .chain(statuts.map(|s| (s.code().into(), s.libelle().into())))
+            .collect()
+    }
+
+    fn statut_actuel(&self) -> String {
+        self.f
+            .statut
+            .map(|s| s.code().to_owned())
+            .unwrap_or_default()
+    }
+
+    fn pourcentage_actuel(&self) -> String {
+        self.f.avancement.map(|p| p.to_string()).unwrap_or_default()
     }
 
     fn choix_natures(&self) -> Vec<(String, String)> {
@@ -283,6 +303,32 @@ fn redaction(s: &Saisies) -> Result<Redaction, Faute> {
     })
 }
 
+fn avancement(s: &Saisies) -> Result<Avancement, Faute> {
+    let statut = match valeur(s, "statut") {
+        "" => None,
+        code => Some(StatutAction::parse(code).map_err(|e| ("statut", phrase(&e)))?),
+    };
+    let pourcentage = match valeur(s, "avancement") {
+        "" => None,
+        texte => Some(
+            texte
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= 100)
+                .ok_or_else(|| {
+                    (
+                        "avancement",
+                        format!("« {texte} » : indiquez un pourcentage entier de 0 à 100."),
+                    )
+                })?,
+        ),
+    };
+    Ok(Avancement {
+        statut,
+        pourcentage,
+    })
+}
+
 fn etape(s: &Saisies) -> Result<Etape, Faute> {
     if valeur(s, "libelle").is_empty() {
         return Err(("libelle", "Indiquez le libellé de l'étape.".to_owned()));
@@ -344,6 +390,7 @@ fn note(s: &Saisies, auteur: Option<String>) -> Result<Note, Faute> {
 /// The forms of the fiche page read as fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {
+    Avancer,
     Rediger,
     AjouterEtape,
     MarquerEtape,
@@ -368,6 +415,7 @@ async fn traiter(
     let ecran = (state, visiteur, Ecran::Fiche(&numero));
     let la_fiche = (&id, numero.as_str());
     let (formulaire, champ) = match action {
+        Action::Avancer => ("avancement", "avancement"),
         Action::Rediger => ("redaction", "titre"),
         Action::AjouterEtape => ("etape", "libelle"),
         Action::MarquerEtape => ("etat", "bouton"),
@@ -378,6 +426,10 @@ async fn traiter(
     };
     let formulaire = format!("{formulaire}-{numero}");
     let resultat: Result<(), StoreError> = match action {
+        Action::Avancer => match avancement(&saisies) {
+            Ok(a) => fiche::avancer(store, auteur, &id, &numero, lue, a).await,
+            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+        },
         Action::Rediger => match redaction(&saisies) {
             Ok(r) => redaction::rediger(store, auteur, &id, &numero, lue, &r).await,
             Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
@@ -439,6 +491,8 @@ async fn supprimer_fichier(state: &AppState, cle: &str) {
 
 gestionnaires! {
     (String, String) => traiter {
+    /// `POST /contrats/{id}/fiches/{numero}/avancement`: status and progress.
+    avancer => Action::Avancer;
     /// `POST /contrats/{id}/fiches/{numero}`: what the fiche-action says.
     rediger => Action::Rediger;
     /// `POST /contrats/{id}/fiches/{numero}/etapes`

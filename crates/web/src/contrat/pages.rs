@@ -11,11 +11,10 @@ use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
 use pilote_domain::contrat::{ContratResume, RolePartie};
-use pilote_domain::fiche_action::{FicheAction, StatutAction};
+use pilote_domain::fiche_action::FicheAction;
 use pilote_domain::gouvernance::NatureInstance;
 use pilote_domain::montant::milliers;
 use pilote_domain::renouvellement::renouvelable;
-use pilote_store::contrat::fiche::{self, Avancement};
 use pilote_store::contrat::{self, ContratComplet, historique};
 use serde::Deserialize;
 
@@ -253,49 +252,4 @@ pub async fn publier(
     };
     contrat::publier(&state.store, &visiteur.auteur, &id, publie).await?;
     Ok(rediriger(&format!("/contrats/{id}?fait=publication"), []))
-}
-
-#[derive(Deserialize)]
-pub struct FormAvancement {
-    #[serde(default)]
-    statut: String,
-    #[serde(default)]
-    avancement: String,
-}
-
-/// `POST /contrats/{id}/fiches/{numero}/avancement`: status and progress of one action.
-pub async fn avancer(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Path((id, numero)): Path<(String, String)>,
-    Form(f): Form<FormAvancement>,
-) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
-    let statut = match f.statut.trim() {
-        "" => None,
-        code => Some(StatutAction::parse(code).map_err(AppError::BadRequest)?),
-    };
-    let pourcentage = match f.avancement.trim() {
-        "" => None,
-        texte => Some(
-            texte
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= 100)
-                .ok_or_else(|| {
-                    AppError::BadRequest(format!(
-                        "Avancement « {texte} » : indiquez un pourcentage entier de 0 à 100."
-                    ))
-                })?,
-        ),
-    };
-    let avancement = Avancement {
-        statut,
-        pourcentage,
-    };
-    fiche::avancer(&state.store, &visiteur.auteur, &id, &numero, avancement).await?;
-    Ok(rediriger(
-        &format!("/contrats/{id}/fiches/{numero}?fait=avancement"),
-        [],
-    ))
 }

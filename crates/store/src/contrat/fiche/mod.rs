@@ -13,7 +13,7 @@ use super::autoriser;
 use super::ecriture::{inserer_indicateur, inserer_ligne_budget};
 use super::historique::{self, Changement};
 use crate::journal::Auteur;
-use crate::ligne::{int, opt_int, opt_text};
+use crate::ligne::{opt_int, opt_text};
 use crate::{Store, StoreError};
 
 /// Where an action stands: its status and progress in percent.
@@ -23,40 +23,27 @@ pub struct Avancement {
     pub pourcentage: Option<u8>,
 }
 
-/// Records where fiche-action `numero` stands; a change (before → after) goes to the
-/// contract's history and the journal, and moves its version on.
+/// Records where fiche-action `numero` stands, based on version `lue`; a change (before →
+/// after) goes to the contract's history and the journal, and moves its version on.
 pub async fn avancer(
     store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
     numero: &str,
+    lue: i64,
     avancement: Avancement,
 ) -> Result<(), StoreError> {
+    let mut tx = store.transaction(auteur).await?;
+    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
     if avancement.pourcentage.is_some_and(|p| p > 100) {
         return Err(StoreError::Invalid(
             "l'avancement est un pourcentage, de 0 à 100".to_owned(),
         ));
     }
-    let mut tx = store.transaction(auteur).await?;
-    autoriser(
-        &mut tx,
-        auteur,
-        id,
-        &Operation::ModifierFiche(numero.to_owned()),
-    )
-    .await?;
-    let avant = sqlx::query(
-        "SELECT id, statut, avancement FROM fiche_action WHERE contrat_id = $1 AND numero = $2",
-    )
-    .bind(id.as_str())
-    .bind(numero)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| {
-        StoreError::NotFound(format!(
-            "aucune fiche-action n°{numero} dans le contrat « {id} »"
-        ))
-    })?;
+    let avant = sqlx::query("SELECT statut, avancement FROM fiche_action WHERE id = $1")
+        .bind(fiche)
+        .fetch_one(&mut *tx)
+        .await?;
     let pourcentage = |p: Option<i64>| p.map(|p| format!("{p} %"));
     let changements: Vec<Changement> = [
         Changement::si_different(
@@ -81,7 +68,7 @@ pub async fn avancer(
         sqlx::query("UPDATE fiche_action SET statut = $1, avancement = $2 WHERE id = $3")
             .bind(avancement.statut.map(|s| s.code()))
             .bind(avancement.pourcentage.map(i64::from))
-            .bind(int(&avant, "id")?)
+            .bind(fiche)
             .execute(&mut *tx)
             .await?;
         let objet = format!("contrat {id}, fiche-action n°{numero}");
