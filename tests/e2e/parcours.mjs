@@ -309,7 +309,7 @@ try {
   await envoyer(pilote.getByRole("button", { name: "Enregistrer l'avancement" }));
   verifier(
     await pilote.getByText("L'avancement de la fiche-action est enregistré.").isVisible(),
-    "avancement non confirmé",
+    `avancement non confirmé : ${await pilote.locator("main").innerText()}`,
   );
   const jeton = await pilote.locator('input[name="_csrf"]').first().inputValue();
   const version = await pilote.locator('input[name="version"]').first().inputValue();

@@ -469,10 +469,10 @@ async fn traiter(
         },
     };
     let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
-    let fait = if action == Action::Rediger {
-        "redaction"
-    } else {
-        "suivi"
+    let fait = match action {
+        Action::Avancer => "avancement",
+        Action::Rediger => "redaction",
+        _ => "suivi",
     };
     issue(ecran, &id, resultat, fait, refus).await
 }
