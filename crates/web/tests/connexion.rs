@@ -329,6 +329,10 @@ async fn le_pilote_modifie_sa_fiche_et_seulement_elle() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.corps);
+    assert_eq!(
+        r.redirection(),
+        Some("/contrats/essai-2021/fiches/1?fait=avancement")
+    );
     let v = champ_cache(
         &pilote.get("/contrats/essai-2021/fiches/1").await.corps,
         "version",
