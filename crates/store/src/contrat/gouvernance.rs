@@ -8,8 +8,8 @@ use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Membre, NatureInstance, Reunion};
 
-use super::ecriture::inserer_reunion;
 use super::historique::{self, Changement};
+use super::insertion::inserer_reunion;
 use super::{autoriser, conclure, ouvrir};
 use crate::journal::Auteur;
 use crate::ligne::{int, text};

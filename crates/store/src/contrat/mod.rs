@@ -4,6 +4,7 @@ mod ecriture;
 pub mod fiche;
 pub mod gouvernance;
 pub mod historique;
+mod insertion;
 mod lecture;
 pub mod modification;
 pub mod renouvellement;

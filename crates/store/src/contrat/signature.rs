@@ -7,8 +7,8 @@ use pilote_domain::contrat::{Coordination, Financement, Partie, Signature};
 use pilote_domain::organisation::{Organisation, Personne};
 use pilote_domain::{DatePartielle, IdContrat};
 
-use super::ecriture::inserer_partie;
 use super::historique::Changement;
+use super::insertion::inserer_partie;
 use super::{conclure, ouvrir};
 use crate::annuaire;
 use crate::journal::Auteur;

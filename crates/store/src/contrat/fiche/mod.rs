@@ -10,8 +10,8 @@ use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Indicateur, LigneBudget, StatutAction};
 
 use super::autoriser;
-use super::ecriture::{inserer_indicateur, inserer_ligne_budget};
 use super::historique::{self, Changement};
+use super::insertion::{inserer_indicateur, inserer_ligne_budget};
 use crate::journal::Auteur;
 use crate::ligne::{opt_int, opt_text};
 use crate::{Store, StoreError};

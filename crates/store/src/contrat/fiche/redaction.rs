@@ -8,8 +8,8 @@ use pilote_domain::referentiel::{Public, Thematique};
 use pilote_domain::{CodeInsee, DatePartielle, IdContrat};
 
 use super::fiche_a_modifier;
-use crate::contrat::ecriture::inserer_codes;
 use crate::contrat::historique::{self, Changement};
+use crate::contrat::insertion::inserer_codes;
 use crate::contrat::lecture;
 use crate::journal::Auteur;
 use crate::ligne::to_json;

@@ -10,8 +10,8 @@ use pilote_domain::fiche_action::{Cible, Document, Etape, Mesure, Note};
 
 use super::{fiche_a_modifier, rang_suivant};
 use crate::contrat::autoriser;
-use crate::contrat::ecriture::{inserer_document, inserer_etape, inserer_mesure, inserer_note};
 use crate::contrat::historique::{self, Changement};
+use crate::contrat::insertion::{inserer_document, inserer_etape, inserer_mesure, inserer_note};
 use crate::journal::Auteur;
 use crate::ligne::{opt_text, text};
 use crate::{Store, StoreError};
