@@ -341,15 +341,15 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
             Method::POST,
             "/contrats/{id}/fiches/{numero}/documents",
             ModifierFiche,
-            post(contrat::fiche::deposer).layer(DefaultBodyLimit::max(
-                contrat::fiche::TAILLE_MAX_DOCUMENT + (64 << 10),
+            post(contrat::document::deposer).layer(DefaultBodyLimit::max(
+                contrat::document::TAILLE_MAX_DOCUMENT + (64 << 10),
             )),
         ),
         route(
             Method::GET,
             "/contrats/{id}/fiches/{numero}/documents/{position}",
             LireFiche,
-            get(contrat::fiche::telecharger),
+            get(contrat::document::telecharger),
         ),
         route(
             Method::POST,

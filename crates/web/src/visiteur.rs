@@ -25,7 +25,7 @@ use crate::error::AppError;
 /// The largest form body read to find its CSRF token.
 const CORPS_MAX: usize = 1 << 20;
 /// The largest file upload read, a document and its form fields.
-const MULTIPART_MAX: usize = crate::contrat::fiche::TAILLE_MAX_DOCUMENT + (64 << 10);
+const MULTIPART_MAX: usize = crate::contrat::document::TAILLE_MAX_DOCUMENT + (64 << 10);
 
 /// The person behind a request, as handlers and templates see them.
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 //! the authorization policy; what the pages offer to change is asked of the same policy.
 
 pub mod api;
+pub mod document;
 pub mod fiche;
 pub mod formulaire;
 pub mod gouvernance;
