@@ -69,6 +69,15 @@ impl Detail {
         milliers(*n)
     }
 
+    /// « Caen (14118) », or the code alone for a commune outside the territory.
+    fn nom_commune(&self, code: &pilote_domain::CodeInsee) -> String {
+        let communes = &self.c.territoire_resolu.communes;
+        match communes.iter().find(|c| &c.code == code) {
+            Some(c) => format!("{} ({code})", c.nom),
+            None => code.to_string(),
+        }
+    }
+
     /// The governance bodies, by position (from 1), as choices.
     fn instances(&self) -> Vec<(String, String)> {
         let instances = self.c.contrat.gouvernance.iter().enumerate();
