@@ -1,6 +1,7 @@
 //! `pilote`: the one binary. `pilote serve` runs the web application (SQLite by default, or
 //! PostgreSQL with `--database-url postgres://…`); the other subcommands administer the data.
 
+mod acces;
 mod bench;
 mod journal;
 mod service;
@@ -49,6 +50,9 @@ enum Commande {
         #[arg(required = true)]
         fichiers: Vec<PathBuf>,
     },
+    /// Medical accessibility (the APL indicator) computed from files; no database.
+    #[command(subcommand)]
+    Access(acces::CommandeAcces),
     /// Measures how long loading the official geography into a fresh SQLite database takes.
     BenchGeographie {
         #[arg(long, default_value_t = 5)]
@@ -66,6 +70,7 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.commande {
+        Commande::Access(commande) => acces::executer(commande),
         Commande::Serve(options) => {
             service::servir(ouvrir(&cli.database_url).await?, *options).await
         }
