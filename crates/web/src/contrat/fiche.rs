@@ -418,48 +418,54 @@ async fn traiter(
         Action::Retirer => ("retrait", "bouton"),
     };
     let formulaire = format!("{formulaire}-{numero}");
-    let resultat: Result<(), StoreError> = match action {
-        Action::Avancer => match avancement(&saisies) {
-            Ok(a) => fiche::avancer(store, auteur, &id, &numero, lue, a).await,
-            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
-        },
-        Action::Rediger => match redaction(&saisies) {
-            Ok(r) => redaction::rediger(store, auteur, &id, &numero, lue, &r).await,
-            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
-        },
-        Action::AjouterEtape => match etape(&saisies) {
-            Ok(e) => suivi::ajouter_etape(store, auteur, la_fiche, lue, &e).await,
-            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
-        },
-        Action::MarquerEtape => match position(&saisies, "etape") {
-            Ok(p) => {
+    // The fields are read (a fault stops here, `?`), then saved.
+    let lu: Result<Result<(), StoreError>, Faute> = async {
+        Ok(match action {
+            Action::Avancer => {
+                let a = avancement(&saisies)?;
+                fiche::avancer(store, auteur, &id, &numero, lue, a).await
+            }
+            Action::Rediger => {
+                let r = redaction(&saisies)?;
+                redaction::rediger(store, auteur, &id, &numero, lue, &r).await
+            }
+            Action::AjouterEtape => {
+                let e = etape(&saisies)?;
+                suivi::ajouter_etape(store, auteur, la_fiche, lue, &e).await
+            }
+            Action::MarquerEtape => {
+                let p = position(&saisies, "etape")?;
                 let faite = valeur(&saisies, "faite") == "oui";
                 suivi::marquer_etape(store, auteur, la_fiche, lue, p, faite).await
             }
-            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
-        },
-        Action::AjouterMesure => match mesure(&saisies) {
-            Ok((i, m)) => suivi::ajouter_mesure(store, auteur, la_fiche, lue, i, &m).await,
-            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
-        },
-        Action::AjouterCible => match cible(&saisies) {
-            Ok((i, c)) => suivi::ajouter_cible(store, auteur, la_fiche, lue, i, &c).await,
-            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
-        },
-        Action::AjouterNote => match note(&saisies, visiteur.nom.clone()) {
-            Ok(n) => suivi::ajouter_note(store, auteur, la_fiche, lue, &n).await,
-            Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
-        },
-        Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
-            Ok(element) => {
-                let retire = suivi::retirer(store, auteur, la_fiche, lue, element).await;
-                if let Ok(Some(cle)) = &retire {
-                    super::document::supprimer_fichier(state, cle).await;
-                }
-                retire.map(drop)
+            Action::AjouterMesure => {
+                let (i, m) = mesure(&saisies)?;
+                suivi::ajouter_mesure(store, auteur, la_fiche, lue, i, &m).await
             }
-            Err(e) => Err(StoreError::Invalid(e)),
-        },
+            Action::AjouterCible => {
+                let (i, c) = cible(&saisies)?;
+                suivi::ajouter_cible(store, auteur, la_fiche, lue, i, &c).await
+            }
+            Action::AjouterNote => {
+                let n = note(&saisies, visiteur.nom.clone())?;
+                suivi::ajouter_note(store, auteur, la_fiche, lue, &n).await
+            }
+            Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
+                Ok(element) => {
+                    let retire = suivi::retirer(store, auteur, la_fiche, lue, element).await;
+                    if let Ok(Some(cle)) = &retire {
+                        super::document::supprimer_fichier(state, cle).await;
+                    }
+                    retire.map(drop)
+                }
+                Err(e) => Err(StoreError::Invalid(e)),
+            },
+        })
+    }
+    .await;
+    let resultat = match lu {
+        Ok(resultat) => resultat,
+        Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
     };
     let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
     let fait = match action {

@@ -3,19 +3,18 @@
 //! of its meetings (agenda, attendance, minutes, decisions, each decision linkable to
 //! fiches-actions), `POST /contrats/{id}/gouvernance/retrait` removes any of these.
 
-use axum::Form;
-use axum::extract::{Path, State};
 use axum::response::Response;
-use pilote_domain::DatePartielle;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Decision, Membre, NatureInstance, Reunion};
+use pilote_store::StoreError;
 use pilote_store::contrat::gouvernance;
 
 use super::saisie::{
-    Ecran, Faute, Saisies, issue, lignes, optionnel, preambule, refus, refuser, valeur,
+    Ecran, Faute, Saisies, date, gestionnaires, issue, lignes, optionnel, preambule, refus,
+    refuser, valeur,
 };
 use crate::AppState;
-use crate::error::{AppError, phrase};
+use crate::error::AppError;
 use crate::visiteur::Visiteur;
 
 /// « Lancer l'appel à projets [1.2, 2.1] »: the decision and the fiches-actions it names.
@@ -38,149 +37,102 @@ fn decision(ligne: String) -> Decision {
 }
 
 fn reunion(s: &Saisies) -> Result<Reunion, Faute> {
-    let date = match valeur(s, "date") {
-        "" => return Err(("date", "Indiquez la date de la réunion.".to_owned())),
-        texte => DatePartielle::parse(texte).map_err(|e| ("date", phrase(&e.to_string())))?,
-    };
+    let date = date(s, "date")?.ok_or(("date", "Indiquez la date de la réunion.".to_owned()))?;
     Ok(Reunion {
         date,
-        lieu: Some(valeur(s, "lieu").to_owned()).filter(|l| !l.is_empty()),
+        lieu: optionnel(s, "lieu"),
         ordre_du_jour: lignes(s, "ordre_du_jour"),
         presents: lignes(s, "presents"),
-        compte_rendu: Some(valeur(s, "compte_rendu").to_owned()).filter(|c| !c.is_empty()),
+        compte_rendu: optionnel(s, "compte_rendu"),
         decisions: lignes(s, "decisions").into_iter().map(decision).collect(),
     })
 }
 
-/// `POST /contrats/{id}/instances`
-pub async fn ajouter_instance(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(saisies): Form<Saisies>,
-) -> Result<Response, AppError> {
-    let (id, lue) = preambule(
-        &state,
-        &visiteur,
-        &id,
-        &Operation::Modifier,
-        valeur(&saisies, "version"),
-    )
-    .await?;
-    let resultat = match NatureInstance::parse(valeur(&saisies, "nature")) {
-        Ok(nature) => {
-            let nom = valeur(&saisies, "nom").to_owned();
-            gouvernance::ajouter_instance(&state.store, &visiteur.auteur, &id, lue, nature, &nom)
-                .await
-        }
-        Err(message) => Err(pilote_store::StoreError::Invalid(message)),
-    };
-    let refus = refus("instance", "instance-nom", saisies);
-    issue(
-        (&state, &visiteur, Ecran::Contrat),
-        &id,
-        resultat,
-        "gouvernance#gouvernance",
-        refus,
-    )
-    .await
+fn instance(s: &Saisies) -> Result<usize, Faute> {
+    valeur(s, "instance")
+        .parse::<usize>()
+        .map_err(|_| ("instance", "Choisissez l'instance.".to_owned()))
 }
 
-/// `POST /contrats/{id}/reunions`
-pub async fn ajouter_reunion(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(saisies): Form<Saisies>,
+/// The forms of the governance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    AjouterInstance,
+    AjouterMembre,
+    AjouterReunion,
+    Retirer,
+}
+
+/// Checks the right, reads form `action`, saves it, answers on the contract page.
+async fn traiter(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: String,
+    saisies: Saisies,
+    action: Action,
 ) -> Result<Response, AppError> {
-    let (id, lue) = preambule(
-        &state,
-        &visiteur,
-        &id,
-        &Operation::Modifier,
-        valeur(&saisies, "version"),
-    )
-    .await?;
-    let reunion = match reunion(&saisies) {
-        Ok(reunion) => reunion,
-        Err(faute) => {
-            return refuser(
-                (&state, &visiteur, Ecran::Contrat),
-                &id,
-                "reunion",
-                faute,
-                saisies,
-            )
-            .await;
-        }
+    let version = valeur(&saisies, "version").to_owned();
+    let (id, lue) = preambule(state, visiteur, &id, &Operation::Modifier, &version).await?;
+    let (store, auteur) = (&state.store, &visiteur.auteur);
+    let ecran = (state, visiteur, Ecran::Contrat);
+    let (formulaire, champ) = match action {
+        Action::AjouterInstance => ("instance", "instance-nom"),
+        Action::AjouterMembre => ("membre", "membre-organisation"),
+        Action::AjouterReunion => ("reunion", "reunion-decisions"),
+        Action::Retirer => ("gouvernance-retrait", "gouvernance-retrait-bouton"),
     };
-    let instance = valeur(&saisies, "instance").to_owned();
-    let resultat = gouvernance::ajouter_reunion(
-        &state.store,
-        &visiteur.auteur,
-        &id,
-        lue,
-        &instance,
-        &reunion,
-    )
+    // The fields are read (a fault stops here, `?`), then saved.
+    let lu: Result<Result<(), StoreError>, Faute> = async {
+        Ok(match action {
+            Action::AjouterInstance => match NatureInstance::parse(valeur(&saisies, "nature")) {
+                Ok(nature) => {
+                    let nom = valeur(&saisies, "nom");
+                    gouvernance::ajouter_instance(store, auteur, &id, lue, nature, nom).await
+                }
+                Err(message) => Err(StoreError::Invalid(message)),
+            },
+            Action::AjouterMembre => {
+                let instance = instance(&saisies)?;
+                let membre = Membre {
+                    organisation: valeur(&saisies, "organisation").to_owned(),
+                    personne: optionnel(&saisies, "personne"),
+                    fonction: optionnel(&saisies, "fonction"),
+                };
+                gouvernance::ajouter_membre(store, auteur, &id, lue, instance, &membre).await
+            }
+            Action::AjouterReunion => {
+                let reunion = reunion(&saisies)?;
+                let instance = valeur(&saisies, "instance");
+                gouvernance::ajouter_reunion(store, auteur, &id, lue, instance, &reunion).await
+            }
+            Action::Retirer => match valeur(&saisies, "element").parse() {
+                Ok(element) => gouvernance::retirer(store, auteur, &id, lue, element).await,
+                Err(e) => Err(StoreError::Invalid(e)),
+            },
+        })
+    }
     .await;
-    let refus = refus("reunion", "reunion-decisions", saisies);
-    issue(
-        (&state, &visiteur, Ecran::Contrat),
-        &id,
-        resultat,
-        "gouvernance#gouvernance",
-        refus,
-    )
-    .await
-}
-
-/// `POST /contrats/{id}/membres`: `instance` (its position), `organisation`, `personne`,
-/// `fonction`.
-pub async fn ajouter_membre(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(saisies): Form<Saisies>,
-) -> Result<Response, AppError> {
-    let version = valeur(&saisies, "version").to_owned();
-    let (id, lue) = preambule(&state, &visiteur, &id, &Operation::Modifier, &version).await?;
-    let ecran = (&state, &visiteur, Ecran::Contrat);
-    let Some(instance) = valeur(&saisies, "instance").parse::<usize>().ok() else {
-        let faute = ("instance", "Choisissez l'instance.".to_owned());
-        return refuser(ecran, &id, "membre", faute, saisies).await;
+    let resultat = match lu {
+        Ok(resultat) => resultat,
+        Err(faute) => return refuser(ecran, &id, formulaire, faute, saisies).await,
     };
-    let membre = Membre {
-        organisation: valeur(&saisies, "organisation").to_owned(),
-        personne: optionnel(&saisies, "personne"),
-        fonction: optionnel(&saisies, "fonction"),
-    };
-    let resultat =
-        gouvernance::ajouter_membre(&state.store, &visiteur.auteur, &id, lue, instance, &membre)
-            .await;
-    let refus = refus("membre", "membre-organisation", saisies);
+    let refus = refus(formulaire, champ, saisies);
     issue(ecran, &id, resultat, "gouvernance#gouvernance", refus).await
 }
 
-/// `POST /contrats/{id}/gouvernance/retrait`: `element` (`instance-1`, `membre-1-2`,
-/// `reunion-1-3`).
-pub async fn retirer(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(saisies): Form<Saisies>,
-) -> Result<Response, AppError> {
-    let version = valeur(&saisies, "version").to_owned();
-    let (id, lue) = preambule(&state, &visiteur, &id, &Operation::Modifier, &version).await?;
-    let resultat = match valeur(&saisies, "element").parse() {
-        Ok(element) => {
-            gouvernance::retirer(&state.store, &visiteur.auteur, &id, lue, element).await
-        }
-        Err(e) => Err(pilote_store::StoreError::Invalid(e)),
-    };
-    let refus = refus("gouvernance-retrait", "gouvernance-retrait-bouton", saisies);
-    let ecran = (&state, &visiteur, Ecran::Contrat);
-    issue(ecran, &id, resultat, "gouvernance#gouvernance", refus).await
+gestionnaires! {
+    String => traiter {
+    /// `POST /contrats/{id}/instances`
+    ajouter_instance => Action::AjouterInstance;
+    /// `POST /contrats/{id}/membres`: `instance` (its position), `organisation`, `personne`,
+    /// `fonction`.
+    ajouter_membre => Action::AjouterMembre;
+    /// `POST /contrats/{id}/reunions`
+    ajouter_reunion => Action::AjouterReunion;
+    /// `POST /contrats/{id}/gouvernance/retrait`: `element` (`instance-1`, `membre-1-2`,
+    /// `reunion-1-3`).
+    retirer => Action::Retirer;
+    }
 }
 
 #[cfg(test)]

@@ -259,52 +259,53 @@ async fn traiter(
         Action::AjouterFinancement => ("financement", "financeur"),
         Action::Retirer => ("retrait", "bouton"),
     };
-    macro_rules! lu {
-        ($lecture:expr) => {
-            match $lecture {
-                Ok(v) => v,
-                Err(faute) => return refuser(ecran, &id, formulaire, faute, saisies).await,
+    // The fields are read (a fault stops here, `?`), then saved.
+    let lu: Result<Result<(), StoreError>, Faute> = async {
+        Ok(match action {
+            Action::Signer => {
+                let signature = Signature {
+                    date: date(&saisies, "date")?,
+                    lieu: optionnel(&saisies, "lieu"),
+                };
+                signature::signer(store, auteur, &id, lue, &signature).await
             }
-        };
+            Action::AjouterPartie => {
+                let choix = choix(&saisies)?;
+                let roles = roles(&saisies)?;
+                let representant = personne(&saisies, "representant");
+                let partie = (roles.as_slice(), representant);
+                signature::ajouter_partie(store, auteur, &id, lue, &choix, partie).await
+            }
+            Action::AjouterAvenant => {
+                let date = date(&saisies, "date")?;
+                let objet = valeur(&saisies, "objet");
+                signature::ajouter_avenant(store, auteur, &id, lue, date, objet)
+                    .await
+                    .map(drop)
+            }
+            Action::Coordonner => {
+                let coordination = Coordination {
+                    poste: valeur(&saisies, "poste").to_owned(),
+                    personne: personne(&saisies, "personne"),
+                    employeur: optionnel(&saisies, "employeur"),
+                    financements: Vec::new(),
+                };
+                signature::coordonner(store, auteur, &id, lue, &coordination).await
+            }
+            Action::AjouterFinancement => {
+                let f = financement(&saisies)?;
+                signature::ajouter_financement(store, auteur, &id, lue, &f).await
+            }
+            Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
+                Ok(element) => signature::retirer(store, auteur, &id, lue, element).await,
+                Err(e) => Err(StoreError::Invalid(e)),
+            },
+        })
     }
-    let resultat: Result<(), StoreError> = match action {
-        Action::Signer => {
-            let signature = Signature {
-                date: lu!(date(&saisies, "date")),
-                lieu: optionnel(&saisies, "lieu"),
-            };
-            signature::signer(store, auteur, &id, lue, &signature).await
-        }
-        Action::AjouterPartie => {
-            let choix = lu!(choix(&saisies));
-            let roles = lu!(roles(&saisies));
-            let representant = personne(&saisies, "representant");
-            signature::ajouter_partie(store, auteur, &id, lue, &choix, (&roles, representant)).await
-        }
-        Action::AjouterAvenant => {
-            let date = lu!(date(&saisies, "date"));
-            let objet = valeur(&saisies, "objet");
-            signature::ajouter_avenant(store, auteur, &id, lue, date, objet)
-                .await
-                .map(drop)
-        }
-        Action::Coordonner => {
-            let coordination = Coordination {
-                poste: valeur(&saisies, "poste").to_owned(),
-                personne: personne(&saisies, "personne"),
-                employeur: optionnel(&saisies, "employeur"),
-                financements: Vec::new(),
-            };
-            signature::coordonner(store, auteur, &id, lue, &coordination).await
-        }
-        Action::AjouterFinancement => {
-            let f = lu!(financement(&saisies));
-            signature::ajouter_financement(store, auteur, &id, lue, &f).await
-        }
-        Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
-            Ok(element) => signature::retirer(store, auteur, &id, lue, element).await,
-            Err(e) => Err(StoreError::Invalid(e)),
-        },
+    .await;
+    let resultat = match lu {
+        Ok(resultat) => resultat,
+        Err(faute) => return refuser(ecran, &id, formulaire, faute, saisies).await,
     };
     let refus = refus(formulaire, &format!("{formulaire}-{champ}"), saisies);
     issue(ecran, &id, resultat, "signature", refus).await
