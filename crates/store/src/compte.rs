@@ -37,7 +37,7 @@ pub async fn creer(
 ) -> Result<(), StoreError> {
     let empreinte = compte::empreinte(mot_de_passe)?;
     let auteur = Auteur::ligne_de_commande();
-    let mut tx = store.transaction(&auteur).await?;
+    let mut tx = store.ecriture(&auteur).await?;
     if identifiant(&mut tx, email).await?.is_some() {
         return Err(StoreError::Conflict(format!(
             "un compte « {email} » existe déjà"
@@ -108,7 +108,7 @@ pub async fn roles(store: &Store, email: &Email) -> Result<Vec<Role>, StoreError
 /// département, and a role already held.
 pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
     let auteur = Auteur::ligne_de_commande();
-    let mut tx = store.transaction(&auteur).await?;
+    let mut tx = store.ecriture(&auteur).await?;
     let utilisateur = identifiant(&mut tx, email)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
@@ -167,7 +167,7 @@ pub(crate) async fn inserer_attribution(
 /// Withdraws a role; refuses one the account does not hold.
 pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
     let auteur = Auteur::ligne_de_commande();
-    let mut tx = store.transaction(&auteur).await?;
+    let mut tx = store.ecriture(&auteur).await?;
     let utilisateur = identifiant(&mut tx, email)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;

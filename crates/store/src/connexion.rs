@@ -74,11 +74,11 @@ pub async fn par_mot_de_passe(
         .bind(if bloque.is_some() { 0 } else { echecs })
         .bind(depuis)
         .bind(bloque)
-        .execute(store.pool())
+        .execute(store.ecrivain())
         .await?;
         return Ok(Issue::Refusee);
     };
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction_ecriture().await?;
     sqlx::query("DELETE FROM tentative_connexion WHERE cle = $1")
         .bind(&cle)
         .execute(&mut *tx)
@@ -114,7 +114,7 @@ pub async fn demander_oidc(store: &Store) -> Result<(Jeton, Jeton), StoreError> 
         .bind(state.empreinte())
         .bind(nonce.as_str())
         .bind(horloge() + DUREE_DEMANDE_OIDC)
-        .execute(store.pool())
+        .execute(store.ecrivain())
         .await?;
     Ok((state, nonce))
 }
@@ -128,7 +128,7 @@ pub async fn reprendre_oidc(store: &Store, state: &str) -> Result<Option<String>
     sqlx::query("DELETE FROM demande_oidc WHERE empreinte = $1 AND expire_le > $2 RETURNING nonce")
         .bind(state.empreinte())
         .bind(horloge())
-        .fetch_optional(store.pool())
+        .fetch_optional(store.ecrivain())
         .await?
         .map(|r| text(&r, "nonce"))
         .transpose()
@@ -161,7 +161,7 @@ pub async fn par_oidc(
         acr,
         id_token,
     } = identite;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction_ecriture().await?;
     let Some(compte) = identifiant(&mut tx, email).await? else {
         return Ok(None);
     };

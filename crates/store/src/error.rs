@@ -25,7 +25,34 @@ pub enum StoreError {
     #[error("donnée stockée illisible : {0}")]
     Corrupt(String),
     #[error("erreur de la base de données : {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+/// What a person is told of a write that collided with another made at the same moment.
+pub const SIMULTANE: &str = "une autre modification a été enregistrée au même moment : \
+    rechargez la page pour voir son effet, puis enregistrez de nouveau";
+
+impl From<sqlx::Error> for StoreError {
+    /// A refusal the database makes because of a concurrent change (a lock it could not take,
+    /// a uniqueness or reference a simultaneous write broke, a serialization failure) is a
+    /// conflict, told as such; anything else is an internal error.
+    fn from(e: sqlx::Error) -> Self {
+        let concurrence = match &e {
+            sqlx::Error::Database(base) => matches!(
+                base.code().as_deref(),
+                // SQLite: busy, busy (snapshot), locked, unique, primary key, foreign key.
+                Some("5" | "517" | "6" | "2067" | "1555" | "787")
+                // PostgreSQL: unique, foreign key, serialization failure, deadlock.
+                | Some("23505" | "23503" | "40001" | "40P01")
+            ),
+            _ => false,
+        };
+        if concurrence {
+            StoreError::Conflict(SIMULTANE.to_owned())
+        } else {
+            StoreError::Database(e)
+        }
+    }
 }
 
 impl From<pilote_domain::ErreurDomaine> for StoreError {

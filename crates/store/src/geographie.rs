@@ -148,7 +148,7 @@ pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
         });
     }
     let extrait = extrait()?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction_ecriture().await?;
     inserer(
         &mut tx,
         "region (code, nom)",

@@ -47,7 +47,7 @@ pub async fn importer(
         }
     }
     let auteur = Auteur::ligne_de_commande();
-    let mut tx = store.transaction(&auteur).await?;
+    let mut tx = store.ecriture(&auteur).await?;
     let mut ecrits = Vec::new();
     let mut restants: Vec<&Contrat> = contrats.iter().collect();
     while !restants.is_empty() {

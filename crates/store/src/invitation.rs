@@ -62,7 +62,7 @@ pub async fn inviter(
              partenaire ou pilote d'une fiche-action d'un contrat"
         ))
     })?;
-    let mut tx = store.transaction(auteur).await?;
+    let mut tx = store.ecriture(auteur).await?;
     autoriser(&mut tx, auteur, contrat, &Operation::Modifier).await?;
     crate::compte::verifier_cible(&mut tx, role).await?;
     let jeton = Jeton::nouveau();
@@ -132,7 +132,7 @@ pub async fn accepter(
     let Some(jeton) = Jeton::lire(jeton) else {
         return Ok(None);
     };
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction_ecriture().await?;
     let Some(r) = sqlx::query(
         "UPDATE invitation SET acceptee_le = $1
          WHERE empreinte = $2 AND acceptee_le IS NULL AND expire_le > $1

@@ -1,10 +1,14 @@
-//! The journal: who did what, when, from where. Every change and every read of unpublished
-//! data writes an entry inside the transaction of what it records, so that neither exists
-//! without the other. Entries older than the retention are purged by `pilote journal purge`.
+//! The journal: who did what, when, from where. Every change writes its entry inside the
+//! transaction of what it records, so that neither exists without the other. Reads of
+//! unpublished data are journaled off the request path: their entries go to a [`Tampon`]
+//! whose task writes them in batches, so that a read never writes nor waits for a writer;
+//! [`Store::close`] writes what is left. Entries older than the retention are purged by
+//! `pilote journal purge`.
 
 use pilote_domain::autorisation::{Acteur, Role};
 use serde::Serialize;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AnyPool};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::ligne::{int, opt_text, text};
 use crate::{Store, StoreError};
@@ -81,8 +85,145 @@ pub(crate) async fn ecrire(
     Ok(())
 }
 
-/// The latest entries, newest first.
+/// An entry waiting in the [`Tampon`].
+#[derive(Debug)]
+struct EnAttente {
+    horodatage: i64,
+    compte: Option<i64>,
+    qui: String,
+    origine: String,
+    action: &'static str,
+    objet: String,
+    detail: Option<String>,
+}
+
+enum Message {
+    Entree(EnAttente),
+    /// Answered once every entry sent before it is written.
+    Vider(oneshot::Sender<()>),
+}
+
+/// The journal entries of reads, written in batches by a task of their own.
+#[derive(Debug, Clone)]
+pub(crate) struct Tampon {
+    envoi: mpsc::UnboundedSender<Message>,
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Message::Entree(e) => f.debug_tuple("Entree").field(e).finish(),
+            Message::Vider(_) => f.write_str("Vider"),
+        }
+    }
+}
+
+/// Entries written by one statement at most (7 parameters each, under every backend's limit).
+const PAR_LOT: usize = 500;
+
+impl Tampon {
+    /// Starts the task that writes the entries through `pool`; it ends once every handle is
+    /// dropped and what was sent is written.
+    pub(crate) fn demarrer(pool: AnyPool) -> Self {
+        let (envoi, mut reception) = mpsc::unbounded_channel::<Message>();
+        tokio::spawn(async move {
+            let mut lot = Vec::new();
+            let mut attentes = Vec::new();
+            while let Some(message) = reception.recv().await {
+                let mut suivant = Some(message);
+                while let Some(message) = suivant {
+                    match message {
+                        Message::Entree(e) => lot.push(e),
+                        Message::Vider(fait) => attentes.push(fait),
+                    }
+                    suivant = (lot.len() < PAR_LOT)
+                        .then(|| reception.try_recv().ok())
+                        .flatten();
+                }
+                ecrire_lot(&pool, &mut lot).await;
+                for fait in attentes.drain(..) {
+                    let _ = fait.send(());
+                }
+            }
+        });
+        Self { envoi }
+    }
+
+    /// Journals a read by `auteur`, to be written shortly.
+    pub(crate) fn consigner(&self, auteur: &Auteur, objet: String, detail: Option<String>) {
+        let entree = EnAttente {
+            horodatage: crate::horloge(),
+            compte: auteur.compte,
+            qui: auteur.qui.clone(),
+            origine: auteur.origine.clone(),
+            action: "lecture",
+            objet,
+            detail,
+        };
+        if self.envoi.send(Message::Entree(entree)).is_err() {
+            tracing::error!("journal des lectures arrêté : une entrée n'a pas été écrite");
+        }
+    }
+
+    /// Waits until every entry sent so far is written.
+    pub(crate) async fn vider(&self) {
+        let (fait, attente) = oneshot::channel();
+        if self.envoi.send(Message::Vider(fait)).is_ok() {
+            let _ = attente.await;
+        }
+    }
+}
+
+/// Writes `lot` in one statement, trying again a few times if the database refuses (busy,
+/// restarting); the batch is emptied in every case, a final failure being logged with its
+/// count.
+async fn ecrire_lot(pool: &AnyPool, lot: &mut Vec<EnAttente>) {
+    if lot.is_empty() {
+        return;
+    }
+    let lignes: Vec<String> = (0..lot.len())
+        .map(|i| {
+            let p = |k: usize| format!("${}", i * 7 + k);
+            format!("({}, {}, {}, {}, {}, {}, {})", p(1), p(2), p(3), p(4), p(5), p(6), p(7))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO journal (horodatage, utilisateur_id, qui, origine, action, objet, detail)
+         VALUES {}",
+        lignes.join(", ")
+    );
+    let mut essai = 0;
+    loop {
+        let mut requete = sqlx::query(&sql);
+        for e in lot.iter() {
+            requete = requete
+                .bind(e.horodatage)
+                .bind(e.compte)
+                .bind(&e.qui)
+                .bind(&e.origine)
+                .bind(e.action)
+                .bind(&e.objet)
+                .bind(&e.detail);
+        }
+        match requete.execute(pool).await {
+            Ok(_) => break,
+            Err(e) if essai < 5 => {
+                essai += 1;
+                tracing::warn!(erreur = %e, essai, "journal des lectures : nouvel essai");
+                tokio::time::sleep(std::time::Duration::from_millis(50 << essai)).await;
+            }
+            Err(e) => {
+                tracing::error!(erreur = %e, entrees = lot.len(), "journal des lectures : entrées perdues");
+                break;
+            }
+        }
+    }
+    lot.clear();
+}
+
+/// The latest entries, newest first, the reads still waiting included.
 pub async fn dernieres(store: &Store, nombre: u32) -> Result<Vec<Entree>, StoreError> {
+    store.lectures.vider().await;
     sqlx::query(
         "SELECT horodatage, qui, origine, action, objet, detail FROM journal
          ORDER BY id DESC LIMIT $1",
@@ -109,7 +250,7 @@ pub async fn purger(store: &Store, jours: u32) -> Result<u64, StoreError> {
     let limite = crate::horloge() - i64::from(jours) * 86_400;
     Ok(sqlx::query("DELETE FROM journal WHERE horodatage < $1")
         .bind(limite)
-        .execute(store.pool())
+        .execute(store.ecrivain())
         .await?
         .rows_affected())
 }

@@ -47,18 +47,47 @@ impl Backend {
     }
 }
 
+/// How many connections a [`Store`] keeps, by backend. The defaults suit each: SQLite has one
+/// writer at a time whatever the pool, so its readers get their own connections and its
+/// writers queue on one; PostgreSQL serves readers and writers from one pool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reglages {
+    /// Connections for reads (SQLite) or for everything (PostgreSQL); `None`: the backend's
+    /// default.
+    pub connexions: Option<u32>,
+}
+
+impl Reglages {
+    /// Connections for reads on SQLite by default: one per core or so, each read being short.
+    pub const CONNEXIONS_SQLITE: u32 = 8;
+    /// Connections on PostgreSQL by default (its own default ceiling is 100).
+    pub const CONNEXIONS_POSTGRES: u32 = 32;
+}
+
 /// A handle on the database, cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Reads (SQLite), or everything (PostgreSQL).
     pool: AnyPool,
+    /// Writes: on SQLite one connection, so that writers queue in order instead of fighting
+    /// for the file's lock; on PostgreSQL the same pool as reads.
+    ecrivain: AnyPool,
     backend: Backend,
+    /// The journal's entries of reads, written off the request path.
+    lectures: journal::Tampon,
 }
 
 impl Store {
-    /// Opens the database at `url`, creating the SQLite file if needed, and applies pending
-    /// migrations.
-    #[tracing::instrument(skip_all)]
+    /// Opens the database at `url` with the default settings, creating the SQLite file if
+    /// needed, and applies pending migrations.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        Self::ouvrir(url, Reglages::default()).await
+    }
+
+    /// Opens the database at `url` with `reglages`, creating the SQLite file if needed, and
+    /// applies pending migrations.
+    #[tracing::instrument(skip_all)]
+    pub async fn ouvrir(url: &str, reglages: Reglages) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         let url = match backend {
@@ -82,35 +111,60 @@ impl Store {
             migration::migrate(&migrateur, backend).await?;
             migrateur.close().await;
         }
-        let pool = AnyPoolOptions::new()
-            // An in-memory SQLite database exists once per connection: keep it on one.
-            .max_connections(match backend {
-                Backend::Sqlite if en_memoire => 1,
-                Backend::Sqlite => 4,
-                Backend::Postgres => 10,
-            })
-            .after_connect(move |connexion, _| {
-                Box::pin(async move {
-                    if backend == Backend::Postgres {
-                        sqlx::query("SET ROLE pilote_application")
-                            .execute(connexion)
-                            .await?;
-                    }
-                    Ok(())
+        let pool_de = |connexions: u32| {
+            AnyPoolOptions::new()
+                .max_connections(connexions)
+                .after_connect(move |connexion, _| {
+                    Box::pin(async move {
+                        if backend == Backend::Postgres {
+                            sqlx::query("SET ROLE pilote_application")
+                                .execute(connexion)
+                                .await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect_with(options)
-            .await?;
-        if backend == Backend::Sqlite {
-            if !en_memoire {
-                // Readers then never wait for the writer; the setting stays with the file.
-                sqlx::query("PRAGMA journal_mode = WAL")
-                    .fetch_optional(&pool)
-                    .await?;
-            }
-            migration::migrate(&pool, backend).await?;
+        };
+        let connexions = match backend {
+            // An in-memory SQLite database exists once per connection: keep it on one.
+            Backend::Sqlite if en_memoire => 1,
+            Backend::Sqlite => reglages.connexions.unwrap_or(Reglages::CONNEXIONS_SQLITE),
+            Backend::Postgres => reglages.connexions.unwrap_or(Reglages::CONNEXIONS_POSTGRES),
+        };
+        if connexions == 0 {
+            return Err(StoreError::Invalid(
+                "le nombre de connexions à la base doit être d'au moins 1".to_owned(),
+            ));
         }
-        Ok(Self { pool, backend })
+        let (pool, ecrivain) = match backend {
+            Backend::Sqlite if en_memoire => {
+                let pool = pool_de(1).connect_with(options).await?;
+                (pool.clone(), pool)
+            }
+            Backend::Sqlite => {
+                let ecrivain = pool_de(1).connect_with(options.clone()).await?;
+                // Readers then never wait for the writer; the setting stays with the file, so
+                // it is set before the readers connect.
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .fetch_optional(&ecrivain)
+                    .await?;
+                (pool_de(connexions).connect_with(options).await?, ecrivain)
+            }
+            Backend::Postgres => {
+                let pool = pool_de(connexions).connect_with(options).await?;
+                (pool.clone(), pool)
+            }
+        };
+        if backend == Backend::Sqlite {
+            migration::migrate(&ecrivain, backend).await?;
+        }
+        let lectures = journal::Tampon::demarrer(ecrivain.clone());
+        Ok(Self {
+            pool,
+            ecrivain,
+            backend,
+            lectures,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -121,15 +175,37 @@ impl Store {
         &self.pool
     }
 
-    /// Begins a transaction on behalf of `auteur`, carrying their roles for row-level security
-    /// (see [`Store::porter_roles`]).
-    pub(crate) async fn transaction(
+    /// Begins a read on behalf of `auteur`, carrying their roles for row-level security (see
+    /// [`Store::porter_roles`]). It writes nothing and never waits for a writer.
+    pub(crate) async fn lecture(
         &self,
         auteur: &Auteur,
     ) -> Result<Transaction<'static, Any>, StoreError> {
         let mut tx = self.pool.begin().await?;
         self.porter_roles(&mut tx, &auteur.acteur.roles).await?;
         Ok(tx)
+    }
+
+    /// Begins a change on behalf of `auteur`, carrying their roles. On SQLite the transaction
+    /// takes the write lock at its start (`BEGIN IMMEDIATE`) on the one writer connection, so
+    /// that concurrent writers queue instead of failing half-way.
+    pub(crate) async fn ecriture(
+        &self,
+        auteur: &Auteur,
+    ) -> Result<Transaction<'static, Any>, StoreError> {
+        let mut tx = self.transaction_ecriture().await?;
+        self.porter_roles(&mut tx, &auteur.acteur.roles).await?;
+        Ok(tx)
+    }
+
+    /// Begins a change that no person's roles bear on (sessions, sign-in, the geography).
+    pub(crate) async fn transaction_ecriture(
+        &self,
+    ) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.ecrivain.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.ecrivain.begin().await?,
+        })
     }
 
     /// On PostgreSQL, hands `roles` (one per line, in their text form) to the row-level
@@ -150,8 +226,16 @@ impl Store {
         Ok(())
     }
 
-    /// Closes every connection; pending work finishes first.
+    /// The pool single statements that write go through (sessions, sign-in attempts).
+    pub(crate) fn ecrivain(&self) -> &AnyPool {
+        &self.ecrivain
+    }
+
+    /// Writes the journal entries of reads still waiting, then closes every connection;
+    /// pending work finishes first.
     pub async fn close(&self) {
+        self.lectures.vider().await;
+        self.ecrivain.close().await;
         self.pool.close().await;
     }
 }

@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "annuaire des partenaires",
         include_str!("../migrations/0008_annuaire.sql"),
     ),
+    (
+        9,
+        "versions des fiches-actions, index",
+        include_str!("../migrations/0009_versions_et_index.sql"),
+    ),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

@@ -101,7 +101,7 @@ pub async fn fermer(
     jeton: &Jeton,
     auteur: &Auteur,
 ) -> Result<Option<String>, StoreError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.transaction_ecriture().await?;
     let id_token = sqlx::query("DELETE FROM session WHERE empreinte = $1 RETURNING id_token")
         .bind(jeton.empreinte())
         .fetch_optional(&mut *tx)
@@ -119,11 +119,11 @@ pub async fn purger(store: &Store) -> Result<u64, StoreError> {
     let maintenant = horloge();
     sqlx::query("DELETE FROM demande_oidc WHERE expire_le <= $1")
         .bind(maintenant)
-        .execute(store.pool())
+        .execute(store.ecrivain())
         .await?;
     Ok(sqlx::query("DELETE FROM session WHERE expire_le <= $1")
         .bind(maintenant)
-        .execute(store.pool())
+        .execute(store.ecrivain())
         .await?
         .rows_affected())
 }

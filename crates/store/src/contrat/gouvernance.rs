@@ -5,12 +5,11 @@
 use std::collections::HashMap;
 
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Membre, NatureInstance, Reunion};
 
-use super::historique::{self, Changement};
+use super::historique::Changement;
 use super::insertion::inserer_reunion;
-use super::{autoriser, conclure, ouvrir};
+use super::{conclure, ouvrir};
 use crate::journal::Auteur;
 use crate::ligne::{int, text};
 use crate::{Store, StoreError};
@@ -24,15 +23,13 @@ pub async fn ajouter_instance(
     nature: NatureInstance,
     nom: &str,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let nom = nom.trim();
     if nom.is_empty() {
         return Err(StoreError::Invalid(
             "indiquez le nom de l'instance".to_owned(),
         ));
     }
-    historique::verifier_version(&mut tx, id, lue).await?;
     sqlx::query(
         "INSERT INTO instance (contrat_id, perimetre, rang, nature, nom)
          VALUES ($1, 'cls', (SELECT COALESCE(MAX(rang), -1) + 1 FROM instance WHERE contrat_id = $1),
@@ -48,9 +45,7 @@ pub async fn ajouter_instance(
         avant: None,
         apres: Some(format!("{nom} ({})", nature.libelle())),
     };
-    historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), &[changement]).await?;
-    tx.commit().await?;
-    Ok(())
+    conclure(tx, auteur, &[changement]).await
 }
 
 /// Records a meeting of the body named `instance`, based on version `lue`. Refuses an unknown
@@ -63,8 +58,7 @@ pub async fn ajouter_reunion(
     instance: &str,
     reunion: &Reunion,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let instance_id: i64 = sqlx::query_scalar(
         "SELECT id FROM instance WHERE contrat_id = $1 AND perimetre = 'cls' AND nom = $2",
     )
@@ -73,7 +67,6 @@ pub async fn ajouter_reunion(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| StoreError::Invalid(format!("le contrat n'a pas d'instance « {instance} »")))?;
-    historique::verifier_version(&mut tx, id, lue).await?;
     let rang: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(rang), -1) + 1 FROM reunion WHERE instance_id = $1",
     )
@@ -103,9 +96,7 @@ pub async fn ajouter_reunion(
             reunion.decisions.len()
         )),
     };
-    historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), &[changement]).await?;
-    tx.commit().await?;
-    Ok(())
+    conclure(tx, auteur, &[changement]).await
 }
 
 /// The row id of body `position` (from 1) of the contract, in the order shown.
@@ -135,7 +126,7 @@ pub async fn ajouter_membre(
     instance: usize,
     membre: &Membre,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let organisation = membre.organisation.trim();
     if organisation.is_empty() {
         return Err(StoreError::Invalid(
@@ -163,7 +154,7 @@ pub async fn ajouter_membre(
         avant: None,
         apres: Some(apres),
     };
-    conclure(tx, auteur, id, &[changement]).await
+    conclure(tx, auteur, &[changement]).await
 }
 
 /// What may be removed from the governance, by position (from 1).
@@ -206,7 +197,7 @@ pub async fn retirer(
     lue: i64,
     element: Element,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let (instance, enfant) = match element {
         Element::Instance(i) => (i, None),
         Element::Membre(i, m) => (i, Some(("membre", "organisation", m, "membre"))),
@@ -249,5 +240,5 @@ pub async fn retirer(
             }
         }
     };
-    conclure(tx, auteur, id, &[changement]).await
+    conclure(tx, auteur, &[changement]).await
 }

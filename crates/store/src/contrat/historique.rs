@@ -1,6 +1,8 @@
-//! A contract's history: every change is recorded field by field (before → after) with the
-//! version it produced, in the transaction of the change, along with its journal entry. A save
-//! based on a stale version is told what changed since.
+//! A contract's history and its versions. A change first claims the version of the part it
+//! changes (the contract's own parts, or one fiche-action) in one statement that also locks
+//! it; a save based on a stale version is refused with what changed since. Every change is
+//! then recorded field by field (before → after) with the version it produced, in the
+//! transaction of the change, along with its journal entry.
 
 use pilote_domain::IdContrat;
 use serde::Serialize;
@@ -71,30 +73,148 @@ pub struct Entree {
     pub changement: Changement,
 }
 
-/// Records `changements` on contract `id`: moves its version on, writes the history and the
-/// journal entry; returns the new version. Nothing is recorded when nothing changed.
+/// What a change claims the version of: the contract's own parts (general facts, strategy,
+/// signature, governance, publication), or one fiche-action (its row id), so that people
+/// working on different actions never make each other's forms stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Partie {
+    Contrat,
+    Fiche(i64),
+}
+
+/// Claims the next version of contract `id`'s own parts, as a change's first statement: the
+/// row is locked until the change ends, and a save based on version `lue` that is no longer
+/// the current one is refused (`StoreError::Perime`) with what changed since. Without `lue`
+/// (publication, renewal) the claim only orders the change after the others.
+pub(crate) async fn reclamer(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    lue: Option<i64>,
+) -> Result<i64, StoreError> {
+    let reclamee: Option<i64> = match lue {
+        Some(lue) => {
+            sqlx::query_scalar(
+                "UPDATE contrat SET version = version + 1, modifie_le = $1
+                 WHERE id = $2 AND version = $3 RETURNING version",
+            )
+            .bind(now())
+            .bind(id.as_str())
+            .bind(lue)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+        None => {
+            sqlx::query_scalar(
+                "UPDATE contrat SET version = version + 1, modifie_le = $1
+                 WHERE id = $2 RETURNING version",
+            )
+            .bind(now())
+            .bind(id.as_str())
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+    };
+    if let Some(version) = reclamee {
+        return Ok(version);
+    }
+    let actuelle: Option<i64> = sqlx::query_scalar("SELECT version FROM contrat WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    match (actuelle, lue) {
+        (Some(actuelle), Some(lue)) => Err(perime(
+            "le contrat a été modifié",
+            lue,
+            actuelle,
+            &depuis(conn, id, Partie::Contrat, lue).await?,
+        )),
+        _ => Err(StoreError::NotFound(format!("aucun contrat « {id} »"))),
+    }
+}
+
+/// Claims the next version of fiche-action `numero` of contract `id`, as [`reclamer`] does for
+/// the contract; returns the fiche's row id and its new version.
+pub(crate) async fn reclamer_fiche(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    numero: &str,
+    lue: i64,
+) -> Result<(i64, i64), StoreError> {
+    let reclamee = sqlx::query(
+        "UPDATE fiche_action SET version = version + 1
+         WHERE contrat_id = $1 AND numero = $2 AND version = $3 RETURNING id, version",
+    )
+    .bind(id.as_str())
+    .bind(numero)
+    .bind(lue)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(r) = reclamee {
+        return Ok((int(&r, "id")?, int(&r, "version")?));
+    }
+    let actuelle = sqlx::query("SELECT id, version FROM fiche_action WHERE contrat_id = $1 AND numero = $2")
+        .bind(id.as_str())
+        .bind(numero)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match actuelle {
+        Some(r) => {
+            let fiche = int(&r, "id")?;
+            Err(perime(
+                &format!("la fiche-action n°{numero} a été modifiée"),
+                lue,
+                int(&r, "version")?,
+                &depuis(conn, id, Partie::Fiche(fiche), lue).await?,
+            ))
+        }
+        None => Err(StoreError::NotFound(format!(
+            "aucune fiche-action n°{numero} dans le contrat « {id} »"
+        ))),
+    }
+}
+
+/// The refusal of a save based on version `lue` of what `modifie` names, now at `actuelle`.
+fn perime(modifie: &str, lue: i64, actuelle: i64, entrees: &[Entree]) -> StoreError {
+    let changements: Vec<String> = entrees
+        .iter()
+        .map(|e| format!("{} ({})", e.changement.en_clair(), e.qui))
+        .collect();
+    let detail = if changements.is_empty() {
+        String::new()
+    } else {
+        format!(" : {}", changements.join(" ; "))
+    };
+    StoreError::Perime {
+        actuelle,
+        message: format!(
+            "{modifie} entre-temps (version {lue} → {actuelle}){detail}. Vos \
+             saisies sont conservées : vérifiez-les, puis enregistrez de nouveau"
+        ),
+    }
+}
+
+/// Records `changements`, which produced `version` of `partie` of contract `id`: the history
+/// rows and the journal entry.
 pub(crate) async fn enregistrer(
     conn: &mut AnyConnection,
     auteur: &Auteur,
-    id: &IdContrat,
+    (id, partie, version): (&IdContrat, Partie, i64),
     objet: &str,
     changements: &[Changement],
-) -> Result<i64, StoreError> {
-    let version: i64 = sqlx::query_scalar(
-        "UPDATE contrat SET version = version + 1, modifie_le = $1 WHERE id = $2
-         RETURNING version",
-    )
-    .bind(now())
-    .bind(id.as_str())
-    .fetch_one(&mut *conn)
-    .await?;
+) -> Result<(), StoreError> {
+    let fiche = match partie {
+        Partie::Contrat => None,
+        Partie::Fiche(fiche) => Some(fiche),
+    };
     let horodatage = horloge();
     for c in changements {
         sqlx::query(
-            "INSERT INTO historique (contrat_id, version, horodatage, qui, champ, avant, apres)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO historique
+                 (contrat_id, fiche_id, version, horodatage, qui, champ, avant, apres)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id.as_str())
+        .bind(fiche)
         .bind(version)
         .bind(horodatage)
         .bind(&auteur.qui)
@@ -112,65 +232,58 @@ pub(crate) async fn enregistrer(
         objet,
         Some(&detail.join(" ; ")),
     )
-    .await?;
-    Ok(version)
+    .await
 }
 
-/// Refuses a save based on version `lue` of contract `id` when it is no longer the current
-/// one (`StoreError::Perime`), saying what changed since, and by whom.
-pub(crate) async fn verifier_version(
-    conn: &mut AnyConnection,
-    id: &IdContrat,
-    lue: i64,
-) -> Result<(), StoreError> {
-    let actuelle: i64 = sqlx::query_scalar("SELECT version FROM contrat WHERE id = $1")
-        .bind(id.as_str())
-        .fetch_one(&mut *conn)
-        .await?;
-    if actuelle == lue {
-        return Ok(());
-    }
-    let changements: Vec<String> = depuis(conn, id, lue)
-        .await?
-        .iter()
-        .map(|e| format!("{} ({})", e.changement.en_clair(), e.qui))
-        .collect();
-    Err(StoreError::Perime {
-        actuelle,
-        message: format!(
-            "le contrat a été modifié entre-temps (version {lue} → {actuelle}) : {}. Vos \
-             saisies sont conservées : vérifiez-les, puis enregistrez de nouveau",
-            changements.join(" ; ")
-        ),
-    })
-}
-
-/// The changes that produced versions after `version`, oldest first.
-pub(crate) async fn depuis(
-    conn: &mut AnyConnection,
-    id: &IdContrat,
-    version: i64,
-) -> Result<Vec<Entree>, StoreError> {
+/// The whole history of contract `id`, oldest first: one sequence, the contract's own parts
+/// and its fiches-actions interleaved in the order they were made.
+pub(crate) async fn tout(conn: &mut AnyConnection, id: &IdContrat) -> Result<Vec<Entree>, StoreError> {
     sqlx::query(
         "SELECT version, horodatage, qui, champ, avant, apres FROM historique
-         WHERE contrat_id = $1 AND version > $2 ORDER BY version, id",
+         WHERE contrat_id = $1 ORDER BY id",
     )
     .bind(id.as_str())
-    .bind(version)
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|r| {
-        Ok(Entree {
-            version: int(r, "version")?,
-            horodatage: int(r, "horodatage")?,
-            qui: text(r, "qui")?,
-            changement: Changement {
-                champ: text(r, "champ")?,
-                avant: opt_text(r, "avant")?,
-                apres: opt_text(r, "apres")?,
-            },
-        })
-    })
+    .map(entree)
     .collect()
+}
+
+/// The changes of `partie` that produced versions after `version`, oldest first.
+async fn depuis(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    partie: Partie,
+    version: i64,
+) -> Result<Vec<Entree>, StoreError> {
+    let requete = match partie {
+        Partie::Contrat => sqlx::query(
+            "SELECT version, horodatage, qui, champ, avant, apres FROM historique
+             WHERE contrat_id = $1 AND fiche_id IS NULL AND version > $2 ORDER BY id",
+        )
+        .bind(id.as_str())
+        .bind(version),
+        Partie::Fiche(fiche) => sqlx::query(
+            "SELECT version, horodatage, qui, champ, avant, apres FROM historique
+             WHERE contrat_id = $1 AND fiche_id = $2 AND version > $3 ORDER BY id",
+        )
+        .bind(id.as_str())
+        .bind(fiche)
+        .bind(version),
+    };
+    requete.fetch_all(conn).await?.iter().map(entree).collect()
+}
+
+fn entree(r: &sqlx::any::AnyRow) -> Result<Entree, StoreError> {
+    Ok(Entree {
+        version: int(r, "version")?,
+        horodatage: int(r, "horodatage")?,
+        qui: text(r, "qui")?,
+        changement: Changement {
+            champ: text(r, "champ")?,
+            avant: opt_text(r, "avant")?,
+            apres: opt_text(r, "apres")?,
+        },
+    })
 }

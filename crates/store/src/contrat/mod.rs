@@ -18,13 +18,13 @@ use pilote_domain::autorisation::{Operation, PorteeContrat, peut};
 use pilote_domain::contrat::{Contrat, ContratResume};
 use pilote_domain::territoire::TerritoireResolu;
 use serde::Serialize;
-use sqlx::AnyConnection;
+use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::geographie::resoudre;
 use crate::journal::{self, Auteur};
 use crate::ligne::{flag, parse, text};
 use crate::{Store, StoreError};
-use historique::Changement;
+use historique::{Changement, Partie};
 
 pub(crate) use ecriture::inserer;
 
@@ -35,11 +35,21 @@ pub struct ContratComplet {
     pub contrat: Contrat,
     pub territoire_resolu: TerritoireResolu,
     pub lignee: Lignee,
-    /// Incremented by every change (optimistic concurrency).
+    /// The version of the contract's own parts, moved on by every change to them
+    /// (optimistic concurrency).
     pub version: i64,
+    /// The version of each fiche-action, by number, moved on by every change to it.
+    #[serde(skip)]
+    pub versions_fiches: BTreeMap<String, i64>,
 }
 
 impl ContratComplet {
+    /// The version of fiche-action `numero` (0 for one it does not have, which no save
+    /// matches).
+    pub fn version_fiche(&self, numero: &str) -> i64 {
+        self.versions_fiches.get(numero).copied().unwrap_or_default()
+    }
+
     /// What the authorization policy needs of it.
     pub fn portee(&self) -> PorteeContrat {
         PorteeContrat::new(
@@ -79,7 +89,7 @@ pub async fn creer_pour(
     auteur: &Auteur,
     contrat: &Contrat,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
+    let mut tx = store.ecriture(auteur).await?;
     inserer_pour(&mut tx, auteur, contrat).await?;
     tx.commit().await?;
     Ok(())
@@ -131,13 +141,13 @@ pub async fn lire(
     auteur: &Auteur,
     id: &IdContrat,
 ) -> Result<ContratComplet, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
+    let mut tx = store.lecture(auteur).await?;
     let portee = autoriser(&mut tx, auteur, id, &Operation::LirePublie).await?;
     let complet = lecture::lire(&mut tx, id).await?;
-    if !portee.publie {
-        journal::ecrire(&mut tx, auteur, "lecture", &format!("contrat {id}"), None).await?;
-    }
     tx.commit().await?;
+    if !portee.publie {
+        store.lectures.consigner(auteur, format!("contrat {id}"), None);
+    }
     Ok(complet)
 }
 
@@ -145,7 +155,7 @@ pub async fn lire(
 /// listing unpublished ones is journaled.
 #[tracing::instrument(skip_all)]
 pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
+    let mut tx = store.lecture(auteur).await?;
     let lisibles: Vec<PorteeContrat> = portees(&mut tx)
         .await?
         .into_iter()
@@ -156,20 +166,15 @@ pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>
         .filter(|p| !p.publie)
         .map(|p| p.id.as_str())
         .collect();
-    if !non_publies.is_empty() {
-        let detail = non_publies.join(", ");
-        journal::ecrire(
-            &mut tx,
-            auteur,
-            "lecture",
-            "liste des contrats",
-            Some(&detail),
-        )
-        .await?;
-    }
+    let detail = (!non_publies.is_empty()).then(|| non_publies.join(", "));
     let ids: BTreeSet<IdContrat> = lisibles.into_iter().map(|p| p.id).collect();
     let resumes = lecture::lister(&mut tx, &ids).await?;
     tx.commit().await?;
+    if detail.is_some() {
+        store
+            .lectures
+            .consigner(auteur, "liste des contrats".to_owned(), detail);
+    }
     Ok(resumes)
 }
 
@@ -180,25 +185,22 @@ pub async fn publier(
     id: &IdContrat,
     publie: bool,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let portee = autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
-    if portee.publie != publie {
-        let oui_non = |b: bool| Some(if b { "oui" } else { "non" }.to_owned());
-        sqlx::query("UPDATE contrat SET publie = $1 WHERE id = $2")
-            .bind(i64::from(publie))
+    let mut modification = ouvrir(store, auteur, id, None).await?;
+    let avant = flag(
+        &sqlx::query("SELECT publie FROM contrat WHERE id = $1")
             .bind(id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        let changement = Changement {
-            champ: "publication".to_owned(),
-            avant: oui_non(portee.publie),
-            apres: oui_non(publie),
-        };
-        historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), &[changement])
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+            .fetch_one(&mut *modification)
+            .await?,
+        "publie",
+    )?;
+    let oui_non = |b: bool| Some(if b { "oui" } else { "non" }.to_owned());
+    sqlx::query("UPDATE contrat SET publie = $1 WHERE id = $2")
+        .bind(i64::from(publie))
+        .bind(id.as_str())
+        .execute(&mut *modification)
+        .await?;
+    let changement = Changement::si_different("publication", oui_non(avant), oui_non(publie));
+    conclure(modification, auteur, changement.as_slice()).await
 }
 
 /// The history of a contract, newest first, for whoever reads it whole; reading it is
@@ -208,19 +210,14 @@ pub async fn historique(
     auteur: &Auteur,
     id: &IdContrat,
 ) -> Result<Vec<historique::Entree>, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
+    let mut tx = store.lecture(auteur).await?;
     autoriser(&mut tx, auteur, id, &Operation::LireTout).await?;
-    let mut entrees = historique::depuis(&mut tx, id, 0).await?;
-    entrees.reverse();
-    journal::ecrire(
-        &mut tx,
-        auteur,
-        "lecture",
-        &format!("historique du contrat {id}"),
-        None,
-    )
-    .await?;
+    let mut entrees = historique::tout(&mut tx, id).await?;
     tx.commit().await?;
+    entrees.reverse();
+    store
+        .lectures
+        .consigner(auteur, format!("historique du contrat {id}"), None);
     Ok(entrees)
 }
 
@@ -232,7 +229,7 @@ pub async fn autorise(
     id: &IdContrat,
     operation: &Operation,
 ) -> Result<PorteeContrat, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
+    let mut tx = store.lecture(auteur).await?;
     let portee = autoriser(&mut tx, auteur, id, operation).await?;
     tx.commit().await?;
     Ok(portee)
@@ -266,31 +263,108 @@ pub(crate) async fn autoriser(
     }
 }
 
-/// The transaction of a change to the whole of contract `id` (its strategy, its signature…),
-/// once the author may make it and version `lue` is still the current one.
+/// A change under way on contract `id`: its transaction, opened once the author may make it
+/// and the version of the part it changes claimed. Dropped without [`conclure`], it is rolled
+/// back: a refusal found half-way leaves nothing behind.
+pub(crate) struct Modification {
+    tx: Transaction<'static, Any>,
+    id: IdContrat,
+    partie: Partie,
+    version: i64,
+    /// How the journal names what changes.
+    objet: String,
+}
+
+impl Modification {
+    /// The version this change produces.
+    pub(crate) fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl std::ops::Deref for Modification {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Modification {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+/// Opens a change to contract `id`'s own parts (its strategy, its signature…): the author's
+/// right, then version `lue` claimed (`None`: whatever the current one).
 pub(crate) async fn ouvrir(
     store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
-    lue: i64,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
+    lue: Option<i64>,
+) -> Result<Modification, StoreError> {
+    let mut tx = store.ecriture(auteur).await?;
     autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
-    historique::verifier_version(&mut tx, id, lue).await?;
-    Ok(tx)
+    let version = historique::reclamer(&mut tx, id, lue).await?;
+    Ok(Modification {
+        tx,
+        id: id.clone(),
+        partie: Partie::Contrat,
+        version,
+        objet: format!("contrat {id}"),
+    })
 }
 
-/// Records `changements` in the history of contract `id` and commits.
-pub(crate) async fn conclure(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+/// Opens a change to fiche-action `numero` of contract `id`: the author's right on it, then
+/// version `lue` of the fiche claimed; returns the fiche's row id with the change.
+pub(crate) async fn ouvrir_fiche(
+    store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
+    numero: &str,
+    lue: i64,
+) -> Result<(Modification, i64), StoreError> {
+    let mut tx = store.ecriture(auteur).await?;
+    autoriser(
+        &mut tx,
+        auteur,
+        id,
+        &Operation::ModifierFiche(numero.to_owned()),
+    )
+    .await?;
+    let (fiche, version) = historique::reclamer_fiche(&mut tx, id, numero, lue).await?;
+    let modification = Modification {
+        tx,
+        id: id.clone(),
+        partie: Partie::Fiche(fiche),
+        version,
+        objet: format!("contrat {id}, fiche-action n°{numero}"),
+    };
+    Ok((modification, fiche))
+}
+
+/// Records `changements` in the history of the contract and commits; with no change, nothing
+/// is kept, not even the version claimed.
+pub(crate) async fn conclure(
+    mut modification: Modification,
+    auteur: &Auteur,
     changements: &[Changement],
 ) -> Result<(), StoreError> {
-    if !changements.is_empty() {
-        historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), changements).await?;
+    if changements.is_empty() {
+        modification.tx.rollback().await?;
+        return Ok(());
     }
-    tx.commit().await?;
+    let cle = (&modification.id, modification.partie, modification.version);
+    historique::enregistrer(
+        &mut modification.tx,
+        auteur,
+        cle,
+        &modification.objet,
+        changements,
+    )
+    .await?;
+    modification.tx.commit().await?;
     Ok(())
 }
 

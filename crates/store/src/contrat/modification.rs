@@ -8,8 +8,8 @@ use pilote_domain::territoire::Territoire;
 use pilote_domain::{IdContrat, Periode};
 
 use super::ecriture::{inserer_territoire, territoire_verifie};
-use super::historique::{self, Changement};
-use super::{autoriser, existe, lecture};
+use super::historique::Changement;
+use super::{conclure, existe, lecture, ouvrir};
 use crate::journal::Auteur;
 use crate::{Store, StoreError};
 
@@ -46,9 +46,7 @@ pub async fn modifier(
     lue: i64,
     nouvelles: &Generalites,
 ) -> Result<i64, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
-    historique::verifier_version(&mut tx, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let actuel = lecture::lire(&mut tx, id).await?;
     let avant = &actuel.contrat;
     let mut apres = avant.clone();
@@ -106,7 +104,8 @@ pub async fn modifier(
     .flatten()
     .collect();
     if changements.is_empty() {
-        return Ok(actuel.version);
+        conclure(tx, auteur, &[]).await?;
+        return Ok(lue);
     }
 
     if avant.territoire != apres.territoire {
@@ -141,9 +140,7 @@ pub async fn modifier(
     .bind(id.as_str())
     .execute(&mut *tx)
     .await?;
-    let version =
-        historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), &changements)
-            .await?;
-    tx.commit().await?;
+    let version = tx.version();
+    conclure(tx, auteur, &changements).await?;
     Ok(version)
 }

@@ -3,11 +3,10 @@
 //! link (the new one's `precedent`, the old one's history).
 
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::renouvellement::{Renouvellement, renouvelable};
 
-use super::historique::{self, Changement};
-use super::{autoriser, inserer_pour, lecture};
+use super::historique::Changement;
+use super::{conclure, inserer_pour, lecture, ouvrir};
 use crate::journal::Auteur;
 use crate::{Store, StoreError};
 
@@ -18,8 +17,7 @@ pub async fn renouveler(
     id: &IdContrat,
     choix: &Renouvellement,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
+    let mut tx = ouvrir(store, auteur, id, None).await?;
     let ancien = lecture::lire(&mut tx, id).await?.contrat;
     if !renouvelable(&ancien) {
         return Err(StoreError::Invalid(format!(
@@ -48,7 +46,5 @@ pub async fn renouveler(
         avant: None,
         apres: Some(format!("{} ({})", suivant.nom, suivant.id)),
     };
-    historique::enregistrer(&mut tx, auteur, id, &format!("contrat {id}"), &[changement]).await?;
-    tx.commit().await?;
-    Ok(())
+    conclure(tx, auteur, &[changement]).await
 }

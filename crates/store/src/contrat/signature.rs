@@ -23,7 +23,7 @@ pub async fn signer(
     lue: i64,
     signature: &Signature,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let lieu = signature
         .lieu
         .as_deref()
@@ -54,7 +54,7 @@ pub async fn signer(
     .into_iter()
     .flatten()
     .collect();
-    conclure(tx, auteur, id, &changements).await
+    conclure(tx, auteur, &changements).await
 }
 
 /// The organisation of a new party: an entry of the directory, or one to enter there.
@@ -74,7 +74,7 @@ pub async fn ajouter_partie(
     choix: &Choix,
     partie: (&[pilote_domain::contrat::RolePartie], Option<Personne>),
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let organisation = match choix {
         Choix::Annuaire(entree) => annuaire::organisation(&mut tx, *entree).await?,
         Choix::Nouvelle(o) => o.clone(),
@@ -121,7 +121,7 @@ pub async fn ajouter_partie(
         avant: None,
         apres: Some(apres),
     };
-    conclure(tx, auteur, id, &[changement]).await
+    conclure(tx, auteur, &[changement]).await
 }
 
 /// Adds an amendment, numbered after the others; returns its number.
@@ -133,7 +133,7 @@ pub async fn ajouter_avenant(
     date: Option<DatePartielle>,
     objet: &str,
 ) -> Result<i64, StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let objet = objet.trim();
     if objet.is_empty() {
         return Err(StoreError::Invalid(
@@ -159,7 +159,7 @@ pub async fn ajouter_avenant(
         avant: None,
         apres: Some(format!("{objet}{quand}")),
     };
-    conclure(tx, auteur, id, &[changement]).await?;
+    conclure(tx, auteur, &[changement]).await?;
     Ok(numero)
 }
 
@@ -186,7 +186,7 @@ pub async fn coordonner(
     lue: i64,
     coordination: &Coordination,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     if coordination.poste.trim().is_empty() {
         return Err(StoreError::Invalid(
             "indiquez l'intitulé du poste de coordination".to_owned(),
@@ -234,7 +234,7 @@ pub async fn coordonner(
     )
     .into_iter()
     .collect();
-    conclure(tx, auteur, id, &changements).await
+    conclure(tx, auteur, &changements).await
 }
 
 /// Adds a funding line of the coordinator post, which must be described first.
@@ -245,7 +245,7 @@ pub async fn ajouter_financement(
     lue: i64,
     financement: &Financement,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     if financement.financeur.trim().is_empty() {
         return Err(StoreError::Invalid("indiquez le financeur".to_owned()));
     }
@@ -290,7 +290,7 @@ pub async fn ajouter_financement(
         avant: None,
         apres: Some(apres),
     };
-    conclure(tx, auteur, id, &[changement]).await
+    conclure(tx, auteur, &[changement]).await
 }
 
 /// What may be removed from the signature page, by position (from 1) or number.
@@ -330,7 +330,7 @@ pub async fn retirer(
     lue: i64,
     element: Element,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let (table, cle, resume, champ, requete) = match element {
         Element::Partie(p) => (
             "partie",
@@ -377,5 +377,5 @@ pub async fn retirer(
         avant: Some(avant),
         apres: None,
     };
-    conclure(tx, auteur, id, &[changement]).await
+    conclure(tx, auteur, &[changement]).await
 }

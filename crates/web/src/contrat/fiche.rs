@@ -39,6 +39,8 @@ struct Page {
     entete: Entete,
     c: ContratComplet,
     f: FicheAction,
+    /// The version of the fiche-action its forms were read at.
+    version: i64,
     csrf: String,
     fait: Option<&'static str>,
     refus: Refus,
@@ -206,6 +208,7 @@ pub(super) async fn afficher(
     let page = Page {
         entete: Entete::de(state, visiteur),
         coordination: peut(&visiteur.auteur.acteur, &Operation::Modifier, &c.portee()),
+        version: c.version_fiche(numero),
         c,
         f,
         csrf: visiteur.csrf.clone(),

@@ -118,7 +118,9 @@ pub(super) async fn issue<T>(
     let (statut, message) = match resultat {
         Ok(_) => return Ok(rediriger(&format!("{}?fait={fait}", ecran.chemin(id)), [])),
         Err(StoreError::Invalid(message)) => (StatusCode::BAD_REQUEST, message),
-        Err(StoreError::Perime { message, .. }) => (StatusCode::CONFLICT, message),
+        Err(StoreError::Perime { message, .. } | StoreError::Conflict(message)) => {
+            (StatusCode::CONFLICT, message)
+        }
         Err(autre) => return Err(autre.into()),
     };
     let refus = Refus {

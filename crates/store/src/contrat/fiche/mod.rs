@@ -6,11 +6,10 @@ pub mod redaction;
 pub mod suivi;
 
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Indicateur, LigneBudget, StatutAction};
 
-use super::autoriser;
-use super::historique::{self, Changement};
+use super::historique::Changement;
+use super::{conclure, ouvrir_fiche};
 use super::insertion::{inserer_indicateur, inserer_ligne_budget};
 use crate::journal::Auteur;
 use crate::ligne::{opt_int, opt_text};
@@ -33,8 +32,7 @@ pub async fn avancer(
     lue: i64,
     avancement: Avancement,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     if avancement.pourcentage.is_some_and(|p| p > 100) {
         return Err(StoreError::Invalid(
             "l'avancement est un pourcentage, de 0 à 100".to_owned(),
@@ -64,47 +62,13 @@ pub async fn avancer(
         ..c
     })
     .collect();
-    if !changements.is_empty() {
-        sqlx::query("UPDATE fiche_action SET statut = $1, avancement = $2 WHERE id = $3")
-            .bind(avancement.statut.map(|s| s.code()))
-            .bind(avancement.pourcentage.map(i64::from))
-            .bind(fiche)
-            .execute(&mut *tx)
-            .await?;
-        let objet = format!("contrat {id}, fiche-action n°{numero}");
-        historique::enregistrer(&mut tx, auteur, id, &objet, &changements).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The row id of fiche-action `numero`, once the author is allowed to change it and the
-/// version they read is current.
-pub(super) async fn fiche_a_modifier(
-    conn: &mut sqlx::AnyConnection,
-    auteur: &Auteur,
-    id: &IdContrat,
-    numero: &str,
-    lue: i64,
-) -> Result<i64, StoreError> {
-    autoriser(
-        conn,
-        auteur,
-        id,
-        &Operation::ModifierFiche(numero.to_owned()),
-    )
-    .await?;
-    historique::verifier_version(conn, id, lue).await?;
-    sqlx::query_scalar("SELECT id FROM fiche_action WHERE contrat_id = $1 AND numero = $2")
-        .bind(id.as_str())
-        .bind(numero)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "aucune fiche-action n°{numero} dans le contrat « {id} »"
-            ))
-        })
+    sqlx::query("UPDATE fiche_action SET statut = $1, avancement = $2 WHERE id = $3")
+        .bind(avancement.statut.map(|s| s.code()))
+        .bind(avancement.pourcentage.map(i64::from))
+        .bind(fiche)
+        .execute(&mut *tx)
+        .await?;
+    conclure(tx, auteur, &changements).await
 }
 
 /// The next `rang` in a child table of the fiche-action.
@@ -130,8 +94,7 @@ pub async fn ajouter_ligne_budget(
     lue: i64,
     ligne: &LigneBudget,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     if ligne.financeur.trim().is_empty() {
         return Err(StoreError::Invalid("indiquez le financeur".to_owned()));
     }
@@ -162,10 +125,7 @@ pub async fn ajouter_ligne_budget(
             montant("réalisé", ligne.realise)
         )),
     };
-    let objet = format!("contrat {id}, fiche-action n°{numero}");
-    historique::enregistrer(&mut tx, auteur, id, &objet, &[changement]).await?;
-    tx.commit().await?;
-    Ok(())
+    conclure(tx, auteur, &[changement]).await
 }
 
 /// Adds an indicator (with its targets) to fiche-action `numero`, based on version `lue`.
@@ -177,8 +137,7 @@ pub async fn ajouter_indicateur(
     lue: i64,
     indicateur: &Indicateur,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let libelle = indicateur.libelle.trim();
     if libelle.is_empty() {
         return Err(StoreError::Invalid(
@@ -212,8 +171,5 @@ pub async fn ajouter_indicateur(
             .join(", "),
         ),
     };
-    let objet = format!("contrat {id}, fiche-action n°{numero}");
-    historique::enregistrer(&mut tx, auteur, id, &objet, &[changement]).await?;
-    tx.commit().await?;
-    Ok(())
+    conclure(tx, auteur, &[changement]).await
 }

@@ -7,10 +7,9 @@ use pilote_domain::fiche_action::{FicheAction, Pilote};
 use pilote_domain::referentiel::{Public, Thematique};
 use pilote_domain::{CodeInsee, DatePartielle, IdContrat};
 
-use super::fiche_a_modifier;
-use crate::contrat::historique::{self, Changement};
+use crate::contrat::historique::Changement;
 use crate::contrat::insertion::inserer_codes;
-use crate::contrat::lecture;
+use crate::contrat::{conclure, lecture, ouvrir_fiche};
 use crate::journal::Auteur;
 use crate::ligne::to_json;
 use crate::{Store, StoreError};
@@ -130,8 +129,7 @@ pub async fn rediger(
     lue: i64,
     redaction: &Redaction,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     redaction.verifier()?;
     let contrat = lecture::lire(&mut tx, id).await?;
     if let Some(hors) = redaction.communes.iter().find(|code| {
@@ -160,8 +158,7 @@ pub async fn rediger(
         })
         .collect();
     if changements.is_empty() {
-        tx.commit().await?;
-        return Ok(());
+        return conclure(tx, auteur, &[]).await;
     }
     let personne = redaction.pilote.as_ref().and_then(|p| p.personne.as_ref());
     sqlx::query(
@@ -200,8 +197,5 @@ pub async fn rediger(
     .await?;
     let communes: Vec<String> = redaction.communes.iter().map(ToString::to_string).collect();
     inserer_codes(&mut tx, fiche, "fiche_commune", &communes).await?;
-    let objet = format!("contrat {id}, fiche-action n°{numero}");
-    historique::enregistrer(&mut tx, auteur, id, &objet, &changements).await?;
-    tx.commit().await?;
-    Ok(())
+    conclure(tx, auteur, &changements).await
 }

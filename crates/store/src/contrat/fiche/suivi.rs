@@ -8,9 +8,9 @@ use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Cible, Document, Etape, Mesure, Note};
 
-use super::{fiche_a_modifier, rang_suivant};
-use crate::contrat::autoriser;
-use crate::contrat::historique::{self, Changement};
+use super::rang_suivant;
+use crate::contrat::historique::Changement;
+use crate::contrat::{Modification, autoriser, ouvrir_fiche};
 use crate::contrat::insertion::{inserer_document, inserer_etape, inserer_mesure, inserer_note};
 use crate::journal::Auteur;
 use crate::ligne::{opt_text, text};
@@ -132,9 +132,8 @@ async fn indicateur_id(
 
 /// Records `changement` on fiche-action `numero` and commits.
 async fn conclure(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: Modification,
     auteur: &Auteur,
-    id: &IdContrat,
     numero: &str,
     changement: Changement,
 ) -> Result<(), StoreError> {
@@ -142,10 +141,7 @@ async fn conclure(
         champ: format!("fiche-action n°{numero}, {}", changement.champ),
         ..changement
     };
-    let objet = format!("contrat {id}, fiche-action n°{numero}");
-    historique::enregistrer(&mut tx, auteur, id, &objet, &[changement]).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::contrat::conclure(tx, auteur, &[changement]).await
 }
 
 /// A text that must be given, trimmed.
@@ -163,8 +159,7 @@ pub async fn ajouter_etape(
     lue: i64,
     etape: &Etape,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let etape = Etape {
         libelle: requis(&etape.libelle, "indiquez le libellé de l'étape")?,
         ..etape.clone()
@@ -180,7 +175,7 @@ pub async fn ajouter_etape(
         avant: None,
         apres: Some(format!("{}{echeance}", etape.libelle)),
     };
-    conclure(tx, auteur, id, numero, changement).await
+    conclure(tx, auteur, numero, changement).await
 }
 
 /// Marks step `position` of fiche-action `numero` done, or not done.
@@ -192,8 +187,7 @@ pub async fn marquer_etape(
     position: usize,
     faite: bool,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let rang = rang_a(
         &mut tx,
         ("etape", "fiche_id"),
@@ -225,7 +219,7 @@ pub async fn marquer_etape(
         avant: etat(!faite),
         apres: etat(faite),
     };
-    conclure(tx, auteur, id, numero, changement).await
+    conclure(tx, auteur, numero, changement).await
 }
 
 /// Adds a dated value, with its source, to indicator `indicateur` (from 1) of fiche-action
@@ -238,8 +232,7 @@ pub async fn ajouter_mesure(
     indicateur: usize,
     mesure: &Mesure,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     if !mesure.valeur.is_finite() {
         return Err(StoreError::Invalid(
             "la valeur mesurée n'est pas un nombre".to_owned(),
@@ -263,7 +256,7 @@ pub async fn ajouter_mesure(
         avant: None,
         apres: Some(format!("{} au {}{source}", mesure.valeur, mesure.date)),
     };
-    conclure(tx, auteur, id, numero, changement).await
+    conclure(tx, auteur, numero, changement).await
 }
 
 /// Adds a target for a year to indicator `indicateur` (from 1) of fiche-action `numero`; a
@@ -276,8 +269,7 @@ pub async fn ajouter_cible(
     indicateur: usize,
     cible: &Cible,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     if !cible.valeur.is_finite() {
         return Err(StoreError::Invalid(
             "la valeur cible n'est pas un nombre".to_owned(),
@@ -310,7 +302,7 @@ pub async fn ajouter_cible(
         avant: None,
         apres: Some(format!("{} en {}", cible.valeur, cible.annee)),
     };
-    conclure(tx, auteur, id, numero, changement).await
+    conclure(tx, auteur, numero, changement).await
 }
 
 /// Adds a dated progress note to fiche-action `numero`.
@@ -321,8 +313,7 @@ pub async fn ajouter_note(
     lue: i64,
     note: &Note,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let note = Note {
         texte: requis(&note.texte, "écrivez la note")?,
         ..note.clone()
@@ -334,7 +325,7 @@ pub async fn ajouter_note(
         avant: None,
         apres: Some(format!("{} — {}", note.date, note.texte)),
     };
-    conclure(tx, auteur, id, numero, changement).await
+    conclure(tx, auteur, numero, changement).await
 }
 
 /// Attaches a document, already deposited in the storage under `document.reference`, to
@@ -346,8 +337,7 @@ pub async fn ajouter_document(
     lue: i64,
     document: &Document,
 ) -> Result<(), StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let document = Document {
         titre: requis(&document.titre, "indiquez le titre du document")?,
         ..document.clone()
@@ -359,7 +349,7 @@ pub async fn ajouter_document(
         avant: None,
         apres: Some(document.titre.clone()),
     };
-    conclure(tx, auteur, id, numero, changement).await
+    conclure(tx, auteur, numero, changement).await
 }
 
 /// Document `position` (from 1) of fiche-action `numero`, for those who read the whole
@@ -370,7 +360,7 @@ pub async fn document(
     (id, numero): (&IdContrat, &str),
     position: usize,
 ) -> Result<Document, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
+    let mut tx = store.lecture(auteur).await?;
     autoriser(&mut tx, auteur, id, &Operation::LireTout).await?;
     let absent = || {
         StoreError::NotFound(format!(
@@ -409,8 +399,7 @@ pub async fn retirer(
     lue: i64,
     element: Element,
 ) -> Result<Option<String>, StoreError> {
-    let mut tx = store.transaction(auteur).await?;
-    let fiche = fiche_a_modifier(&mut tx, auteur, id, numero, lue).await?;
+    let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let (table, colonne, nom) = element.table();
     let (parent, position) = match element {
         Element::Mesure(i, m) | Element::Cible(i, m) => {
@@ -463,6 +452,6 @@ pub async fn retirer(
         avant: Some(avant),
         apres: None,
     };
-    conclure(tx, auteur, id, numero, changement).await?;
+    conclure(tx, auteur, numero, changement).await?;
     Ok(cle)
 }

@@ -106,7 +106,7 @@ pub(super) async fn lire(
         ..selection(conn, id).await?
     };
 
-    let (fiches, numeros) = fiches(conn, id).await?;
+    let (fiches, numeros, versions_fiches) = fiches(conn, id).await?;
     let mut axes = axes(conn, id, fiches).await?;
     let mut instances = instances(conn, id, &numeros).await?;
     let contrat = Contrat {
@@ -219,6 +219,7 @@ pub(super) async fn lire(
             suivants,
         },
         version,
+        versions_fiches,
     })
 }
 

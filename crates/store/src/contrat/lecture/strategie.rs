@@ -1,7 +1,7 @@
 //! Reading a contract's strategy: its fiches-actions with everything they hold, and the axes
 //! with their objective trees that the actions hang from.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use pilote_domain::fiche_action::{
     Cible, Document, Etape, FicheAction, Indicateur, LigneBudget, Mesure, NatureDepense, Note,
@@ -28,11 +28,16 @@ pub(super) struct FicheRangee {
     fiche: FicheAction,
 }
 
-/// Every fiche-action of the contract, in order, and their numbers by id.
-pub(super) async fn fiches(
-    conn: &mut AnyConnection,
-    id: &IdContrat,
-) -> Result<(Vec<FicheRangee>, HashMap<i64, String>), StoreError> {
+/// A contract's fiches-actions as read: in order, their numbers by row id, their versions by
+/// number.
+pub(super) type Fiches = (
+    Vec<FicheRangee>,
+    HashMap<i64, String>,
+    BTreeMap<String, i64>,
+);
+
+/// Every fiche-action of the contract, in order, their numbers by id and their versions.
+pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<Fiches, StoreError> {
     let par_fiche = |table: &str, ordre: &str| {
         format!(
             "SELECT t.* FROM {table} t JOIN fiche_action f ON f.id = t.fiche_id
@@ -149,6 +154,7 @@ pub(super) async fn fiches(
     )?;
 
     let mut numeros = HashMap::new();
+    let mut versions = BTreeMap::new();
     let mut rangees = Vec::new();
     for r in rows(
         conn,
@@ -160,6 +166,7 @@ pub(super) async fn fiches(
         let fiche_id = int(&r, "id")?;
         let numero = text(&r, "numero")?;
         numeros.insert(fiche_id, numero.clone());
+        versions.insert(numero.clone(), int(&r, "version")?);
         let fiche = FicheAction {
             numero,
             titre: text(&r, "titre")?,
@@ -201,7 +208,7 @@ pub(super) async fn fiches(
             fiche,
         });
     }
-    Ok((rangees, numeros))
+    Ok((rangees, numeros, versions))
 }
 
 /// Takes the codes stored under `fiche_id` and parses them with `lire`.

@@ -75,7 +75,7 @@ pub async fn ajouter_axe(
     lue: i64,
     axe: &AxeSaisi,
 ) -> Result<i64, StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let axe = axe.verifie()?;
     let numero: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(numero), 0) + 1 FROM axe WHERE contrat_id = $1 AND perimetre = 'cls'",
@@ -99,7 +99,7 @@ pub async fn ajouter_axe(
         avant: None,
         apres: Some(axe.en_clair()),
     };
-    conclure(tx, auteur, id, &[changement]).await?;
+    conclure(tx, auteur, &[changement]).await?;
     Ok(numero)
 }
 
@@ -112,7 +112,7 @@ pub async fn modifier_axe(
     numero: i64,
     axe: &AxeSaisi,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let axe = axe.verifie()?;
     let ligne = axe_id(&mut tx, id, numero).await?;
     let avant = sqlx::query("SELECT titre, description, transversal FROM axe WHERE id = $1")
@@ -138,7 +138,7 @@ pub async fn modifier_axe(
     )
     .into_iter()
     .collect();
-    conclure(tx, auteur, id, &changements).await
+    conclure(tx, auteur, &changements).await
 }
 
 /// Where a new objective goes: at the top of axis `axe`, or under objective `parent` of it.
@@ -183,7 +183,7 @@ pub async fn ajouter_objectif(
     niveau: NiveauObjectif,
     libelle: &str,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let libelle = texte(libelle, "le libellé de l'objectif", 500)?;
     let (axe, parent) = match place.parent {
         Some(position) => {
@@ -216,7 +216,7 @@ pub async fn ajouter_objectif(
         avant: None,
         apres: Some(format!("{} : {libelle}", niveau.libelle())),
     };
-    conclure(tx, auteur, id, &[changement]).await
+    conclure(tx, auteur, &[changement]).await
 }
 
 /// Changes the level and wording of objective `position` of axis `axe`.
@@ -229,7 +229,7 @@ pub async fn modifier_objectif(
     niveau: NiveauObjectif,
     libelle: &str,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let libelle = texte(libelle, "le libellé de l'objectif", 500)?;
     let (_, ligne) = objectif(&mut tx, id, axe, position).await?;
     niveau_sous(&mut tx, ligne.parent, niveau).await?;
@@ -272,7 +272,7 @@ pub async fn modifier_objectif(
     )
     .into_iter()
     .collect();
-    conclure(tx, auteur, id, &changements).await
+    conclure(tx, auteur, &changements).await
 }
 
 /// Where a fiche-action hangs: directly on axis `axe`, or on objective `objectif` of it.
@@ -320,7 +320,7 @@ pub async fn ajouter_fiche(
     place: PlaceFiche,
     titre_fiche: &str,
 ) -> Result<String, StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let titre = titre(titre_fiche, "de la fiche-action")?;
     let (axe_id, objectif_id) = lieu(&mut tx, id, place).await?;
     let dans_l_axe: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fiche_action WHERE axe_id = $1")
@@ -347,7 +347,7 @@ pub async fn ajouter_fiche(
         avant: None,
         apres: Some(titre),
     };
-    conclure(tx, auteur, id, &[changement]).await?;
+    conclure(tx, auteur, &[changement]).await?;
     Ok(numero)
 }
 
@@ -362,7 +362,7 @@ pub async fn supprimer(
     lue: i64,
     element: &Element,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let (table, ligne, titre) = match element {
         Element::Axe(numero) => {
             let ligne = axe_id(&mut tx, id, *numero).await?;
@@ -423,5 +423,5 @@ pub async fn supprimer(
         avant: Some(avant),
         apres: None,
     };
-    conclure(tx, auteur, id, &[changement]).await
+    conclure(tx, auteur, &[changement]).await
 }

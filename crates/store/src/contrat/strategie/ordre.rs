@@ -64,7 +64,7 @@ pub async fn deplacer(
     element: &Element,
     sens: Sens,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let bord = || {
         StoreError::Invalid(format!(
             "{} est déjà {} de sa liste",
@@ -176,7 +176,7 @@ pub async fn deplacer(
         avant: Some(avant),
         apres: Some(apres),
     };
-    conclure(tx, auteur, id, &[changement]).await
+    conclure(tx, auteur, &[changement]).await
 }
 
 /// How the history names the place of a fiche-action.
@@ -212,7 +212,7 @@ pub async fn rattacher(
     numero: &str,
     place: PlaceFiche,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let ligne = fiche_id(&mut tx, id, numero).await?;
     let (axe, objectif) = lieu(&mut tx, id, place).await?;
     let avant = place_en_clair(&mut tx, ligne).await?;
@@ -232,7 +232,7 @@ pub async fn rattacher(
     )
     .into_iter()
     .collect();
-    conclure(tx, auteur, id, &changements).await
+    conclure(tx, auteur, &changements).await
 }
 
 /// Renumbers the contract's axes 1, 2, 3… in their order and its fiches-actions « axe.k » in
@@ -244,7 +244,12 @@ pub async fn renumeroter(
     id: &IdContrat,
     lue: i64,
 ) -> Result<(), StoreError> {
-    let mut tx = ouvrir(store, auteur, id, lue).await?;
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
+    // Every action may change number: the forms open on their pages become stale.
+    sqlx::query("UPDATE fiche_action SET version = version + 1 WHERE contrat_id = $1")
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
     let mut changements = Vec::new();
     let axes = sqlx::query(
         "SELECT id, numero FROM axe WHERE contrat_id = $1 AND perimetre = 'cls' ORDER BY numero",
@@ -368,7 +373,7 @@ pub async fn renumeroter(
             "la numérotation suit déjà l'ordre de la stratégie".to_owned(),
         ));
     }
-    conclure(tx, auteur, id, &changements).await
+    conclure(tx, auteur, &changements).await
 }
 
 #[cfg(test)]

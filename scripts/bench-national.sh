@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# Benchmark at national scale: 500 contracts and 10,000 fiches-actions, on SQLite and on
+# PostgreSQL, against nginx serving the very same bytes.
+#
+#   1. builds the CLI in release (`cargo build --release -p pilote-cli --locked`, honouring
+#      CARGO_TARGET_DIR; skipped when PILOTE_BIN names a binary already built);
+#   2. generates the national data set with ../shared/bench/contrats_nationaux.py (TOML files
+#      in the import format; real territories from crates/store/geographie);
+#   3. for each database (a fresh SQLite file; a PostgreSQL database, dropped and recreated,
+#      on the server printed by scripts/postgres-de-test.sh): `pilote migrate` (schema and
+#      official geography) then `pilote import` of the whole set, each timed;
+#   4. serves that database with `pilote serve` (no --demo) on a free loopback port;
+#   5. fetches once with curl, and saves, the bytes of five routes: the home page `/`, one
+#      contract's page `/contrats/{id}` (the first contract of the set by file name), the page
+#      of its first fiche-action `/contrats/{id}/fiches/{numero}`, `GET /api/v1/contrats` and
+#      `GET /api/v1/contrats/{id}`; nginx (Debian's package, installed with apt-get if missing,
+#      with a configuration of our own in the work dir, 2 workers, no system service) serves
+#      those saved files;
+#   6. measures each route with wrk: 64 connections on Pilote, then on nginx for the same
+#      bytes, then one connection alone on Pilote (its p50); prints a table per database
+#      (req/s, p50, p99, Pilote/nginx ratio, p50 alone, and whether every answer was a 200),
+#      and the server's memory (VmRSS, VmHWM peak) before and after the load.
+#
+# Every answer of Pilote must be a 200: curl's one fetch is checked, and wrk's count of
+# non-2xx/3xx answers and socket errors is reported in the table; the script ends with
+# status 1 if any was seen. wrk shares the machine's cores with the server it measures: the
+# figures are those of this machine, noise included, not of a dedicated load generator.
+# Everything the script starts (Pilote servers, nginx) is stopped on exit. (If no PostgreSQL
+# server answers, scripts/postgres-de-test.sh starts a throw-away cluster, which it leaves
+# running, as it does for the CI.)
+#
+# Usage: scripts/bench-national.sh [WORKDIR]     (default: a new mktemp -d directory)
+# Environment (all optional):
+#   BENCH_DUREE=10            seconds of each measure under load (64 connections)
+#   BENCH_DUREE_SEULE=5       seconds of each measure with one connection
+#   BENCH_CONNEXIONS=64       connections under load
+#   BENCH_WRK_TIMEOUT=10      wrk's timeout of one request, in seconds
+#   BENCH_BASES="sqlite postgres"   the databases measured, in this order
+#   BENCH_GENERATEUR=../shared/bench/contrats_nationaux.py   the data set's generator
+#   BENCH_CONTRATS=500 BENCH_FICHES=10000 BENCH_GRAINE=42     its options
+#   BENCH_BASE_POSTGRES=pilote_bench   the PostgreSQL database (dropped and recreated)
+#   PILOTE_TEST_POSTGRES_URL   the PostgreSQL server (see scripts/postgres-de-test.sh)
+#   PILOTE_BIN                 a pilote binary to use instead of building one
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DEBUT_TOTAL=$(date +%s%N)
+TRAVAIL=${1:-$(mktemp -d /tmp/bench-national.XXXXXX)}
+mkdir -p "$TRAVAIL"
+TRAVAIL=$(cd "$TRAVAIL" && pwd)
+DUREE=${BENCH_DUREE:-10}
+DUREE_SEULE=${BENCH_DUREE_SEULE:-5}
+CONNEXIONS=${BENCH_CONNEXIONS:-64}
+WRK_TIMEOUT=${BENCH_WRK_TIMEOUT:-10}
+BASES=${BENCH_BASES:-sqlite postgres}
+GENERATEUR=${BENCH_GENERATEUR:-../shared/bench/contrats_nationaux.py}
+BASE_PG=${BENCH_BASE_POSTGRES:-pilote_bench}
+AIDE=scripts/bench-national/aide.py
+
+# --- processes started here, stopped on exit (SIGTERM, then SIGKILL after 10 s) -------------
+PROCESSUS=()
+arreter() {
+  local pid=$1 _
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+nettoyer() {
+  local pid
+  for pid in "${PROCESSUS[@]}"; do arreter "$pid"; done
+  PROCESSUS=()
+}
+trap nettoyer EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+secondes_depuis() { awk -v d="$1" -v f="$(date +%s%N)" 'BEGIN { printf "%.2f", (f - d) / 1e9 }'; }
+port_libre() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+memoire() { # PID: "VmRSS … ; VmHWM …"
+  awk '/^(VmRSS|VmHWM):/ { printf "%s%s %.1f Mo", sep, $1, $2 / 1024; sep = " ; " }' "/proc/$1/status"
+}
+# Waits until URL answers (any HTTP status) while process PID lives; shows LOG otherwise.
+attendre() {
+  local url=$1 pid=$2 journal=$3 _
+  for _ in $(seq 600); do
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true) != 000 ]]; then
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "le serveur s'est arrêté ; son journal ($journal) :" >&2
+      tail -n 30 "$journal" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "$url ne répond pas après 60 s ; journal : $journal" >&2
+  exit 1
+}
+
+echo "== outils (nginx, wrk, curl)"
+if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
+  echo "installation des paquets Debian nginx-light, wrk, curl"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq nginx-light wrk curl >/dev/null ||
+    { apt-get update -qq && apt-get install -y -qq nginx-light wrk curl >/dev/null; } ||
+    { apt-get update -qq && apt-get install -y -qq nginx wrk curl >/dev/null; }
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+echo "$("$NGINX" -v 2>&1) ; $(wrk -v 2>&1 | head -n 1) ; $(nproc) cœurs ; travail : $TRAVAIL"
+
+echo "== (1) construction de la CLI (release)"
+if [[ -n ${PILOTE_BIN:-} ]]; then
+  PILOTE=$PILOTE_BIN
+  echo "PILOTE_BIN : $PILOTE (pas de construction)"
+else
+  debut=$(date +%s%N)
+  cargo build --release -p pilote-cli --locked --quiet
+  PILOTE=${CARGO_TARGET_DIR:-target}/release/pilote
+  echo "construite en $(secondes_depuis "$debut") s : $PILOTE"
+fi
+[[ -x $PILOTE ]] || { echo "$PILOTE : binaire absent" >&2; exit 1; }
+PILOTE=$(cd "$(dirname "$PILOTE")" && pwd)/$(basename "$PILOTE")
+
+echo "== (2) jeu de données national ($GENERATEUR)"
+DONNEES=$TRAVAIL/donnees
+debut=$(date +%s%N)
+python3 "$GENERATEUR" --out "$DONNEES" --geo crates/store/geographie \
+  --contrats "${BENCH_CONTRATS:-500}" --fiches "${BENCH_FICHES:-10000}" --seed "${BENCH_GRAINE:-42}"
+echo "généré en $(secondes_depuis "$debut") s ($(du -sh "$DONNEES" | cut -f1) de TOML)"
+IFS=$'\t' read -r CONTRAT FICHE NB_FICHES < <(python3 "$AIDE" choisir "$DONNEES")
+echo "contrat mesuré : $CONTRAT ($NB_FICHES fiches-actions) ; fiche-action : $FICHE"
+FICHIERS=("$DONNEES"/*.toml)
+
+# The routes: key (file name), path, extension of the saved copy.
+ROUTES=(
+  "contrat|/contrats/$CONTRAT|html"
+  "fiche|/contrats/$CONTRAT/fiches/$FICHE|html"
+  "accueil|/|html"
+  "api-contrats|/api/v1/contrats|json"
+  "api-contrat|/api/v1/contrats/$CONTRAT|json"
+)
+
+echo "== nginx (configuration propre, 2 processus, boucle locale)"
+STATIQUE=$TRAVAIL/statique
+mkdir -p "$STATIQUE" "$TRAVAIL/nginx/temp"
+PORT_NGINX=$(port_libre)
+UTILISATEUR_NGINX=""
+# Run as root, nginx's workers would otherwise switch to `nobody`, who cannot read the work dir.
+[[ $(id -u) == 0 ]] && UTILISATEUR_NGINX="user root root;"
+cat >"$TRAVAIL/nginx/nginx.conf" <<CONF
+$UTILISATEUR_NGINX
+worker_processes 2;
+daemon off;
+pid $TRAVAIL/nginx/nginx.pid;
+error_log $TRAVAIL/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    types { text/html html; application/json json; }
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 65;
+    keepalive_requests 1000000;
+    client_body_temp_path $TRAVAIL/nginx/temp/body;
+    proxy_temp_path $TRAVAIL/nginx/temp/proxy;
+    fastcgi_temp_path $TRAVAIL/nginx/temp/fastcgi;
+    uwsgi_temp_path $TRAVAIL/nginx/temp/uwsgi;
+    scgi_temp_path $TRAVAIL/nginx/temp/scgi;
+    server {
+        listen 127.0.0.1:$PORT_NGINX;
+        root $STATIQUE;
+    }
+}
+CONF
+"$NGINX" -p "$TRAVAIL/nginx" -c "$TRAVAIL/nginx/nginx.conf" -e "$TRAVAIL/nginx/error.log" \
+  >"$TRAVAIL/nginx/sortie.log" 2>&1 &
+PID_NGINX=$!
+PROCESSUS+=("$PID_NGINX")
+attendre "http://127.0.0.1:$PORT_NGINX/" "$PID_NGINX" "$TRAVAIL/nginx/error.log"
+echo "nginx répond sur http://127.0.0.1:$PORT_NGINX/"
+
+ANOMALIES=0
+# Measures one database: import, serve, fetch and save, wrk, table.
+mesurer_base() {
+  local base=$1 url=$2 debut port journal pid dossier entree cle chemin ext copie code taille
+  echo
+  echo "================ $base"
+  debut=$(date +%s%N)
+  "$PILOTE" --database-url "$url" migrate | sed 's/^/  /'
+  echo "  migrate (schéma et géographie officielle) : $(secondes_depuis "$debut") s"
+  debut=$(date +%s%N)
+  "$PILOTE" --database-url "$url" import "${FICHIERS[@]}" >"$TRAVAIL/import-$base.log"
+  echo "  import de ${#FICHIERS[@]} fichiers : $(secondes_depuis "$debut") s ($(grep -o '^[0-9]* contrat(s) importé(s)' "$TRAVAIL/import-$base.log"))"
+
+  port=$(port_libre)
+  journal=$TRAVAIL/serve-$base.log
+  mkdir -p "$TRAVAIL/documents"
+  "$PILOTE" --database-url "$url" serve --listen "127.0.0.1:$port" \
+    --documents "$TRAVAIL/documents" >"$journal" 2>&1 &
+  pid=$!
+  PROCESSUS+=("$pid")
+  attendre "http://127.0.0.1:$port/" "$pid" "$journal"
+  echo "  pilote serve (pid $pid) répond sur http://127.0.0.1:$port/ ; mémoire au repos : $(memoire "$pid")"
+
+  dossier=$TRAVAIL/mesures/$base
+  rm -rf "$dossier" "${STATIQUE:?}/$base"
+  mkdir -p "$dossier" "$STATIQUE/$base"
+  : >"$dossier/routes.tsv"
+  for entree in "${ROUTES[@]}"; do
+    IFS='|' read -r cle chemin ext <<<"$entree"
+    copie=$STATIQUE/$base/$cle.$ext
+    code=$(curl -sS -o "$copie" -w '%{http_code}' --max-time 120 "http://127.0.0.1:$port$chemin" || echo 000)
+    taille=$(stat -c %s "$copie" 2>/dev/null || echo 0)
+    printf '%s\t%s\t%s\t%s\n' "$cle" "$chemin" "$taille" "$code" >>"$dossier/routes.tsv"
+    echo "  $chemin : HTTP $code, $taille octets ; wrk ${DUREE} s × $CONNEXIONS connexions (Pilote, nginx), ${DUREE_SEULE} s × 1"
+    wrk -t2 -c"$CONNEXIONS" -d"${DUREE}s" --timeout "${WRK_TIMEOUT}s" --latency \
+      "http://127.0.0.1:$port$chemin" >"$dossier/$cle.pilote.txt" 2>&1 || true
+    wrk -t2 -c"$CONNEXIONS" -d"${DUREE}s" --timeout "${WRK_TIMEOUT}s" --latency \
+      "http://127.0.0.1:$PORT_NGINX/$base/$cle.$ext" >"$dossier/$cle.nginx.txt" 2>&1 || true
+    wrk -t1 -c1 -d"${DUREE_SEULE}s" --timeout "${WRK_TIMEOUT}s" --latency \
+      "http://127.0.0.1:$port$chemin" >"$dossier/$cle.seul.txt" 2>&1 || true
+    kill -0 "$pid" 2>/dev/null || { echo "  le serveur s'est arrêté ; journal : $journal" >&2; break; }
+  done
+  echo
+  echo "  $base : $NB_FICHES fiches-actions dans le contrat $CONTRAT ; wrk -t2 -c$CONNEXIONS -d${DUREE}s (Pilote, nginx) ; p50 seul : wrk -t1 -c1 -d${DUREE_SEULE}s"
+  python3 "$AIDE" tableau "$dossier" | sed 's/^/  /' || ANOMALIES=$((ANOMALIES + 1))
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "  mémoire de pilote serve après la charge : $(memoire "$pid")"
+  fi
+  if grep -qiE '(^| )(ERROR|WARN)( |$)|panicked' "$journal"; then
+    echo "  journal du serveur ($journal) : $(grep -ciE '(^| )(ERROR|WARN)( |$)|panicked' "$journal") ligne(s) ERROR/WARN/panic, par exemple :"
+    grep -iE '(^| )(ERROR|WARN)( |$)|panicked' "$journal" | head -n 3 | cut -c1-300 | sed 's/^/    /'
+  fi
+  arreter "$pid"
+}
+
+for base in $BASES; do
+  case $base in
+    sqlite)
+      rm -f "$TRAVAIL"/pilote.db "$TRAVAIL"/pilote.db-*
+      mesurer_base sqlite "sqlite://$TRAVAIL/pilote.db"
+      echo "  taille du fichier SQLite : $(du -h "$TRAVAIL/pilote.db" | cut -f1)"
+      ;;
+    postgres)
+      serveur=$(scripts/postgres-de-test.sh)
+      # The same server, the dedicated database: replace (or add) the URL's path.
+      sans_requete=${serveur%%\?*}
+      requete=${serveur#"$sans_requete"}
+      if [[ $sans_requete =~ ^[a-z]+://[^/]+/ ]]; then
+        url_pg=${sans_requete%/*}/$BASE_PG$requete
+      else
+        url_pg=$sans_requete/$BASE_PG$requete
+      fi
+      psql "$serveur" -q -v ON_ERROR_STOP=1 \
+        -c "DROP DATABASE IF EXISTS \"$BASE_PG\" WITH (FORCE)" -c "CREATE DATABASE \"$BASE_PG\""
+      echo "PostgreSQL : base $BASE_PG recréée sur $(sed -E 's|//[^@]*@|//…@|' <<<"$serveur")"
+      mesurer_base postgres "$url_pg"
+      echo "  taille de la base PostgreSQL : $(psql "$serveur" -Atc "SELECT pg_size_pretty(pg_database_size('$BASE_PG'))")"
+      ;;
+    *) echo "base inconnue : $base (sqlite ou postgres)" >&2; exit 2 ;;
+  esac
+done
+
+# The same data on both databases should give the same bytes (if nothing in a page varies).
+if [[ -d $STATIQUE/sqlite && -d $STATIQUE/postgres ]]; then
+  echo
+  echo "== octets identiques sur SQLite et PostgreSQL ?"
+  for entree in "${ROUTES[@]}"; do
+    IFS='|' read -r cle chemin ext <<<"$entree"
+    if cmp -s "$STATIQUE/sqlite/$cle.$ext" "$STATIQUE/postgres/$cle.$ext"; then
+      echo "  $chemin : identiques"
+    else
+      echo "  $chemin : différents ($(stat -c %s "$STATIQUE/sqlite/$cle.$ext") et $(stat -c %s "$STATIQUE/postgres/$cle.$ext") octets)"
+    fi
+  done
+fi
+
+echo
+echo "Durée totale : $(secondes_depuis "$DEBUT_TOTAL") s ; sorties de wrk et journaux : $TRAVAIL"
+if ((ANOMALIES > 0)); then
+  echo "ÉCHEC : des réponses de Pilote n'étaient pas des 200 (voir la colonne « réponses »)." >&2
+  exit 1
+fi

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Helpers of scripts/bench-national.sh (standard library only).
+
+  aide.py choisir DOSSIER     prints "ID<TAB>NUMERO<TAB>FICHES": the first contract of the
+                              generated set (by file name), the number of its first
+                              fiche-action (document order) and its count of fiches-actions.
+  aide.py tableau DOSSIER     prints the table of one backend from DOSSIER/routes.tsv (key,
+                              route, bytes, curl's HTTP status) and wrk's outputs
+                              DOSSIER/KEY.{pilote,nginx,seul}.txt; exit status 3 when some
+                              answer of Pilote was not a 200.
+"""
+
+import os
+import re
+import sys
+import tomllib
+
+
+def fiches(noeud):
+    """The fiches-actions of the contract's axes, in document order (an axis, then its
+    objectives and sub-objectives); not those of the CLSM, nor the numbers that decisions cite."""
+    if isinstance(noeud, dict):
+        for cle, valeur in noeud.items():
+            if cle == "fiches_actions":
+                yield from (f for f in valeur if isinstance(f, dict))
+            elif cle in ("objectifs", "sous_objectifs"):
+                yield from fiches(valeur)
+    elif isinstance(noeud, list):
+        for element in noeud:
+            yield from fiches(element)
+
+
+def choisir(dossier):
+    noms = sorted(f for f in os.listdir(dossier) if f.endswith(".toml"))
+    if not noms:
+        sys.exit(f"aucun fichier .toml dans {dossier}")
+    with open(os.path.join(dossier, noms[0]), "rb") as fichier:
+        contrat = tomllib.load(fichier)
+    liste = list(fiches(contrat.get("axes", [])))
+    if not liste:
+        sys.exit(f"{noms[0]} : aucune fiche-action")
+    print(f"{contrat['id']}\t{liste[0]['numero']}\t{len(liste)}")
+
+
+UNITES = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+
+def duree_ms(texte):
+    nombre, unite = re.fullmatch(r"([0-9.]+)([a-z]+)", texte).groups()
+    return float(nombre) * UNITES[unite]
+
+
+def lire_wrk(chemin):
+    """Requests/sec, p50 and p99 (ms), count of non-2xx/3xx answers and socket errors."""
+    if not os.path.exists(chemin):
+        return None
+    with open(chemin, encoding="utf-8", errors="replace") as fichier:
+        texte = fichier.read()
+    mesure = {"rps": None, "p50": None, "p99": None, "requetes": 0, "non2xx": 0, "erreurs": 0}
+    if m := re.search(r"^Requests/sec:\s+([0-9.]+)", texte, re.M):
+        mesure["rps"] = float(m.group(1))
+    for centile in ("50", "99"):
+        if m := re.search(rf"^\s+{centile}(?:\.000)?%\s+([0-9.]+[a-z]+)", texte, re.M):
+            mesure["p" + centile] = duree_ms(m.group(1))
+    if m := re.search(r"^\s+(\d+) requests in", texte, re.M):
+        mesure["requetes"] = int(m.group(1))
+    if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", texte):
+        mesure["non2xx"] = int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", texte):
+        mesure["erreurs"] = sum(int(x) for x in m.groups())
+    return mesure
+
+
+def ms(valeur):
+    if valeur is None:
+        return "?"
+    return f"{valeur:.2f} ms" if valeur < 100 else f"{valeur:.0f} ms"
+
+
+def rps(valeur):
+    return "?" if valeur is None else f"{valeur:.0f}"
+
+
+def tableau(dossier):
+    entetes = ["route", "octets", "Pilote req/s", "Pilote p50", "Pilote p99",
+               "nginx req/s", "Pilote/nginx", "p50 seul", "réponses"]
+    lignes = []
+    anomalies = 0
+    with open(os.path.join(dossier, "routes.tsv"), encoding="utf-8") as fichier:
+        for ligne in fichier:
+            cle, route, octets, code = ligne.rstrip("\n").split("\t")
+            pilote = lire_wrk(os.path.join(dossier, f"{cle}.pilote.txt"))
+            nginx = lire_wrk(os.path.join(dossier, f"{cle}.nginx.txt"))
+            seul = lire_wrk(os.path.join(dossier, f"{cle}.seul.txt"))
+            rapport = "?"
+            if pilote and nginx and pilote["rps"] and nginx["rps"]:
+                rapport = f"{100 * pilote['rps'] / nginx['rps']:.1f} %"
+            # Every answer of Pilote must be a 200 (the bytes were checked once with curl; wrk
+            # counts the answers outside 2xx/3xx, and the socket errors and timeouts).
+            defauts = [] if code == "200" else [f"curl : HTTP {code}"]
+            for nom, mesure in (("charge", pilote), ("seul", seul)):
+                if mesure is None or mesure["rps"] is None:
+                    defauts.append(f"{nom} : pas de mesure")
+                    continue
+                if mesure["non2xx"]:
+                    defauts.append(f"{nom} : {mesure['non2xx']}/{mesure['requetes']} non-2xx/3xx")
+                if mesure["erreurs"]:
+                    defauts.append(f"{nom} : {mesure['erreurs']} erreurs de socket")
+            if nginx and (nginx["non2xx"] or nginx["erreurs"]):
+                defauts.append(f"nginx : {nginx['non2xx']} non-2xx/3xx, {nginx['erreurs']} erreurs")
+            anomalies += bool(defauts)
+            lignes.append([
+                route, octets,
+                rps(pilote and pilote["rps"]), ms(pilote and pilote["p50"]),
+                ms(pilote and pilote["p99"]), rps(nginx and nginx["rps"]), rapport,
+                ms(seul and seul["p50"]),
+                "toutes 200" if not defauts else "; ".join(defauts),
+            ])
+    largeurs = [max(len(str(x)) for x in colonne) for colonne in zip(entetes, *lignes)]
+    droite = {1, 2, 3, 4, 5, 6, 7}
+
+    def formater(valeurs):
+        return "  ".join(str(v).rjust(l) if i in droite else str(v).ljust(l)
+                         for i, (v, l) in enumerate(zip(valeurs, largeurs))).rstrip()
+
+    print(formater(entetes))
+    print(formater(["-" * l for l in largeurs]))
+    for ligne in lignes:
+        print(formater(ligne))
+    return anomalies
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ("choisir", "tableau"):
+        sys.exit(__doc__)
+    if sys.argv[1] == "choisir":
+        choisir(sys.argv[2])
+    else:
+        # Exit status 3 when some answer of Pilote was not a 200, for the caller to report.
+        sys.exit(3 if tableau(sys.argv[2]) else 0)
+
+
+if __name__ == "__main__":
+    main()
