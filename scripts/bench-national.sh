@@ -13,7 +13,10 @@
 #   5. fetches once with curl, and saves, the bytes of five routes: the home page `/`, one
 #      contract's page `/contrats/{id}` (the first contract of the set by file name), the page
 #      of its first fiche-action `/contrats/{id}/fiches/{numero}`, `GET /api/v1/contrats` and
-#      `GET /api/v1/contrats/{id}`; nginx (Debian's package, installed with apt-get if missing,
+#      `GET /api/v1/contrats/{id}`. All are read anonymously except the fiche-action's page,
+#      which is its editor and needs the right to modify it: that one is read with the session
+#      of an account created for the benchmark (`pilote user add`, role coordinateur:{id}) and
+#      signed in through `POST /connexion`, its cookie sent by curl and wrk alike. nginx (Debian's package, installed with apt-get if missing,
 #      with a configuration of our own in the work dir, 2 workers, no system service) serves
 #      those saved files;
 #   6. measures each route with wrk: 64 connections on Pilote, then on nginx for the same
@@ -56,6 +59,9 @@ BASES=${BENCH_BASES:-sqlite postgres}
 GENERATEUR=${BENCH_GENERATEUR:-../shared/bench/contrats_nationaux.py}
 BASE_PG=${BENCH_BASE_POSTGRES:-pilote_bench}
 AIDE=scripts/bench-national/aide.py
+COMPTE=banc-national@example.fr
+# Plain logs (tracing's colours off), for the files and for the search of WARN and ERROR.
+export NO_COLOR=1
 
 # --- processes started here, stopped on exit (SIGTERM, then SIGKILL after 10 s) -------------
 PROCESSUS=()
@@ -138,13 +144,14 @@ IFS=$'\t' read -r CONTRAT FICHE NB_FICHES < <(python3 "$AIDE" choisir "$DONNEES"
 echo "contrat mesuré : $CONTRAT ($NB_FICHES fiches-actions) ; fiche-action : $FICHE"
 FICHIERS=("$DONNEES"/*.toml)
 
-# The routes: key (file name), path, extension of the saved copy.
+# The routes: key (file name), path, extension of the saved copy, who reads (public: no
+# cookie; session: the benchmark account's session).
 ROUTES=(
-  "contrat|/contrats/$CONTRAT|html"
-  "fiche|/contrats/$CONTRAT/fiches/$FICHE|html"
-  "accueil|/|html"
-  "api-contrats|/api/v1/contrats|json"
-  "api-contrat|/api/v1/contrats/$CONTRAT|json"
+  "contrat|/contrats/$CONTRAT|html|public"
+  "fiche|/contrats/$CONTRAT/fiches/$FICHE|html|session"
+  "accueil|/|html|public"
+  "api-contrats|/api/v1/contrats|json|public"
+  "api-contrat|/api/v1/contrats/$CONTRAT|json|public"
 )
 
 echo "== nginx (configuration propre, 2 processus, boucle locale)"
@@ -191,15 +198,22 @@ echo "nginx répond sur http://127.0.0.1:$PORT_NGINX/"
 ANOMALIES=0
 # Measures one database: import, serve, fetch and save, wrk, table.
 mesurer_base() {
-  local base=$1 url=$2 debut port journal pid dossier entree cle chemin ext copie code taille
+  local base=$1 url=$2 debut port journal pid dossier entree cle chemin ext acces copie code
+  local taille mot_de_passe jarre csrf cookie libelle entete
   echo
   echo "================ $base"
   debut=$(date +%s%N)
-  "$PILOTE" --database-url "$url" migrate | sed 's/^/  /'
+  "$PILOTE" --database-url "$url" migrate >"$TRAVAIL/migrate-$base.log" 2>&1
+  # Pilote's own lines, not its log lines (which begin with a timestamp).
+  grep -vE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$TRAVAIL/migrate-$base.log" | sed 's/^/  /' || true
   echo "  migrate (schéma et géographie officielle) : $(secondes_depuis "$debut") s"
   debut=$(date +%s%N)
-  "$PILOTE" --database-url "$url" import "${FICHIERS[@]}" >"$TRAVAIL/import-$base.log"
+  "$PILOTE" --database-url "$url" import "${FICHIERS[@]}" >"$TRAVAIL/import-$base.log" 2>&1
   echo "  import de ${#FICHIERS[@]} fichiers : $(secondes_depuis "$debut") s ($(grep -o '^[0-9]* contrat(s) importé(s)' "$TRAVAIL/import-$base.log"))"
+  mot_de_passe=$("$PILOTE" --database-url "$url" user add "$COMPTE" --nom "Banc national" 2>/dev/null |
+    sed -n 's/.*(affiché une seule fois) : //p')
+  [[ -n $mot_de_passe ]] || { echo "pilote user add : pas de mot de passe" >&2; exit 1; }
+  "$PILOTE" --database-url "$url" user grant "$COMPTE" "coordinateur:$CONTRAT" >/dev/null 2>&1
 
   port=$(port_libre)
   journal=$TRAVAIL/serve-$base.log
@@ -210,23 +224,46 @@ mesurer_base() {
   PROCESSUS+=("$pid")
   attendre "http://127.0.0.1:$port/" "$pid" "$journal"
   echo "  pilote serve (pid $pid) répond sur http://127.0.0.1:$port/ ; mémoire au repos : $(memoire "$pid")"
+  # Signing in as a browser does: the form's CSRF token, then POST /connexion.
+  jarre=$TRAVAIL/cookies-$base.txt
+  rm -f "$jarre"
+  csrf=$(curl -sS -c "$jarre" -b "$jarre" "http://127.0.0.1:$port/connexion" |
+    sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+  code=$(curl -sS -c "$jarre" -b "$jarre" -o /dev/null -w '%{http_code}' \
+    -H "Origin: http://127.0.0.1:$port" --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "email=$COMPTE" --data-urlencode "mot_de_passe=$mot_de_passe" \
+    "http://127.0.0.1:$port/connexion" || echo 000)
+  cookie=$(awk -F'\t' '$6 ~ /(^|-)pilote_session$/ { print $6 "=" $7 }' "$jarre")
+  if [[ -z $cookie ]]; then
+    echo "  connexion de $COMPTE : HTTP $code, pas de cookie de session ; les routes « session » seront lues sans" >&2
+  else
+    echo "  connexion de $COMPTE (coordinateur:$CONTRAT) : HTTP $code, session ouverte"
+  fi
 
   dossier=$TRAVAIL/mesures/$base
   rm -rf "$dossier" "${STATIQUE:?}/$base"
   mkdir -p "$dossier" "$STATIQUE/$base"
   : >"$dossier/routes.tsv"
   for entree in "${ROUTES[@]}"; do
-    IFS='|' read -r cle chemin ext <<<"$entree"
+    IFS='|' read -r cle chemin ext acces <<<"$entree"
     copie=$STATIQUE/$base/$cle.$ext
-    code=$(curl -sS -o "$copie" -w '%{http_code}' --max-time 120 "http://127.0.0.1:$port$chemin" || echo 000)
+    # The same request for curl and wrk: no header, or the session's cookie.
+    entete=(-H "Accept: */*")
+    libelle=$chemin
+    if [[ $acces == session ]]; then
+      entete=(-H "Cookie: $cookie")
+      libelle="$chemin (connecté)"
+    fi
+    code=$(curl -sS "${entete[@]}" -o "$copie" -w '%{http_code}' --max-time 120 \
+      "http://127.0.0.1:$port$chemin" || echo 000)
     taille=$(stat -c %s "$copie" 2>/dev/null || echo 0)
-    printf '%s\t%s\t%s\t%s\n' "$cle" "$chemin" "$taille" "$code" >>"$dossier/routes.tsv"
-    echo "  $chemin : HTTP $code, $taille octets ; wrk ${DUREE} s × $CONNEXIONS connexions (Pilote, nginx), ${DUREE_SEULE} s × 1"
-    wrk -t2 -c"$CONNEXIONS" -d"${DUREE}s" --timeout "${WRK_TIMEOUT}s" --latency \
+    printf '%s\t%s\t%s\t%s\n' "$cle" "$libelle" "$taille" "$code" >>"$dossier/routes.tsv"
+    echo "  $libelle : HTTP $code, $taille octets ; wrk ${DUREE} s × $CONNEXIONS connexions (Pilote, nginx), ${DUREE_SEULE} s × 1"
+    wrk -t2 -c"$CONNEXIONS" -d"${DUREE}s" --timeout "${WRK_TIMEOUT}s" --latency "${entete[@]}" \
       "http://127.0.0.1:$port$chemin" >"$dossier/$cle.pilote.txt" 2>&1 || true
     wrk -t2 -c"$CONNEXIONS" -d"${DUREE}s" --timeout "${WRK_TIMEOUT}s" --latency \
       "http://127.0.0.1:$PORT_NGINX/$base/$cle.$ext" >"$dossier/$cle.nginx.txt" 2>&1 || true
-    wrk -t1 -c1 -d"${DUREE_SEULE}s" --timeout "${WRK_TIMEOUT}s" --latency \
+    wrk -t1 -c1 -d"${DUREE_SEULE}s" --timeout "${WRK_TIMEOUT}s" --latency "${entete[@]}" \
       "http://127.0.0.1:$port$chemin" >"$dossier/$cle.seul.txt" 2>&1 || true
     kill -0 "$pid" 2>/dev/null || { echo "  le serveur s'est arrêté ; journal : $journal" >&2; break; }
   done
@@ -270,12 +307,13 @@ for base in $BASES; do
   esac
 done
 
-# The same data on both databases should give the same bytes (if nothing in a page varies).
+# The same data on both databases should give the same bytes (except what belongs to the
+# session: the fiche-action's page carries its CSRF token).
 if [[ -d $STATIQUE/sqlite && -d $STATIQUE/postgres ]]; then
   echo
   echo "== octets identiques sur SQLite et PostgreSQL ?"
   for entree in "${ROUTES[@]}"; do
-    IFS='|' read -r cle chemin ext <<<"$entree"
+    IFS='|' read -r cle chemin ext _ <<<"$entree"
     if cmp -s "$STATIQUE/sqlite/$cle.$ext" "$STATIQUE/postgres/$cle.$ext"; then
       echo "  $chemin : identiques"
     else

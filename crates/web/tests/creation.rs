@@ -380,7 +380,7 @@ async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ(
     avec_une_fiche(&mut ars).await;
     let version = |page: &str| champ_cache(page, "version").unwrap();
 
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    let v = version(&ars.get("/contrats/essai-2025/fiches/1.1").await.corps);
     let r = ars
         .post(
             "/contrats/essai-2025/fiches/1.1/budget",
@@ -394,7 +394,7 @@ async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ(
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    let v = version(&ars.get("/contrats/essai-2025/fiches/1.1").await.corps);
     let r = ars
         .post(
             "/contrats/essai-2025/fiches/1.1/indicateurs",

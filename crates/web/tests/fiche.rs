@@ -162,7 +162,7 @@ async fn une_fiche_fautive_est_refusee_champ_par_champ_sans_rien_enregistrer() {
     .await;
     let r = p.post(FICHE, &champs).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.texte().contains("modifié entre-temps"));
+    assert!(r.texte().contains("modifiée entre-temps"));
     assert!(r.texte().contains("fiche-action n°2, note"));
 }
 
