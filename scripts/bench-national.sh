@@ -27,7 +27,9 @@
 # Every answer of Pilote must be a 200: curl's one fetch is checked, and wrk's count of
 # non-2xx/3xx answers and socket errors is reported in the table; the script ends with
 # status 1 if any was seen. wrk shares the machine's cores with the server it measures: the
-# figures are those of this machine, noise included, not of a dedicated load generator.
+# figures are those of this machine, noise included, not of a dedicated load generator; the
+# load average is printed at the start and after each database's measures, to tell a run
+# disturbed by other work (a cargo build, say) from a quiet one.
 # Everything the script starts (Pilote servers, nginx) is stopped on exit. (If no PostgreSQL
 # server answers, scripts/postgres-de-test.sh starts a throw-away cluster, which it leaves
 # running, as it does for the CI.)
@@ -89,7 +91,8 @@ secondes_depuis() { awk -v d="$1" -v f="$(date +%s%N)" 'BEGIN { printf "%.2f", (
 port_libre() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-memoire() { # PID: "VmRSS … ; VmHWM …"
+charge() { cut -d' ' -f1-3 /proc/loadavg; }
+memoire() { # PID: its resident memory, now (VmRSS) and at its peak (VmHWM)
   awk '/^(VmRSS|VmHWM):/ { printf "%s%s %.1f Mo", sep, $1, $2 / 1024; sep = " ; " }' "/proc/$1/status"
 }
 # Waits until URL answers (any HTTP status) while process PID lives; shows LOG otherwise.
@@ -119,7 +122,8 @@ if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null || ! command -v 
     { apt-get update -qq && apt-get install -y -qq nginx wrk curl >/dev/null; }
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-echo "$("$NGINX" -v 2>&1) ; $(wrk -v 2>&1 | head -n 1) ; $(nproc) cœurs ; travail : $TRAVAIL"
+echo "$("$NGINX" -v 2>&1) ; $(wrk -v 2>&1 | sed -n 1p || true) ; $(nproc) cœurs ; charge moyenne (1, 5, 15 min) : $(charge)"
+echo "travail : $TRAVAIL"
 
 echo "== (1) construction de la CLI (release)"
 if [[ -n ${PILOTE_BIN:-} ]]; then
@@ -227,8 +231,8 @@ mesurer_base() {
   # Signing in as a browser does: the form's CSRF token, then POST /connexion.
   jarre=$TRAVAIL/cookies-$base.txt
   rm -f "$jarre"
-  csrf=$(curl -sS -c "$jarre" -b "$jarre" "http://127.0.0.1:$port/connexion" |
-    sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+  curl -sS -c "$jarre" -b "$jarre" -o "$TRAVAIL/connexion-$base.html" "http://127.0.0.1:$port/connexion"
+  csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TRAVAIL/connexion-$base.html" | sed -n 1p)
   code=$(curl -sS -c "$jarre" -b "$jarre" -o /dev/null -w '%{http_code}' \
     -H "Origin: http://127.0.0.1:$port" --data-urlencode "_csrf=$csrf" \
     --data-urlencode "email=$COMPTE" --data-urlencode "mot_de_passe=$mot_de_passe" \
@@ -247,7 +251,7 @@ mesurer_base() {
   for entree in "${ROUTES[@]}"; do
     IFS='|' read -r cle chemin ext acces <<<"$entree"
     copie=$STATIQUE/$base/$cle.$ext
-    # The same request for curl and wrk: no header, or the session's cookie.
+    # The same request for curl and wrk: curl's default Accept, or the session's cookie.
     entete=(-H "Accept: */*")
     libelle=$chemin
     if [[ $acces == session ]]; then
@@ -268,14 +272,14 @@ mesurer_base() {
     kill -0 "$pid" 2>/dev/null || { echo "  le serveur s'est arrêté ; journal : $journal" >&2; break; }
   done
   echo
-  echo "  $base : $NB_FICHES fiches-actions dans le contrat $CONTRAT ; wrk -t2 -c$CONNEXIONS -d${DUREE}s (Pilote, nginx) ; p50 seul : wrk -t1 -c1 -d${DUREE_SEULE}s"
+  echo "  $base : $NB_FICHES fiches-actions dans le contrat $CONTRAT ; wrk -t2 -c$CONNEXIONS -d${DUREE}s (Pilote, nginx) ; p50 seul : wrk -t1 -c1 -d${DUREE_SEULE}s ; charge moyenne : $(charge)"
   python3 "$AIDE" tableau "$dossier" | sed 's/^/  /' || ANOMALIES=$((ANOMALIES + 1))
   if kill -0 "$pid" 2>/dev/null; then
     echo "  mémoire de pilote serve après la charge : $(memoire "$pid")"
   fi
   if grep -qiE '(^| )(ERROR|WARN)( |$)|panicked' "$journal"; then
     echo "  journal du serveur ($journal) : $(grep -ciE '(^| )(ERROR|WARN)( |$)|panicked' "$journal") ligne(s) ERROR/WARN/panic, par exemple :"
-    grep -iE '(^| )(ERROR|WARN)( |$)|panicked' "$journal" | head -n 3 | cut -c1-300 | sed 's/^/    /'
+    grep -m 3 -iE '(^| )(ERROR|WARN)( |$)|panicked' "$journal" | cut -c1-300 | sed 's/^/    /'
   fi
   arreter "$pid"
 }

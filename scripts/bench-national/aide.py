@@ -56,14 +56,18 @@ def lire_wrk(chemin):
         return None
     with open(chemin, encoding="utf-8", errors="replace") as fichier:
         texte = fichier.read()
-    mesure = {"rps": None, "p50": None, "p99": None, "requetes": 0, "non2xx": 0, "erreurs": 0}
+    mesure = {"rps": None, "p50": None, "p99": None, "requetes": 0, "non2xx": 0, "erreurs": 0,
+              "connexions": None, "duree_ms": None}
     if m := re.search(r"^Requests/sec:\s+([0-9.]+)", texte, re.M):
         mesure["rps"] = float(m.group(1))
     for centile in ("50", "99"):
         if m := re.search(rf"^\s+{centile}(?:\.000)?%\s+([0-9.]+[a-z]+)", texte, re.M):
             mesure["p" + centile] = duree_ms(m.group(1))
-    if m := re.search(r"^\s+(\d+) requests in", texte, re.M):
+    if m := re.search(r"^\s+(\d+) requests in ([0-9.]+[a-z]+),", texte, re.M):
         mesure["requetes"] = int(m.group(1))
+        mesure["duree_ms"] = duree_ms(m.group(2))
+    if m := re.search(r"(\d+) connections", texte):
+        mesure["connexions"] = int(m.group(1))
     if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", texte):
         mesure["non2xx"] = int(m.group(1))
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", texte):
@@ -78,13 +82,16 @@ def ms(valeur):
 
 
 def rps(valeur):
-    return "?" if valeur is None else f"{valeur:.0f}"
+    if valeur is None:
+        return "?"
+    return f"{valeur:.1f}" if valeur < 100 else f"{valeur:.0f}"
 
 
 def tableau(dossier):
     entetes = ["route", "octets", "Pilote req/s", "Pilote p50", "Pilote p99",
                "nginx req/s", "Pilote/nginx", "p50 seul", "réponses"]
     lignes = []
+    notes = []
     anomalies = 0
     with open(os.path.join(dossier, "routes.tsv"), encoding="utf-8") as fichier:
         for ligne in fichier:
@@ -94,7 +101,8 @@ def tableau(dossier):
             seul = lire_wrk(os.path.join(dossier, f"{cle}.seul.txt"))
             rapport = "?"
             if pilote and nginx and pilote["rps"] and nginx["rps"]:
-                rapport = f"{100 * pilote['rps'] / nginx['rps']:.1f} %"
+                pourcent = 100 * pilote["rps"] / nginx["rps"]
+                rapport = f"{pourcent:.1f} %" if pourcent >= 1 else f"{pourcent:.2f} %"
             # Every answer of Pilote must be a 200 (the bytes were checked once with curl; wrk
             # counts the answers outside 2xx/3xx, and the socket errors and timeouts).
             defauts = [] if code == "200" else [f"curl : HTTP {code}"]
@@ -109,12 +117,22 @@ def tableau(dossier):
             if nginx and (nginx["non2xx"] or nginx["erreurs"]):
                 defauts.append(f"nginx : {nginx['non2xx']} non-2xx/3xx, {nginx['erreurs']} erreurs")
             anomalies += bool(defauts)
+            # wrk counts only the requests that complete: when the queue of N connections takes
+            # longer than the run to drain, the slowest requests are missing from the centiles.
+            if pilote and pilote["rps"] and pilote["connexions"] and pilote["duree_ms"]:
+                attente = pilote["connexions"] / pilote["rps"]
+                if attente * 1e3 > pilote["duree_ms"] / 2:
+                    notes.append(f"{route} : {pilote['connexions']} connexions / {pilote['rps']:.1f} req/s "
+                                 f"= {attente:.1f} s d'attente pour une mesure de "
+                                 f"{pilote['duree_ms'] / 1e3:.0f} s : p50 et p99 sous-estimés "
+                                 "(allonger BENCH_DUREE)")
             lignes.append([
                 route, octets,
                 rps(pilote and pilote["rps"]), ms(pilote and pilote["p50"]),
                 ms(pilote and pilote["p99"]), rps(nginx and nginx["rps"]), rapport,
                 ms(seul and seul["p50"]),
-                "toutes 200" if not defauts else "; ".join(defauts),
+                (f"toutes 200 ({sum(m['requetes'] for m in (pilote, seul))} requêtes)"
+                 if not defauts else "; ".join(defauts)),
             ])
     largeurs = [max(len(str(x)) for x in colonne) for colonne in zip(entetes, *lignes)]
     droite = {1, 2, 3, 4, 5, 6, 7}
@@ -127,6 +145,8 @@ def tableau(dossier):
     print(formater(["-" * l for l in largeurs]))
     for ligne in lignes:
         print(formater(ligne))
+    for note in notes:
+        print("note : " + note)
     return anomalies
 
 

@@ -228,6 +228,28 @@ impl Contrat {
             .collect()
     }
 
+    /// What the public may read of a published contract: everything but who wrote the
+    /// follow-up notes and where the documents' files are kept (they are downloaded through
+    /// Pilote, by those who read the whole contract).
+    pub fn projection_publique(mut self) -> Self {
+        let mut projeter = |fiche: &mut crate::fiche_action::FicheAction| {
+            for note in &mut fiche.notes {
+                note.auteur = None;
+            }
+            for document in &mut fiche.documents {
+                document.reference.clear();
+            }
+        };
+        for axe in self
+            .axes
+            .iter_mut()
+            .chain(self.clsm.iter_mut().flat_map(|c| &mut c.axes))
+        {
+            axe.pour_chaque_fiche(&mut projeter);
+        }
+        self
+    }
+
     /// Checks the rules that span several fields; the error names the contract and the fault.
     pub fn verifier(&self) -> Result<(), ErreurDomaine> {
         let erreur = |raison: String| ErreurDomaine::Contrat {

@@ -20,6 +20,7 @@ pub mod jeton;
 pub mod montant;
 pub mod organisation;
 pub mod periode;
+pub mod recherche;
 pub mod referentiel;
 pub mod renouvellement;
 pub mod siren;

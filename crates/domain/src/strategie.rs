@@ -54,6 +54,18 @@ impl Axe {
         }
         fiches
     }
+
+    /// Applies `f` to every fiche-action under this axis, at any depth.
+    pub fn pour_chaque_fiche(&mut self, f: &mut impl FnMut(&mut FicheAction)) {
+        fn parcourir(objectifs: &mut [Objectif], f: &mut impl FnMut(&mut FicheAction)) {
+            for objectif in objectifs {
+                objectif.fiches_actions.iter_mut().for_each(&mut *f);
+                parcourir(&mut objectif.sous_objectifs, f);
+            }
+        }
+        self.fiches_actions.iter_mut().for_each(&mut *f);
+        parcourir(&mut self.objectifs, f);
+    }
 }
 
 impl Axe {

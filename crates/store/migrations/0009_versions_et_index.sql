@@ -23,3 +23,10 @@ CREATE INDEX commune_departement ON commune (departement);
 CREATE INDEX session_utilisateur ON session (utilisateur_id);
 CREATE INDEX invitation_contrat ON invitation (contrat_id);
 CREATE INDEX journal_utilisateur ON journal (utilisateur_id);
+
+-- What the list of contracts shows of a territory, derived from it when it is written (as
+-- `contrat_portee` is), so that the list reads no geography: the population and the number
+-- of communes. NULL until computed: the store fills them at start-up for the contracts that
+-- predate this migration, and again after a new geography extract.
+ALTER TABLE contrat ADD COLUMN population BIGINT;
+ALTER TABLE contrat ADD COLUMN nombre_communes BIGINT;

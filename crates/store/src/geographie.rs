@@ -128,7 +128,8 @@ fn lignes<T>(
 
 /// Loads the shipped extract unless the database already holds this version. Regions,
 /// départements and EPCI are upserted (contracts may point at an EPCI that a newer extract
-/// dropped); communes are replaced. All in one transaction.
+/// dropped); communes are replaced. All in one transaction; then the territories' summaries
+/// that the list of contracts shows are computed where missing.
 #[tracing::instrument(skip_all)]
 pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
     let debut = Instant::now();
@@ -139,6 +140,7 @@ pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
         .map(|row| row.try_get("version"))
         .transpose()?;
     if actuelle.as_deref() == Some(version.as_str()) {
+        crate::contrat::resumer_territoires(store).await?;
         return Ok(Chargement {
             charge: false,
             version,
@@ -201,7 +203,12 @@ pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
         .bind(crate::now())
         .execute(&mut *tx)
         .await?;
+    // Populations may have changed: the list's summaries are computed again.
+    sqlx::query("UPDATE contrat SET population = NULL")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
+    crate::contrat::resumer_territoires(store).await?;
     let chargement = Chargement {
         charge: true,
         version,

@@ -494,6 +494,7 @@ pub(super) async fn inserer_territoire(
         .execute(&mut *conn)
         .await?;
     }
+    resumer_territoire(conn, id, resolu).await?;
     for (rang, commune) in territoire.communes.iter().enumerate() {
         sqlx::query("INSERT INTO contrat_commune (contrat_id, rang, code) VALUES ($1, $2, $3)")
             .bind(id.as_str())
@@ -510,5 +511,20 @@ pub(super) async fn inserer_territoire(
             .execute(&mut *conn)
             .await?;
     }
+    Ok(())
+}
+
+/// Records what the list of contracts shows of contract `id`'s territory.
+pub(crate) async fn resumer_territoire(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    resolu: &TerritoireResolu,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE contrat SET population = $1, nombre_communes = $2 WHERE id = $3")
+        .bind(i64::try_from(resolu.population).unwrap_or(i64::MAX))
+        .bind(resolu.communes.len() as i64)
+        .bind(id.as_str())
+        .execute(conn)
+        .await?;
     Ok(())
 }

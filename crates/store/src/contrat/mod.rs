@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{Operation, PorteeContrat, peut};
-use pilote_domain::contrat::{Contrat, ContratResume};
+use pilote_domain::contrat::{Contrat, ContratResume, StatutContrat};
 use pilote_domain::territoire::TerritoireResolu;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
@@ -132,9 +132,10 @@ pub(crate) async fn journaliser_creation(
     .await
 }
 
-/// Reads a whole contract for `auteur`. One they may not read answers exactly as one that does
-/// not exist, so that nothing leaks about what exists; a read of an unpublished contract is
-/// journaled.
+/// Reads a whole contract for `auteur`: all of it for who reads the whole contract, its public
+/// projection for the others ([`Contrat::projection_publique`]). One they may not read answers
+/// exactly as one that does not exist, so that nothing leaks about what exists; a read of an
+/// unpublished contract is journaled.
 #[tracing::instrument(skip(store, auteur))]
 pub async fn lire(
     store: &Store,
@@ -143,18 +144,117 @@ pub async fn lire(
 ) -> Result<ContratComplet, StoreError> {
     let mut tx = store.lecture(auteur).await?;
     let portee = autoriser(&mut tx, auteur, id, &Operation::LirePublie).await?;
-    let complet = lecture::lire(&mut tx, id).await?;
+    let mut complet = lecture::lire(&mut tx, id).await?;
     tx.commit().await?;
+    if !peut(&auteur.acteur, &Operation::LireTout, &portee) {
+        complet.contrat = complet.contrat.projection_publique();
+    }
     if !portee.publie {
         store.lectures.consigner(auteur, format!("contrat {id}"), None);
     }
     Ok(complet)
 }
 
+/// What the list of contracts is narrowed to, and which page of it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filtre {
+    /// A région's INSEE code: the contracts whose territory touches it.
+    pub region: Option<String>,
+    /// A département's code.
+    pub departement: Option<String>,
+    pub statut: Option<StatutContrat>,
+    /// Words looked for in the name and the identifier, case and accents aside.
+    pub texte: Option<String>,
+    /// From 1.
+    pub page: usize,
+    pub par_page: usize,
+}
+
+impl Filtre {
+    /// Contracts a page holds at most.
+    pub const PAR_PAGE_MAX: usize = 500;
+}
+
+impl Default for Filtre {
+    fn default() -> Self {
+        Self {
+            region: None,
+            departement: None,
+            statut: None,
+            texte: None,
+            page: 1,
+            par_page: 50,
+        }
+    }
+}
+
+/// One page of the list of contracts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Liste {
+    pub contrats: Vec<ContratResume>,
+    /// How many contracts the filter keeps, on every page.
+    pub total: usize,
+    pub page: usize,
+    pub par_page: usize,
+}
+
+impl Liste {
+    /// The number of pages (at least 1).
+    pub fn pages(&self) -> usize {
+        self.total.div_ceil(self.par_page.max(1)).max(1)
+    }
+}
+
 /// The contracts `auteur` may read, by name then generation, with their territory's size;
 /// listing unpublished ones is journaled.
-#[tracing::instrument(skip_all)]
 pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>, StoreError> {
+    lire_liste(store, auteur).await
+}
+
+/// The page of the contracts `auteur` may read that `filtre` keeps, in three queries whatever
+/// their number; listing unpublished ones is journaled.
+#[tracing::instrument(skip(store, auteur))]
+pub async fn chercher(
+    store: &Store,
+    auteur: &Auteur,
+    filtre: &Filtre,
+) -> Result<Liste, StoreError> {
+    let texte = filtre
+        .texte
+        .as_deref()
+        .map(pilote_domain::recherche::replier)
+        .filter(|t| !t.is_empty());
+    let gardes: Vec<ContratResume> = lire_liste(store, auteur)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            filtre.region.as_ref().is_none_or(|r| c.regions.contains(r))
+                && filtre
+                    .departement
+                    .as_ref()
+                    .is_none_or(|d| c.departements.contains(d))
+                && filtre.statut.is_none_or(|s| c.statut == Some(s))
+                && texte.as_ref().is_none_or(|t| {
+                    pilote_domain::recherche::replier(&format!("{} {}", c.nom, c.id)).contains(t)
+                })
+        })
+        .collect();
+    let par_page = filtre.par_page.clamp(1, Filtre::PAR_PAGE_MAX);
+    let page = filtre.page.max(1);
+    Ok(Liste {
+        total: gardes.len(),
+        contrats: gardes
+            .into_iter()
+            .skip((page - 1).saturating_mul(par_page))
+            .take(par_page)
+            .collect(),
+        page,
+        par_page,
+    })
+}
+
+/// Every contract `auteur` may read, from the read model of the list (no geography read).
+async fn lire_liste(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>, StoreError> {
     let mut tx = store.lecture(auteur).await?;
     let lisibles: Vec<PorteeContrat> = portees(&mut tx)
         .await?
@@ -167,8 +267,7 @@ pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>
         .map(|p| p.id.as_str())
         .collect();
     let detail = (!non_publies.is_empty()).then(|| non_publies.join(", "));
-    let ids: BTreeSet<IdContrat> = lisibles.into_iter().map(|p| p.id).collect();
-    let resumes = lecture::lister(&mut tx, &ids).await?;
+    let resumes = lecture::lister(&mut tx, lisibles).await?;
     tx.commit().await?;
     if detail.is_some() {
         store
@@ -176,6 +275,23 @@ pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>
             .consigner(auteur, "liste des contrats".to_owned(), detail);
     }
     Ok(resumes)
+}
+
+/// Computes what the list shows of the territories not yet summed up (contracts that predate
+/// migration 9, or whose geography was reloaded); returns how many were.
+pub(crate) async fn resumer_territoires(store: &Store) -> Result<usize, StoreError> {
+    let mut tx = store.transaction_ecriture().await?;
+    let lignes = sqlx::query("SELECT id FROM contrat WHERE population IS NULL")
+        .fetch_all(&mut *tx)
+        .await?;
+    for r in &lignes {
+        let id: IdContrat = parse(r, "id")?;
+        let territoire = lecture::selection(&mut tx, &id).await?;
+        let resolu = resoudre(&mut tx, &territoire).await?;
+        ecriture::resumer_territoire(&mut tx, &id, &resolu).await?;
+    }
+    tx.commit().await?;
+    Ok(lignes.len())
 }
 
 /// Publishes a contract or withdraws it from the public; the change is journaled.

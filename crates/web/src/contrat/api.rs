@@ -1,19 +1,44 @@
 //! `GET /api/v1/contrats` and `GET /api/v1/contrats/{id}`: the same facts as the pages, as JSON.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderName, header};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use pilote_domain::contrat::ContratResume;
 use pilote_store::contrat::{self, ContratComplet};
 
+use super::liste::{RequeteListe, requete_de};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, AppError, phrase};
 use crate::visiteur::Visiteur;
 
+/// `GET /api/v1/contrats`: one page of the contracts the caller may read (`page`, `par_page`,
+/// 50 by default), filtered by `region`, `departement`, `statut` and `texte`; the total is in
+/// `X-Total-Count`, the next page in a `Link` header.
 pub async fn liste(
     State(state): State<AppState>,
     visiteur: Visiteur,
-) -> Result<Json<Vec<ContratResume>>, ApiError> {
-    Ok(Json(contrat::lister(&state.store, &visiteur.auteur).await?))
+    Query(requete): Query<RequeteListe>,
+) -> Result<Response, ApiError> {
+    let filtre = requete
+        .filtre()
+        .map_err(|e| ApiError(AppError::BadRequest(phrase(&e))))?;
+    let liste = contrat::chercher(&state.store, &visiteur.auteur, &filtre).await?;
+    let mut entetes = vec![(
+        HeaderName::from_static("x-total-count"),
+        liste.total.to_string(),
+    )];
+    if liste.page < liste.pages() {
+        entetes.push((
+            header::LINK,
+            format!(
+                "</api/v1/contrats?{}>; rel=\"next\"",
+                requete_de(&filtre, liste.page + 1)
+            ),
+        ));
+    }
+    let corps: Vec<ContratResume> = liste.contrats;
+    Ok((AppendHeaders(entetes), Json(corps)).into_response())
 }
 
 pub async fn detail(

@@ -6,6 +6,7 @@ pub mod document;
 pub mod fiche;
 pub mod formulaire;
 pub mod gouvernance;
+mod liste;
 pub mod pages;
 pub mod renouvellement;
 mod saisie;

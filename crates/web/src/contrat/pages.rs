@@ -10,16 +10,17 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
-use pilote_domain::contrat::{ContratResume, RolePartie};
+use pilote_domain::contrat::{RolePartie, StatutContrat};
 use pilote_domain::fiche_action::FicheAction;
 use pilote_domain::gouvernance::NatureInstance;
 use pilote_domain::montant::milliers;
 use pilote_domain::renouvellement::renouvelable;
-use pilote_store::contrat::{self, ContratComplet, historique};
+use pilote_store::contrat::{self, ContratComplet, Filtre, Liste, historique};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::error::AppError;
+use super::liste::{RequeteListe, requete_de};
+use crate::error::{AppError, phrase};
 use crate::page::{Entete, rediriger};
 use crate::visiteur::Visiteur;
 
@@ -27,7 +28,9 @@ use crate::visiteur::Visiteur;
 #[template(path = "accueil.html")]
 struct Accueil {
     entete: Entete,
-    contrats: Vec<ContratResume>,
+    liste: Liste,
+    filtre: Filtre,
+    statuts: &'static [StatutContrat],
     /// Whether to offer « Nouveau contrat ».
     creer: bool,
 }
@@ -61,6 +64,11 @@ struct Detail {
 impl Accueil {
     fn nombre(&self, n: &u64) -> String {
         milliers(*n)
+    }
+
+    /// The address of page `page` of the list, with the same filters.
+    fn lien_page(&self, page: usize) -> String {
+        format!("/?{}", requete_de(&self.filtre, page))
     }
 }
 
@@ -98,13 +106,18 @@ impl Detail {
     }
 }
 
+/// `GET /`: the contracts the visitor may read, filtered and paged as the query string says.
 pub async fn accueil(
     State(state): State<AppState>,
     visiteur: Visiteur,
+    Query(requete): Query<RequeteListe>,
 ) -> Result<Html<String>, AppError> {
+    let filtre = requete.filtre().map_err(|e| AppError::BadRequest(phrase(&e)))?;
     let page = Accueil {
         entete: Entete::de(&state, &visiteur),
-        contrats: contrat::lister(&state.store, &visiteur.auteur).await?,
+        liste: contrat::chercher(&state.store, &visiteur.auteur, &filtre).await?,
+        filtre,
+        statuts: StatutContrat::TOUS,
         creer: cree_des_contrats(&visiteur.auteur.acteur),
     };
     Ok(Html(page.render()?))

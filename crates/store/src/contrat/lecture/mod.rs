@@ -1,8 +1,9 @@
 //! Reading a whole contract back: one query per table, rows grouped by parent in memory.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use pilote_domain::IdContrat;
+use pilote_domain::autorisation::PorteeContrat;
 use pilote_domain::clsm::{Clsm, Evenement};
 use pilote_domain::contrat::{
     Avenant, Contrat, ContratResume, Coordination, Financement, Partie, RolePartie, Signature,
@@ -499,7 +500,7 @@ async fn clsm(
 }
 
 /// The EPCI and communes a contract's territory was picked from.
-async fn selection(conn: &mut AnyConnection, id: &IdContrat) -> Result<Territoire, StoreError> {
+pub(super) async fn selection(conn: &mut AnyConnection, id: &IdContrat) -> Result<Territoire, StoreError> {
     Ok(Territoire {
         epci: rows(
             conn,
@@ -526,37 +527,38 @@ async fn selection(conn: &mut AnyConnection, id: &IdContrat) -> Result<Territoir
 /// The summaries of the contracts in `ids`.
 pub(super) async fn lister(
     conn: &mut AnyConnection,
-    ids: &BTreeSet<IdContrat>,
+    portees: Vec<PorteeContrat>,
 ) -> Result<Vec<ContratResume>, StoreError> {
+    let mut portees: HashMap<String, PorteeContrat> = portees
+        .into_iter()
+        .map(|p| (p.id.to_string(), p))
+        .collect();
     let contrats = sqlx::query(
-        "SELECT id, nom, generation, publie, statut, periode_debut, periode_fin FROM contrat
-         ORDER BY nom, generation",
+        "SELECT id, nom, generation, statut, periode_debut, periode_fin, population,
+             nombre_communes
+         FROM contrat ORDER BY nom, generation",
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut resumes = Vec::with_capacity(contrats.len());
+    let mut resumes = Vec::with_capacity(portees.len());
     for r in &contrats {
-        let id: IdContrat = parse(r, "id")?;
-        if !ids.contains(&id) {
+        let Some(portee) = portees.remove(&text(r, "id")?) else {
             continue;
-        }
-        let territoire = selection(conn, &id).await?;
-        let resolu = resoudre(conn, &territoire).await?;
+        };
+        let nombre = |colonne| -> Result<u64, StoreError> {
+            Ok(opt_int(r, colonne)?.map_or(0, |n| n.max(0).unsigned_abs()))
+        };
         resumes.push(ContratResume {
-            id,
+            id: portee.id,
             nom: text(r, "nom")?,
             generation: narrow(int(r, "generation")?, "generation")?,
-            publie: flag(r, "publie")?,
-            departements: resolu
-                .communes
-                .iter()
-                .map(|c| c.departement.clone())
-                .collect(),
-            regions: resolu.communes.iter().map(|c| c.region.clone()).collect(),
+            publie: portee.publie,
+            departements: portee.departements,
+            regions: portee.regions,
             statut: opt_code(r, "statut", StatutContrat::parse)?,
             periode: periode(r, "periode_debut", "periode_fin")?,
-            population: resolu.population,
-            communes: resolu.communes.len() as u64,
+            population: nombre("population")?,
+            communes: nombre("nombre_communes")?,
         });
     }
     Ok(resumes)
