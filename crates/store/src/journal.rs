@@ -184,7 +184,16 @@ async fn ecrire_lot(pool: &AnyPool, lot: &mut Vec<EnAttente>) {
     let lignes: Vec<String> = (0..lot.len())
         .map(|i| {
             let p = |k: usize| format!("${}", i * 7 + k);
-            format!("({}, {}, {}, {}, {}, {}, {})", p(1), p(2), p(3), p(4), p(5), p(6), p(7))
+            format!(
+                "({}, {}, {}, {}, {}, {}, {})",
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                p(5),
+                p(6),
+                p(7)
+            )
         })
         .collect();
     let sql = format!(

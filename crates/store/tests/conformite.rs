@@ -15,6 +15,8 @@ use pilote_store::{
 };
 use sqlx::Connection;
 
+mod concurrence;
+
 /// A fresh database of the given backend, migrated and with the geography loaded. The guard
 /// keeps the SQLite file alive for the test's duration; a PostgreSQL database is dropped by
 /// [`Base::fermer`] once its scenario passed.
@@ -85,7 +87,7 @@ async fn postgres() -> Option<Base> {
 macro_rules! conformite {
     ($($scenario:ident),* $(,)?) => {
         mod sur_sqlite {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $scenario() {
                 let base = super::sqlite().await.unwrap();
                 super::$scenario(&base.store).await;
@@ -93,7 +95,7 @@ macro_rules! conformite {
             })*
         }
         mod sur_postgres {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $scenario() {
                 if let Some(base) = super::postgres().await {
                     super::$scenario(&base.store).await;
@@ -119,7 +121,93 @@ conformite!(
     la_connexion_se_bloque_apres_cinq_echecs_et_la_session_se_ferme,
     la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde,
     une_invitation_ne_sert_qu_une_fois,
+    le_public_lit_la_projection_publique,
+    la_liste_se_filtre_et_se_pagine,
+    plusieurs_personnes_a_la_fois,
 );
+
+/// Many people at once on one unpublished contract: the concurrency suite, in order.
+async fn plusieurs_personnes_a_la_fois(store: &Store) {
+    let mut essai = contrat_complet();
+    essai.publie = false;
+    contrat::creer(store, &essai).await.unwrap();
+    concurrence::des_enregistrements_simultanes_n_en_gardent_qu_un(store, &essai.id).await;
+    concurrence::des_retraits_simultanes_ne_retirent_qu_un_element(store, &essai.id).await;
+    concurrence::des_ajouts_simultanes_sont_tous_gardes(store, &essai.id).await;
+    concurrence::lecteurs_et_ecrivains_en_meme_temps(store, &essai.id, &["1.1", "1.2", "M1"]).await;
+}
+
+/// The public reads a published contract without its notes' authors nor its documents' keys;
+/// who reads the whole contract sees them.
+async fn le_public_lit_la_projection_publique(store: &Store) {
+    let complet = contrat_complet();
+    contrat::creer(store, &complet).await.unwrap();
+    let a_des = |c: &Contrat| {
+        let fiches = c.toutes_les_fiches();
+        (
+            fiches
+                .iter()
+                .any(|f| f.notes.iter().any(|n| n.auteur.is_some())),
+            fiches
+                .iter()
+                .any(|f| f.documents.iter().any(|d| !d.reference.is_empty())),
+        )
+    };
+    assert_eq!(a_des(&complet), (true, true), "le contrat d'essai en a");
+    let public = contrat::lire(store, &Auteur::public("ici"), &complet.id)
+        .await
+        .unwrap();
+    assert_eq!(a_des(&public.contrat), (false, false));
+    let json = serde_json::to_string(&public).unwrap();
+    assert!(!json.contains("\"reference\""), "{json}");
+    let admin = contrat::lire(store, &admin(), &complet.id).await.unwrap();
+    assert_eq!(admin.contrat, complet);
+}
+
+/// The list of contracts, filtered by région, département, status and text (accents and
+/// case aside), paged; its territory summary is that of the full read.
+async fn la_liste_se_filtre_et_se_pagine(store: &Store) {
+    demo::charger(store).await.unwrap();
+    let tous = contrat::chercher(store, &admin(), &contrat::Filtre::default())
+        .await
+        .unwrap();
+    assert!(tous.total >= 5, "{}", tous.total);
+    for resume in &tous.contrats {
+        let complet = contrat::lire(store, &admin(), &resume.id).await.unwrap();
+        assert_eq!(resume.population, complet.territoire_resolu.population);
+        assert_eq!(
+            resume.communes,
+            complet.territoire_resolu.communes.len() as u64
+        );
+    }
+    let filtre =
+        |f: contrat::Filtre| async move { contrat::chercher(store, &admin(), &f).await.unwrap() };
+    let caen = filtre(contrat::Filtre {
+        texte: Some("CAËN".to_owned()),
+        departement: Some("14".to_owned()),
+        ..Default::default()
+    })
+    .await;
+    assert!(caen.total >= 1);
+    assert!(caen.contrats.iter().all(|c| c.nom.contains("Caen")));
+    let ailleurs = filtre(contrat::Filtre {
+        texte: Some("caen".to_owned()),
+        region: Some("11".to_owned()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ailleurs.total, 0);
+    let page2 = filtre(contrat::Filtre {
+        page: 2,
+        par_page: 2,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(page2.total, tous.total);
+    assert_eq!(page2.contrats.len(), 2);
+    assert_eq!(page2.contrats[0].id, tous.contrats[2].id);
+    assert_eq!(page2.pages(), tous.total.div_ceil(2));
+}
 
 /// Reads as the command line does, with every right.
 fn admin() -> Auteur {

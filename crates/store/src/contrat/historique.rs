@@ -152,11 +152,12 @@ pub(crate) async fn reclamer_fiche(
     if let Some(r) = reclamee {
         return Ok((int(&r, "id")?, int(&r, "version")?));
     }
-    let actuelle = sqlx::query("SELECT id, version FROM fiche_action WHERE contrat_id = $1 AND numero = $2")
-        .bind(id.as_str())
-        .bind(numero)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let actuelle =
+        sqlx::query("SELECT id, version FROM fiche_action WHERE contrat_id = $1 AND numero = $2")
+            .bind(id.as_str())
+            .bind(numero)
+            .fetch_optional(&mut *conn)
+            .await?;
     match actuelle {
         Some(r) => {
             let fiche = int(&r, "id")?;
@@ -237,7 +238,10 @@ pub(crate) async fn enregistrer(
 
 /// The whole history of contract `id`, oldest first: one sequence, the contract's own parts
 /// and its fiches-actions interleaved in the order they were made.
-pub(crate) async fn tout(conn: &mut AnyConnection, id: &IdContrat) -> Result<Vec<Entree>, StoreError> {
+pub(crate) async fn tout(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<Vec<Entree>, StoreError> {
     sqlx::query(
         "SELECT version, horodatage, qui, champ, avant, apres FROM historique
          WHERE contrat_id = $1 ORDER BY id",

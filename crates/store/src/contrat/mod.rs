@@ -47,7 +47,10 @@ impl ContratComplet {
     /// The version of fiche-action `numero` (0 for one it does not have, which no save
     /// matches).
     pub fn version_fiche(&self, numero: &str) -> i64 {
-        self.versions_fiches.get(numero).copied().unwrap_or_default()
+        self.versions_fiches
+            .get(numero)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// What the authorization policy needs of it.
@@ -150,7 +153,9 @@ pub async fn lire(
         complet.contrat = complet.contrat.projection_publique();
     }
     if !portee.publie {
-        store.lectures.consigner(auteur, format!("contrat {id}"), None);
+        store
+            .lectures
+            .consigner(auteur, format!("contrat {id}"), None);
     }
     Ok(complet)
 }

@@ -18,8 +18,8 @@ use pilote_domain::renouvellement::renouvelable;
 use pilote_store::contrat::{self, ContratComplet, Filtre, Liste, historique};
 use serde::Deserialize;
 
-use crate::AppState;
 use super::liste::{RequeteListe, requete_de};
+use crate::AppState;
 use crate::error::{AppError, phrase};
 use crate::page::{Entete, rediriger};
 use crate::visiteur::Visiteur;
@@ -112,7 +112,9 @@ pub async fn accueil(
     visiteur: Visiteur,
     Query(requete): Query<RequeteListe>,
 ) -> Result<Html<String>, AppError> {
-    let filtre = requete.filtre().map_err(|e| AppError::BadRequest(phrase(&e)))?;
+    let filtre = requete
+        .filtre()
+        .map_err(|e| AppError::BadRequest(phrase(&e)))?;
     let page = Accueil {
         entete: Entete::de(&state, &visiteur),
         liste: contrat::chercher(&state.store, &visiteur.auteur, &filtre).await?,

@@ -9,8 +9,8 @@ use pilote_domain::IdContrat;
 use pilote_domain::fiche_action::{Indicateur, LigneBudget, StatutAction};
 
 use super::historique::Changement;
-use super::{conclure, ouvrir_fiche};
 use super::insertion::{inserer_indicateur, inserer_ligne_budget};
+use super::{conclure, ouvrir_fiche};
 use crate::journal::Auteur;
 use crate::ligne::{opt_int, opt_text};
 use crate::{Store, StoreError};

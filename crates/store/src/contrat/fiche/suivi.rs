@@ -10,8 +10,8 @@ use pilote_domain::fiche_action::{Cible, Document, Etape, Mesure, Note};
 
 use super::rang_suivant;
 use crate::contrat::historique::Changement;
-use crate::contrat::{Modification, autoriser, ouvrir_fiche};
 use crate::contrat::insertion::{inserer_document, inserer_etape, inserer_mesure, inserer_note};
+use crate::contrat::{Modification, autoriser, ouvrir_fiche};
 use crate::journal::Auteur;
 use crate::ligne::{opt_text, text};
 use crate::{Store, StoreError};

@@ -500,7 +500,10 @@ async fn clsm(
 }
 
 /// The EPCI and communes a contract's territory was picked from.
-pub(super) async fn selection(conn: &mut AnyConnection, id: &IdContrat) -> Result<Territoire, StoreError> {
+pub(super) async fn selection(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<Territoire, StoreError> {
     Ok(Territoire {
         epci: rows(
             conn,
@@ -529,10 +532,8 @@ pub(super) async fn lister(
     conn: &mut AnyConnection,
     portees: Vec<PorteeContrat>,
 ) -> Result<Vec<ContratResume>, StoreError> {
-    let mut portees: HashMap<String, PorteeContrat> = portees
-        .into_iter()
-        .map(|p| (p.id.to_string(), p))
-        .collect();
+    let mut portees: HashMap<String, PorteeContrat> =
+        portees.into_iter().map(|p| (p.id.to_string(), p)).collect();
     let contrats = sqlx::query(
         "SELECT id, nom, generation, statut, periode_debut, periode_fin, population,
              nombre_communes
