@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use pilote_store::import::{self, SiPresent};
-use pilote_store::{Store, geographie};
+use pilote_store::{Reglages, Store, geographie};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +29,10 @@ struct Cli {
         default_value = "sqlite://pilote.db"
     )]
     database_url: String,
+    /// Database connections kept open: for reads on SQLite (writes queue on one more), for
+    /// everything on PostgreSQL. Default: 8 on SQLite, 32 on PostgreSQL.
+    #[arg(long, global = true, env = "PILOTE_CONNEXIONS")]
+    connexions: Option<u32>,
     #[command(subcommand)]
     commande: Commande,
 }
@@ -69,32 +73,38 @@ async fn main() -> Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    let base = Base {
+        url: cli.database_url,
+        reglages: Reglages {
+            connexions: cli.connexions,
+        },
+    };
     match cli.commande {
         Commande::Access(commande) => acces::executer(commande),
-        Commande::Serve(options) => {
-            service::servir(ouvrir(&cli.database_url).await?, *options).await
-        }
-        Commande::User(commande) => {
-            utilisateur::executer(&ouvrir(&cli.database_url).await?, commande).await
-        }
-        Commande::Journal(commande) => {
-            journal::executer(&ouvrir(&cli.database_url).await?, commande).await
-        }
+        Commande::Serve(options) => service::servir(ouvrir(&base).await?, *options).await,
+        Commande::User(commande) => utilisateur::executer(&ouvrir(&base).await?, commande).await,
+        Commande::Journal(commande) => journal::executer(&ouvrir(&base).await?, commande).await,
         Commande::Migrate => {
-            ouvrir(&cli.database_url).await?.close().await;
+            ouvrir(&base).await?.close().await;
             println!("Base à jour : schéma migré, géographie officielle chargée.");
             Ok(())
         }
-        Commande::Import { fichiers } => importer(&cli.database_url, &fichiers).await,
+        Commande::Import { fichiers } => importer(&base, &fichiers).await,
         Commande::BenchGeographie { repetitions } => bench::geographie(repetitions).await,
     }
 }
 
+/// Where the database is and how to connect to it.
+struct Base {
+    url: String,
+    reglages: Reglages,
+}
+
 /// Opens the database (migrating it) and loads the geography if this version is missing.
-async fn ouvrir(url: &str) -> Result<Store> {
-    let store = Store::open(url)
+async fn ouvrir(base: &Base) -> Result<Store> {
+    let store = Store::ouvrir(&base.url, base.reglages)
         .await
-        .with_context(|| format!("ouverture de la base {}", masquer(url)))?;
+        .with_context(|| format!("ouverture de la base {}", masquer(&base.url)))?;
     let chargement = geographie::charger(&store)
         .await
         .context("chargement de la géographie")?;
@@ -121,15 +131,16 @@ fn masquer(url: &str) -> String {
     }
 }
 
-async fn importer(url: &str, fichiers: &[PathBuf]) -> Result<()> {
+async fn importer(base: &Base, fichiers: &[PathBuf]) -> Result<()> {
     let mut contrats = Vec::new();
     for fichier in fichiers {
         let contenu = std::fs::read_to_string(fichier)
             .with_context(|| format!("lecture de {}", fichier.display()))?;
         contrats.push(import::lire(&fichier.display().to_string(), &contenu)?);
     }
-    let store = ouvrir(url).await?;
+    let store = ouvrir(base).await?;
     let ecrits = import::importer(&store, &contrats, SiPresent::Refuser).await?;
+    store.close().await;
     println!(
         "{} contrat(s) importé(s) : {}.",
         ecrits.len(),
