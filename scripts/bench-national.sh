@@ -16,9 +16,9 @@
 #      `GET /api/v1/contrats/{id}`. All are read anonymously except the fiche-action's page,
 #      which is its editor and needs the right to modify it: that one is read with the session
 #      of an account created for the benchmark (`pilote user add`, role coordinateur:{id}) and
-#      signed in through `POST /connexion`, its cookie sent by curl and wrk alike. nginx (Debian's package, installed with apt-get if missing,
-#      with a configuration of our own in the work dir, 2 workers, no system service) serves
-#      those saved files;
+#      signed in through `POST /connexion`, its cookie sent by curl and wrk alike. nginx
+#      (Debian's package, installed with apt-get if missing, with a configuration of our own
+#      in the work dir, 2 workers, no system service) serves those saved files;
 #   6. measures each route with wrk: 64 connections on Pilote, then on nginx for the same
 #      bytes, then one connection alone on Pilote (its p50); prints a table per database
 #      (req/s, p50, p99, Pilote/nginx ratio, p50 alone, and whether every answer was a 200),
@@ -46,6 +46,7 @@
 #   BENCH_BASE_POSTGRES=pilote_bench   the PostgreSQL database (dropped and recreated)
 #   PILOTE_TEST_POSTGRES_URL   the PostgreSQL server (see scripts/postgres-de-test.sh)
 #   PILOTE_BIN                 a pilote binary to use instead of building one
+#   PILOTE_CONNEXIONS          passed on to pilote like the rest of the environment (pool size)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -213,7 +214,8 @@ mesurer_base() {
   echo "  migrate (schéma et géographie officielle) : $(secondes_depuis "$debut") s"
   debut=$(date +%s%N)
   "$PILOTE" --database-url "$url" import "${FICHIERS[@]}" >"$TRAVAIL/import-$base.log" 2>&1
-  echo "  import de ${#FICHIERS[@]} fichiers : $(secondes_depuis "$debut") s ($(grep -o '^[0-9]* contrat(s) importé(s)' "$TRAVAIL/import-$base.log"))"
+  echo "  import de ${#FICHIERS[@]} fichiers : $(secondes_depuis "$debut") s" \
+    "($(grep -o '^[0-9]* contrat(s) importé(s)' "$TRAVAIL/import-$base.log"))"
   mot_de_passe=$("$PILOTE" --database-url "$url" user add "$COMPTE" --nom "Banc national" 2>/dev/null |
     sed -n 's/.*(affiché une seule fois) : //p')
   [[ -n $mot_de_passe ]] || { echo "pilote user add : pas de mot de passe" >&2; exit 1; }
@@ -272,14 +274,19 @@ mesurer_base() {
     kill -0 "$pid" 2>/dev/null || { echo "  le serveur s'est arrêté ; journal : $journal" >&2; break; }
   done
   echo
-  echo "  $base : $NB_FICHES fiches-actions dans le contrat $CONTRAT ; wrk -t2 -c$CONNEXIONS -d${DUREE}s (Pilote, nginx) ; p50 seul : wrk -t1 -c1 -d${DUREE_SEULE}s ; charge moyenne : $(charge)"
+  echo "  $base : $NB_FICHES fiches-actions dans le contrat $CONTRAT ;" \
+    "wrk -t2 -c$CONNEXIONS -d${DUREE}s (Pilote, nginx) ; p50 seul : wrk -t1 -c1 -d${DUREE_SEULE}s ;" \
+    "charge moyenne : $(charge)"
   python3 "$AIDE" tableau "$dossier" | sed 's/^/  /' || ANOMALIES=$((ANOMALIES + 1))
   if kill -0 "$pid" 2>/dev/null; then
     echo "  mémoire de pilote serve après la charge : $(memoire "$pid")"
   fi
-  if grep -qiE '(^| )(ERROR|WARN)( |$)|panicked' "$journal"; then
-    echo "  journal du serveur ($journal) : $(grep -ciE '(^| )(ERROR|WARN)( |$)|panicked' "$journal") ligne(s) ERROR/WARN/panic, par exemple :"
-    grep -m 3 -iE '(^| )(ERROR|WARN)( |$)|panicked' "$journal" | cut -c1-300 | sed 's/^/    /'
+  # The server's warnings and errors, by kind (timestamp dropped, numbers as N).
+  local motif='(^| )(ERROR|WARN)( |$)|panicked'
+  if grep -qiE "$motif" "$journal"; then
+    echo "  journal du serveur ($journal) : $(grep -ciE "$motif" "$journal") ligne(s) ERROR/WARN/panic :"
+    grep -iE "$motif" "$journal" | sed -E 's/^[0-9T:.-]+Z +//; s/[0-9]+(\.[0-9]+)?/N/g' |
+      cut -c1-200 | sort | uniq -c | sort -rn | awk 'NR <= 6 { print "   " $0 }'
   fi
   arreter "$pid"
 }
@@ -311,8 +318,9 @@ for base in $BASES; do
   esac
 done
 
-# The same data on both databases should give the same bytes (except what belongs to the
-# session: the fiche-action's page carries its CSRF token).
+# The same data on both databases should give the same bytes, except what belongs to the
+# session: the fiche-action's page carries the session's CSRF token in its forms.
+sans_csrf() { sed -E 's/(name="_csrf" value=")[^"]*/\1/g' "$1"; }
 if [[ -d $STATIQUE/sqlite && -d $STATIQUE/postgres ]]; then
   echo
   echo "== octets identiques sur SQLite et PostgreSQL ?"
@@ -320,8 +328,11 @@ if [[ -d $STATIQUE/sqlite && -d $STATIQUE/postgres ]]; then
     IFS='|' read -r cle chemin ext _ <<<"$entree"
     if cmp -s "$STATIQUE/sqlite/$cle.$ext" "$STATIQUE/postgres/$cle.$ext"; then
       echo "  $chemin : identiques"
+    elif cmp -s <(sans_csrf "$STATIQUE/sqlite/$cle.$ext") <(sans_csrf "$STATIQUE/postgres/$cle.$ext"); then
+      echo "  $chemin : identiques, hors jeton CSRF de la session"
     else
-      echo "  $chemin : différents ($(stat -c %s "$STATIQUE/sqlite/$cle.$ext") et $(stat -c %s "$STATIQUE/postgres/$cle.$ext") octets)"
+      echo "  $chemin : différents ($(stat -c %s "$STATIQUE/sqlite/$cle.$ext")" \
+        "et $(stat -c %s "$STATIQUE/postgres/$cle.$ext") octets)"
     fi
   done
 fi

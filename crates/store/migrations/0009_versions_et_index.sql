@@ -30,3 +30,9 @@ CREATE INDEX journal_utilisateur ON journal (utilisateur_id);
 -- predate this migration, and again after a new geography extract.
 ALTER TABLE contrat ADD COLUMN population BIGINT;
 ALTER TABLE contrat ADD COLUMN nombre_communes BIGINT;
+
+-- A counter moved on after every committed change of what the public may read (contracts,
+-- their parts, the geography): the web layer keeps the public's answers in memory and serves
+-- them again while it has not moved. One row.
+CREATE TABLE generation_donnees (valeur BIGINT NOT NULL);
+INSERT INTO generation_donnees (valeur) VALUES (0);

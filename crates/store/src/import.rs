@@ -30,7 +30,8 @@ pub fn lire(nom: &str, contenu: &str) -> Result<Contrat, StoreError> {
 }
 
 /// Writes `contrats` in one transaction, each after the previous generation it names; returns
-/// the identifiers written. Nothing is written if any contract is refused.
+/// the identifiers written. Nothing is written if any contract is refused. The database's
+/// statistics are then refreshed, so that the next queries are planned for what it now holds.
 #[tracing::instrument(skip_all, fields(contrats = contrats.len()))]
 pub async fn importer(
     store: &Store,
@@ -76,6 +77,8 @@ pub async fn importer(
         restants = attente;
     }
     tx.commit().await?;
+    store.avancer_generation().await;
+    store.analyser().await?;
     Ok(ecrits)
 }
 

@@ -226,6 +226,49 @@ impl Store {
         Ok(())
     }
 
+    /// The counter of changes to what the public may read: answers kept while it has not
+    /// moved are still true.
+    pub async fn generation(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT valeur FROM generation_donnees")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Moves the counter of changes on, once a change is committed (before, a reader could
+    /// keep the old data under the new count). The change is saved whatever happens here: a
+    /// failure is logged, and the public may see the former answers until the next change.
+    pub(crate) async fn avancer_generation(&self) {
+        if let Err(e) = sqlx::query("UPDATE generation_donnees SET valeur = valeur + 1")
+            .execute(&self.ecrivain)
+            .await
+        {
+            tracing::error!(erreur = %e, "compteur des modifications non avancé");
+        }
+    }
+
+    /// Refreshes the planner's statistics after a bulk write (an import): without them
+    /// PostgreSQL scans whole tables where an index would do, until its autovacuum comes by.
+    /// On PostgreSQL the statistics are refreshed as the account that owns the tables.
+    pub(crate) async fn analyser(&self) -> Result<(), StoreError> {
+        let mut conn = self.ecrivain.acquire().await?;
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("ANALYZE").execute(&mut *conn).await?;
+            }
+            Backend::Postgres => {
+                sqlx::query("RESET ROLE").execute(&mut *conn).await?;
+                let analyse = sqlx::query("ANALYZE").execute(&mut *conn).await;
+                sqlx::query("SET ROLE pilote_application")
+                    .execute(&mut *conn)
+                    .await?;
+                analyse?;
+            }
+        }
+        Ok(())
+    }
+
     /// The pool single statements that write go through (sessions, sign-in attempts).
     pub(crate) fn ecrivain(&self) -> &AnyPool {
         &self.ecrivain

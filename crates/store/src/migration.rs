@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "versions des fiches-actions, index",
         include_str!("../migrations/0009_versions_et_index.sql"),
     ),
+    (
+        10,
+        "sécurité au niveau des lignes à l'échelle nationale (PostgreSQL)",
+        include_str!("../migrations/0010_securite_lignes_a_l_echelle.sql"),
+    ),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

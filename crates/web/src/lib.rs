@@ -6,6 +6,7 @@
 //! built from that table only, and the authorization matrix test drives every entry of it.
 
 mod assets;
+mod cache;
 pub mod connexion;
 pub mod contrat;
 pub mod courriel;
@@ -18,9 +19,10 @@ pub mod visiteur;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::middleware;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use pilote_stockage::Stockage;
 use pilote_store::Store;
@@ -46,6 +48,8 @@ pub struct AppState {
     pub expediteur: Arc<dyn Expediteur>,
     /// Where the documents attached to fiches-actions are kept.
     pub stockage: Arc<dyn Stockage>,
+    /// The public's answers kept in memory.
+    pub cache: Arc<cache::CachePublic>,
 }
 
 impl AppState {
@@ -69,6 +73,7 @@ impl AppState {
             oidc: oidc.map(Arc::new),
             expediteur,
             stockage,
+            cache: Arc::default(),
         }
     }
 }
@@ -461,6 +466,20 @@ pub fn routes() -> Vec<Route> {
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Runs each request to its end in a task of its own, even when the client goes away: a
+/// handler dropped half-way through a database call could hand its connection back to the pool
+/// inside a transaction (sqlx's transaction start is not cancel-safe), and every request that
+/// got that connection afterwards would fail.
+async fn jusqu_au_bout(requete: Request, suite: Next) -> Response {
+    match tokio::spawn(suite.run(requete)).await {
+        Ok(reponse) => reponse,
+        Err(e) => {
+            tracing::error!(erreur = %e, "une requête s'est interrompue");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let mut entetes: Vec<(HeaderName, &'static str)> = vec![
@@ -482,10 +501,12 @@ pub fn app(state: AppState) -> Router {
     }
     let mut router = router
         .fallback(error::page_absente)
+        .layer(middleware::from_fn_with_state(state.clone(), cache::servir))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             visiteur::identifier,
         ))
+        .layer(middleware::from_fn(jusqu_au_bout))
         .with_state(state);
     for (nom, valeur) in entetes {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

@@ -95,6 +95,7 @@ pub async fn creer_pour(
     let mut tx = store.ecriture(auteur).await?;
     inserer_pour(&mut tx, auteur, contrat).await?;
     tx.commit().await?;
+    store.avancer_generation().await;
     Ok(())
 }
 
@@ -210,12 +211,6 @@ impl Liste {
     }
 }
 
-/// The contracts `auteur` may read, by name then generation, with their territory's size;
-/// listing unpublished ones is journaled.
-pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>, StoreError> {
-    lire_liste(store, auteur).await
-}
-
 /// The page of the contracts `auteur` may read that `filtre` keeps, in three queries whatever
 /// their number; listing unpublished ones is journaled.
 #[tracing::instrument(skip(store, auteur))]
@@ -229,7 +224,7 @@ pub async fn chercher(
         .as_deref()
         .map(pilote_domain::recherche::replier)
         .filter(|t| !t.is_empty());
-    let gardes: Vec<ContratResume> = lire_liste(store, auteur)
+    let gardes: Vec<ContratResume> = lister(store, auteur)
         .await?
         .into_iter()
         .filter(|c| {
@@ -258,8 +253,10 @@ pub async fn chercher(
     })
 }
 
-/// Every contract `auteur` may read, from the read model of the list (no geography read).
-async fn lire_liste(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>, StoreError> {
+/// The contracts `auteur` may read, by name then generation, with their territory's size,
+/// from the read model of the list (no geography read); listing unpublished ones is
+/// journaled.
+pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>, StoreError> {
     let mut tx = store.lecture(auteur).await?;
     let lisibles: Vec<PorteeContrat> = portees(&mut tx)
         .await?
@@ -296,6 +293,9 @@ pub(crate) async fn resumer_territoires(store: &Store) -> Result<usize, StoreErr
         ecriture::resumer_territoire(&mut tx, &id, &resolu).await?;
     }
     tx.commit().await?;
+    if !lignes.is_empty() {
+        store.avancer_generation().await;
+    }
     Ok(lignes.len())
 }
 
@@ -389,6 +389,7 @@ pub(crate) async fn autoriser(
 /// back: a refusal found half-way leaves nothing behind.
 pub(crate) struct Modification {
     tx: Transaction<'static, Any>,
+    store: Store,
     id: IdContrat,
     partie: Partie,
     version: i64,
@@ -430,6 +431,7 @@ pub(crate) async fn ouvrir(
     let version = historique::reclamer(&mut tx, id, lue).await?;
     Ok(Modification {
         tx,
+        store: store.clone(),
         id: id.clone(),
         partie: Partie::Contrat,
         version,
@@ -457,6 +459,7 @@ pub(crate) async fn ouvrir_fiche(
     let (fiche, version) = historique::reclamer_fiche(&mut tx, id, numero, lue).await?;
     let modification = Modification {
         tx,
+        store: store.clone(),
         id: id.clone(),
         partie: Partie::Fiche(fiche),
         version,
@@ -486,6 +489,7 @@ pub(crate) async fn conclure(
     )
     .await?;
     modification.tx.commit().await?;
+    modification.store.avancer_generation().await;
     Ok(())
 }
 
