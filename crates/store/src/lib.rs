@@ -229,11 +229,9 @@ impl Store {
     /// The counter of changes to what the public may read: answers kept while it has not
     /// moved are still true.
     pub async fn generation(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT valeur FROM generation_donnees")
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar("SELECT valeur FROM generation_donnees")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Moves the counter of changes on, once a change is committed (before, a reader could

@@ -134,7 +134,12 @@ mod tests {
 
     #[test]
     fn seules_les_lectures_du_public_sont_gardees() {
-        for chemin in ["/", "/contrats/caen-2019", "/api/v1/contrats", "/api/v1/contrats/caen-2019"] {
+        for chemin in [
+            "/",
+            "/contrats/caen-2019",
+            "/api/v1/contrats",
+            "/api/v1/contrats/caen-2019",
+        ] {
             assert!(gardable(chemin), "{chemin}");
         }
         for chemin in [

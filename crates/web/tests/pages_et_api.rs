@@ -10,6 +10,7 @@ use tower::ServiceExt;
 
 struct TestApp {
     router: axum::Router,
+    store: Store,
     _dossier: tempfile::TempDir,
 }
 
@@ -26,7 +27,7 @@ impl TestApp {
             .await
             .unwrap();
         let router = app(AppState::new(
-            store,
+            store.clone(),
             "Pilote (essai)".to_owned(),
             "http://localhost".to_owned(),
             None,
@@ -35,6 +36,7 @@ impl TestApp {
         ));
         TestApp {
             router,
+            store,
             _dossier: dossier,
         }
     }
@@ -175,7 +177,6 @@ async fn chaque_rubrique_d_un_contrat_complet_est_affichee() {
         "9\u{202f}500,50\u{a0}€",
         "Indicateur de résultat : Internes accueillis (internes), valeur initiale 0",
         "Deux internes accueillis.",
-        "fiches/1.1/convention.pdf",
         "Réunion du <time datetime=\"2021-03-02\">2 mars 2021</time>, Hôtel de communauté",
         "<a href=\"#fiche-1.2\">fiche-action n°1.2</a>",
         "Fiche-action n°M1 — Premiers secours en santé mentale",
@@ -185,6 +186,8 @@ async fn chaque_rubrique_d_un_contrat_complet_est_affichee() {
     ] {
         assert!(html.contains(attendu), "absent de la page : {attendu}");
     }
+    // The public projection: where a document's file is kept is not the public's business.
+    assert!(!html.contains("fiches/1.1/convention.pdf"));
 }
 
 #[tokio::test]
@@ -200,6 +203,81 @@ async fn l_api_rend_les_memes_faits_en_json() {
     assert_eq!(status, StatusCode::OK);
     let detail: serde_json::Value = serde_json::from_str(&json).unwrap();
     insta::assert_json_snapshot!("contrat_soissons_2019", detail);
+}
+
+#[tokio::test]
+async fn la_liste_se_filtre_et_se_pagine_et_refuse_en_francais() {
+    let app = TestApp::demarrer().await;
+    let (status, entetes, json) = app.get("/api/v1/contrats?par_page=2&page=2").await;
+    assert_eq!(status, StatusCode::OK);
+    let total: usize = entetes["x-total-count"].to_str().unwrap().parse().unwrap();
+    assert!(total >= 6, "{total}");
+    let page: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(page.as_array().unwrap().len(), 2);
+    assert!(
+        entetes[header::LINK]
+            .to_str()
+            .unwrap()
+            .contains("page=3&par_page=2")
+    );
+    let (_, entetes, json) = app.get("/api/v1/contrats?texte=SOISSONS").await;
+    let soissons: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let noms: Vec<&str> = soissons
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["nom"].as_str().unwrap())
+        .collect();
+    assert!(
+        !noms.is_empty() && noms.iter().all(|n| n.contains("Soissons")),
+        "{noms:?}"
+    );
+    assert_eq!(entetes["x-total-count"], noms.len().to_string().as_str());
+    for (adresse, message) in [
+        ("/api/v1/contrats?page=0", "numéro de page"),
+        ("/api/v1/contrats?statut=fini", "statut"),
+        ("/?departement=Calvados", "code de département"),
+    ] {
+        let (status, _, corps) = app.get(adresse).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{adresse}");
+        assert!(corps.contains(message), "{adresse} : {corps}");
+    }
+    let (_, _, page) = app.get("/?texte=aucun+contrat+de+ce+nom").await;
+    assert!(page.contains("Aucun contrat ne répond à ces critères."));
+}
+
+/// The public's answers are kept in memory, but a change shows at once.
+#[tokio::test]
+async fn ce_que_le_public_lit_suit_chaque_modification() {
+    let app = TestApp::demarrer().await;
+    let id = pilote_domain::IdContrat::parse("essai-complet-2020").unwrap();
+    let admin = pilote_store::Auteur::ligne_de_commande();
+    for _ in 0..2 {
+        assert_eq!(
+            app.get("/contrats/essai-complet-2020").await.0,
+            StatusCode::OK
+        );
+        assert!(app.get("/").await.2.contains("essai-complet-2020"));
+    }
+    pilote_store::contrat::publier(&app.store, &admin, &id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/contrats/essai-complet-2020").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/contrats/essai-complet-2020").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!app.get("/").await.2.contains("essai-complet-2020"));
+    pilote_store::contrat::publier(&app.store, &admin, &id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/contrats/essai-complet-2020").await.0,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
