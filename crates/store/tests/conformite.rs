@@ -558,10 +558,10 @@ async fn la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde(store
         statut: Some(pilote_domain::fiche_action::StatutAction::EnCours),
         pourcentage: Some(30),
     };
-    let lue = contrat::lire(store, &pilote, &essai)
+    let lue = fiche::lire(store, &pilote, &essai, "1.1")
         .await
         .unwrap()
-        .version_fiche("1.1");
+        .version;
     fiche::avancer(store, &pilote, &essai, "1.1", lue, avancement)
         .await
         .unwrap();
@@ -592,7 +592,13 @@ async fn la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde(store
         .cloned();
     assert_eq!(fiche.unwrap().avancement, Some(30));
     // The fiche's version moved on, not the contract's: its other forms stay valid.
-    assert_eq!(relu.version_fiche("1.1"), 2);
+    assert_eq!(
+        fiche::lire(store, &pilote, &essai, "1.1")
+            .await
+            .unwrap()
+            .version,
+        2
+    );
     assert_eq!(relu.version, 1);
 
     let entrees = journal::dernieres(store, 50).await.unwrap();

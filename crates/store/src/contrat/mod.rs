@@ -38,21 +38,9 @@ pub struct ContratComplet {
     /// The version of the contract's own parts, moved on by every change to them
     /// (optimistic concurrency).
     pub version: i64,
-    /// The version of each fiche-action, by number, moved on by every change to it.
-    #[serde(skip)]
-    pub versions_fiches: BTreeMap<String, i64>,
 }
 
 impl ContratComplet {
-    /// The version of fiche-action `numero` (0 for one it does not have, which no save
-    /// matches).
-    pub fn version_fiche(&self, numero: &str) -> i64 {
-        self.versions_fiches
-            .get(numero)
-            .copied()
-            .unwrap_or_default()
-    }
-
     /// What the authorization policy needs of it.
     pub fn portee(&self) -> PorteeContrat {
         PorteeContrat::new(

@@ -4,7 +4,7 @@
 //! acknowledged writes must all be zero.
 
 use pilote_domain::IdContrat;
-use pilote_domain::fiche_action::{Note, StatutAction};
+use pilote_domain::fiche_action::{FicheAction, Note, StatutAction};
 use pilote_store::contrat::fiche::suivi::{self, Element};
 use pilote_store::contrat::fiche::{self, Avancement};
 use pilote_store::{Auteur, Store, StoreError, contrat, journal};
@@ -24,26 +24,17 @@ fn avancement(pourcentage: u8) -> Avancement {
 }
 
 async fn version_fiche(store: &Store, id: &IdContrat, numero: &str) -> i64 {
-    contrat::lire(store, &admin(), id)
+    fiche::lire(store, &admin(), id, numero)
         .await
         .unwrap()
-        .version_fiche(numero)
+        .version
 }
 
-async fn fiche_lue(
-    store: &Store,
-    id: &IdContrat,
-    numero: &str,
-) -> pilote_domain::fiche_action::FicheAction {
-    contrat::lire(store, &admin(), id)
+async fn fiche_lue(store: &Store, id: &IdContrat, numero: &str) -> FicheAction {
+    fiche::lire(store, &admin(), id, numero)
         .await
         .unwrap()
-        .contrat
-        .toutes_les_fiches()
-        .into_iter()
-        .find(|f| f.numero == numero)
-        .cloned()
-        .unwrap()
+        .fiche
 }
 
 /// Whether `erreur` is what a person whose save lost the race is told: stale, or a conflict.

@@ -18,10 +18,10 @@ use pilote_domain::organisation::Personne;
 use pilote_domain::referentiel::{Public, Thematique};
 use pilote_domain::{CodeInsee, DatePartielle, IdContrat};
 use pilote_store::StoreError;
+use pilote_store::contrat;
 use pilote_store::contrat::fiche::redaction::{self, Redaction};
 use pilote_store::contrat::fiche::suivi::{self, Element};
-use pilote_store::contrat::fiche::{self, Avancement};
-use pilote_store::contrat::{self, ContratComplet};
+use pilote_store::contrat::fiche::{self, Avancement, ContratDeLaFiche, FicheLue};
 
 use super::pages::{Fait, Refus};
 use super::saisie::{
@@ -37,7 +37,10 @@ use crate::visiteur::Visiteur;
 #[template(path = "fiche.html")]
 struct Page {
     entete: Entete,
-    c: ContratComplet,
+    /// What the page shows of the contract.
+    contrat: ContratDeLaFiche,
+    /// The communes of the contract's territory.
+    communes: Vec<Commune>,
     f: FicheAction,
     /// The version of the fiche-action its forms were read at.
     version: i64,
@@ -55,7 +58,7 @@ struct Page {
 
 impl Page {
     fn communes(&self) -> &[Commune] {
-        &self.c.territoire_resolu.communes
+        &self.communes
     }
 
     /// What field `nom` of the editor shows: what was typed if it was refused, `actuelle`
@@ -193,23 +196,19 @@ pub(super) async fn afficher(
 ) -> Result<Response, AppError> {
     let operation = Operation::ModifierFiche(numero.to_owned());
     contrat::autorise(&state.store, &visiteur.auteur, id, &operation).await?;
-    let c = contrat::lire(&state.store, &visiteur.auteur, id).await?;
-    let f = c
-        .contrat
-        .toutes_les_fiches()
-        .into_iter()
-        .find(|f| f.numero == numero)
-        .cloned()
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "Aucune fiche-action n°{numero} dans le contrat « {id} »."
-            ))
-        })?;
+    let FicheLue {
+        contrat,
+        portee,
+        communes,
+        fiche: f,
+        version,
+    } = fiche::lire(&state.store, &visiteur.auteur, id, numero).await?;
     let page = Page {
         entete: Entete::de(state, visiteur),
-        coordination: peut(&visiteur.auteur.acteur, &Operation::Modifier, &c.portee()),
-        version: c.version_fiche(numero),
-        c,
+        coordination: peut(&visiteur.auteur.acteur, &Operation::Modifier, &portee),
+        version,
+        contrat,
+        communes,
         f,
         csrf: visiteur.csrf.clone(),
         fait,

@@ -1,19 +1,68 @@
-//! Changes to one fiche-action, open to its pilot as to those who change the whole contract:
-//! where it stands (here), what it says ([`redaction`]), and what its follow-up holds: steps,
-//! budget, indicators and their measured values, notes and documents ([`suivi`]).
+//! One fiche-action, open to its pilot as to those who change the whole contract: read for its
+//! page ([`lire`], the fiche alone, not the whole contract), where it stands (here), what it
+//! says ([`redaction`]), and what its follow-up holds: steps, budget, indicators and their
+//! measured values, notes and documents ([`suivi`]).
 
 pub mod redaction;
 pub mod suivi;
 
 use pilote_domain::IdContrat;
-use pilote_domain::fiche_action::{Indicateur, LigneBudget, StatutAction};
+use pilote_domain::autorisation::{Operation, PorteeContrat};
+use pilote_domain::fiche_action::{FicheAction, Indicateur, LigneBudget, StatutAction};
+use pilote_domain::geographie::Commune;
 
 use super::historique::Changement;
 use super::insertion::{inserer_indicateur, inserer_ligne_budget};
-use super::{conclure, ouvrir_fiche};
+use super::lecture::lire_fiche;
+use super::{autoriser, conclure, ouvrir_fiche};
 use crate::journal::Auteur;
 use crate::ligne::{opt_int, opt_text};
 use crate::{Store, StoreError};
+
+/// What the page of a fiche-action shows of its contract.
+#[derive(Debug, Clone)]
+pub struct ContratDeLaFiche {
+    pub id: IdContrat,
+    pub nom: String,
+}
+
+/// A fiche-action as its page reads it: the fiche, the version its forms carry, and of its
+/// contract only what the page shows.
+#[derive(Debug, Clone)]
+pub struct FicheLue {
+    pub contrat: ContratDeLaFiche,
+    /// What the authorization policy needs of the contract.
+    pub portee: PorteeContrat,
+    /// The communes of the contract's territory, those the fiche may name.
+    pub communes: Vec<Commune>,
+    pub fiche: FicheAction,
+    pub version: i64,
+}
+
+/// Fiche-action `numero` of contract `id` for its page, read by its pilot or whoever changes
+/// the contract; a read of an unpublished contract is journaled.
+#[tracing::instrument(skip(store, auteur))]
+pub async fn lire(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    numero: &str,
+) -> Result<FicheLue, StoreError> {
+    let mut tx = store.lecture(auteur).await?;
+    let operation = Operation::ModifierFiche(numero.to_owned());
+    let portee = autoriser(&mut tx, auteur, id, &operation).await?;
+    let publie = portee.publie;
+    let lue = lire_fiche(&mut tx, id, numero, portee).await?;
+    tx.commit().await?;
+    if !publie {
+        store.lectures.consigner(
+            auteur,
+            format!("contrat {id}, fiche-action n°{numero}"),
+            None,
+        );
+    }
+    Ok(lue)
+}
 
 /// Where an action stands: its status and progress in percent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

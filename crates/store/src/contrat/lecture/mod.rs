@@ -19,6 +19,7 @@ use pilote_domain::{Montant, Periode};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+mod fiche;
 mod strategie;
 
 use super::{ContratComplet, LienContrat, Lignee};
@@ -28,7 +29,8 @@ use crate::ligne::{
     code, flag, float, int, json, narrow, opt_code, opt_float, opt_int, opt_narrow, opt_parse,
     opt_text, parse, text,
 };
-use strategie::{axes, fiches};
+pub(super) use fiche::lire_fiche;
+use strategie::{Selection, axes, fiches};
 
 /// Rows of a child table, grouped by their parent's key, in `rang` order.
 pub(super) type Enfants<T> = HashMap<i64, Vec<T>>;
@@ -107,7 +109,7 @@ pub(super) async fn lire(
         ..selection(conn, id).await?
     };
 
-    let (fiches, numeros, versions_fiches) = fiches(conn, id).await?;
+    let (fiches, numeros, _) = fiches(conn, Selection::Contrat(id)).await?;
     let mut axes = axes(conn, id, fiches).await?;
     let mut instances = instances(conn, id, &numeros).await?;
     let contrat = Contrat {
@@ -220,7 +222,6 @@ pub(super) async fn lire(
             suivants,
         },
         version,
-        versions_fiches,
     })
 }
 

@@ -28,6 +28,13 @@ pub(super) struct FicheRangee {
     fiche: FicheAction,
 }
 
+impl FicheRangee {
+    /// The fiche-action itself.
+    pub(super) fn fiche(self) -> FicheAction {
+        self.fiche
+    }
+}
+
 /// A contract's fiches-actions as read: in order, their numbers by row id, their versions by
 /// number.
 pub(super) type Fiches = (
@@ -36,32 +43,70 @@ pub(super) type Fiches = (
     BTreeMap<String, i64>,
 );
 
-/// Every fiche-action of the contract, in order, their numbers by id and their versions.
-pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<Fiches, StoreError> {
+/// Which fiches-actions to read.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Selection<'a> {
+    /// Every one of the contract.
+    Contrat(&'a IdContrat),
+    /// One, by its row id (its page).
+    Fiche(i64),
+}
+
+impl Selection<'_> {
+    /// The condition on the fiche-action `f`, with its one parameter.
+    fn condition(self) -> &'static str {
+        match self {
+            Selection::Contrat(_) => "f.contrat_id = $1",
+            Selection::Fiche(_) => "f.id = $1",
+        }
+    }
+
+    async fn lignes(self, conn: &mut AnyConnection, sql: &str) -> Result<Vec<AnyRow>, StoreError> {
+        let requete = sqlx::query(sql);
+        let requete = match self {
+            Selection::Contrat(id) => requete.bind(id.as_str()),
+            Selection::Fiche(fiche) => requete.bind(fiche),
+        };
+        Ok(requete.fetch_all(conn).await?)
+    }
+}
+
+/// The fiches-actions of `selection`, in order, their numbers by id and their versions.
+pub(super) async fn fiches(
+    conn: &mut AnyConnection,
+    selection: Selection<'_>,
+) -> Result<Fiches, StoreError> {
+    let condition = selection.condition();
     let par_fiche = |table: &str, ordre: &str| {
         format!(
             "SELECT t.* FROM {table} t JOIN fiche_action f ON f.id = t.fiche_id
-             WHERE f.contrat_id = $1 ORDER BY t.fiche_id, t.{ordre}"
+             WHERE {condition} ORDER BY t.fiche_id, t.{ordre}"
         )
     };
     let texte = |r: &AnyRow| text(r, "code");
     let mut publics = grouper(
-        &rows(conn, &par_fiche("fiche_public", "rang"), id).await?,
+        &selection
+            .lignes(conn, &par_fiche("fiche_public", "rang"))
+            .await?,
         "fiche_id",
         texte,
     )?;
     let mut thematiques = grouper(
-        &rows(conn, &par_fiche("fiche_thematique", "rang"), id).await?,
+        &selection
+            .lignes(conn, &par_fiche("fiche_thematique", "rang"))
+            .await?,
         "fiche_id",
         texte,
     )?;
     let mut communes = grouper(
-        &rows(conn, &par_fiche("fiche_commune", "rang"), id).await?,
+        &selection
+            .lignes(conn, &par_fiche("fiche_commune", "rang"))
+            .await?,
         "fiche_id",
         |r| parse(r, "code"),
     )?;
     let mut etapes = grouper(
-        &rows(conn, &par_fiche("etape", "rang"), id).await?,
+        &selection.lignes(conn, &par_fiche("etape", "rang")).await?,
         "fiche_id",
         |r| {
             Ok(Etape {
@@ -72,7 +117,9 @@ pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<F
         },
     )?;
     let mut budget = grouper(
-        &rows(conn, &par_fiche("ligne_budget", "rang"), id).await?,
+        &selection
+            .lignes(conn, &par_fiche("ligne_budget", "rang"))
+            .await?,
         "fiche_id",
         |r| {
             let montant = |col| -> Result<Option<Montant>, StoreError> {
@@ -88,7 +135,9 @@ pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<F
         },
     )?;
     let mut documents = grouper(
-        &rows(conn, &par_fiche("document", "rang"), id).await?,
+        &selection
+            .lignes(conn, &par_fiche("document", "rang"))
+            .await?,
         "fiche_id",
         |r| {
             Ok(Document {
@@ -99,7 +148,7 @@ pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<F
         },
     )?;
     let mut notes = grouper(
-        &rows(conn, &par_fiche("note", "rang"), id).await?,
+        &selection.lignes(conn, &par_fiche("note", "rang")).await?,
         "fiche_id",
         |r| {
             Ok(Note {
@@ -113,11 +162,11 @@ pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<F
         format!(
             "SELECT t.* FROM {table} t JOIN indicateur i ON i.id = t.indicateur_id
              JOIN fiche_action f ON f.id = i.fiche_id
-             WHERE f.contrat_id = $1 ORDER BY t.indicateur_id, t.rang"
+             WHERE {condition} ORDER BY t.indicateur_id, t.rang"
         )
     };
     let mut cibles = grouper(
-        &rows(conn, &par_indicateur("cible"), id).await?,
+        &selection.lignes(conn, &par_indicateur("cible")).await?,
         "indicateur_id",
         |r| {
             Ok(Cible {
@@ -127,7 +176,7 @@ pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<F
         },
     )?;
     let mut mesures = grouper(
-        &rows(conn, &par_indicateur("mesure"), id).await?,
+        &selection.lignes(conn, &par_indicateur("mesure")).await?,
         "indicateur_id",
         |r| {
             Ok(Mesure {
@@ -138,7 +187,9 @@ pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<F
         },
     )?;
     let mut indicateurs = grouper(
-        &rows(conn, &par_fiche("indicateur", "rang"), id).await?,
+        &selection
+            .lignes(conn, &par_fiche("indicateur", "rang"))
+            .await?,
         "fiche_id",
         |r| {
             let indicateur_id = int(r, "id")?;
@@ -156,13 +207,8 @@ pub(super) async fn fiches(conn: &mut AnyConnection, id: &IdContrat) -> Result<F
     let mut numeros = HashMap::new();
     let mut versions = BTreeMap::new();
     let mut rangees = Vec::new();
-    for r in rows(
-        conn,
-        "SELECT * FROM fiche_action WHERE contrat_id = $1 ORDER BY rang",
-        id,
-    )
-    .await?
-    {
+    let sql = format!("SELECT f.* FROM fiche_action f WHERE {condition} ORDER BY f.rang");
+    for r in selection.lignes(conn, &sql).await? {
         let fiche_id = int(&r, "id")?;
         let numero = text(&r, "numero")?;
         numeros.insert(fiche_id, numero.clone());
