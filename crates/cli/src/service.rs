@@ -151,10 +151,25 @@ pub async fn servir(store: Store, options: Options) -> Result<()> {
         ecoute,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(arret())
     .await?;
+    // The journal's last reads are written before the connections close.
     store.close().await;
     Ok(())
+}
+
+/// Resolves when the server is asked to stop: Ctrl-C, or SIGTERM (systemd, containers).
+async fn arret() {
+    let terminer = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminer => {}
+    }
 }

@@ -162,7 +162,7 @@ pub struct Document {
     pub titre: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<DatePartielle>,
-    /// Empty in the public projection.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// Empty in the public projection (and then left out of the JSON).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub reference: String,
 }

@@ -22,3 +22,9 @@ BEGIN
         EXECUTE format('ALTER POLICY lecture ON %I USING (pilote_peut_lire(contrat_id))', t);
     END LOOP;
 END $$;
+
+-- A fiche-action's change no longer moves the contract's version (it claims the fiche's own,
+-- migration 0009): its pilots no longer change the contract's row.
+ALTER POLICY modification ON contrat
+    USING (pilote_modifie_tout(id))
+    WITH CHECK (pilote_modifie_tout(id));

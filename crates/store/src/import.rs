@@ -76,9 +76,9 @@ pub async fn importer(
         }
         restants = attente;
     }
+    crate::avancer_generation(&mut tx).await?;
     tx.commit().await?;
-    store.avancer_generation().await;
-    store.analyser().await?;
+    store.analyser().await;
     Ok(ecrits)
 }
 

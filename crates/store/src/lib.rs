@@ -19,7 +19,7 @@ pub mod session;
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 
 pub use error::StoreError;
 pub use journal::Auteur;
@@ -73,6 +73,8 @@ pub struct Store {
     /// for the file's lock; on PostgreSQL the same pool as reads.
     ecrivain: AnyPool,
     backend: Backend,
+    /// How to connect as the account that owns the tables (maintenance).
+    options: AnyConnectOptions,
     /// The journal's entries of reads, written off the request path.
     lectures: journal::Tampon,
 }
@@ -138,7 +140,7 @@ impl Store {
         }
         let (pool, ecrivain) = match backend {
             Backend::Sqlite if en_memoire => {
-                let pool = pool_de(1).connect_with(options).await?;
+                let pool = pool_de(1).connect_with(options.clone()).await?;
                 (pool.clone(), pool)
             }
             Backend::Sqlite => {
@@ -148,10 +150,13 @@ impl Store {
                 sqlx::query("PRAGMA journal_mode = WAL")
                     .fetch_optional(&ecrivain)
                     .await?;
-                (pool_de(connexions).connect_with(options).await?, ecrivain)
+                (
+                    pool_de(connexions).connect_with(options.clone()).await?,
+                    ecrivain,
+                )
             }
             Backend::Postgres => {
-                let pool = pool_de(connexions).connect_with(options).await?;
+                let pool = pool_de(connexions).connect_with(options.clone()).await?;
                 (pool.clone(), pool)
             }
         };
@@ -163,6 +168,7 @@ impl Store {
             pool,
             ecrivain,
             backend,
+            options,
             lectures,
         })
     }
@@ -226,45 +232,37 @@ impl Store {
         Ok(())
     }
 
-    /// The counter of changes to what the public may read: answers kept while it has not
-    /// moved are still true.
+    /// The counter of changes to what the public may read (see [`avancer_generation`]):
+    /// answers kept while it has not moved are still true.
     pub async fn generation(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT valeur FROM generation_donnees")
             .fetch_one(&self.pool)
             .await?)
     }
 
-    /// Moves the counter of changes on, once a change is committed (before, a reader could
-    /// keep the old data under the new count). The change is saved whatever happens here: a
-    /// failure is logged, and the public may see the former answers until the next change.
-    pub(crate) async fn avancer_generation(&self) {
-        if let Err(e) = sqlx::query("UPDATE generation_donnees SET valeur = valeur + 1")
-            .execute(&self.ecrivain)
-            .await
-        {
-            tracing::error!(erreur = %e, "compteur des modifications non avancé");
-        }
-    }
-
     /// Refreshes the planner's statistics after a bulk write (an import): without them
     /// PostgreSQL scans whole tables where an index would do, until its autovacuum comes by.
-    /// On PostgreSQL the statistics are refreshed as the account that owns the tables.
-    pub(crate) async fn analyser(&self) -> Result<(), StoreError> {
-        let mut conn = self.ecrivain.acquire().await?;
-        match self.backend {
-            Backend::Sqlite => {
-                sqlx::query("ANALYZE").execute(&mut *conn).await?;
-            }
+    /// On PostgreSQL, on a connection of its own as the account that owns the tables (the
+    /// pool's run as `pilote_application`). The data is written whatever happens here: a
+    /// failure is logged.
+    pub(crate) async fn analyser(&self) {
+        let resultat = match self.backend {
+            Backend::Sqlite => sqlx::query("ANALYZE")
+                .execute(&self.ecrivain)
+                .await
+                .map(drop),
             Backend::Postgres => {
-                sqlx::query("RESET ROLE").execute(&mut *conn).await?;
-                let analyse = sqlx::query("ANALYZE").execute(&mut *conn).await;
-                sqlx::query("SET ROLE pilote_application")
-                    .execute(&mut *conn)
-                    .await?;
-                analyse?;
+                async {
+                    let mut conn = AnyConnection::connect_with(&self.options).await?;
+                    sqlx::query("ANALYZE").execute(&mut conn).await?;
+                    conn.close().await
+                }
+                .await
             }
+        };
+        if let Err(e) = resultat {
+            tracing::warn!(erreur = %e, "statistiques de la base non rafraîchies");
         }
-        Ok(())
     }
 
     /// The pool single statements that write go through (sessions, sign-in attempts).
@@ -279,6 +277,16 @@ impl Store {
         self.ecrivain.close().await;
         self.pool.close().await;
     }
+}
+
+/// Moves the counter of changes to what the public may read on, as the last statement of the
+/// change's transaction: committed with the change, or not at all. A reader reads the counter
+/// before the data, so it never keeps former data under the new count.
+pub(crate) async fn avancer_generation(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    sqlx::query("UPDATE generation_donnees SET valeur = valeur + 1")
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// The current time in Unix seconds, as compared (expiries, retention).

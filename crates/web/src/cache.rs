@@ -11,16 +11,19 @@ use std::sync::Mutex;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::visiteur::Visiteur;
 
-/// What the cache holds at most, in bytes of answers; past it, it starts afresh.
+/// What the cache holds at most, in bytes (answers and their addresses); past it, it starts
+/// afresh.
 const CAPACITE: usize = 32 * 1024 * 1024;
-/// The largest answer kept.
+/// The most answers it holds (addresses vary with the query string).
+const REPONSES_MAX: usize = 4096;
+/// The largest answer kept; a larger one is served, not kept.
 const REPONSE_MAX: usize = 2 * 1024 * 1024;
 
 /// Answers by address (path and query), each with the counter of changes it was made at.
@@ -38,8 +41,16 @@ struct Reponses {
 #[derive(Debug, Clone)]
 struct Gardee {
     generation: i64,
-    type_contenu: Option<HeaderValue>,
+    /// Its headers (type, and for the API the total and the next page).
+    entetes: HeaderMap,
     corps: Bytes,
+}
+
+impl Gardee {
+    /// What it takes in memory, roughly: its body, its address and its headers.
+    fn taille(&self, adresse: &str) -> usize {
+        self.corps.len() + adresse.len() + 64 * (self.entetes.len() + 1)
+    }
 }
 
 impl CachePublic {
@@ -56,13 +67,14 @@ impl CachePublic {
         let Ok(mut reponses) = self.reponses.lock() else {
             return;
         };
-        if reponses.octets + gardee.corps.len() > CAPACITE {
+        let taille = gardee.taille(&adresse);
+        if reponses.octets + taille > CAPACITE || reponses.par_adresse.len() >= REPONSES_MAX {
             reponses.par_adresse.clear();
             reponses.octets = 0;
         }
-        reponses.octets += gardee.corps.len();
-        if let Some(ancienne) = reponses.par_adresse.insert(adresse, gardee) {
-            reponses.octets -= ancienne.corps.len();
+        reponses.octets += taille;
+        if let Some(ancienne) = reponses.par_adresse.insert(adresse.clone(), gardee) {
+            reponses.octets -= ancienne.taille(&adresse);
         }
     }
 }
@@ -101,18 +113,20 @@ pub async fn servir(State(state): State<AppState>, requete: Request, suite: Next
         return reponse;
     }
     let (parties, corps) = reponse.into_parts();
-    match to_bytes(corps, REPONSE_MAX).await {
+    match to_bytes(corps, usize::MAX).await {
         Ok(corps) => {
-            let gardee = Gardee {
-                generation,
-                type_contenu: parties.headers.get(header::CONTENT_TYPE).cloned(),
-                corps,
-            };
-            state.cache.garder(adresse, gardee.clone());
-            Response::from_parts(parties, Body::from(gardee.corps))
+            if corps.len() <= REPONSE_MAX {
+                let gardee = Gardee {
+                    generation,
+                    entetes: parties.headers.clone(),
+                    corps: corps.clone(),
+                };
+                state.cache.garder(adresse, gardee);
+            }
+            Response::from_parts(parties, Body::from(corps))
         }
         Err(e) => {
-            tracing::error!(erreur = %e, "réponse trop longue pour le cache");
+            tracing::error!(erreur = %e, "réponse illisible");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
@@ -120,11 +134,7 @@ pub async fn servir(State(state): State<AppState>, requete: Request, suite: Next
 
 fn repondre(gardee: Gardee) -> Response {
     let mut reponse = Response::new(Body::from(gardee.corps));
-    if let Some(type_contenu) = gardee.type_contenu {
-        reponse
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, type_contenu);
-    }
+    *reponse.headers_mut() = gardee.entetes;
     reponse
 }
 

@@ -174,6 +174,26 @@ pub(crate) async fn reclamer_fiche(
     }
 }
 
+/// A version no form of contract `id`'s fiches-actions can carry: above every version any of
+/// them ever had, removed ones included. Forms address a fiche by its number, and a number may
+/// pass to another fiche (renumbering, a removal then an addition): a fiche that takes it gets
+/// this version, so that no form opened on the former holder matches it.
+pub(crate) async fn version_fiche_inedite(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(MAX(v), 0) + 1 FROM (
+             SELECT version AS v FROM fiche_action WHERE contrat_id = $1
+             UNION ALL
+             SELECT version AS v FROM historique WHERE contrat_id = $1 AND fiche_id IS NOT NULL
+         ) versions",
+    )
+    .bind(id.as_str())
+    .fetch_one(conn)
+    .await?)
+}
+
 /// The refusal of a save based on version `lue` of what `modifie` names, now at `actuelle`.
 fn perime(modifie: &str, lue: i64, actuelle: i64, entrees: &[Entree]) -> StoreError {
     let changements: Vec<String> = entrees

@@ -82,8 +82,8 @@ pub async fn creer_pour(
 ) -> Result<(), StoreError> {
     let mut tx = store.ecriture(auteur).await?;
     inserer_pour(&mut tx, auteur, contrat).await?;
+    crate::avancer_generation(&mut tx).await?;
     tx.commit().await?;
-    store.avancer_generation().await;
     Ok(())
 }
 
@@ -270,7 +270,7 @@ pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>
 /// Computes what the list shows of the territories not yet summed up (contracts that predate
 /// migration 9, or whose geography was reloaded); returns how many were.
 pub(crate) async fn resumer_territoires(store: &Store) -> Result<usize, StoreError> {
-    let mut tx = store.transaction_ecriture().await?;
+    let mut tx = store.ecriture(&Auteur::ligne_de_commande()).await?;
     let lignes = sqlx::query("SELECT id FROM contrat WHERE population IS NULL")
         .fetch_all(&mut *tx)
         .await?;
@@ -280,10 +280,10 @@ pub(crate) async fn resumer_territoires(store: &Store) -> Result<usize, StoreErr
         let resolu = resoudre(&mut tx, &territoire).await?;
         ecriture::resumer_territoire(&mut tx, &id, &resolu).await?;
     }
-    tx.commit().await?;
     if !lignes.is_empty() {
-        store.avancer_generation().await;
+        crate::avancer_generation(&mut tx).await?;
     }
+    tx.commit().await?;
     Ok(lignes.len())
 }
 
@@ -377,7 +377,6 @@ pub(crate) async fn autoriser(
 /// back: a refusal found half-way leaves nothing behind.
 pub(crate) struct Modification {
     tx: Transaction<'static, Any>,
-    store: Store,
     id: IdContrat,
     partie: Partie,
     version: i64,
@@ -419,7 +418,6 @@ pub(crate) async fn ouvrir(
     let version = historique::reclamer(&mut tx, id, lue).await?;
     Ok(Modification {
         tx,
-        store: store.clone(),
         id: id.clone(),
         partie: Partie::Contrat,
         version,
@@ -447,7 +445,6 @@ pub(crate) async fn ouvrir_fiche(
     let (fiche, version) = historique::reclamer_fiche(&mut tx, id, numero, lue).await?;
     let modification = Modification {
         tx,
-        store: store.clone(),
         id: id.clone(),
         partie: Partie::Fiche(fiche),
         version,
@@ -476,8 +473,8 @@ pub(crate) async fn conclure(
         changements,
     )
     .await?;
+    crate::avancer_generation(&mut modification.tx).await?;
     modification.tx.commit().await?;
-    modification.store.avancer_generation().await;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use pilote_domain::IdContrat;
 use pilote_domain::fiche_action::{FicheAction, Note, StatutAction};
 use pilote_store::contrat::fiche::suivi::{self, Element};
 use pilote_store::contrat::fiche::{self, Avancement};
+use pilote_store::contrat::strategie;
 use pilote_store::{Auteur, Store, StoreError, contrat, journal};
 
 /// People acting at the same moment in each round.
@@ -215,4 +216,38 @@ pub async fn lecteurs_et_ecrivains_en_meme_temps(store: &Store, id: &IdContrat, 
         nouvelles_lectures, lectures,
         "chaque lecture est au journal"
     );
+}
+
+/// A form opened on fiche-action 1.1 is refused once that number names another fiche: the
+/// first removed, the second renumbered 1.1 in its place.
+pub async fn un_numero_repris_ne_recoit_pas_l_enregistrement_de_l_ancienne(
+    store: &Store,
+    id: &IdContrat,
+) {
+    let lue = version_fiche(store, id, "1.1").await;
+    fiche::avancer(store, &admin(), id, "1.1", lue, avancement(10))
+        .await
+        .unwrap();
+    let ouverte = version_fiche(store, id, "1.1").await;
+    let version = |store: &Store| {
+        let (store, id) = (store.clone(), id.clone());
+        async move { contrat::lire(&store, &admin(), &id).await.unwrap().version }
+    };
+    strategie::supprimer(
+        store,
+        &admin(),
+        id,
+        version(store).await,
+        &strategie::Element::Fiche("1.1".to_owned()),
+    )
+    .await
+    .unwrap();
+    strategie::ordre::renumeroter(store, &admin(), id, version(store).await)
+        .await
+        .unwrap();
+    let erreur = fiche::avancer(store, &admin(), id, "1.1", ouverte, avancement(99))
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Perime { .. }), "{erreur:?}");
+    assert_ne!(fiche_lue(store, id, "1.1").await.avancement, Some(99));
 }

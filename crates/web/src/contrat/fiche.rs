@@ -18,7 +18,7 @@ use pilote_domain::organisation::Personne;
 use pilote_domain::referentiel::{Public, Thematique};
 use pilote_domain::{CodeInsee, DatePartielle, IdContrat};
 use pilote_store::StoreError;
-use pilote_store::contrat;
+
 use pilote_store::contrat::fiche::redaction::{self, Redaction};
 use pilote_store::contrat::fiche::suivi::{self, Element};
 use pilote_store::contrat::fiche::{self, Avancement, ContratDeLaFiche, FicheLue};
@@ -194,8 +194,6 @@ pub(super) async fn afficher(
     refus: Refus,
     statut: StatusCode,
 ) -> Result<Response, AppError> {
-    let operation = Operation::ModifierFiche(numero.to_owned());
-    contrat::autorise(&state.store, &visiteur.auteur, id, &operation).await?;
     let FicheLue {
         contrat,
         portee,

@@ -457,15 +457,21 @@ pub async fn modifier(
                 Choix::default(),
             )
         }
-        Err(StoreError::Invalid(m)) => {
-            let erreurs = BTreeMap::from([("", phrase(&m))]);
+        Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_))) => {
+            // A conflict is a simultaneous save: what was typed stays, to be saved again.
+            let statut = if matches!(e, StoreError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                refuse
+            };
+            let erreurs = BTreeMap::from([("", phrase(&e.to_string()))]);
             afficher(
                 &state,
                 &visiteur,
                 Some(id),
                 f,
                 erreurs,
-                refuse,
+                statut,
                 Choix::default(),
             )
         }

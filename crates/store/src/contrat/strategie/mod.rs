@@ -12,7 +12,7 @@ use pilote_domain::strategie::NiveauObjectif;
 pub use element::Element;
 use element::{axe_id, fiche_id, objectif};
 
-use super::historique::Changement;
+use super::historique::{self, Changement};
 use super::{conclure, ouvrir};
 use crate::journal::Auteur;
 use crate::{Store, StoreError};
@@ -329,10 +329,12 @@ pub async fn ajouter_fiche(
         .await?;
     let numero = ordre::numero_libre(&mut tx, id, place.axe, dans_l_axe + 1).await?;
     let rang = rang_de_fiche_suivant(&mut tx, id).await?;
+    let version = historique::version_fiche_inedite(&mut tx, id).await?;
     sqlx::query(
         "INSERT INTO fiche_action
-             (contrat_id, axe_id, objectif_id, rang, numero, titre, objectifs, partenaires)
-         VALUES ($1, $2, $3, $4, $5, $6, '[]', '[]')",
+             (contrat_id, axe_id, objectif_id, rang, numero, titre, objectifs, partenaires,
+              version)
+         VALUES ($1, $2, $3, $4, $5, $6, '[]', '[]', $7)",
     )
     .bind(id.as_str())
     .bind(axe_id)
@@ -340,6 +342,7 @@ pub async fn ajouter_fiche(
     .bind(rang)
     .bind(&numero)
     .bind(&titre)
+    .bind(version)
     .execute(&mut *tx)
     .await?;
     let changement = Changement {

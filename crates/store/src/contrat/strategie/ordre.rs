@@ -8,7 +8,7 @@ use pilote_domain::IdContrat;
 
 use super::element::{self, Element, axe_id, fiche_id, objectif};
 use super::{PlaceFiche, lieu, rang_de_fiche_suivant};
-use crate::contrat::historique::Changement;
+use crate::contrat::historique::{self, Changement};
 use crate::contrat::{conclure, ouvrir};
 use crate::journal::Auteur;
 use crate::ligne::{int, opt_int, text};
@@ -245,8 +245,11 @@ pub async fn renumeroter(
     lue: i64,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
-    // Every action may change number: the forms open on their pages become stale.
-    sqlx::query("UPDATE fiche_action SET version = version + 1 WHERE contrat_id = $1")
+    // Every action may change number: the forms open on their pages become stale, whichever
+    // fiche their number now names.
+    let inedite = historique::version_fiche_inedite(&mut tx, id).await?;
+    sqlx::query("UPDATE fiche_action SET version = $1 WHERE contrat_id = $2")
+        .bind(inedite)
         .bind(id.as_str())
         .execute(&mut *tx)
         .await?;
