@@ -135,6 +135,8 @@ async fn plusieurs_personnes_a_la_fois(store: &Store) {
     concurrence::des_retraits_simultanes_ne_retirent_qu_un_element(store, &essai.id).await;
     concurrence::des_ajouts_simultanes_sont_tous_gardes(store, &essai.id).await;
     concurrence::lecteurs_et_ecrivains_en_meme_temps(store, &essai.id, &["1.1", "1.2", "M1"]).await;
+    concurrence::un_numero_repris_ne_recoit_pas_l_enregistrement_de_l_ancienne(store, &essai.id)
+        .await;
 }
 
 /// The public reads a published contract without its notes' authors nor its documents' keys;
