@@ -14,6 +14,7 @@ use pilote_store::{
     Auteur, Backend, Store, StoreError, compte, contrat, demo, geographie, journal, session,
 };
 use sqlx::Connection;
+use std::sync::OnceLock;
 
 mod concurrence;
 
@@ -39,10 +40,113 @@ impl Base {
     }
 }
 
+/// Runs `travail` to its end on a thread and a runtime of its own: a model database outlives
+/// the test whose runtime made it.
+fn a_part<T: Send + 'static, F: Future<Output = T>>(
+    travail: impl FnOnce() -> F + Send + 'static,
+) -> T {
+    std::thread::spawn(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(travail())
+    })
+    .join()
+    .unwrap()
+}
+
+/// A SQLite database migrated and holding the official geography, made once per run and copied
+/// for each scenario (loading the geography takes longer than most scenarios).
+fn modele_sqlite() -> &'static std::path::Path {
+    static MODELE: OnceLock<std::path::PathBuf> = OnceLock::new();
+    MODELE.get_or_init(|| {
+        a_part(|| async {
+            let chemin = tempfile::tempdir().unwrap().keep().join("modele.db");
+            let store = Store::open(&format!("sqlite://{}", chemin.display()))
+                .await
+                .unwrap();
+            geographie::charger(&store).await.unwrap();
+            // The last connection closed writes the WAL back into the file.
+            store.close().await;
+            chemin
+        })
+    })
+}
+
+/// The PostgreSQL template of every scenario's database: migrated, holding the geography,
+/// named after the migrations and the extract it was made from, so that a run reuses the one
+/// an earlier run made of the same sources.
+fn modele_postgres(url: &str) -> &'static str {
+    static MODELE: OnceLock<String> = OnceLock::new();
+    MODELE.get_or_init(|| {
+        use std::hash::{Hash, Hasher};
+        let mut empreinte = std::collections::hash_map::DefaultHasher::new();
+        for dossier in ["migrations", "geographie"] {
+            let dossier = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dossier);
+            let mut fichiers: Vec<_> = std::fs::read_dir(dossier)
+                .unwrap()
+                .map(|f| f.unwrap().path())
+                .collect();
+            fichiers.sort();
+            for fichier in fichiers {
+                std::fs::read(&fichier).unwrap().hash(&mut empreinte);
+            }
+        }
+        let nom = format!("pilote_modele_{:016x}", empreinte.finish());
+        let url = url.to_owned();
+        a_part(|| async move {
+            let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+            let existe = sqlx::query("SELECT 1 FROM pg_database WHERE datname = $1")
+                .bind(&nom)
+                .fetch_optional(&mut admin)
+                .await
+                .unwrap()
+                .is_some();
+            if !existe {
+                // Made under another name, then renamed: a run cut short leaves no half-made
+                // template behind this one's name.
+                let provisoire = format!("{nom}_{}", std::process::id());
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {provisoire}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                sqlx::query(&format!("CREATE DATABASE {provisoire}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                let (base, _) = url
+                    .rsplit_once('/')
+                    .expect("URL PostgreSQL sans nom de base");
+                let store = Store::open(&format!("{base}/{provisoire}")).await.unwrap();
+                geographie::charger(&store).await.unwrap();
+                store.close().await;
+                // The server may not have ended the closed connections' sessions yet.
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                )
+                .bind(&provisoire)
+                .execute(&mut admin)
+                .await
+                .unwrap();
+                sqlx::query(&format!("ALTER DATABASE {provisoire} RENAME TO {nom}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+            }
+            nom
+        })
+    })
+}
+
 async fn sqlite() -> Option<Base> {
     let dossier = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dossier.path().join("pilote.db").display());
-    let store = Store::open(&url).await.unwrap();
+    let chemin = dossier.path().join("pilote.db");
+    std::fs::copy(modele_sqlite(), &chemin).unwrap();
+    let store = Store::open(&format!("sqlite://{}", chemin.display()))
+        .await
+        .unwrap();
+    // A no-op on a copy of the model, which holds this version.
     geographie::charger(&store).await.unwrap();
     Some(Base {
         store,
@@ -67,7 +171,8 @@ async fn postgres() -> Option<Base> {
     let mut admin = sqlx::PgConnection::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("PostgreSQL injoignable à {url} : {e}"));
-    sqlx::query(&format!("CREATE DATABASE {nom}"))
+    let modele = modele_postgres(&url);
+    sqlx::query(&format!("CREATE DATABASE {nom} TEMPLATE {modele}"))
         .execute(&mut admin)
         .await
         .unwrap();

@@ -3,10 +3,12 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use pilote_store::{Store, demo, geographie};
+use pilote_store::{Store, demo};
 use pilote_web::courriel::Console;
 use pilote_web::{AppState, app};
 use tower::ServiceExt;
+
+mod support;
 
 struct TestApp {
     router: axum::Router,
@@ -17,9 +19,11 @@ struct TestApp {
 impl TestApp {
     async fn demarrer() -> Self {
         let dossier = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dossier.path().join("pilote.db").display());
-        let store = Store::open(&url).await.unwrap();
-        geographie::charger(&store).await.unwrap();
+        let chemin = dossier.path().join("pilote.db");
+        support::application::copier_modele(&chemin);
+        let store = Store::open(&format!("sqlite://{}", chemin.display()))
+            .await
+            .unwrap();
         demo::charger(&store).await.unwrap();
         let complet: pilote_domain::contrat::Contrat =
             toml::from_str(include_str!("../../store/tests/contrat_complet.toml")).unwrap();

@@ -6,8 +6,8 @@
 )]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use axum::Router;
 use axum::body::Body;
@@ -33,6 +33,34 @@ pub struct Appli {
     _dossier: tempfile::TempDir,
 }
 
+/// Writes at `destination` a SQLite database migrated and holding the official geography: a
+/// copy of one made once per test binary (loading the geography takes longer than most tests).
+pub fn copier_modele(destination: &Path) {
+    static MODELE: OnceLock<PathBuf> = OnceLock::new();
+    let modele = MODELE.get_or_init(|| {
+        // On a thread and a runtime of its own: the tests' runtimes come and go.
+        std::thread::spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let chemin = tempfile::tempdir().unwrap().keep().join("modele.db");
+                let store = Store::open(&format!("sqlite://{}", chemin.display()))
+                    .await
+                    .unwrap();
+                geographie::charger(&store).await.unwrap();
+                // The last connection closed writes the WAL back into the file.
+                store.close().await;
+                chemin
+            })
+        })
+        .join()
+        .unwrap()
+    });
+    std::fs::copy(modele, destination).unwrap();
+}
+
 impl Appli {
     /// A fresh SQLite database with the geography loaded, served at `url_publique`.
     pub async fn demarrer(url_publique: &str, oidc: Option<ClientOidc>) -> Self {
@@ -45,11 +73,14 @@ impl Appli {
         let dossier = tempfile::tempdir().unwrap();
         let url = match url.strip_prefix("sqlite://") {
             Some(chemin) if !chemin.starts_with('/') && !chemin.starts_with(':') => {
-                format!("sqlite://{}", dossier.path().join(chemin).display())
+                let chemin = dossier.path().join(chemin);
+                copier_modele(&chemin);
+                format!("sqlite://{}", chemin.display())
             }
             _ => url.to_owned(),
         };
         let store = Store::open(&url).await.unwrap();
+        // A no-op on a copy of the model, which holds this version.
         geographie::charger(&store).await.unwrap();
         let courriels = dossier.path().join("courriels");
         let expediteur = Dossier::new(courriels.clone(), "Pilote <pilote@essai.fr>").unwrap();
