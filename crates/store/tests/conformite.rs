@@ -74,6 +74,14 @@ fn modele_sqlite() -> &'static std::path::Path {
     })
 }
 
+/// The URL of database `nom` on the server of `url`.
+fn base_voisine(url: &str, nom: &str) -> String {
+    let (serveur, _) = url
+        .rsplit_once('/')
+        .expect("URL PostgreSQL sans nom de base");
+    format!("{serveur}/{nom}")
+}
+
 /// The PostgreSQL template of every scenario's database: migrated, holding the geography,
 /// named after the migrations and the extract it was made from, so that a run reuses the one
 /// an earlier run made of the same sources.
@@ -115,10 +123,7 @@ fn modele_postgres(url: &str) -> &'static str {
                     .execute(&mut admin)
                     .await
                     .unwrap();
-                let (base, _) = url
-                    .rsplit_once('/')
-                    .expect("URL PostgreSQL sans nom de base");
-                let store = Store::open(&format!("{base}/{provisoire}")).await.unwrap();
+                let store = Store::open(&base_voisine(&url, &provisoire)).await.unwrap();
                 geographie::charger(&store).await.unwrap();
                 store.close().await;
                 // The server may not have ended the closed connections' sessions yet.
@@ -176,10 +181,7 @@ async fn postgres() -> Option<Base> {
         .execute(&mut admin)
         .await
         .unwrap();
-    let (base, _) = url
-        .rsplit_once('/')
-        .expect("URL PostgreSQL sans nom de base");
-    let store = Store::open(&format!("{base}/{nom}")).await.unwrap();
+    let store = Store::open(&base_voisine(&url, &nom)).await.unwrap();
     assert_eq!(store.backend(), Backend::Postgres);
     geographie::charger(&store).await.unwrap();
     Some(Base {
