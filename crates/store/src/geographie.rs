@@ -12,17 +12,13 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::ligne::{int, opt_int, opt_narrow, opt_parse, parse, text};
+use crate::lot::{Valeur, inserer, placeholders};
 use crate::{Store, StoreError};
 
 const REGIONS: &str = include_str!("../geographie/regions.tsv");
 const DEPARTEMENTS: &str = include_str!("../geographie/departements.tsv");
 const EPCI: &str = include_str!("../geographie/epci.tsv");
 const COMMUNES: &str = include_str!("../geographie/communes.tsv");
-
-/// Rows per multi-row INSERT. SQLite looks `$N` parameter names up linearly while preparing,
-/// so a statement's cost grows with the square of its parameters: 100 rows (800 parameters)
-/// load the communes 3× faster than 500 (measured with `pilote bench-geographie`).
-const LOT: usize = 100;
 
 /// The parsed extract.
 #[derive(Debug, Clone)]
@@ -222,44 +218,11 @@ pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
     Ok(chargement)
 }
 
-/// A value bound in a bulk insert.
-enum Valeur {
-    Texte(Option<String>),
-    Entier(Option<i64>),
-}
-
 fn textes<const N: usize>(valeurs: [&str; N]) -> Vec<Valeur> {
     valeurs
         .iter()
         .map(|v| Valeur::Texte(Some((*v).to_owned())))
         .collect()
-}
-
-/// Multi-row INSERT in batches of [`LOT`] rows, then `conflit` (an ON CONFLICT clause or "").
-async fn inserer<T>(
-    conn: &mut AnyConnection,
-    table: &str,
-    conflit: &str,
-    lignes: &[T],
-    valeurs: impl Fn(&T) -> Vec<Valeur>,
-) -> Result<(), StoreError> {
-    for lot in lignes.chunks(LOT) {
-        let rangs: Vec<Vec<Valeur>> = lot.iter().map(&valeurs).collect();
-        let largeur = rangs.first().map_or(0, Vec::len);
-        let tuples: Vec<String> = (0..rangs.len())
-            .map(|i| format!("({})", placeholders(i * largeur + 1, largeur)))
-            .collect();
-        let sql = format!("INSERT INTO {table} VALUES {} {conflit}", tuples.join(", "));
-        let mut query = sqlx::query(&sql);
-        for valeur in rangs.into_iter().flatten() {
-            query = match valeur {
-                Valeur::Texte(t) => query.bind(t),
-                Valeur::Entier(n) => query.bind(n),
-            };
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
 }
 
 /// How many communes and EPCI the database holds.
@@ -355,14 +318,6 @@ fn commune(row: &AnyRow) -> Result<Commune, StoreError> {
         parent: opt_parse(row, "parent")?,
         population: opt_narrow(opt_int(row, "population")?, "population")?,
     })
-}
-
-/// `$first, $first+1, …` for `count` parameters.
-pub(crate) fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A commune or an EPCI found by a search, with its population.

@@ -13,6 +13,7 @@ pub mod import;
 pub mod invitation;
 pub mod journal;
 mod ligne;
+mod lot;
 mod migration;
 pub mod session;
 

@@ -13,11 +13,12 @@ use pilote_domain::territoire::{Territoire, TerritoireResolu};
 use sqlx::AnyConnection;
 
 use super::insertion::{
-    inserer_codes, inserer_document, inserer_etape, inserer_indicateur, inserer_ligne_budget,
-    inserer_note, inserer_partie, inserer_reunion,
+    inserer_codes, inserer_documents, inserer_etapes, inserer_indicateur, inserer_lignes_budget,
+    inserer_notes, inserer_partie, inserer_reunion,
 };
 use crate::geographie::resoudre;
 use crate::ligne::to_json;
+use crate::lot::{self, Valeur};
 use crate::{StoreError, now};
 
 /// Inserts `contrat` and everything it holds. Refuses, naming the fault, a contract that breaks
@@ -379,22 +380,13 @@ async fn inserer_fiche(
     for (table, valeurs) in listes {
         inserer_codes(conn, fiche_id, table, &valeurs).await?;
     }
-    for (rang, etape) in fiche.etapes.iter().enumerate() {
-        inserer_etape(conn, fiche_id, rang as i64, etape).await?;
-    }
-    for (rang, ligne) in fiche.budget.iter().enumerate() {
-        inserer_ligne_budget(conn, fiche_id, rang as i64, ligne).await?;
-    }
+    inserer_etapes(conn, fiche_id, 0, &fiche.etapes).await?;
+    inserer_lignes_budget(conn, fiche_id, 0, &fiche.budget).await?;
     for (rang, indicateur) in fiche.indicateurs.iter().enumerate() {
         inserer_indicateur(conn, fiche_id, rang as i64, indicateur).await?;
     }
-    for (rang, document) in fiche.documents.iter().enumerate() {
-        inserer_document(conn, fiche_id, rang as i64, document).await?;
-    }
-    for (rang, note) in fiche.notes.iter().enumerate() {
-        inserer_note(conn, fiche_id, rang as i64, note).await?;
-    }
-    Ok(())
+    inserer_documents(conn, fiche_id, 0, &fiche.documents).await?;
+    inserer_notes(conn, fiche_id, 0, &fiche.notes).await
 }
 
 async fn inserer_instances(
@@ -495,23 +487,31 @@ pub(super) async fn inserer_territoire(
         .await?;
     }
     resumer_territoire(conn, id, resolu).await?;
-    for (rang, commune) in territoire.communes.iter().enumerate() {
-        sqlx::query("INSERT INTO contrat_commune (contrat_id, rang, code) VALUES ($1, $2, $3)")
-            .bind(id.as_str())
-            .bind(rang as i64)
-            .bind(commune.as_str())
-            .execute(&mut *conn)
-            .await?;
-    }
-    for (rang, epci) in territoire.epci.iter().enumerate() {
-        sqlx::query("INSERT INTO contrat_epci (contrat_id, rang, epci) VALUES ($1, $2, $3)")
-            .bind(id.as_str())
-            .bind(rang as i64)
-            .bind(epci.as_str())
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    let ligne = |(rang, code): &(i64, &str)| {
+        vec![
+            Valeur::Texte(Some(id.to_string())),
+            Valeur::Entier(Some(*rang)),
+            Valeur::Texte(Some((*code).to_owned())),
+        ]
+    };
+    let communes: Vec<&str> = territoire.communes.iter().map(|c| c.as_str()).collect();
+    lot::inserer(
+        conn,
+        "contrat_commune (contrat_id, rang, code)",
+        "",
+        &(0..).zip(communes).collect::<Vec<_>>(),
+        ligne,
+    )
+    .await?;
+    let epci: Vec<&str> = territoire.epci.iter().map(|e| e.as_str()).collect();
+    lot::inserer(
+        conn,
+        "contrat_epci (contrat_id, rang, epci)",
+        "",
+        &(0..).zip(epci).collect::<Vec<_>>(),
+        ligne,
+    )
+    .await
 }
 
 /// Records what the list of contracts shows of contract `id`'s territory.

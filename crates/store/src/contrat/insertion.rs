@@ -1,6 +1,7 @@
-//! Inserting one row of a contract's children (a party, a fiche-action's codes, steps,
-//! documents, notes, budget lines, indicators with their targets and values, a meeting with its
-//! decisions), shared by the whole-contract write and the pages' additions.
+//! Inserting a contract's children (a party, a fiche-action's codes, steps, documents, notes,
+//! budget lines, indicators with their targets and values, a meeting with its decisions),
+//! shared by the whole-contract write (a fiche's rows of one kind in one statement) and the
+//! pages' additions (one row).
 
 use std::collections::HashMap;
 
@@ -11,6 +12,15 @@ use sqlx::AnyConnection;
 
 use crate::StoreError;
 use crate::ligne::to_json;
+use crate::lot::{self, Valeur, rangees};
+
+fn entier(n: i64) -> Valeur {
+    Valeur::Entier(Some(n))
+}
+
+fn texte(t: &str) -> Valeur {
+    Valeur::Texte(Some(t.to_owned()))
+}
 
 /// Inserts party `partie` of contract `id` at `rang`, its organisation entered in the
 /// directory if missing, with its representatives.
@@ -56,119 +66,142 @@ pub(crate) async fn inserer_codes(
         .bind(fiche_id)
         .execute(&mut *conn)
         .await?;
-    let sql = format!("INSERT INTO {table} (fiche_id, rang, code) VALUES ($1, $2, $3)");
-    for (rang, code) in codes.iter().enumerate() {
-        sqlx::query(&sql)
-            .bind(fiche_id)
-            .bind(rang as i64)
-            .bind(code)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    lot::inserer(
+        conn,
+        &format!("{table} (fiche_id, rang, code)"),
+        "",
+        &rangees(0, codes),
+        |(rang, code)| vec![entier(fiche_id), entier(*rang), texte(code)],
+    )
+    .await
 }
 
-/// Inserts one step of fiche-action `fiche_id` at `rang`.
-pub(crate) async fn inserer_etape(
+/// Inserts steps of fiche-action `fiche_id`, the first at `rang`.
+pub(crate) async fn inserer_etapes(
     conn: &mut AnyConnection,
     fiche_id: i64,
     rang: i64,
-    etape: &Etape,
+    etapes: &[Etape],
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO etape (fiche_id, rang, libelle, echeance, faite) VALUES ($1, $2, $3, $4, $5)",
+    lot::inserer(
+        conn,
+        "etape (fiche_id, rang, libelle, echeance, faite)",
+        "",
+        &rangees(rang, etapes),
+        |(rang, etape)| {
+            vec![
+                entier(fiche_id),
+                entier(*rang),
+                texte(&etape.libelle),
+                Valeur::Texte(etape.echeance.map(|d| d.to_string())),
+                entier(i64::from(etape.faite)),
+            ]
+        },
     )
-    .bind(fiche_id)
-    .bind(rang)
-    .bind(&etape.libelle)
-    .bind(etape.echeance.map(|d| d.to_string()))
-    .bind(i64::from(etape.faite))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
-/// Inserts one document of fiche-action `fiche_id` at `rang`.
-pub(crate) async fn inserer_document(
+/// Inserts documents of fiche-action `fiche_id`, the first at `rang`.
+pub(crate) async fn inserer_documents(
     conn: &mut AnyConnection,
     fiche_id: i64,
     rang: i64,
-    document: &Document,
+    documents: &[Document],
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO document (fiche_id, rang, titre, date, reference) VALUES ($1, $2, $3, $4, $5)",
+    lot::inserer(
+        conn,
+        "document (fiche_id, rang, titre, date, reference)",
+        "",
+        &rangees(rang, documents),
+        |(rang, document)| {
+            vec![
+                entier(fiche_id),
+                entier(*rang),
+                texte(&document.titre),
+                Valeur::Texte(document.date.map(|d| d.to_string())),
+                texte(&document.reference),
+            ]
+        },
     )
-    .bind(fiche_id)
-    .bind(rang)
-    .bind(&document.titre)
-    .bind(document.date.map(|d| d.to_string()))
-    .bind(&document.reference)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
-/// Inserts one progress note of fiche-action `fiche_id` at `rang`.
-pub(crate) async fn inserer_note(
+/// Inserts progress notes of fiche-action `fiche_id`, the first at `rang`.
+pub(crate) async fn inserer_notes(
     conn: &mut AnyConnection,
     fiche_id: i64,
     rang: i64,
-    note: &Note,
+    notes: &[Note],
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO note (fiche_id, rang, date, texte, auteur) VALUES ($1, $2, $3, $4, $5)",
+    lot::inserer(
+        conn,
+        "note (fiche_id, rang, date, texte, auteur)",
+        "",
+        &rangees(rang, notes),
+        |(rang, note)| {
+            vec![
+                entier(fiche_id),
+                entier(*rang),
+                texte(&note.date.to_string()),
+                texte(&note.texte),
+                Valeur::Texte(note.auteur.clone()),
+            ]
+        },
     )
-    .bind(fiche_id)
-    .bind(rang)
-    .bind(note.date.to_string())
-    .bind(&note.texte)
-    .bind(note.auteur.as_deref())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
-/// Inserts one dated value of indicator `indicateur_id` at `rang`.
-pub(crate) async fn inserer_mesure(
+/// Inserts dated values of indicator `indicateur_id`, the first at `rang`.
+pub(crate) async fn inserer_mesures(
     conn: &mut AnyConnection,
     indicateur_id: i64,
     rang: i64,
-    mesure: &Mesure,
+    mesures: &[Mesure],
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO mesure (indicateur_id, rang, date, valeur, source) VALUES ($1, $2, $3, $4, $5)",
+    lot::inserer(
+        conn,
+        "mesure (indicateur_id, rang, date, valeur, source)",
+        "",
+        &rangees(rang, mesures),
+        |(rang, mesure)| {
+            vec![
+                entier(indicateur_id),
+                entier(*rang),
+                texte(&mesure.date.to_string()),
+                Valeur::Reel(Some(mesure.valeur)),
+                Valeur::Texte(mesure.source.clone()),
+            ]
+        },
     )
-    .bind(indicateur_id)
-    .bind(rang)
-    .bind(mesure.date.to_string())
-    .bind(mesure.valeur)
-    .bind(mesure.source.as_deref())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
-/// Inserts one budget line of fiche-action `fiche_id` at `rang`.
-pub(crate) async fn inserer_ligne_budget(
+/// Inserts budget lines of fiche-action `fiche_id`, the first at `rang`.
+pub(crate) async fn inserer_lignes_budget(
     conn: &mut AnyConnection,
     fiche_id: i64,
     rang: i64,
-    ligne: &LigneBudget,
+    lignes: &[LigneBudget],
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO ligne_budget (fiche_id, rang, annee, financeur, nature,
-            previsionnel_centimes, realise_centimes) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    lot::inserer(
+        conn,
+        "ligne_budget (fiche_id, rang, annee, financeur, nature, previsionnel_centimes,
+            realise_centimes)",
+        "",
+        &rangees(rang, lignes),
+        |(rang, ligne)| {
+            vec![
+                entier(fiche_id),
+                entier(*rang),
+                entier(i64::from(ligne.annee)),
+                texte(&ligne.financeur),
+                texte(ligne.nature.code()),
+                Valeur::Entier(ligne.previsionnel.map(|m| m.centimes())),
+                Valeur::Entier(ligne.realise.map(|m| m.centimes())),
+            ]
+        },
     )
-    .bind(fiche_id)
-    .bind(rang)
-    .bind(i64::from(ligne.annee))
-    .bind(&ligne.financeur)
-    .bind(ligne.nature.code())
-    .bind(ligne.previsionnel.map(|m| m.centimes()))
-    .bind(ligne.realise.map(|m| m.centimes()))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Inserts one indicator of fiche-action `fiche_id` at `rang`, with its targets and values.
@@ -190,21 +223,22 @@ pub(crate) async fn inserer_indicateur(
     .bind(indicateur.valeur_initiale)
     .fetch_one(&mut *conn)
     .await?;
-    for (rang, cible) in indicateur.cibles.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO cible (indicateur_id, rang, annee, valeur) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(indicateur_id)
-        .bind(rang as i64)
-        .bind(i64::from(cible.annee))
-        .bind(cible.valeur)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for (rang, mesure) in indicateur.valeurs.iter().enumerate() {
-        inserer_mesure(conn, indicateur_id, rang as i64, mesure).await?;
-    }
-    Ok(())
+    lot::inserer(
+        conn,
+        "cible (indicateur_id, rang, annee, valeur)",
+        "",
+        &rangees(0, &indicateur.cibles),
+        |(rang, cible)| {
+            vec![
+                entier(indicateur_id),
+                entier(*rang),
+                entier(i64::from(cible.annee)),
+                Valeur::Reel(Some(cible.valeur)),
+            ]
+        },
+    )
+    .await?;
+    inserer_mesures(conn, indicateur_id, 0, &indicateur.valeurs).await
 }
 
 /// Inserts one meeting of body `instance_id` at `rang`, with its decisions; `fiches` gives the

@@ -12,7 +12,7 @@ use pilote_domain::fiche_action::{FicheAction, Indicateur, LigneBudget, StatutAc
 use pilote_domain::geographie::Commune;
 
 use super::historique::Changement;
-use super::insertion::{inserer_indicateur, inserer_ligne_budget};
+use super::insertion::{inserer_indicateur, inserer_lignes_budget};
 use super::lecture::lire_fiche;
 use super::{autoriser, conclure, ouvrir_fiche};
 use crate::journal::Auteur;
@@ -157,7 +157,7 @@ pub async fn ajouter_ligne_budget(
         financeur: ligne.financeur.trim().to_owned(),
         ..ligne.clone()
     };
-    inserer_ligne_budget(&mut tx, fiche, rang, &ligne).await?;
+    inserer_lignes_budget(&mut tx, fiche, rang, std::slice::from_ref(&ligne)).await?;
     let montant = |quoi: &str, m: Option<pilote_domain::Montant>| {
         m.map(|m| format!(", {quoi} {}", m.en_euros()))
             .unwrap_or_default()

@@ -10,7 +10,9 @@ use pilote_domain::fiche_action::{Cible, Document, Etape, Mesure, Note};
 
 use super::rang_suivant;
 use crate::contrat::historique::Changement;
-use crate::contrat::insertion::{inserer_document, inserer_etape, inserer_mesure, inserer_note};
+use crate::contrat::insertion::{
+    inserer_documents, inserer_etapes, inserer_mesures, inserer_notes,
+};
 use crate::contrat::{Modification, autoriser, ouvrir_fiche};
 use crate::journal::Auteur;
 use crate::ligne::{opt_text, text};
@@ -165,7 +167,7 @@ pub async fn ajouter_etape(
         ..etape.clone()
     };
     let rang = rang_suivant(&mut tx, "etape", fiche).await?;
-    inserer_etape(&mut tx, fiche, rang, &etape).await?;
+    inserer_etapes(&mut tx, fiche, rang, std::slice::from_ref(&etape)).await?;
     let echeance = etape
         .echeance
         .map(|d| format!(" (échéance {d})"))
@@ -245,7 +247,7 @@ pub async fn ajouter_mesure(
     .bind(indicateur_id)
     .fetch_one(&mut *tx)
     .await?;
-    inserer_mesure(&mut tx, indicateur_id, rang, mesure).await?;
+    inserer_mesures(&mut tx, indicateur_id, rang, std::slice::from_ref(mesure)).await?;
     let source = mesure
         .source
         .as_ref()
@@ -319,7 +321,7 @@ pub async fn ajouter_note(
         ..note.clone()
     };
     let rang = rang_suivant(&mut tx, "note", fiche).await?;
-    inserer_note(&mut tx, fiche, rang, &note).await?;
+    inserer_notes(&mut tx, fiche, rang, std::slice::from_ref(&note)).await?;
     let changement = Changement {
         champ: "note".to_owned(),
         avant: None,
@@ -343,7 +345,7 @@ pub async fn ajouter_document(
         ..document.clone()
     };
     let rang = rang_suivant(&mut tx, "document", fiche).await?;
-    inserer_document(&mut tx, fiche, rang, &document).await?;
+    inserer_documents(&mut tx, fiche, rang, std::slice::from_ref(&document)).await?;
     let changement = Changement {
         champ: "document".to_owned(),
         avant: None,
