@@ -47,11 +47,6 @@ pub(crate) async fn inserer<T>(
     Ok(())
 }
 
-/// `items` with their `rang`, the first at `premier`.
-pub(crate) fn rangees<T>(premier: i64, items: &[T]) -> Vec<(i64, &T)> {
-    (premier..).zip(items).collect()
-}
-
 /// `$first, $first+1, …` for `count` parameters.
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)

@@ -13,11 +13,12 @@ use pilote_domain::territoire::{Territoire, TerritoireResolu};
 use sqlx::AnyConnection;
 
 use super::insertion::{
-    inserer_codes, inserer_documents, inserer_etapes, inserer_indicateur, inserer_lignes_budget,
-    inserer_notes, inserer_partie, inserer_reunion,
+    Enfant, ajouter_codes, enfants, inserer_cibles, inserer_documents, inserer_etapes,
+    inserer_indicateurs, inserer_lignes_budget, inserer_mesures, inserer_notes, inserer_partie,
+    inserer_reunion,
 };
 use crate::geographie::resoudre;
-use crate::ligne::to_json;
+use crate::ligne::{int, text, to_json};
 use crate::lot::{self, Valeur};
 use crate::{StoreError, now};
 
@@ -258,6 +259,7 @@ async fn inserer_axes(
     axes: &[Axe],
     fiches: &mut HashMap<String, i64>,
 ) -> Result<(), StoreError> {
+    let mut placees = Vec::new();
     for axe in axes {
         let axe_id: i64 = sqlx::query_scalar(
             "INSERT INTO axe (contrat_id, perimetre, numero, titre, description, transversal)
@@ -273,7 +275,12 @@ async fn inserer_axes(
         .await?;
         let mut rang_fiche = 0;
         for fiche in &axe.fiches_actions {
-            inserer_fiche(conn, id, axe_id, None, rang_fiche, fiche, fiches).await?;
+            placees.push(FichePlacee {
+                axe_id,
+                objectif_id: None,
+                rang: rang_fiche,
+                fiche,
+            });
             rang_fiche += 1;
         }
         // Breadth-first, so that a parent objective has its id before its children.
@@ -296,16 +303,12 @@ async fn inserer_axes(
             .fetch_one(&mut *conn)
             .await?;
             for fiche in &objectif.fiches_actions {
-                inserer_fiche(
-                    conn,
-                    id,
+                placees.push(FichePlacee {
                     axe_id,
-                    Some(objectif_id),
-                    rang_fiche,
+                    objectif_id: Some(objectif_id),
+                    rang: rang_fiche,
                     fiche,
-                    fiches,
-                )
-                .await?;
+                });
                 rang_fiche += 1;
             }
             a_faire.extend(
@@ -317,76 +320,151 @@ async fn inserer_axes(
             );
         }
     }
-    Ok(())
+    inserer_fiches(conn, id, &placees, fiches).await
 }
 
-async fn inserer_fiche(
-    conn: &mut AnyConnection,
-    id: &str,
+/// A fiche-action to insert, and where it hangs.
+struct FichePlacee<'a> {
     axe_id: i64,
     objectif_id: Option<i64>,
     rang: i64,
-    fiche: &FicheAction,
+    fiche: &'a FicheAction,
+}
+
+/// Inserts `placees`, a few statements per kind of row whatever their number, and records
+/// each action's id by number in `fiches`.
+async fn inserer_fiches(
+    conn: &mut AnyConnection,
+    id: &str,
+    placees: &[FichePlacee<'_>],
     fiches: &mut HashMap<String, i64>,
 ) -> Result<(), StoreError> {
-    let pilote = fiche.pilote.as_ref();
-    let personne = pilote.and_then(|p| p.personne.as_ref());
-    let fiche_id: i64 = sqlx::query_scalar(
-        "INSERT INTO fiche_action (contrat_id, axe_id, objectif_id, rang, numero, titre, contexte,
-            objectifs, description, pilote_organisation, pilote_nom, pilote_fonction, partenaires,
-            debut, fin, statut, avancement)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         RETURNING id",
+    let texte = |t: Option<String>| Valeur::Texte(t);
+    lot::inserer(
+        conn,
+        "fiche_action (contrat_id, axe_id, objectif_id, rang, numero, titre, contexte, objectifs,
+            description, pilote_organisation, pilote_nom, pilote_fonction, partenaires, debut,
+            fin, statut, avancement)",
+        "",
+        placees,
+        |p| {
+            let fiche = p.fiche;
+            let pilote = fiche.pilote.as_ref();
+            let personne = pilote.and_then(|p| p.personne.as_ref());
+            vec![
+                texte(Some(id.to_owned())),
+                Valeur::Entier(Some(p.axe_id)),
+                Valeur::Entier(p.objectif_id),
+                Valeur::Entier(Some(p.rang)),
+                texte(Some(fiche.numero.clone())),
+                texte(Some(fiche.titre.clone())),
+                texte(fiche.contexte.clone()),
+                texte(Some(to_json(&fiche.objectifs))),
+                texte(fiche.description.clone()),
+                texte(pilote.map(|p| p.organisation.clone())),
+                texte(personne.map(|p| p.nom.clone())),
+                texte(personne.and_then(|p| p.fonction.clone())),
+                texte(Some(to_json(&fiche.partenaires))),
+                texte(fiche.debut.map(|d| d.to_string())),
+                texte(fiche.fin.map(|d| d.to_string())),
+                texte(fiche.statut.map(|s| s.code().to_owned())),
+                Valeur::Entier(fiche.avancement.map(i64::from)),
+            ]
+        },
     )
-    .bind(id)
-    .bind(axe_id)
-    .bind(objectif_id)
-    .bind(rang)
-    .bind(&fiche.numero)
-    .bind(&fiche.titre)
-    .bind(fiche.contexte.as_deref())
-    .bind(to_json(&fiche.objectifs))
-    .bind(fiche.description.as_deref())
-    .bind(pilote.map(|p| p.organisation.clone()))
-    .bind(personne.map(|p| p.nom.clone()))
-    .bind(personne.and_then(|p| p.fonction.clone()))
-    .bind(to_json(&fiche.partenaires))
-    .bind(fiche.debut.map(|d| d.to_string()))
-    .bind(fiche.fin.map(|d| d.to_string()))
-    .bind(fiche.statut.map(|s| s.code()))
-    .bind(fiche.avancement.map(i64::from))
-    .fetch_one(&mut *conn)
     .await?;
-    fiches.insert(fiche.numero.clone(), fiche_id);
+    for r in sqlx::query("SELECT id, numero FROM fiche_action WHERE contrat_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        fiches.insert(text(&r, "numero")?, int(&r, "id")?);
+    }
+    let rangees: Vec<(i64, &FicheAction)> = placees
+        .iter()
+        .map(|p| (fiches[&p.fiche.numero], p.fiche))
+        .collect();
 
-    let listes: [(&str, Vec<String>); 3] = [
+    let codes: [(&str, Vec<(i64, Vec<String>)>); 3] = [
         (
             "fiche_public",
-            fiche.publics.iter().map(|p| p.code().to_owned()).collect(),
+            rangees
+                .iter()
+                .map(|(f, fiche)| {
+                    (
+                        *f,
+                        fiche.publics.iter().map(|p| p.code().to_owned()).collect(),
+                    )
+                })
+                .collect(),
         ),
         (
             "fiche_thematique",
-            fiche
-                .thematiques
+            rangees
                 .iter()
-                .map(|t| t.code().to_owned())
+                .map(|(f, fiche)| {
+                    (
+                        *f,
+                        fiche
+                            .thematiques
+                            .iter()
+                            .map(|t| t.code().to_owned())
+                            .collect(),
+                    )
+                })
                 .collect(),
         ),
         (
             "fiche_commune",
-            fiche.communes.iter().map(ToString::to_string).collect(),
+            rangees
+                .iter()
+                .map(|(f, fiche)| (*f, fiche.communes.iter().map(ToString::to_string).collect()))
+                .collect(),
         ),
     ];
-    for (table, valeurs) in listes {
-        inserer_codes(conn, fiche_id, table, &valeurs).await?;
+    for (table, par_fiche) in &codes {
+        let lignes: Vec<_> = par_fiche
+            .iter()
+            .flat_map(|(f, codes)| enfants(*f, 0, codes))
+            .collect();
+        ajouter_codes(conn, table, &lignes).await?;
     }
-    inserer_etapes(conn, fiche_id, 0, &fiche.etapes).await?;
-    inserer_lignes_budget(conn, fiche_id, 0, &fiche.budget).await?;
-    for (rang, indicateur) in fiche.indicateurs.iter().enumerate() {
-        inserer_indicateur(conn, fiche_id, rang as i64, indicateur).await?;
+    /// The items of one list of every fiche, as the children of their fiche's row.
+    fn de<'a, T>(
+        rangees: &[(i64, &'a FicheAction)],
+        liste: fn(&'a FicheAction) -> &'a [T],
+    ) -> Vec<Enfant<'a, T>> {
+        rangees
+            .iter()
+            .flat_map(|(f, fiche)| enfants(*f, 0, liste(fiche)))
+            .collect()
     }
-    inserer_documents(conn, fiche_id, 0, &fiche.documents).await?;
-    inserer_notes(conn, fiche_id, 0, &fiche.notes).await
+    inserer_etapes(conn, &de(&rangees, |f| &f.etapes)).await?;
+    inserer_lignes_budget(conn, &de(&rangees, |f| &f.budget)).await?;
+    inserer_documents(conn, &de(&rangees, |f| &f.documents)).await?;
+    inserer_notes(conn, &de(&rangees, |f| &f.notes)).await?;
+    let indicateurs = de(&rangees, |f| &f.indicateurs);
+    inserer_indicateurs(conn, &indicateurs).await?;
+    let mut ids = HashMap::new();
+    for r in sqlx::query(
+        "SELECT i.id, i.fiche_id, i.rang FROM indicateur i
+         JOIN fiche_action f ON f.id = i.fiche_id WHERE f.contrat_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        ids.insert((int(&r, "fiche_id")?, int(&r, "rang")?), int(&r, "id")?);
+    }
+    let mut cibles = Vec::new();
+    let mut mesures = Vec::new();
+    for (fiche, rang, indicateur) in &indicateurs {
+        let indicateur_id = ids[&(*fiche, *rang)];
+        cibles.extend(enfants(indicateur_id, 0, &indicateur.cibles));
+        mesures.extend(enfants(indicateur_id, 0, &indicateur.valeurs));
+    }
+    inserer_cibles(conn, &cibles).await?;
+    inserer_mesures(conn, &mesures).await
 }
 
 async fn inserer_instances(

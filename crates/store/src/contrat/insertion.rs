@@ -6,13 +6,13 @@
 use std::collections::HashMap;
 
 use pilote_domain::contrat::Partie;
-use pilote_domain::fiche_action::{Document, Etape, Indicateur, LigneBudget, Mesure, Note};
+use pilote_domain::fiche_action::{Cible, Document, Etape, Indicateur, LigneBudget, Mesure, Note};
 use pilote_domain::gouvernance::Reunion;
 use sqlx::AnyConnection;
 
 use crate::StoreError;
 use crate::ligne::to_json;
-use crate::lot::{self, Valeur, rangees};
+use crate::lot::{self, Valeur};
 
 fn entier(n: i64) -> Valeur {
     Valeur::Entier(Some(n))
@@ -55,6 +55,17 @@ pub(crate) async fn inserer_partie(
     Ok(())
 }
 
+/// A child row to insert: its parent's row id, its `rang`, the item.
+pub(crate) type Enfant<'a, T> = (i64, i64, &'a T);
+
+/// `items` as the children of `parent`, the first at `rang`.
+pub(crate) fn enfants<T>(parent: i64, rang: i64, items: &[T]) -> Vec<Enfant<'_, T>> {
+    (rang..)
+        .zip(items)
+        .map(|(r, item)| (parent, r, item))
+        .collect()
+}
+
 /// Replaces the codes of fiche-action `fiche_id` in `table` (publics, themes, communes).
 pub(crate) async fn inserer_codes(
     conn: &mut AnyConnection,
@@ -66,31 +77,38 @@ pub(crate) async fn inserer_codes(
         .bind(fiche_id)
         .execute(&mut *conn)
         .await?;
+    ajouter_codes(conn, table, &enfants(fiche_id, 0, codes)).await
+}
+
+/// Adds codes of fiches-actions in `table` (publics, themes, communes).
+pub(crate) async fn ajouter_codes(
+    conn: &mut AnyConnection,
+    table: &str,
+    codes: &[Enfant<'_, String>],
+) -> Result<(), StoreError> {
     lot::inserer(
         conn,
         &format!("{table} (fiche_id, rang, code)"),
         "",
-        &rangees(0, codes),
-        |(rang, code)| vec![entier(fiche_id), entier(*rang), texte(code)],
+        codes,
+        |(fiche, rang, code)| vec![entier(*fiche), entier(*rang), texte(code)],
     )
     .await
 }
 
-/// Inserts steps of fiche-action `fiche_id`, the first at `rang`.
+/// Inserts steps of fiches-actions.
 pub(crate) async fn inserer_etapes(
     conn: &mut AnyConnection,
-    fiche_id: i64,
-    rang: i64,
-    etapes: &[Etape],
+    etapes: &[Enfant<'_, Etape>],
 ) -> Result<(), StoreError> {
     lot::inserer(
         conn,
         "etape (fiche_id, rang, libelle, echeance, faite)",
         "",
-        &rangees(rang, etapes),
-        |(rang, etape)| {
+        etapes,
+        |(fiche_id, rang, etape)| {
             vec![
-                entier(fiche_id),
+                entier(*fiche_id),
                 entier(*rang),
                 texte(&etape.libelle),
                 Valeur::Texte(etape.echeance.map(|d| d.to_string())),
@@ -101,21 +119,19 @@ pub(crate) async fn inserer_etapes(
     .await
 }
 
-/// Inserts documents of fiche-action `fiche_id`, the first at `rang`.
+/// Inserts documents of fiches-actions.
 pub(crate) async fn inserer_documents(
     conn: &mut AnyConnection,
-    fiche_id: i64,
-    rang: i64,
-    documents: &[Document],
+    documents: &[Enfant<'_, Document>],
 ) -> Result<(), StoreError> {
     lot::inserer(
         conn,
         "document (fiche_id, rang, titre, date, reference)",
         "",
-        &rangees(rang, documents),
-        |(rang, document)| {
+        documents,
+        |(fiche_id, rang, document)| {
             vec![
-                entier(fiche_id),
+                entier(*fiche_id),
                 entier(*rang),
                 texte(&document.titre),
                 Valeur::Texte(document.date.map(|d| d.to_string())),
@@ -126,21 +142,19 @@ pub(crate) async fn inserer_documents(
     .await
 }
 
-/// Inserts progress notes of fiche-action `fiche_id`, the first at `rang`.
+/// Inserts progress notes of fiches-actions.
 pub(crate) async fn inserer_notes(
     conn: &mut AnyConnection,
-    fiche_id: i64,
-    rang: i64,
-    notes: &[Note],
+    notes: &[Enfant<'_, Note>],
 ) -> Result<(), StoreError> {
     lot::inserer(
         conn,
         "note (fiche_id, rang, date, texte, auteur)",
         "",
-        &rangees(rang, notes),
-        |(rang, note)| {
+        notes,
+        |(fiche_id, rang, note)| {
             vec![
-                entier(fiche_id),
+                entier(*fiche_id),
                 entier(*rang),
                 texte(&note.date.to_string()),
                 texte(&note.texte),
@@ -151,21 +165,19 @@ pub(crate) async fn inserer_notes(
     .await
 }
 
-/// Inserts dated values of indicator `indicateur_id`, the first at `rang`.
+/// Inserts dated values of indicators.
 pub(crate) async fn inserer_mesures(
     conn: &mut AnyConnection,
-    indicateur_id: i64,
-    rang: i64,
-    mesures: &[Mesure],
+    mesures: &[Enfant<'_, Mesure>],
 ) -> Result<(), StoreError> {
     lot::inserer(
         conn,
         "mesure (indicateur_id, rang, date, valeur, source)",
         "",
-        &rangees(rang, mesures),
-        |(rang, mesure)| {
+        mesures,
+        |(indicateur_id, rang, mesure)| {
             vec![
-                entier(indicateur_id),
+                entier(*indicateur_id),
                 entier(*rang),
                 texte(&mesure.date.to_string()),
                 Valeur::Reel(Some(mesure.valeur)),
@@ -176,28 +188,72 @@ pub(crate) async fn inserer_mesures(
     .await
 }
 
-/// Inserts budget lines of fiche-action `fiche_id`, the first at `rang`.
+/// Inserts budget lines of fiches-actions.
 pub(crate) async fn inserer_lignes_budget(
     conn: &mut AnyConnection,
-    fiche_id: i64,
-    rang: i64,
-    lignes: &[LigneBudget],
+    lignes: &[Enfant<'_, LigneBudget>],
 ) -> Result<(), StoreError> {
     lot::inserer(
         conn,
         "ligne_budget (fiche_id, rang, annee, financeur, nature, previsionnel_centimes,
             realise_centimes)",
         "",
-        &rangees(rang, lignes),
-        |(rang, ligne)| {
+        lignes,
+        |(fiche_id, rang, ligne)| {
             vec![
-                entier(fiche_id),
+                entier(*fiche_id),
                 entier(*rang),
                 entier(i64::from(ligne.annee)),
                 texte(&ligne.financeur),
                 texte(ligne.nature.code()),
                 Valeur::Entier(ligne.previsionnel.map(|m| m.centimes())),
                 Valeur::Entier(ligne.realise.map(|m| m.centimes())),
+            ]
+        },
+    )
+    .await
+}
+
+/// Inserts targets of indicators.
+pub(crate) async fn inserer_cibles(
+    conn: &mut AnyConnection,
+    cibles: &[Enfant<'_, Cible>],
+) -> Result<(), StoreError> {
+    lot::inserer(
+        conn,
+        "cible (indicateur_id, rang, annee, valeur)",
+        "",
+        cibles,
+        |(indicateur_id, rang, cible)| {
+            vec![
+                entier(*indicateur_id),
+                entier(*rang),
+                entier(i64::from(cible.annee)),
+                Valeur::Reel(Some(cible.valeur)),
+            ]
+        },
+    )
+    .await
+}
+
+/// Inserts indicators of fiches-actions, without their targets and values.
+pub(crate) async fn inserer_indicateurs(
+    conn: &mut AnyConnection,
+    indicateurs: &[Enfant<'_, Indicateur>],
+) -> Result<(), StoreError> {
+    lot::inserer(
+        conn,
+        "indicateur (fiche_id, rang, libelle, type_indicateur, unite, valeur_initiale)",
+        "",
+        indicateurs,
+        |(fiche_id, rang, indicateur)| {
+            vec![
+                entier(*fiche_id),
+                entier(*rang),
+                texte(&indicateur.libelle),
+                texte(indicateur.type_indicateur.code()),
+                Valeur::Texte(indicateur.unite.clone()),
+                Valeur::Reel(indicateur.valeur_initiale),
             ]
         },
     )
@@ -223,22 +279,8 @@ pub(crate) async fn inserer_indicateur(
     .bind(indicateur.valeur_initiale)
     .fetch_one(&mut *conn)
     .await?;
-    lot::inserer(
-        conn,
-        "cible (indicateur_id, rang, annee, valeur)",
-        "",
-        &rangees(0, &indicateur.cibles),
-        |(rang, cible)| {
-            vec![
-                entier(indicateur_id),
-                entier(*rang),
-                entier(i64::from(cible.annee)),
-                Valeur::Reel(Some(cible.valeur)),
-            ]
-        },
-    )
-    .await?;
-    inserer_mesures(conn, indicateur_id, 0, &indicateur.valeurs).await
+    inserer_cibles(conn, &enfants(indicateur_id, 0, &indicateur.cibles)).await?;
+    inserer_mesures(conn, &enfants(indicateur_id, 0, &indicateur.valeurs)).await
 }
 
 /// Inserts one meeting of body `instance_id` at `rang`, with its decisions; `fiches` gives the

@@ -157,7 +157,7 @@ pub async fn ajouter_ligne_budget(
         financeur: ligne.financeur.trim().to_owned(),
         ..ligne.clone()
     };
-    inserer_lignes_budget(&mut tx, fiche, rang, std::slice::from_ref(&ligne)).await?;
+    inserer_lignes_budget(&mut tx, &[(fiche, rang, &ligne)]).await?;
     let montant = |quoi: &str, m: Option<pilote_domain::Montant>| {
         m.map(|m| format!(", {quoi} {}", m.en_euros()))
             .unwrap_or_default()

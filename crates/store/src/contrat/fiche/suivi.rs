@@ -167,7 +167,7 @@ pub async fn ajouter_etape(
         ..etape.clone()
     };
     let rang = rang_suivant(&mut tx, "etape", fiche).await?;
-    inserer_etapes(&mut tx, fiche, rang, std::slice::from_ref(&etape)).await?;
+    inserer_etapes(&mut tx, &[(fiche, rang, &etape)]).await?;
     let echeance = etape
         .echeance
         .map(|d| format!(" (échéance {d})"))
@@ -247,7 +247,7 @@ pub async fn ajouter_mesure(
     .bind(indicateur_id)
     .fetch_one(&mut *tx)
     .await?;
-    inserer_mesures(&mut tx, indicateur_id, rang, std::slice::from_ref(mesure)).await?;
+    inserer_mesures(&mut tx, &[(indicateur_id, rang, mesure)]).await?;
     let source = mesure
         .source
         .as_ref()
@@ -321,7 +321,7 @@ pub async fn ajouter_note(
         ..note.clone()
     };
     let rang = rang_suivant(&mut tx, "note", fiche).await?;
-    inserer_notes(&mut tx, fiche, rang, std::slice::from_ref(&note)).await?;
+    inserer_notes(&mut tx, &[(fiche, rang, &note)]).await?;
     let changement = Changement {
         champ: "note".to_owned(),
         avant: None,
@@ -345,7 +345,7 @@ pub async fn ajouter_document(
         ..document.clone()
     };
     let rang = rang_suivant(&mut tx, "document", fiche).await?;
-    inserer_documents(&mut tx, fiche, rang, std::slice::from_ref(&document)).await?;
+    inserer_documents(&mut tx, &[(fiche, rang, &document)]).await?;
     let changement = Changement {
         champ: "document".to_owned(),
         avant: None,
