@@ -1,7 +1,9 @@
 //! Multi-row INSERT statements: a bulk write (the official geography, an import) sends one
 //! statement per batch of rows instead of one per row.
 
-use sqlx::AnyConnection;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection};
 
 use crate::StoreError;
 
@@ -27,11 +29,25 @@ pub(crate) async fn inserer<T>(
     lignes: &[T],
     valeurs: impl Fn(&T) -> Vec<Valeur>,
 ) -> Result<(), StoreError> {
+    let postgres = en_postgres(conn);
     for lot in lignes.chunks(LOT) {
         let rangs: Vec<Vec<Valeur>> = lot.iter().map(&valeurs).collect();
-        let largeur = rangs.first().map_or(0, Vec::len);
-        let tuples: Vec<String> = (0..rangs.len())
-            .map(|i| format!("({})", placeholders(i * largeur + 1, largeur)))
+        let mut n = 0;
+        let tuples: Vec<String> = rangs
+            .iter()
+            .map(|rang| {
+                let parametres: Vec<String> = rang
+                    .iter()
+                    .map(|valeur| {
+                        n += 1;
+                        match valeur {
+                            Valeur::Reel(_) => parametre_reel(postgres, n),
+                            _ => format!("${n}"),
+                        }
+                    })
+                    .collect();
+                format!("({})", parametres.join(", "))
+            })
             .collect();
         let sql = format!("INSERT INTO {table} VALUES {} {conflit}", tuples.join(", "));
         let mut query = sqlx::query(&sql);
@@ -39,12 +55,42 @@ pub(crate) async fn inserer<T>(
             query = match valeur {
                 Valeur::Texte(t) => query.bind(t),
                 Valeur::Entier(n) => query.bind(n),
-                Valeur::Reel(x) => query.bind(x),
+                Valeur::Reel(x) => lier_reel(query, postgres, x),
             };
         }
         query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Whether `conn` is a PostgreSQL connection.
+pub(crate) fn en_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name() == "PostgreSQL"
+}
+
+/// Parameter `n`, a real number. sqlx 0.8.6's `Any` driver declares a NULL `f64` as a
+/// PostgreSQL `float4`, and the prepared statement keeps that type: a later non-NULL `f64`
+/// bound to it is then refused (« incorrect binary data format »). On PostgreSQL a real goes
+/// as text, cast back in SQL (exact: Rust writes the shortest text that reads back the same).
+pub(crate) fn parametre_reel(postgres: bool, n: usize) -> String {
+    if postgres {
+        format!("CAST(${n} AS DOUBLE PRECISION)")
+    } else {
+        format!("${n}")
+    }
+}
+
+/// Binds real `x` to a parameter written by [`parametre_reel`].
+pub(crate) fn lier_reel<'q>(
+    query: Query<'q, Any, AnyArguments<'q>>,
+    postgres: bool,
+    x: Option<f64>,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    if postgres {
+        query.bind(x.map(|v| v.to_string()))
+    } else {
+        query.bind(x)
+    }
 }
 
 /// `$first, $first+1, …` for `count` parameters.

@@ -231,7 +231,44 @@ conformite!(
     le_public_lit_la_projection_publique,
     la_liste_se_filtre_et_se_pagine,
     plusieurs_personnes_a_la_fois,
+    une_valeur_absente_puis_donnee_s_enregistre,
 );
+
+/// An indicator without a baseline, then one with: the second is not refused (sqlx's `Any`
+/// driver declares a NULL real as PostgreSQL `float4` in the statement it keeps prepared).
+async fn une_valeur_absente_puis_donnee_s_enregistre(store: &Store) {
+    let essai = contrat_complet();
+    contrat::creer(store, &essai).await.unwrap();
+    for valeur_initiale in [None, Some(2.5), None, Some(0.1)] {
+        let lue = fiche::lire(store, &admin(), &essai.id, "1.1")
+            .await
+            .unwrap()
+            .version;
+        let indicateur = pilote_domain::fiche_action::Indicateur {
+            libelle: format!("Indicateur {valeur_initiale:?}"),
+            type_indicateur: pilote_domain::fiche_action::TypeIndicateur::Processus,
+            unite: None,
+            valeur_initiale,
+            cibles: Vec::new(),
+            valeurs: Vec::new(),
+        };
+        fiche::ajouter_indicateur(store, &admin(), &essai.id, "1.1", lue, &indicateur)
+            .await
+            .unwrap();
+    }
+    let fiche = fiche::lire(store, &admin(), &essai.id, "1.1")
+        .await
+        .unwrap()
+        .fiche;
+    let initiales: Vec<Option<f64>> = fiche
+        .indicateurs
+        .iter()
+        .rev()
+        .take(4)
+        .map(|i| i.valeur_initiale)
+        .collect();
+    assert_eq!(initiales, [Some(0.1), None, Some(2.5), None]);
+}
 
 /// Many people at once on one unpublished contract: the concurrency suite, in order.
 async fn plusieurs_personnes_a_la_fois(store: &Store) {

@@ -173,25 +173,28 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
         .bind(to_json(&diagnostic.constats))
         .fetch_one(&mut *conn)
         .await?;
-        for (rang, i) in diagnostic.indicateurs.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO indicateur_diagnostic (diagnostic_id, rang, libelle, valeur, unite,
-                    annee, departement, region, france, source)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(diagnostic_id)
-            .bind(rang as i64)
-            .bind(&i.libelle)
-            .bind(i.valeur)
-            .bind(i.unite.as_deref())
-            .bind(i.annee.map(i64::from))
-            .bind(i.departement)
-            .bind(i.region)
-            .bind(i.france)
-            .bind(i.source.as_deref())
-            .execute(&mut *conn)
-            .await?;
-        }
+        lot::inserer(
+            conn,
+            "indicateur_diagnostic (diagnostic_id, rang, libelle, valeur, unite, annee,
+                departement, region, france, source)",
+            "",
+            &(0..).zip(&diagnostic.indicateurs).collect::<Vec<_>>(),
+            |(rang, i)| {
+                vec![
+                    Valeur::Entier(Some(diagnostic_id)),
+                    Valeur::Entier(Some(*rang)),
+                    Valeur::Texte(Some(i.libelle.clone())),
+                    Valeur::Reel(Some(i.valeur)),
+                    Valeur::Texte(i.unite.clone()),
+                    Valeur::Entier(i.annee.map(i64::from)),
+                    Valeur::Reel(i.departement),
+                    Valeur::Reel(i.region),
+                    Valeur::Reel(i.france),
+                    Valeur::Texte(i.source.clone()),
+                ]
+            },
+        )
+        .await?;
     }
 
     for (rang, evaluation) in contrat.evaluations.iter().enumerate() {

@@ -267,18 +267,24 @@ pub(crate) async fn inserer_indicateur(
     rang: i64,
     indicateur: &Indicateur,
 ) -> Result<(), StoreError> {
-    let indicateur_id: i64 = sqlx::query_scalar(
+    let postgres = lot::en_postgres(conn);
+    let sql = format!(
         "INSERT INTO indicateur (fiche_id, rang, libelle, type_indicateur, unite, valeur_initiale)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(fiche_id)
-    .bind(rang)
-    .bind(&indicateur.libelle)
-    .bind(indicateur.type_indicateur.code())
-    .bind(indicateur.unite.as_deref())
-    .bind(indicateur.valeur_initiale)
-    .fetch_one(&mut *conn)
-    .await?;
+         VALUES ($1, $2, $3, $4, $5, {}) RETURNING id",
+        lot::parametre_reel(postgres, 6)
+    );
+    let requete = sqlx::query(&sql)
+        .bind(fiche_id)
+        .bind(rang)
+        .bind(&indicateur.libelle)
+        .bind(indicateur.type_indicateur.code())
+        .bind(indicateur.unite.as_deref());
+    let indicateur_id = crate::ligne::int(
+        &lot::lier_reel(requete, postgres, indicateur.valeur_initiale)
+            .fetch_one(&mut *conn)
+            .await?,
+        "id",
+    )?;
     inserer_cibles(conn, &enfants(indicateur_id, 0, &indicateur.cibles)).await?;
     inserer_mesures(conn, &enfants(indicateur_id, 0, &indicateur.valeurs)).await
 }
