@@ -326,6 +326,9 @@ async fn inserer_axes(
     inserer_fiches(conn, id, &placees, fiches).await
 }
 
+/// Codes of one list (publics, themes, communes) of each fiche, by the fiche's row id.
+type CodesParFiche = Vec<(i64, Vec<String>)>;
+
 /// A fiche-action to insert, and where it hangs.
 struct FichePlacee<'a> {
     axe_id: i64,
@@ -388,7 +391,7 @@ async fn inserer_fiches(
         .map(|p| (fiches[&p.fiche.numero], p.fiche))
         .collect();
 
-    let codes: [(&str, Vec<(i64, Vec<String>)>); 3] = [
+    let codes: [(&str, CodesParFiche); 3] = [
         (
             "fiche_public",
             rangees
