@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::ligne::{int, opt_text, text};
+use crate::lot::{LOT, Valeur};
 use crate::{Store, StoreError};
 
 /// Who acts and from where: what the authorization policy and the journal need of a request.
@@ -118,9 +119,6 @@ impl std::fmt::Debug for Message {
     }
 }
 
-/// Entries written by one statement at most (7 parameters each, under every backend's limit).
-const PAR_LOT: usize = 500;
-
 impl Tampon {
     /// Starts the task that writes the entries through `pool`; it ends once every handle is
     /// dropped and what was sent is written.
@@ -136,7 +134,8 @@ impl Tampon {
                         Message::Entree(e) => lot.push(e),
                         Message::Vider(fait) => attentes.push(fait),
                     }
-                    suivant = (lot.len() < PAR_LOT)
+                    // One statement per batch: a batch tried again is never half-written.
+                    suivant = (lot.len() < LOT)
                         .then(|| reception.try_recv().ok())
                         .flatten();
                 }
@@ -174,48 +173,38 @@ impl Tampon {
     }
 }
 
-/// Writes `lot` in one statement, trying again a few times if the database refuses (busy,
-/// restarting); the batch is emptied in every case, a final failure being logged with its
-/// count.
+/// Writes `lot` in one statement (it holds at most [`LOT`] entries), trying again a few times
+/// if the database refuses (busy, restarting); the batch is emptied in every case, a final
+/// failure being logged with its count.
 async fn ecrire_lot(pool: &AnyPool, lot: &mut Vec<EnAttente>) {
     if lot.is_empty() {
         return;
     }
-    let lignes: Vec<String> = (0..lot.len())
-        .map(|i| {
-            let p = |k: usize| format!("${}", i * 7 + k);
-            format!(
-                "({}, {}, {}, {}, {}, {}, {})",
-                p(1),
-                p(2),
-                p(3),
-                p(4),
-                p(5),
-                p(6),
-                p(7)
-            )
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO journal (horodatage, utilisateur_id, qui, origine, action, objet, detail)
-         VALUES {}",
-        lignes.join(", ")
-    );
     let mut essai = 0;
     loop {
-        let mut requete = sqlx::query(&sql);
-        for e in lot.iter() {
-            requete = requete
-                .bind(e.horodatage)
-                .bind(e.compte)
-                .bind(&e.qui)
-                .bind(&e.origine)
-                .bind(e.action)
-                .bind(&e.objet)
-                .bind(&e.detail);
-        }
-        match requete.execute(pool).await {
-            Ok(_) => break,
+        let ecriture = async {
+            let mut conn = pool.acquire().await?;
+            crate::lot::inserer(
+                &mut conn,
+                "journal (horodatage, utilisateur_id, qui, origine, action, objet, detail)",
+                "",
+                lot,
+                |e| {
+                    vec![
+                        Valeur::Entier(Some(e.horodatage)),
+                        Valeur::Entier(e.compte),
+                        Valeur::Texte(Some(e.qui.clone())),
+                        Valeur::Texte(Some(e.origine.clone())),
+                        Valeur::Texte(Some(e.action.to_owned())),
+                        Valeur::Texte(Some(e.objet.clone())),
+                        Valeur::Texte(e.detail.clone()),
+                    ]
+                },
+            )
+            .await
+        };
+        match ecriture.await {
+            Ok(()) => break,
             Err(e) if essai < 5 => {
                 essai += 1;
                 tracing::warn!(erreur = %e, essai, "journal des lectures : nouvel essai");

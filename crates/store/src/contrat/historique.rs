@@ -91,29 +91,22 @@ pub(crate) async fn reclamer(
     id: &IdContrat,
     lue: Option<i64>,
 ) -> Result<i64, StoreError> {
-    let reclamee: Option<i64> = match lue {
-        Some(lue) => {
-            sqlx::query_scalar(
-                "UPDATE contrat SET version = version + 1, modifie_le = $1
-                 WHERE id = $2 AND version = $3 RETURNING version",
-            )
-            .bind(now())
-            .bind(id.as_str())
-            .bind(lue)
-            .fetch_optional(&mut *conn)
-            .await?
-        }
-        None => {
-            sqlx::query_scalar(
-                "UPDATE contrat SET version = version + 1, modifie_le = $1
-                 WHERE id = $2 RETURNING version",
-            )
-            .bind(now())
-            .bind(id.as_str())
-            .fetch_optional(&mut *conn)
-            .await?
-        }
+    let condition = if lue.is_some() {
+        " AND version = $3"
+    } else {
+        ""
     };
+    let sql = format!(
+        "UPDATE contrat SET version = version + 1, modifie_le = $1
+         WHERE id = $2{condition} RETURNING version"
+    );
+    let requete = sqlx::query_scalar(&sql).bind(now()).bind(id.as_str());
+    let reclamee: Option<i64> = match lue {
+        Some(lue) => requete.bind(lue),
+        None => requete,
+    }
+    .fetch_optional(&mut *conn)
+    .await?;
     if let Some(version) = reclamee {
         return Ok(version);
     }
