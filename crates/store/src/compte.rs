@@ -146,10 +146,10 @@ pub(crate) async fn inserer_attribution(
     utilisateur: i64,
     role: &Role,
 ) -> Result<(), StoreError> {
-    verifier_cible(conn, role).await?;
-    let (nature, niveau, code, contrat, fiche) = colonnes(role);
+    let fiche = verifier_cible(conn, role).await?;
+    let (nature, niveau, code, contrat) = colonnes(role);
     sqlx::query(
-        "INSERT INTO attribution (utilisateur_id, role, niveau, code, contrat_id, fiche, attribue_le)
+        "INSERT INTO attribution (utilisateur_id, role, niveau, code, contrat_id, fiche_id, attribue_le)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(utilisateur)
@@ -171,11 +171,17 @@ pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), St
     let utilisateur = identifiant(&mut tx, email)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
-    let (nature, niveau, code, contrat, fiche) = colonnes(role);
+    let (nature, niveau, code, contrat) = colonnes(role);
+    let fiche = match role {
+        Role::PiloteAction { fiche, .. } => Some(fiche.as_str()),
+        _ => None,
+    };
     let retire = sqlx::query(
         "DELETE FROM attribution WHERE utilisateur_id = $1 AND role = $2
            AND COALESCE(niveau, '') = $3 AND COALESCE(code, '') = $4
-           AND COALESCE(contrat_id, '') = $5 AND COALESCE(fiche, '') = $6",
+           AND COALESCE(contrat_id, '') = $5
+           AND COALESCE(fiche_id, 0) = COALESCE((SELECT id FROM fiche_action
+                 WHERE contrat_id = $5 AND numero = $6), 0)",
     )
     .bind(utilisateur)
     .bind(nature)
@@ -245,7 +251,7 @@ pub(crate) async fn roles_de(
     utilisateur: i64,
 ) -> Result<Vec<Role>, StoreError> {
     sqlx::query(
-        "SELECT role, niveau, code, contrat_id, fiche FROM attribution
+        "SELECT role, niveau, code, contrat_id, fiche FROM attribution_lue
          WHERE utilisateur_id = $1 ORDER BY attribue_le, role",
     )
     .bind(utilisateur)
@@ -295,62 +301,58 @@ type Colonnes<'a> = (
     Option<&'static str>,
     Option<&'a str>,
     Option<&'a str>,
-    Option<&'a str>,
 );
 
 fn colonnes(role: &Role) -> Colonnes<'_> {
     match role {
-        Role::Administrateur => ("administrateur", None, None, None, None),
+        Role::Administrateur => ("administrateur", None, None, None),
         Role::AgentArs {
             perimetre: Perimetre::National,
-        } => ("ars", Some("national"), None, None, None),
+        } => ("ars", Some("national"), None, None),
         Role::AgentArs {
             perimetre: Perimetre::Region(c),
-        } => ("ars", Some("region"), Some(c), None, None),
+        } => ("ars", Some("region"), Some(c), None),
         Role::AgentArs {
             perimetre: Perimetre::Departement(c),
-        } => ("ars", Some("departement"), Some(c), None, None),
-        Role::Coordinateur { contrat } => {
-            ("coordinateur", None, None, Some(contrat.as_str()), None)
-        }
-        Role::Partenaire { contrat } => ("partenaire", None, None, Some(contrat.as_str()), None),
-        Role::PiloteAction { contrat, fiche } => {
-            ("pilote", None, None, Some(contrat.as_str()), Some(fiche))
-        }
+        } => ("ars", Some("departement"), Some(c), None),
+        Role::Coordinateur { contrat } => ("coordinateur", None, None, Some(contrat.as_str())),
+        Role::Partenaire { contrat } => ("partenaire", None, None, Some(contrat.as_str())),
+        Role::PiloteAction { contrat, .. } => ("pilote", None, None, Some(contrat.as_str())),
     }
 }
 
-/// Refuses a role naming a région, département, contract or fiche-action that does not exist.
+/// Refuses a role naming a région, département, contract or fiche-action that does not exist;
+/// returns the identifier of the fiche-action a pilot's role names.
 pub(crate) async fn verifier_cible(
     conn: &mut AnyConnection,
     role: &Role,
-) -> Result<(), StoreError> {
+) -> Result<Option<i64>, StoreError> {
     let (requete, valeurs, absent): (&str, Vec<&str>, String) = match role {
         Role::Administrateur
         | Role::AgentArs {
             perimetre: Perimetre::National,
-        } => return Ok(()),
+        } => return Ok(None),
         Role::AgentArs {
             perimetre: Perimetre::Region(c),
         } => (
-            "SELECT 1 FROM region WHERE code = $1",
+            "SELECT CAST(NULL AS BIGINT) AS id FROM region WHERE code = $1",
             vec![c],
             format!("aucune région de code « {c} »"),
         ),
         Role::AgentArs {
             perimetre: Perimetre::Departement(c),
         } => (
-            "SELECT 1 FROM departement WHERE code = $1",
+            "SELECT CAST(NULL AS BIGINT) AS id FROM departement WHERE code = $1",
             vec![c],
             format!("aucun département de code « {c} »"),
         ),
         Role::Coordinateur { contrat } | Role::Partenaire { contrat } => (
-            "SELECT 1 FROM contrat WHERE id = $1",
+            "SELECT CAST(NULL AS BIGINT) AS id FROM contrat WHERE id = $1",
             vec![contrat.as_str()],
             format!("aucun contrat « {contrat} »"),
         ),
         Role::PiloteAction { contrat, fiche } => (
-            "SELECT 1 FROM fiche_action WHERE contrat_id = $1 AND numero = $2",
+            "SELECT id FROM fiche_action WHERE contrat_id = $1 AND numero = $2",
             vec![contrat.as_str(), fiche],
             format!("aucune fiche-action n°{fiche} dans le contrat « {contrat} »"),
         ),
@@ -359,8 +361,8 @@ pub(crate) async fn verifier_cible(
     for valeur in valeurs {
         query = query.bind(valeur);
     }
-    if query.fetch_optional(conn).await?.is_none() {
-        return Err(StoreError::Invalid(absent));
+    match query.fetch_optional(conn).await? {
+        Some(ligne) => crate::ligne::opt_int(&ligne, "id"),
+        None => Err(StoreError::Invalid(absent)),
     }
-    Ok(())
 }

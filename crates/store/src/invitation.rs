@@ -64,17 +64,19 @@ pub async fn inviter(
     })?;
     let mut tx = store.ecriture(auteur).await?;
     autoriser(&mut tx, auteur, contrat, &Operation::Modifier).await?;
-    crate::compte::verifier_cible(&mut tx, role).await?;
+    let fiche = crate::compte::verifier_cible(&mut tx, role).await?;
     let jeton = Jeton::nouveau();
     let maintenant = horloge();
     sqlx::query(
-        "INSERT INTO invitation (empreinte, email, role, contrat_id, invite_par, cree_le, expire_le)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO invitation (empreinte, email, role, contrat_id, fiche_id, invite_par, cree_le,
+            expire_le)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(jeton.empreinte())
     .bind(email.as_str())
     .bind(role.to_string())
     .bind(contrat.as_str())
+    .bind(fiche)
     .bind(auteur.compte)
     .bind(maintenant)
     .bind(maintenant + DUREE)
@@ -99,7 +101,7 @@ pub async fn consulter(store: &Store, jeton: &str) -> Result<Option<Invitation>,
     };
     let mut conn = store.pool().acquire().await?;
     let Some(r) = sqlx::query(
-        "SELECT email, role, contrat_id FROM invitation
+        "SELECT email, role, contrat_id FROM invitation_lue
          WHERE empreinte = $1 AND acceptee_le IS NULL AND expire_le > $2",
     )
     .bind(jeton.empreinte())
@@ -133,18 +135,21 @@ pub async fn accepter(
         return Ok(None);
     };
     let mut tx = store.transaction_ecriture().await?;
-    let Some(r) = sqlx::query(
+    let pris = sqlx::query(
         "UPDATE invitation SET acceptee_le = $1
-         WHERE empreinte = $2 AND acceptee_le IS NULL AND expire_le > $1
-         RETURNING email, role",
+         WHERE empreinte = $2 AND acceptee_le IS NULL AND expire_le > $1",
     )
     .bind(horloge())
     .bind(jeton.empreinte())
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
+    .execute(&mut *tx)
+    .await?;
+    if pris.rows_affected() == 0 {
         return Ok(None);
-    };
+    }
+    let r = sqlx::query("SELECT email, role FROM invitation_lue WHERE empreinte = $1")
+        .bind(jeton.empreinte())
+        .fetch_one(&mut *tx)
+        .await?;
     let email: Email = parse(&r, "email")?;
     let role = Role::parse(&crate::ligne::text(&r, "role")?)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;

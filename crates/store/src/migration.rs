@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sécurité au niveau des lignes à l'échelle nationale (PostgreSQL)",
         include_str!("../migrations/0010_securite_lignes_a_l_echelle.sql"),
     ),
+    (
+        11,
+        "attributions et invitations par identifiant de fiche-action",
+        include_str!("../migrations/0011_attributions_par_identifiant.sql"),
+    ),
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

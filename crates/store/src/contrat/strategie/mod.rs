@@ -401,17 +401,12 @@ pub async fn supprimer(
             }
             ("objectif", o.id, "libelle")
         }
-        Element::Fiche(numero) => {
-            let ligne = fiche_id(&mut tx, id, numero).await?;
-            sqlx::query(
-                "DELETE FROM attribution WHERE role = 'pilote' AND contrat_id = $1 AND fiche = $2",
-            )
-            .bind(id.as_str())
-            .bind(numero)
-            .execute(&mut *tx)
-            .await?;
-            ("fiche_action", ligne, "titre")
-        }
+        // Its pilots' grants and invitations go with it (ON DELETE CASCADE).
+        Element::Fiche(numero) => (
+            "fiche_action",
+            fiche_id(&mut tx, id, numero).await?,
+            "titre",
+        ),
     };
     let avant: String = sqlx::query_scalar(&format!("SELECT {titre} FROM {table} WHERE id = $1"))
         .bind(ligne)

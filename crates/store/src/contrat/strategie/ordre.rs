@@ -326,51 +326,27 @@ pub async fn renumeroter(
             )));
         }
     }
-    // Numbers are unique: every renumbered action, role and invitation goes through a
-    // temporary « ~ » form first.
-    let role = |numero: &str| format!("pilote:{id}:{numero}");
+    // Numbers are unique: every renumbered action goes through a temporary « ~ » form first.
+    // Grants and invitations name the action by its identifier and follow it.
     for (fiche, ancien, nouveau) in &fiches_renumerotees {
         sqlx::query("UPDATE fiche_action SET numero = $1 WHERE id = $2")
             .bind(format!("~{nouveau}"))
             .bind(fiche)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE attribution SET fiche = $1 WHERE role = 'pilote' AND contrat_id = $2 AND fiche = $3",
-        )
-        .bind(format!("~{nouveau}"))
-        .bind(id.as_str())
-        .bind(ancien)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE invitation SET role = $1
-             WHERE contrat_id = $2 AND role = $3 AND acceptee_le IS NULL",
-        )
-        .bind(format!("~{}", role(nouveau)))
-        .bind(id.as_str())
-        .bind(role(ancien))
-        .execute(&mut *tx)
-        .await?;
         changements.push(Changement {
             champ: format!("fiche-action n°{ancien}, numéro"),
             avant: Some(ancien.clone()),
             apres: Some(nouveau.clone()),
         });
     }
-    for (table, colonne) in [
-        ("fiche_action", "numero"),
-        ("attribution", "fiche"),
-        ("invitation", "role"),
-    ] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET {colonne} = substr({colonne}, 2)
-             WHERE contrat_id = $1 AND {colonne} LIKE '~%'"
-        ))
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await?;
-    }
+    sqlx::query(
+        "UPDATE fiche_action SET numero = substr(numero, 2)
+         WHERE contrat_id = $1 AND numero LIKE '~%'",
+    )
+    .bind(id.as_str())
+    .execute(&mut *tx)
+    .await?;
     if changements.is_empty() {
         return Err(StoreError::Invalid(
             "la numérotation suit déjà l'ordre de la stratégie".to_owned(),
