@@ -90,6 +90,10 @@ pub struct Pilote {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Etape {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub libelle: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeance: Option<DatePartielle>,
@@ -101,6 +105,10 @@ pub struct Etape {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LigneBudget {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub annee: u16,
     pub financeur: String,
     pub nature: NatureDepense,
@@ -113,6 +121,10 @@ pub struct LigneBudget {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Indicateur {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub libelle: String,
     #[serde(rename = "type")]
     pub type_indicateur: TypeIndicateur,
@@ -130,6 +142,10 @@ pub struct Indicateur {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cible {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub annee: u16,
     pub valeur: f64,
 }
@@ -138,6 +154,10 @@ pub struct Cible {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mesure {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub date: DatePartielle,
     pub valeur: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,6 +168,10 @@ pub struct Mesure {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub date: DatePartielle,
     pub texte: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +183,10 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub titre: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<DatePartielle>,

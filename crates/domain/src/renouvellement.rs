@@ -47,6 +47,7 @@ fn reconduire(fiche: &FicheAction) -> FicheAction {
 fn repartir(indicateur: &Indicateur) -> Indicateur {
     let derniere = indicateur.valeurs.iter().max_by_key(|m| m.date);
     Indicateur {
+        id: None,
         valeur_initiale: derniere.map(|m| m.valeur).or(indicateur.valeur_initiale),
         cibles: Vec::new(),
         valeurs: Vec::new(),
@@ -160,6 +161,7 @@ mod tests {
         c.axes[0].objectifs[0].fiches_actions[0]
             .indicateurs
             .push(Indicateur {
+                id: None,
                 libelle: "Internes accueillis".into(),
                 type_indicateur: TypeIndicateur::Resultat,
                 unite: None,
@@ -167,11 +169,13 @@ mod tests {
                 cibles: vec![],
                 valeurs: vec![
                     Mesure {
+                        id: None,
                         date: DatePartielle::parse("2021").unwrap(),
                         valeur: 4.0,
                         source: None,
                     },
                     Mesure {
+                        id: None,
                         date: DatePartielle::parse("2023-06").unwrap(),
                         valeur: 9.0,
                         source: None,

@@ -2,8 +2,10 @@
 //!
 //! One SQL text serves both backends; the only DDL that differs, the auto-increment primary
 //! key, is written `{{id}}` and expanded per dialect. A migration whose first line is
-//! `-- postgres seulement` (row-level security) is recorded but not run on SQLite. Applied versions are recorded in
-//! `schema_migration`; each migration runs in its own transaction.
+//! `-- postgres seulement` (row-level security) is recorded but not run on SQLite, one whose
+//! first line is `-- sqlite seulement` the other way round (a table rebuilt where PostgreSQL
+//! alters it). Applied versions are recorded in `schema_migration`; each migration runs in its
+//! own transaction.
 
 use sqlx::{AnyPool, Row};
 
@@ -62,7 +64,25 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "attributions et invitations par identifiant de fiche-action",
         include_str!("../migrations/0011_attributions_par_identifiant.sql"),
     ),
+    (
+        12,
+        "identifiants stables des éléments (PostgreSQL)",
+        include_str!("../migrations/0012_identites_postgres.sql"),
+    ),
+    (
+        13,
+        "identifiants stables des éléments (SQLite)",
+        include_str!("../migrations/0013_identites_sqlite.sql"),
+    ),
 ];
+
+/// Whether migration `sql` runs on `backend` (see the module's documentation).
+fn s_applique(sql: &str, backend: Backend) -> bool {
+    match backend {
+        Backend::Sqlite => !sql.starts_with("-- postgres seulement"),
+        Backend::Postgres => !sql.starts_with("-- sqlite seulement"),
+    }
+}
 
 fn expand(sql: &str, backend: Backend) -> String {
     let id = match backend {
@@ -102,7 +122,7 @@ async fn migrate_jusqua(
         .filter(|(v, _, _)| *v > applied && *v <= derniere);
     for (version, description, sql) in a_appliquer {
         let mut tx = pool.begin().await?;
-        if backend == Backend::Postgres || !sql.starts_with("-- postgres seulement") {
+        if s_applique(sql, backend) {
             sqlx::raw_sql(&expand(sql, backend))
                 .execute(&mut *tx)
                 .await?;

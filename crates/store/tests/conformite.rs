@@ -245,7 +245,11 @@ async fn une_valeur_absente_puis_donnee_s_enregistre(store: &Store) {
             .unwrap()
             .version;
         let indicateur = pilote_domain::fiche_action::Indicateur {
-            libelle: format!("Indicateur {valeur_initiale:?}"),
+            id: None,
+            libelle: format!(
+                "Indicateur {
+id: None,valeur_initiale:?}"
+            ),
             type_indicateur: pilote_domain::fiche_action::TypeIndicateur::Processus,
             unite: None,
             valeur_initiale,

@@ -352,7 +352,7 @@ fn table() -> Vec<(Route, MethodRouter<AppState>)> {
         ),
         route(
             Method::GET,
-            "/contrats/{id}/fiches/{numero}/documents/{position}",
+            "/contrats/{id}/fiches/{numero}/documents/{document}",
             LireFiche,
             get(contrat::document::telecharger),
         ),

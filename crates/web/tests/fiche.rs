@@ -8,7 +8,7 @@ use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
 use pilote_stockage::{Cle, Stockage};
 use pilote_store::{compte, contrat};
-use support::application::{Appli, Navigateur, champ_cache, contrat as contrat_essai};
+use support::application::{Appli, Navigateur, champ_cache, contrat as contrat_essai, elements};
 
 const MDP: &str = "un mot de passe assez long";
 const FICHE: &str = "/contrats/essai-2025/fiches/2";
@@ -180,7 +180,13 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
     )
     .await;
     enregistrer(&mut p, "/etapes", &[("libelle", "Premier trajet")]).await;
-    enregistrer(&mut p, "/etapes/etat", &[("etape", "1"), ("faite", "oui")]).await;
+    let etapes = elements(&p.get(FICHE).await.texte(), "etape");
+    enregistrer(
+        &mut p,
+        "/etapes/etat",
+        &[("etape", &etapes[0]), ("faite", "oui")],
+    )
+    .await;
     enregistrer(
         &mut p,
         "/indicateurs",
@@ -192,11 +198,12 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
         ],
     )
     .await;
+    let indicateur = &elements(&p.get(FICHE).await.texte(), "indicateur")[0];
     enregistrer(
         &mut p,
         "/mesures",
         &[
-            ("indicateur", "1"),
+            ("indicateur", indicateur),
             ("date", "2025-12-31"),
             ("valeur", "87,5"),
             ("source", "Registre du CCAS"),
@@ -212,13 +219,21 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
     enregistrer(
         &mut p,
         "/cibles",
-        &[("indicateur", "1"), ("annee", "2027"), ("valeur", "350")],
+        &[
+            ("indicateur", indicateur),
+            ("annee", "2027"),
+            ("valeur", "350"),
+        ],
     )
     .await;
     let r = poster(
         &mut p,
         "/cibles",
-        &[("indicateur", "1"), ("annee", "2027"), ("valeur", "400")],
+        &[
+            ("indicateur", indicateur),
+            ("annee", "2027"),
+            ("valeur", "400"),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -251,7 +266,7 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
         (
             "/mesures",
             vec![
-                ("indicateur", "1"),
+                ("indicateur", indicateur.as_str()),
                 ("date", "2025"),
                 ("valeur", "beaucoup"),
             ],
@@ -259,12 +274,12 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
         ),
         (
             "/mesures",
-            vec![("indicateur", "4"), ("date", "2025"), ("valeur", "3")],
-            "La fiche-action n'a pas d'élément « indicateur 4 ».",
+            vec![("indicateur", "4000"), ("date", "2025"), ("valeur", "3")],
+            "La fiche-action n'a pas cet élément (indicateur n°4000) : il a été retiré.",
         ),
         (
             "/mesures",
-            vec![("indicateur", "1"), ("valeur", "3")],
+            vec![("indicateur", indicateur.as_str()), ("valeur", "3")],
             "Indiquez la date de la mesure.",
         ),
         (
@@ -274,8 +289,8 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
         ),
         (
             "/retrait",
-            vec![("element", "note-9")],
-            "La fiche-action n'a pas d'élément « note 9 ».",
+            vec![("element", "note-9000")],
+            "La fiche-action n'a pas cet élément (note n°9000) : il a été retiré.",
         ),
         (
             "/retrait",
@@ -288,9 +303,11 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
         assert!(r.texte().contains(message), "{message}\n{}", r.texte());
     }
 
-    enregistrer(&mut p, "/retrait", &[("element", "mesure-1-1")]).await;
-    enregistrer(&mut p, "/retrait", &[("element", "cible-1-1")]).await;
-    enregistrer(&mut p, "/retrait", &[("element", "etape-1")]).await;
+    let page = p.get(FICHE).await.texte();
+    for genre in ["mesure", "cible", "etape"] {
+        let element = format!("{genre}-{}", elements(&page, genre)[0]);
+        enregistrer(&mut p, "/retrait", &[("element", &element)]).await;
+    }
     let page = p.get(FICHE).await.texte();
     assert!(!page.contains("87.5"));
     assert!(page.contains("<td>2027</td><td>Cible</td><td class=\"pilote-nombre\">350</td>"));
@@ -327,11 +344,13 @@ async fn un_document_se_depose_se_lit_par_les_partenaires_et_se_retire() {
         page.contains("Compte rendu d'avril</a> (avril 2025)"),
         "{page}"
     );
+    let document = elements(&page, "document").remove(0);
+    let adresse = format!("{FICHE}/documents/{document}");
 
     // A partner reads it; the public does not even learn it exists.
     let mut partenaire = appli.navigateur();
     partenaire.connecter("partenaire@caen.fr", MDP).await;
-    let lu = partenaire.get(&format!("{FICHE}/documents/1")).await;
+    let lu = partenaire.get(&adresse).await;
     assert_eq!(lu.status, StatusCode::OK);
     assert_eq!(lu.corps, contenu);
     assert_eq!(
@@ -340,11 +359,7 @@ async fn un_document_se_depose_se_lit_par_les_partenaires_et_se_retire() {
     );
     assert_eq!(lu.entetes["content-type"], "text/plain; charset=utf-8");
     assert_eq!(
-        appli
-            .navigateur()
-            .get(&format!("{FICHE}/documents/1"))
-            .await
-            .status,
+        appli.navigateur().get(&adresse).await.status,
         StatusCode::NOT_FOUND
     );
     // The partner may not attach one.
@@ -391,14 +406,16 @@ async fn un_document_se_depose_se_lit_par_les_partenaires_et_se_retire() {
 
     // Removed: the row and the file.
     let cle = fichiers().remove(0);
-    enregistrer(&mut p, "/retrait", &[("element", "document-1")]).await;
+    enregistrer(
+        &mut p,
+        "/retrait",
+        &[("element", &format!("document-{document}"))],
+    )
+    .await;
     assert!(fichiers().is_empty());
     let cle = Cle::parse(&cle).unwrap();
     assert!(appli.stockage.lire(&cle).await.is_err());
-    assert_eq!(
-        partenaire.get(&format!("{FICHE}/documents/1")).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(partenaire.get(&adresse).await.status, StatusCode::NOT_FOUND);
 }
 
 /// The files under `dossier`, as storage keys.

@@ -613,6 +613,7 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                 .await
                 .unwrap();
             f.documents.push(Document {
+                id: None,
                 titre: "Compte rendu".into(),
                 date: None,
                 reference: cle.as_str().to_owned(),

@@ -97,6 +97,7 @@ pub async fn des_retraits_simultanes_ne_retirent_qu_un_element(store: &Store, id
     for texte in ["première", "deuxième", "troisième"] {
         let lue = version_fiche(store, id, "1.1").await;
         let note = Note {
+            id: None,
             date: "2025-01-01".parse().unwrap(),
             texte: texte.to_owned(),
             auteur: None,
@@ -105,13 +106,17 @@ pub async fn des_retraits_simultanes_ne_retirent_qu_un_element(store: &Store, id
             .await
             .unwrap();
     }
-    let avant = fiche_lue(store, id, "1.1").await.notes.len();
+    let notes = fiche_lue(store, id, "1.1").await.notes;
+    let (avant, premiere) = (
+        notes.len(),
+        notes[0].id.expect("une note lue a son identifiant"),
+    );
     let lue = version_fiche(store, id, "1.1").await;
     let taches: Vec<_> = (0..SIMULTANES)
         .map(|_| {
             let (store, id) = (store.clone(), id.clone());
             tokio::spawn(async move {
-                suivi::retirer(&store, &admin(), (&id, "1.1"), lue, Element::Note(1)).await
+                suivi::retirer(&store, &admin(), (&id, "1.1"), lue, Element::Note(premiere)).await
             })
         })
         .collect();
@@ -124,7 +129,12 @@ pub async fn des_retraits_simultanes_ne_retirent_qu_un_element(store: &Store, id
         }
     }
     assert_eq!(retraits, 1);
-    assert_eq!(fiche_lue(store, id, "1.1").await.notes.len(), avant - 1);
+    let restantes = fiche_lue(store, id, "1.1").await.notes;
+    assert_eq!(restantes.len(), avant - 1);
+    assert!(
+        restantes.iter().all(|n| n.id != Some(premiere)),
+        "la note retirée est celle qui était désignée"
+    );
 }
 
 /// Several people add a note to one action at the same moment, each trying again when told
@@ -136,6 +146,7 @@ pub async fn des_ajouts_simultanes_sont_tous_gardes(store: &Store, id: &IdContra
             let (store, id) = (store.clone(), id.clone());
             tokio::spawn(async move {
                 let note = Note {
+                    id: None,
                     date: "2025-02-01".parse().unwrap(),
                     texte: format!("note simultanée {k}"),
                     auteur: None,

@@ -1,6 +1,6 @@
 //! The documents of a fiche-action: `POST /contrats/{id}/fiches/{numero}/documents` deposits a
 //! file in the document storage then attaches it in one transaction (removing the file again if
-//! that is refused); `GET …/documents/{position}` serves it, as an attachment, to whoever reads
+//! that is refused); `GET …/documents/{document}` serves it, as an attachment, to whoever reads
 //! the whole contract.
 
 use axum::body::Bytes;
@@ -112,6 +112,7 @@ pub async fn deposer(
         ));
     }
     let document = Document {
+        id: None,
         titre,
         date,
         reference: cle.as_str().to_owned(),
@@ -148,21 +149,21 @@ fn type_de(nom: &str) -> &'static str {
     }
 }
 
-/// `GET /contrats/{id}/fiches/{numero}/documents/{position}`: the file, as an attachment, for
+/// `GET /contrats/{id}/fiches/{numero}/documents/{document}`: the file, as an attachment, for
 /// those who read the whole contract.
 pub async fn telecharger(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path((id, numero, position)): Path<(String, String, String)>,
+    Path((id, numero, document)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
     let id = super::identifiant(&id)?;
-    let position = position.parse::<usize>().map_err(|_| {
+    let document = document.parse::<i64>().map_err(|_| {
         AppError::NotFound(format!(
-            "Aucun document « {position} » pour cette fiche-action."
+            "Aucun document « {document} » pour cette fiche-action."
         ))
     })?;
     let document =
-        suivi::document(&state.store, &visiteur.auteur, (&id, &numero), position).await?;
+        suivi::document(&state.store, &visiteur.auteur, (&id, &numero), document).await?;
     let introuvable = || {
         AppError::NotFound(format!(
             "Le fichier du document « {} » est introuvable dans le stockage.",

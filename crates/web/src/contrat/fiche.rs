@@ -135,11 +135,21 @@ impl Page {
             .collect()
     }
 
-    /// The indicators by position (from 1).
+    /// The identifier of a stored item (every item a page shows is stored).
+    fn ident(&self, id: &Option<i64>) -> i64 {
+        id.unwrap_or_default()
+    }
+
+    /// How a removal form names an item: `note-8`.
+    fn element(&self, genre: &str, id: &Option<i64>) -> String {
+        format!("{genre}-{}", self.ident(id))
+    }
+
+    /// The indicators by identifier.
     fn choix_indicateurs(&self) -> Vec<(String, String)> {
-        let indicateurs = self.f.indicateurs.iter().enumerate();
+        let indicateurs = self.f.indicateurs.iter();
         indicateurs
-            .map(|(p, i)| ((p + 1).to_string(), i.libelle.clone()))
+            .filter_map(|i| Some((i.id?.to_string(), i.libelle.clone())))
             .collect()
     }
 
@@ -327,15 +337,17 @@ fn etape(s: &Saisies) -> Result<Etape, Faute> {
         return Err(("libelle", "Indiquez le libellé de l'étape.".to_owned()));
     }
     Ok(Etape {
+        id: None,
         libelle: valeur(s, "libelle").to_owned(),
         echeance: date(s, "echeance")?,
         faite: false,
     })
 }
 
-fn position(s: &Saisies, nom: &'static str) -> Result<usize, Faute> {
+/// The identifier of the item chosen in field `nom`.
+fn choisi(s: &Saisies, nom: &'static str) -> Result<i64, Faute> {
     valeur(s, nom)
-        .parse::<usize>()
+        .parse::<i64>()
         .ok()
         .filter(|p| *p >= 1)
         .ok_or_else(|| {
@@ -346,14 +358,15 @@ fn position(s: &Saisies, nom: &'static str) -> Result<usize, Faute> {
         })
 }
 
-fn mesure(s: &Saisies) -> Result<(usize, Mesure), Faute> {
-    let indicateur = position(s, "indicateur")?;
+fn mesure(s: &Saisies) -> Result<(i64, Mesure), Faute> {
+    let indicateur = choisi(s, "indicateur")?;
     let date = date(s, "date")?.ok_or(("date", "Indiquez la date de la mesure.".to_owned()))?;
     let valeur =
         nombre(s, "valeur")?.ok_or(("valeur", "Indiquez la valeur mesurée.".to_owned()))?;
     Ok((
         indicateur,
         Mesure {
+            id: None,
             date,
             valeur,
             source: optionnel(s, "source"),
@@ -361,11 +374,18 @@ fn mesure(s: &Saisies) -> Result<(usize, Mesure), Faute> {
     ))
 }
 
-fn cible(s: &Saisies) -> Result<(usize, Cible), Faute> {
-    let indicateur = position(s, "indicateur")?;
+fn cible(s: &Saisies) -> Result<(i64, Cible), Faute> {
+    let indicateur = choisi(s, "indicateur")?;
     let annee = annee(s, "annee")?.ok_or(("annee", "Indiquez l'année de la cible.".to_owned()))?;
     let valeur = nombre(s, "valeur")?.ok_or(("valeur", "Indiquez la valeur cible.".to_owned()))?;
-    Ok((indicateur, Cible { annee, valeur }))
+    Ok((
+        indicateur,
+        Cible {
+            id: None,
+            annee,
+            valeur,
+        },
+    ))
 }
 
 fn note(s: &Saisies, auteur: Option<String>) -> Result<Note, Faute> {
@@ -374,6 +394,7 @@ fn note(s: &Saisies, auteur: Option<String>) -> Result<Note, Faute> {
         return Err(("texte", "Écrivez la note.".to_owned()));
     }
     Ok(Note {
+        id: None,
         date,
         texte: valeur(s, "texte").to_owned(),
         auteur,
@@ -434,7 +455,7 @@ async fn traiter(
                 suivi::ajouter_etape(store, auteur, la_fiche, lue, &e).await
             }
             Action::MarquerEtape => {
-                let p = position(&saisies, "etape")?;
+                let p = choisi(&saisies, "etape")?;
                 let faite = valeur(&saisies, "faite") == "oui";
                 suivi::marquer_etape(store, auteur, la_fiche, lue, p, faite).await
             }

@@ -22,6 +22,7 @@ fn ligne_budget(s: &Saisies) -> Result<LigneBudget, Faute> {
         return Err(("financeur", "Indiquez le financeur.".to_owned()));
     }
     let ligne = LigneBudget {
+        id: None,
         annee: annee(s, "annee")?.ok_or(("annee", "Indiquez l'année.".to_owned()))?,
         financeur: valeur(s, "financeur").to_owned(),
         nature: NatureDepense::parse(valeur(s, "nature")).map_err(|e| ("nature", phrase(&e)))?,
@@ -42,7 +43,11 @@ fn indicateur(s: &Saisies) -> Result<Indicateur, Faute> {
         return Err(("libelle", "Indiquez le libellé de l'indicateur.".to_owned()));
     }
     let cible = match (annee(s, "cible_annee")?, nombre(s, "cible_valeur")?) {
-        (Some(annee), Some(valeur)) => vec![Cible { annee, valeur }],
+        (Some(annee), Some(valeur)) => vec![Cible {
+            id: None,
+            annee,
+            valeur,
+        }],
         (None, None) => Vec::new(),
         (Some(_), None) => return Err(("cible_valeur", "Indiquez la valeur cible.".to_owned())),
         (None, Some(_)) => {
@@ -50,6 +55,7 @@ fn indicateur(s: &Saisies) -> Result<Indicateur, Faute> {
         }
     };
     Ok(Indicateur {
+        id: None,
         libelle: valeur(s, "libelle").to_owned(),
         type_indicateur: TypeIndicateur::parse(valeur(s, "type"))
             .map_err(|e| ("type", phrase(&e)))?,

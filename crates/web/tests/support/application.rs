@@ -301,6 +301,18 @@ pub fn champ_cache(html: &str, nom: &str) -> Option<String> {
     Some(html[debut..debut + fin].to_owned())
 }
 
+/// The identifiers of the items of kind `genre` a page offers to remove, in page order: for
+/// `note`, the `8` of every `value="note-8"`.
+pub fn elements(html: &str, genre: &str) -> Vec<String> {
+    let marque = format!("value=\"{genre}-");
+    html.match_indices(&marque)
+        .map(|(i, _)| {
+            let reste = &html[i + marque.len()..];
+            reste[..reste.find('"').unwrap_or(0)].to_owned()
+        })
+        .collect()
+}
+
 /// A contract made for a test: its territory is the given communes, and it has one axis with
 /// fiches-actions numbered 1 to `fiches`.
 pub fn contrat(id: &str, publie: bool, communes: &[&str], fiches: usize) -> Contrat {

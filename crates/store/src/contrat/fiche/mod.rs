@@ -154,6 +154,7 @@ pub async fn ajouter_ligne_budget(
     }
     let rang = rang_suivant(&mut tx, "ligne_budget", fiche).await?;
     let ligne = LigneBudget {
+        id: None,
         financeur: ligne.financeur.trim().to_owned(),
         ..ligne.clone()
     };
@@ -195,6 +196,7 @@ pub async fn ajouter_indicateur(
     }
     let rang = rang_suivant(&mut tx, "indicateur", fiche).await?;
     let indicateur = Indicateur {
+        id: None,
         libelle: libelle.to_owned(),
         ..indicateur.clone()
     };

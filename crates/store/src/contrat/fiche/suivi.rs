@@ -1,8 +1,9 @@
 //! The follow-up of a fiche-action, item by item: steps of its calendar (added, marked done),
 //! dated values of its indicators with their source, dated progress notes, attached documents
 //! (the file itself is in the document storage, the row names its key), and the removal of
-//! any of these or of a budget line or an indicator. Items are named by their position on
-//! the page (from 1), which the version check keeps true.
+//! any of these or of a budget line or an indicator. Items are named by their identifier,
+//! which stays theirs whatever is added or removed around them; the history names them by
+//! their place on the page at the time (« note 2 »).
 
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
@@ -15,121 +16,108 @@ use crate::contrat::insertion::{
 };
 use crate::contrat::{Modification, autoriser, ouvrir_fiche};
 use crate::journal::Auteur;
-use crate::ligne::{opt_text, text};
+use crate::ligne::{int, opt_text, text};
 use crate::{Store, StoreError};
+use sqlx::any::AnyRow;
 
-/// An item of a fiche-action's follow-up, by its position (from 1) in its list.
+/// An item of a fiche-action's follow-up, by its identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Element {
-    Etape(usize),
-    LigneBudget(usize),
-    Indicateur(usize),
-    /// Value `.1` of indicator `.0`.
-    Mesure(usize, usize),
-    /// Target `.1` of indicator `.0`.
-    Cible(usize, usize),
-    Note(usize),
-    Document(usize),
+    Etape(i64),
+    LigneBudget(i64),
+    Indicateur(i64),
+    Mesure(i64),
+    Cible(i64),
+    Note(i64),
+    Document(i64),
 }
 
 impl std::str::FromStr for Element {
     type Err = String;
 
-    /// `etape-2`, `budget-1`, `indicateur-1`, `mesure-1-3`, `cible-1-2`, `note-2`,
-    /// `document-1`.
+    /// `etape-17`, `budget-4`, `indicateur-9`, `mesure-31`, `cible-12`, `note-8`,
+    /// `document-3`.
     fn from_str(texte: &str) -> Result<Self, Self::Err> {
         let erreur = || format!("élément de la fiche-action « {texte} » inconnu");
-        let position = |t: &str| {
-            t.parse::<usize>()
-                .ok()
-                .filter(|p| *p >= 1)
-                .ok_or_else(erreur)
-        };
-        let (genre, reste) = texte.split_once('-').ok_or_else(erreur)?;
+        let (genre, id) = texte.split_once('-').ok_or_else(erreur)?;
+        let id = id
+            .parse::<i64>()
+            .ok()
+            .filter(|i| *i >= 1)
+            .ok_or_else(erreur)?;
         Ok(match genre {
-            "etape" => Element::Etape(position(reste)?),
-            "budget" => Element::LigneBudget(position(reste)?),
-            "indicateur" => Element::Indicateur(position(reste)?),
-            "note" => Element::Note(position(reste)?),
-            "document" => Element::Document(position(reste)?),
-            "mesure" | "cible" => {
-                let (i, m) = reste.split_once('-').ok_or_else(erreur)?;
-                let (i, m) = (position(i)?, position(m)?);
-                if genre == "mesure" {
-                    Element::Mesure(i, m)
-                } else {
-                    Element::Cible(i, m)
-                }
-            }
+            "etape" => Element::Etape(id),
+            "budget" => Element::LigneBudget(id),
+            "indicateur" => Element::Indicateur(id),
+            "mesure" => Element::Mesure(id),
+            "cible" => Element::Cible(id),
+            "note" => Element::Note(id),
+            "document" => Element::Document(id),
             _ => return Err(erreur()),
         })
     }
 }
 
 impl Element {
-    /// Its table, the column holding its parent, and how the history names it.
-    fn table(self) -> (&'static str, &'static str, String) {
+    /// Its identifier, its table, and its kind as the history names it.
+    fn ligne(self) -> (i64, &'static str, &'static str) {
         match self {
-            Element::Etape(p) => ("etape", "fiche_id", format!("étape {p}")),
-            Element::LigneBudget(p) => ("ligne_budget", "fiche_id", format!("ligne de budget {p}")),
-            Element::Indicateur(p) => ("indicateur", "fiche_id", format!("indicateur {p}")),
-            Element::Mesure(i, m) => (
-                "mesure",
-                "indicateur_id",
-                format!("indicateur {i}, valeur {m}"),
-            ),
-            Element::Cible(i, c) => (
-                "cible",
-                "indicateur_id",
-                format!("indicateur {i}, cible {c}"),
-            ),
-            Element::Note(p) => ("note", "fiche_id", format!("note {p}")),
-            Element::Document(p) => ("document", "fiche_id", format!("document {p}")),
+            Element::Etape(id) => (id, "etape", "étape"),
+            Element::LigneBudget(id) => (id, "ligne_budget", "ligne de budget"),
+            Element::Indicateur(id) => (id, "indicateur", "indicateur"),
+            Element::Mesure(id) => (id, "mesure", "valeur"),
+            Element::Cible(id) => (id, "cible", "cible"),
+            Element::Note(id) => (id, "note", "note"),
+            Element::Document(id) => (id, "document", "document"),
         }
     }
 }
 
-/// The `rang` of the item at `position` (from 1) among the rows of `table` under `parent`.
-async fn rang_a(
-    conn: &mut sqlx::AnyConnection,
-    (table, colonne): (&str, &str),
-    parent: i64,
-    position: usize,
-    quoi: &str,
-) -> Result<i64, StoreError> {
-    let rangs: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT rang FROM {table} WHERE {colonne} = $1 ORDER BY rang"
-    ))
-    .bind(parent)
-    .fetch_all(&mut *conn)
-    .await?;
-    rangs
-        .get(position.wrapping_sub(1))
-        .copied()
-        .ok_or_else(|| StoreError::Invalid(format!("la fiche-action n'a pas d'élément « {quoi} »")))
-}
-
-/// The row id of indicator `position` of fiche-action row `fiche`.
-async fn indicateur_id(
+/// The row of `element` among the items of fiche-action row `fiche`, and how the history
+/// names it: « note 2 », « indicateur 1, valeur 3 » (its place on the page now). Refuses an
+/// item the fiche-action does not have.
+async fn trouver(
     conn: &mut sqlx::AnyConnection,
     fiche: i64,
-    position: usize,
-) -> Result<i64, StoreError> {
-    let rang = rang_a(
-        conn,
-        ("indicateur", "fiche_id"),
-        fiche,
-        position,
-        &format!("indicateur {position}"),
-    )
-    .await?;
-    Ok(
-        sqlx::query_scalar("SELECT id FROM indicateur WHERE fiche_id = $1 AND rang = $2")
-            .bind(fiche)
-            .bind(rang)
-            .fetch_one(&mut *conn)
-            .await?,
-    )
+    element: Element,
+) -> Result<(AnyRow, String), StoreError> {
+    let (id, table, genre) = element.ligne();
+    let requete = match element {
+        Element::Mesure(_) | Element::Cible(_) => format!(
+            "SELECT t.*,
+                (SELECT COUNT(*) FROM {table} u
+                 WHERE u.indicateur_id = t.indicateur_id AND u.rang <= t.rang) AS position,
+                (SELECT COUNT(*) FROM indicateur j
+                 WHERE j.fiche_id = i.fiche_id AND j.rang <= i.rang) AS position_indicateur
+             FROM {table} t JOIN indicateur i ON i.id = t.indicateur_id
+             WHERE t.id = $1 AND i.fiche_id = $2"
+        ),
+        _ => format!(
+            "SELECT t.*,
+                (SELECT COUNT(*) FROM {table} u
+                 WHERE u.fiche_id = t.fiche_id AND u.rang <= t.rang) AS position
+             FROM {table} t WHERE t.id = $1 AND t.fiche_id = $2"
+        ),
+    };
+    let ligne = sqlx::query(&requete)
+        .bind(id)
+        .bind(fiche)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "la fiche-action n'a pas cet élément ({genre} n°{id}) : il a été retiré"
+            ))
+        })?;
+    let position = int(&ligne, "position")?;
+    let nom = match element {
+        Element::Mesure(_) | Element::Cible(_) => format!(
+            "indicateur {}, {genre} {position}",
+            int(&ligne, "position_indicateur")?
+        ),
+        _ => format!("{genre} {position}"),
+    };
+    Ok((ligne, nom))
 }
 
 /// Records `changement` on fiche-action `numero` and commits.
@@ -163,6 +151,7 @@ pub async fn ajouter_etape(
 ) -> Result<(), StoreError> {
     let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let etape = Etape {
+        id: None,
         libelle: requis(&etape.libelle, "indiquez le libellé de l'étape")?,
         ..etape.clone()
     };
@@ -180,34 +169,21 @@ pub async fn ajouter_etape(
     conclure(tx, auteur, numero, changement).await
 }
 
-/// Marks step `position` of fiche-action `numero` done, or not done.
+/// Marks step `etape` of fiche-action `numero` done, or not done.
 pub async fn marquer_etape(
     store: &Store,
     auteur: &Auteur,
     (id, numero): (&IdContrat, &str),
     lue: i64,
-    position: usize,
+    etape: i64,
     faite: bool,
 ) -> Result<(), StoreError> {
     let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
-    let rang = rang_a(
-        &mut tx,
-        ("etape", "fiche_id"),
-        fiche,
-        position,
-        &format!("étape {position}"),
-    )
-    .await?;
-    let libelle: String =
-        sqlx::query_scalar("SELECT libelle FROM etape WHERE fiche_id = $1 AND rang = $2")
-            .bind(fiche)
-            .bind(rang)
-            .fetch_one(&mut *tx)
-            .await?;
-    sqlx::query("UPDATE etape SET faite = $1 WHERE fiche_id = $2 AND rang = $3")
+    let (ligne, nom) = trouver(&mut tx, fiche, Element::Etape(etape)).await?;
+    let libelle = text(&ligne, "libelle")?;
+    sqlx::query("UPDATE etape SET faite = $1 WHERE id = $2")
         .bind(i64::from(faite))
-        .bind(fiche)
-        .bind(rang)
+        .bind(etape)
         .execute(&mut *tx)
         .await?;
     let etat = |f: bool| {
@@ -217,21 +193,20 @@ pub async fn marquer_etape(
         ))
     };
     let changement = Changement {
-        champ: format!("étape {position}"),
+        champ: nom,
         avant: etat(!faite),
         apres: etat(faite),
     };
     conclure(tx, auteur, numero, changement).await
 }
 
-/// Adds a dated value, with its source, to indicator `indicateur` (from 1) of fiche-action
-/// `numero`.
+/// Adds a dated value, with its source, to indicator `indicateur` of fiche-action `numero`.
 pub async fn ajouter_mesure(
     store: &Store,
     auteur: &Auteur,
     (id, numero): (&IdContrat, &str),
     lue: i64,
-    indicateur: usize,
+    indicateur: i64,
     mesure: &Mesure,
 ) -> Result<(), StoreError> {
     let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
@@ -240,35 +215,35 @@ pub async fn ajouter_mesure(
             "la valeur mesurée n'est pas un nombre".to_owned(),
         ));
     }
-    let indicateur_id = indicateur_id(&mut tx, fiche, indicateur).await?;
+    let (_, nom) = trouver(&mut tx, fiche, Element::Indicateur(indicateur)).await?;
     let rang: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(rang), -1) + 1 FROM mesure WHERE indicateur_id = $1",
     )
-    .bind(indicateur_id)
+    .bind(indicateur)
     .fetch_one(&mut *tx)
     .await?;
-    inserer_mesures(&mut tx, &[(indicateur_id, rang, mesure)]).await?;
+    inserer_mesures(&mut tx, &[(indicateur, rang, mesure)]).await?;
     let source = mesure
         .source
         .as_ref()
         .map(|s| format!(" (source : {s})"))
         .unwrap_or_default();
     let changement = Changement {
-        champ: format!("indicateur {indicateur}, valeur"),
+        champ: format!("{nom}, valeur"),
         avant: None,
         apres: Some(format!("{} au {}{source}", mesure.valeur, mesure.date)),
     };
     conclure(tx, auteur, numero, changement).await
 }
 
-/// Adds a target for a year to indicator `indicateur` (from 1) of fiche-action `numero`; a
-/// year has one target.
+/// Adds a target for a year to indicator `indicateur` of fiche-action `numero`; a year has one
+/// target.
 pub async fn ajouter_cible(
     store: &Store,
     auteur: &Auteur,
     (id, numero): (&IdContrat, &str),
     lue: i64,
-    indicateur: usize,
+    indicateur: i64,
     cible: &Cible,
 ) -> Result<(), StoreError> {
     let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
@@ -277,10 +252,10 @@ pub async fn ajouter_cible(
             "la valeur cible n'est pas un nombre".to_owned(),
         ));
     }
-    let indicateur_id = indicateur_id(&mut tx, fiche, indicateur).await?;
+    let (_, nom) = trouver(&mut tx, fiche, Element::Indicateur(indicateur)).await?;
     let deja: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM cible WHERE indicateur_id = $1 AND annee = $2")
-            .bind(indicateur_id)
+            .bind(indicateur)
             .bind(i64::from(cible.annee))
             .fetch_optional(&mut *tx)
             .await?;
@@ -294,13 +269,13 @@ pub async fn ajouter_cible(
         "INSERT INTO cible (indicateur_id, rang, annee, valeur)
          VALUES ($1, (SELECT COALESCE(MAX(rang), -1) + 1 FROM cible WHERE indicateur_id = $1), $2, $3)",
     )
-    .bind(indicateur_id)
+    .bind(indicateur)
     .bind(i64::from(cible.annee))
     .bind(cible.valeur)
     .execute(&mut *tx)
     .await?;
     let changement = Changement {
-        champ: format!("indicateur {indicateur}, cible"),
+        champ: format!("{nom}, cible"),
         avant: None,
         apres: Some(format!("{} en {}", cible.valeur, cible.annee)),
     };
@@ -317,6 +292,7 @@ pub async fn ajouter_note(
 ) -> Result<(), StoreError> {
     let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let note = Note {
+        id: None,
         texte: requis(&note.texte, "écrivez la note")?,
         ..note.clone()
     };
@@ -341,6 +317,7 @@ pub async fn ajouter_document(
 ) -> Result<(), StoreError> {
     let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
     let document = Document {
+        id: None,
         titre: requis(&document.titre, "indiquez le titre du document")?,
         ..document.clone()
     };
@@ -354,39 +331,35 @@ pub async fn ajouter_document(
     conclure(tx, auteur, numero, changement).await
 }
 
-/// Document `position` (from 1) of fiche-action `numero`, for those who read the whole
-/// contract.
+/// Document `document` of fiche-action `numero`, for those who read the whole contract.
 pub async fn document(
     store: &Store,
     auteur: &Auteur,
     (id, numero): (&IdContrat, &str),
-    position: usize,
+    document: i64,
 ) -> Result<Document, StoreError> {
     let mut tx = store.lecture(auteur).await?;
     autoriser(&mut tx, auteur, id, &Operation::LireTout).await?;
-    let absent = || {
-        StoreError::NotFound(format!(
-            "aucun document n°{position} pour la fiche-action n°{numero}"
-        ))
-    };
-    let fiche: i64 =
-        sqlx::query_scalar("SELECT id FROM fiche_action WHERE contrat_id = $1 AND numero = $2")
-            .bind(id.as_str())
-            .bind(numero)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(absent)?;
-    let lignes = sqlx::query(
-        "SELECT titre, date, reference FROM document WHERE fiche_id = $1 ORDER BY rang",
+    let r = sqlx::query(
+        "SELECT d.titre, d.date, d.reference FROM document d
+         JOIN fiche_action f ON f.id = d.fiche_id
+         WHERE d.id = $1 AND f.contrat_id = $2 AND f.numero = $3",
     )
-    .bind(fiche)
-    .fetch_all(&mut *tx)
-    .await?;
-    let r = lignes.get(position.wrapping_sub(1)).ok_or_else(absent)?;
+    .bind(document)
+    .bind(id.as_str())
+    .bind(numero)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        StoreError::NotFound(format!(
+            "aucun document n°{document} pour la fiche-action n°{numero}"
+        ))
+    })?;
     let document = Document {
-        titre: text(r, "titre")?,
-        date: crate::ligne::opt_parse(r, "date")?,
-        reference: text(r, "reference")?,
+        id: Some(document),
+        titre: text(&r, "titre")?,
+        date: crate::ligne::opt_parse(&r, "date")?,
+        reference: text(&r, "reference")?,
     };
     tx.commit().await?;
     Ok(document)
@@ -402,34 +375,16 @@ pub async fn retirer(
     element: Element,
 ) -> Result<Option<String>, StoreError> {
     let (mut tx, fiche) = ouvrir_fiche(store, auteur, id, numero, lue).await?;
-    let (table, colonne, nom) = element.table();
-    let (parent, position) = match element {
-        Element::Mesure(i, m) | Element::Cible(i, m) => {
-            (indicateur_id(&mut tx, fiche, i).await?, m)
-        }
-        Element::Etape(p)
-        | Element::LigneBudget(p)
-        | Element::Indicateur(p)
-        | Element::Note(p)
-        | Element::Document(p) => (fiche, p),
-    };
-    let rang = rang_a(&mut tx, (table, colonne), parent, position, &nom).await?;
+    let (ligne, nom) = trouver(&mut tx, fiche, element).await?;
+    let (id_element, table, _) = element.ligne();
     let resume = match element {
-        Element::Etape(_) => "libelle",
+        Element::Etape(_) | Element::Indicateur(_) => "libelle",
         Element::LigneBudget(_) => "financeur",
-        Element::Indicateur(_) => "libelle",
-        Element::Mesure(..) => "date",
-        Element::Cible(..) => "annee",
+        Element::Mesure(_) => "date",
+        Element::Cible(_) => "annee",
         Element::Note(_) => "texte",
         Element::Document(_) => "titre",
     };
-    let ligne = sqlx::query(&format!(
-        "SELECT * FROM {table} WHERE {colonne} = $1 AND rang = $2"
-    ))
-    .bind(parent)
-    .bind(rang)
-    .fetch_one(&mut *tx)
-    .await?;
     let avant = match element {
         Element::Cible(..) => format!(
             "{} en {}",
@@ -442,13 +397,10 @@ pub async fn retirer(
         Element::Document(_) => opt_text(&ligne, "reference")?,
         _ => None,
     };
-    sqlx::query(&format!(
-        "DELETE FROM {table} WHERE {colonne} = $1 AND rang = $2"
-    ))
-    .bind(parent)
-    .bind(rang)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+        .bind(id_element)
+        .execute(&mut *tx)
+        .await?;
     let changement = Changement {
         champ: nom,
         avant: Some(avant),

@@ -110,6 +110,7 @@ pub(super) async fn fiches(
         "fiche_id",
         |r| {
             Ok(Etape {
+                id: Some(int(r, "id")?),
                 libelle: text(r, "libelle")?,
                 echeance: opt_parse(r, "echeance")?,
                 faite: flag(r, "faite")?,
@@ -126,6 +127,7 @@ pub(super) async fn fiches(
                 Ok(opt_int(r, col)?.map(Montant::depuis_centimes).transpose()?)
             };
             Ok(LigneBudget {
+                id: Some(int(r, "id")?),
                 annee: narrow(int(r, "annee")?, "annee")?,
                 financeur: text(r, "financeur")?,
                 nature: code(r, "nature", NatureDepense::parse)?,
@@ -141,6 +143,7 @@ pub(super) async fn fiches(
         "fiche_id",
         |r| {
             Ok(Document {
+                id: Some(int(r, "id")?),
                 titre: text(r, "titre")?,
                 date: opt_parse(r, "date")?,
                 reference: text(r, "reference")?,
@@ -152,6 +155,7 @@ pub(super) async fn fiches(
         "fiche_id",
         |r| {
             Ok(Note {
+                id: Some(int(r, "id")?),
                 date: parse(r, "date")?,
                 texte: text(r, "texte")?,
                 auteur: opt_text(r, "auteur")?,
@@ -170,6 +174,7 @@ pub(super) async fn fiches(
         "indicateur_id",
         |r| {
             Ok(Cible {
+                id: Some(int(r, "id")?),
                 annee: narrow(int(r, "annee")?, "annee")?,
                 valeur: float(r, "valeur")?,
             })
@@ -180,6 +185,7 @@ pub(super) async fn fiches(
         "indicateur_id",
         |r| {
             Ok(Mesure {
+                id: Some(int(r, "id")?),
                 date: parse(r, "date")?,
                 valeur: float(r, "valeur")?,
                 source: opt_text(r, "source")?,
@@ -194,6 +200,7 @@ pub(super) async fn fiches(
         |r| {
             let indicateur_id = int(r, "id")?;
             Ok(Indicateur {
+                id: Some(indicateur_id),
                 libelle: text(r, "libelle")?,
                 type_indicateur: code(r, "type_indicateur", TypeIndicateur::parse)?,
                 unite: opt_text(r, "unite")?,
