@@ -110,6 +110,10 @@ pub struct Signature {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Partie {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub organisation: Organisation,
     /// Empty when the text names the organisation without saying its role.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -143,6 +147,10 @@ pub struct Coordination {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Financement {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub financeur: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub montant: Option<Montant>,

@@ -19,6 +19,10 @@ referentiel! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Instance {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub nature: NatureInstance,
     pub nom: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +40,10 @@ pub struct Instance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Membre {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub organisation: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personne: Option<String>,
@@ -46,6 +54,10 @@ pub struct Membre {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reunion {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub date: DatePartielle,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lieu: Option<String>,

@@ -110,6 +110,7 @@ impl Contrat {
                 .gouvernance
                 .iter()
                 .map(|i| crate::gouvernance::Instance {
+                    id: None,
                     reunions: Vec::new(),
                     ..i.clone()
                 })

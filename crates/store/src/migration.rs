@@ -200,6 +200,99 @@ mod tests {
         assert_eq!(orphelines, 0);
     }
 
+    /// Migrations 11 to 13 on a database made by the previous version: every element gets an
+    /// identifier of its own, in its order, and a pilot's grant and invitation follow their
+    /// fiche-action through a renumbering; an identifier is never given twice.
+    #[tokio::test]
+    async fn les_elements_existants_recoivent_une_identite_stable() {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        migrate_jusqua(&pool, Backend::Sqlite, 10).await.unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO contrat (id, nom, generation, publie, presentation, priorites, enjeux,
+                quartiers_prioritaires, cree_le, modifie_le)
+             VALUES ('a-2020', 'CLS a', 1, 0, '[]', '[]', '[]', '[]', '2020', '2020');
+             INSERT INTO axe (contrat_id, perimetre, numero, titre, transversal)
+             VALUES ('a-2020', 'cls', 1, 'Accès aux soins', 0);
+             INSERT INTO fiche_action (contrat_id, axe_id, rang, numero, titre, objectifs,
+                partenaires)
+             VALUES ('a-2020', 1, 0, '1.1', 'Transport', '[]', '[]'),
+                    ('a-2020', 1, 1, '1.2', 'Dépistage', '[]', '[]');
+             INSERT INTO note (fiche_id, rang, date, texte)
+             VALUES (2, 0, '2020-01-01', 'première'), (2, 3, '2020-02-01', 'deuxième'),
+                    (1, 0, '2020-03-01', 'autre');
+             INSERT INTO utilisateur (email, cree_le) VALUES ('pilote@a.fr', '2020');
+             INSERT INTO attribution (utilisateur_id, role, contrat_id, fiche, attribue_le)
+             VALUES (1, 'pilote', 'a-2020', '1.2', '2020');
+             INSERT INTO invitation (empreinte, email, role, contrat_id, cree_le, expire_le)
+             VALUES ('e', 'autre@a.fr', 'pilote:a-2020:1.2', 'a-2020', 0, 1);",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        assert_eq!(migrate_jusqua(&pool, Backend::Sqlite, 13).await.unwrap(), 3);
+
+        let notes: Vec<(i64, i64, String)> =
+            sqlx::query_as("SELECT id, fiche_id, texte FROM note ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            notes,
+            [
+                (1, 1, "autre".to_owned()),
+                (2, 2, "première".to_owned()),
+                (3, 2, "deuxième".to_owned()),
+            ]
+        );
+        // Renumbered, the fiche-action keeps its pilot and its invitation.
+        sqlx::raw_sql("UPDATE fiche_action SET numero = '2.1' WHERE id = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let grant: String = sqlx::query_scalar("SELECT fiche FROM attribution_lue")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let invitation: String = sqlx::query_scalar("SELECT role FROM invitation_lue")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            (grant.as_str(), invitation.as_str()),
+            ("2.1", "pilote:a-2020:2.1")
+        );
+        // The last note removed, the next one gets a new identifier.
+        sqlx::raw_sql(
+            "DELETE FROM note WHERE id = 3;
+             INSERT INTO note (fiche_id, rang, date, texte) VALUES (2, 4, '2020-04-01', 'x')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let id: i64 = sqlx::query_scalar("SELECT id FROM note WHERE texte = 'x'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(id, 4);
+        // Removed, the fiche-action takes its grant and invitation with it.
+        sqlx::raw_sql("DELETE FROM fiche_action WHERE id = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let restes: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM attribution) + (SELECT COUNT(*) FROM invitation)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(restes, 0);
+    }
+
     #[test]
     fn la_cle_auto_incrementee_depend_du_dialecte() {
         let sql = "CREATE TABLE t (id {{id}})";

@@ -246,10 +246,7 @@ async fn une_valeur_absente_puis_donnee_s_enregistre(store: &Store) {
             .version;
         let indicateur = pilote_domain::fiche_action::Indicateur {
             id: None,
-            libelle: format!(
-                "Indicateur {
-id: None,valeur_initiale:?}"
-            ),
+            libelle: format!("Indicateur {valeur_initiale:?}"),
             type_indicateur: pilote_domain::fiche_action::TypeIndicateur::Processus,
             unite: None,
             valeur_initiale,
@@ -311,7 +308,7 @@ async fn le_public_lit_la_projection_publique(store: &Store) {
     let json = serde_json::to_string(&public).unwrap();
     assert!(!json.contains("\"reference\""), "{json}");
     let admin = contrat::lire(store, &admin(), &complet.id).await.unwrap();
-    assert_eq!(admin.contrat, complet);
+    assert_eq!(sans_identifiants(&admin.contrat), complet);
 }
 
 /// The list of contracts, filtered by région, département, status and text (accents and
@@ -381,11 +378,31 @@ async fn la_geographie_officielle_est_complete(store: &Store) {
     assert!(!encore.charge, "une même version ne se recharge pas");
 }
 
+/// `contrat` without the identifiers the store gives its elements (every element read has
+/// one, `id` a number), to compare it with what was written.
+fn sans_identifiants(contrat: &Contrat) -> Contrat {
+    fn retirer(valeur: &mut serde_json::Value) {
+        match valeur {
+            serde_json::Value::Object(champs) => {
+                if champs.get("id").is_some_and(serde_json::Value::is_number) {
+                    champs.remove("id");
+                }
+                champs.values_mut().for_each(retirer);
+            }
+            serde_json::Value::Array(elements) => elements.iter_mut().for_each(retirer),
+            _ => {}
+        }
+    }
+    let mut valeur = serde_json::to_value(contrat).unwrap();
+    retirer(&mut valeur);
+    serde_json::from_value(valeur).unwrap()
+}
+
 async fn un_contrat_complet_se_relit_a_l_identique(store: &Store) {
     let attendu = contrat_complet();
     contrat::creer(store, &attendu).await.unwrap();
     let relu = contrat::lire(store, &admin(), &attendu.id).await.unwrap();
-    assert_eq!(relu.contrat, attendu);
+    assert_eq!(sans_identifiants(&relu.contrat), attendu);
     assert_eq!(relu.version, 1);
 }
 
@@ -491,13 +508,8 @@ async fn les_contrats_de_demonstration_se_chargent(store: &Store) {
     let ecrits = demo::charger(store).await.unwrap();
     assert_eq!(ecrits.len(), demo::FICHIERS.len());
     for attendu in demo::contrats().unwrap() {
-        assert_eq!(
-            contrat::lire(store, &admin(), &attendu.id)
-                .await
-                .unwrap()
-                .contrat,
-            attendu
-        );
+        let lu = contrat::lire(store, &admin(), &attendu.id).await.unwrap();
+        assert_eq!(sans_identifiants(&lu.contrat), attendu);
     }
     assert!(
         demo::charger(store).await.unwrap().is_empty(),

@@ -7,6 +7,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::AppState;
 use crate::visiteur::Visiteur;
 
+/// How a form names a stored element: `note-8` (its kind and stable identifier, which the
+/// store reads back with `pilote_store::contrat::designation`).
+pub fn designation(genre: &str, id: &Option<i64>) -> String {
+    format!("{genre}-{}", id.unwrap_or_default())
+}
+
 /// The page header.
 #[derive(Debug, Clone)]
 pub struct Entete {

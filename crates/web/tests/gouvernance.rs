@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
 use pilote_store::{compte, contrat};
-use support::application::{Appli, Navigateur, champ_cache, contrat as contrat_essai};
+use support::application::{Appli, Navigateur, champ_cache, contrat as contrat_essai, elements};
 
 const MDP: &str = "un mot de passe assez long";
 
@@ -43,19 +43,17 @@ async fn une_instance_a_ses_membres_et_tout_se_retire() {
     .unwrap();
     let mut c = appli.navigateur();
     c.connecter("coord@caen.fr", MDP).await;
+    for (nature, nom) in [("copil", "COPIL du CLS"), ("cotech", "Comité technique")] {
+        let r = poster(&mut c, "/instances", &[("nature", nature), ("nom", nom)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    }
+    let instances = elements(&c.get("/contrats/essai-2025").await.texte(), "instance");
+    let (copil, cotech) = (instances[0].as_str(), instances[1].as_str());
     for (chemin, champs) in [
-        (
-            "/instances",
-            vec![("nature", "copil"), ("nom", "COPIL du CLS")],
-        ),
-        (
-            "/instances",
-            vec![("nature", "cotech"), ("nom", "Comité technique")],
-        ),
         (
             "/membres",
             vec![
-                ("instance", "1"),
+                ("instance", copil),
                 ("organisation", "ARS Normandie"),
                 ("personne", "Thomas Deroche"),
                 ("fonction", "directeur général"),
@@ -63,7 +61,7 @@ async fn une_instance_a_ses_membres_et_tout_se_retire() {
         ),
         (
             "/membres",
-            vec![("instance", "1"), ("organisation", "Ville de Caen")],
+            vec![("instance", copil), ("organisation", "Ville de Caen")],
         ),
         (
             "/reunions",
@@ -83,13 +81,13 @@ async fn une_instance_a_ses_membres_et_tout_se_retire() {
     for (chemin, champs, message) in [
         (
             "/membres",
-            vec![("instance", "1"), ("organisation", "")],
+            vec![("instance", copil), ("organisation", "")],
             "Indiquez l'organisation du membre.",
         ),
         (
             "/membres",
-            vec![("instance", "7"), ("organisation", "CPAM")],
-            "Le contrat n'a pas d'instance n°7.",
+            vec![("instance", "7000"), ("organisation", "CPAM")],
+            "Le contrat n'a pas d'instance n°7000.",
         ),
         (
             "/membres",
@@ -98,8 +96,8 @@ async fn une_instance_a_ses_membres_et_tout_se_retire() {
         ),
         (
             "/gouvernance/retrait",
-            vec![("element", "membre-1-9")],
-            "« COPIL du CLS » n'a pas de membre n°9.",
+            vec![("element", "membre-9000")],
+            "La gouvernance du contrat n'a pas cet élément (membre n°9000) : il a été retiré.",
         ),
         (
             "/gouvernance/retrait",
@@ -112,7 +110,13 @@ async fn une_instance_a_ses_membres_et_tout_se_retire() {
         assert!(r.texte().contains(message), "{message}\n{}", r.texte());
     }
 
-    for element in ["membre-1-1", "reunion-1-1", "instance-2"] {
+    let page = c.get("/contrats/essai-2025").await.texte();
+    let retraits = [
+        format!("membre-{}", elements(&page, "membre")[0]),
+        format!("reunion-{}", elements(&page, "reunion")[0]),
+        format!("instance-{cotech}"),
+    ];
+    for element in &retraits {
         let r = poster(&mut c, "/gouvernance/retrait", &[("element", element)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{element}");
     }

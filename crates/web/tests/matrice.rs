@@ -45,6 +45,8 @@ struct ContratMatrice {
     nom: String,
     portee: PorteeContrat,
     fiches: Vec<String>,
+    /// The identifier of each fiche's document, once stored.
+    documents: Vec<String>,
 }
 
 struct Personne {
@@ -76,6 +78,7 @@ fn jeu(contrats_par_lieu: usize) -> (Vec<ContratMatrice>, Vec<Personne>) {
                     regions,
                 },
                 fiches: (1..=FICHES).map(|f| f.to_string()).collect(),
+                documents: Vec::new(),
             });
         }
     }
@@ -460,11 +463,11 @@ fn cas(
             .collect(),
         Politique::LireFiche => contrats
             .iter()
-            .flat_map(|c| c.fiches.iter().map(move |f| (c, f.clone())))
-            .map(|(c, f)| {
+            .flat_map(|c| c.fiches.iter().zip(&c.documents).map(move |f| (c, f)))
+            .map(|(c, (f, document))| {
                 let uri = avec_id(&c.portee)
-                    .replace("{numero}", &f)
-                    .replace("{position}", "1");
+                    .replace("{numero}", f)
+                    .replace("{document}", document);
                 un(
                     uri,
                     vec![],
@@ -474,7 +477,7 @@ fn cas(
             .chain([un(
                 avec_id(&absent)
                     .replace("{numero}", "1")
-                    .replace("{position}", "1"),
+                    .replace("{document}", "1"),
                 vec![],
                 Attendu::Absent,
             )])
@@ -590,9 +593,9 @@ async fn juger(
 
 /// Builds the dataset on `appli` and runs the matrix; `pas` keeps one request in `pas`.
 async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
-    let (contrats, personnes) = jeu(contrats_par_lieu);
+    let (mut contrats, personnes) = jeu(contrats_par_lieu);
     let admin = Auteur::ligne_de_commande();
-    for c in &contrats {
+    for c in &mut contrats {
         let communes: Vec<&str> = LIEUX
             .iter()
             .filter(|l| c.portee.departements.contains(l.1))
@@ -620,6 +623,13 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
             });
         }
         contrat::creer(&appli.store, &k).await.unwrap();
+        for f in &c.fiches {
+            let lue = contrat::fiche::lire(&appli.store, &admin, &k.id, f)
+                .await
+                .unwrap();
+            c.documents
+                .push(lue.fiche.documents[0].id.unwrap().to_string());
+        }
     }
     for p in &personnes[1..] {
         compte::creer(

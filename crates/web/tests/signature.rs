@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
 use pilote_store::{annuaire, compte, contrat};
-use support::application::{Appli, Navigateur, champ_cache, contrat as contrat_essai};
+use support::application::{Appli, Navigateur, champ_cache, contrat as contrat_essai, elements};
 
 const MDP: &str = "un mot de passe assez long";
 const PAGE: &str = "/contrats/essai-2025/signature";
@@ -202,11 +202,15 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
         &[("element", "avenant-1")],
     )
     .await;
+    let partie = format!(
+        "partie-{}",
+        elements(&c.get(PAGE).await.texte(), "partie")[0]
+    );
     enregistrer(
         &mut c,
         "essai-2025",
         "/signature/retrait",
-        &[("element", "partie-1")],
+        &[("element", &partie)],
     )
     .await;
     let page = c.get("/contrats/essai-2025").await.texte();
@@ -290,8 +294,8 @@ async fn chaque_saisie_fautive_est_refusee_et_seul_le_coordinateur_modifie() {
         ),
         (
             "/signature/retrait",
-            vec![("element", "partie-3")],
-            "Le contrat n'a pas de partie 3.",
+            vec![("element", "partie-3000")],
+            "Le contrat n'a pas cet élément (partie n°3000).",
         ),
     ] {
         let r = poster(&mut c, "essai-2025", chemin, &champs).await;

@@ -99,31 +99,29 @@ pub async fn ajouter_reunion(
     conclure(tx, auteur, &[changement]).await
 }
 
-/// The row id of body `position` (from 1) of the contract, in the order shown.
-async fn instance_a(
+/// The name of body `instance` of the contract; refuses one it does not have.
+async fn instance_nommee(
     conn: &mut sqlx::AnyConnection,
     id: &IdContrat,
-    position: usize,
-) -> Result<(i64, String), StoreError> {
-    let lignes = sqlx::query(
-        "SELECT id, nom FROM instance WHERE contrat_id = $1 AND perimetre = 'cls' ORDER BY rang, id",
+    instance: i64,
+) -> Result<String, StoreError> {
+    sqlx::query_scalar(
+        "SELECT nom FROM instance WHERE id = $1 AND contrat_id = $2 AND perimetre = 'cls'",
     )
+    .bind(instance)
     .bind(id.as_str())
-    .fetch_all(&mut *conn)
-    .await?;
-    let r = lignes.get(position.wrapping_sub(1)).ok_or_else(|| {
-        StoreError::Invalid(format!("le contrat n'a pas d'instance n°{position}"))
-    })?;
-    Ok((int(r, "id")?, text(r, "nom")?))
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::Invalid(format!("le contrat n'a pas d'instance n°{instance}")))
 }
 
-/// Adds a member (organisation, person, function) to body `instance` (from 1).
+/// Adds a member (organisation, person, function) to body `instance`.
 pub async fn ajouter_membre(
     store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
-    instance: usize,
+    instance: i64,
     membre: &Membre,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
@@ -133,13 +131,13 @@ pub async fn ajouter_membre(
             "indiquez l'organisation du membre".to_owned(),
         ));
     }
-    let (instance_id, nom) = instance_a(&mut tx, id, instance).await?;
+    let nom = instance_nommee(&mut tx, id, instance).await?;
     sqlx::query(
         "INSERT INTO membre (instance_id, rang, organisation, personne, fonction)
          VALUES ($1, (SELECT COALESCE(MAX(rang), -1) + 1 FROM membre WHERE instance_id = $1),
             $2, $3, $4)",
     )
-    .bind(instance_id)
+    .bind(instance)
     .bind(organisation)
     .bind(membre.personne.as_deref())
     .bind(membre.fonction.as_deref())
@@ -157,33 +155,24 @@ pub async fn ajouter_membre(
     conclure(tx, auteur, &[changement]).await
 }
 
-/// What may be removed from the governance, by position (from 1).
+/// What may be removed from the governance, by identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Element {
-    Instance(usize),
-    /// Member `.1` of body `.0`.
-    Membre(usize, usize),
-    /// Meeting `.1` of body `.0`.
-    Reunion(usize, usize),
+    Instance(i64),
+    Membre(i64),
+    Reunion(i64),
 }
 
 impl std::str::FromStr for Element {
     type Err = String;
 
-    /// `instance-1`, `membre-1-2`, `reunion-1-3`.
+    /// `instance-4`, `membre-31`, `reunion-12`.
     fn from_str(texte: &str) -> Result<Self, Self::Err> {
         let erreur = || format!("élément de la gouvernance « {texte} » inconnu");
-        let n = |t: &str| {
-            t.parse::<usize>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(erreur)
-        };
-        let parties: Vec<&str> = texte.split('-').collect();
-        match parties.as_slice() {
-            ["instance", i] => Ok(Element::Instance(n(i)?)),
-            ["membre", i, m] => Ok(Element::Membre(n(i)?, n(m)?)),
-            ["reunion", i, r] => Ok(Element::Reunion(n(i)?, n(r)?)),
+        match crate::contrat::designation(texte).ok_or_else(erreur)? {
+            ("instance", i) => Ok(Element::Instance(i)),
+            ("membre", i) => Ok(Element::Membre(i)),
+            ("reunion", i) => Ok(Element::Reunion(i)),
             _ => Err(erreur()),
         }
     }
@@ -198,16 +187,11 @@ pub async fn retirer(
     element: Element,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
-    let (instance, enfant) = match element {
-        Element::Instance(i) => (i, None),
-        Element::Membre(i, m) => (i, Some(("membre", "organisation", m, "membre"))),
-        Element::Reunion(i, r) => (i, Some(("reunion", "date", r, "réunion"))),
-    };
-    let (instance_id, nom) = instance_a(&mut tx, id, instance).await?;
-    let changement = match enfant {
-        None => {
+    let changement = match element {
+        Element::Instance(instance) => {
+            let nom = instance_nommee(&mut tx, id, instance).await?;
             sqlx::query("DELETE FROM instance WHERE id = $1")
-                .bind(instance_id)
+                .bind(instance)
                 .execute(&mut *tx)
                 .await?;
             Changement {
@@ -216,26 +200,33 @@ pub async fn retirer(
                 apres: None,
             }
         }
-        Some((table, resume, position, quoi)) => {
-            let lignes = sqlx::query(&format!(
-                "SELECT rang, {resume} AS resume FROM {table} WHERE instance_id = $1 ORDER BY rang"
+        Element::Membre(e) | Element::Reunion(e) => {
+            let (table, resume, quoi) = match element {
+                Element::Membre(_) => ("membre", "organisation", "membre"),
+                _ => ("reunion", "date", "réunion"),
+            };
+            let r = sqlx::query(&format!(
+                "SELECT t.{resume} AS resume, i.nom FROM {table} t
+                 JOIN instance i ON i.id = t.instance_id
+                 WHERE t.id = $1 AND i.contrat_id = $2 AND i.perimetre = 'cls'"
             ))
-            .bind(instance_id)
-            .fetch_all(&mut *tx)
-            .await?;
-            let r = lignes.get(position.wrapping_sub(1)).ok_or_else(|| {
-                StoreError::Invalid(format!("« {nom} » n'a pas de {quoi} n°{position}"))
+            .bind(e)
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "la gouvernance du contrat n'a pas cet élément ({quoi} n°{e}) : il a été \
+                     retiré"
+                ))
             })?;
-            sqlx::query(&format!(
-                "DELETE FROM {table} WHERE instance_id = $1 AND rang = $2"
-            ))
-            .bind(instance_id)
-            .bind(int(r, "rang")?)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+                .bind(e)
+                .execute(&mut *tx)
+                .await?;
             Changement {
-                champ: format!("{quoi} de « {nom} »"),
-                avant: Some(text(r, "resume")?),
+                champ: format!("{quoi} de « {} »", text(&r, "nom")?),
+                avant: Some(text(&r, "resume")?),
                 apres: None,
             }
         }

@@ -26,6 +26,13 @@ use crate::ligne::{flag, parse, text};
 use crate::{Store, StoreError};
 use historique::{Changement, Partie};
 
+/// Reads `genre-identifiant`, the way forms name an element (`note-8`, `membre-31`): its kind
+/// and its stable identifier, never its position.
+pub(crate) fn designation(texte: &str) -> Option<(&str, i64)> {
+    let (genre, id) = texte.rsplit_once('-')?;
+    Some((genre, id.parse().ok().filter(|i| *i >= 1)?))
+}
+
 pub(crate) use ecriture::inserer;
 
 /// A contract as shown: what it holds, its resolved territory and its lineage.

@@ -12,7 +12,7 @@ use super::insertion::inserer_partie;
 use super::{conclure, ouvrir};
 use crate::annuaire;
 use crate::journal::Auteur;
-use crate::ligne::{int, opt_text, text};
+use crate::ligne::{opt_text, text};
 use crate::{Store, StoreError};
 
 /// Records the date and place of signature (both empty: not signed yet).
@@ -100,6 +100,7 @@ pub async fn ajouter_partie(
             .fetch_one(&mut *tx)
             .await?;
     let partie = Partie {
+        id: None,
         organisation,
         roles: roles.to_vec(),
         representants: representant.into_iter().collect(),
@@ -293,30 +294,25 @@ pub async fn ajouter_financement(
     conclure(tx, auteur, &[changement]).await
 }
 
-/// What may be removed from the signature page, by position (from 1) or number.
+/// What may be removed from the signature page, by identifier (an amendment by its number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Element {
-    Partie(usize),
+    Partie(i64),
+    /// By its number, which is its identity in the contract.
     Avenant(i64),
-    Financement(usize),
+    Financement(i64),
 }
 
 impl std::str::FromStr for Element {
     type Err = String;
 
-    /// `partie-2`, `avenant-1`, `financement-3`.
+    /// `partie-12`, `avenant-1`, `financement-7`.
     fn from_str(texte: &str) -> Result<Self, Self::Err> {
         let erreur = || format!("élément « {texte} » inconnu");
-        let (genre, n) = texte.split_once('-').ok_or_else(erreur)?;
-        let n = n
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(erreur)?;
-        match genre {
-            "partie" => Ok(Element::Partie(n)),
-            "avenant" => Ok(Element::Avenant(n as i64)),
-            "financement" => Ok(Element::Financement(n)),
+        match crate::contrat::designation(texte).ok_or_else(erreur)? {
+            ("partie", n) => Ok(Element::Partie(n)),
+            ("avenant", n) => Ok(Element::Avenant(n)),
+            ("financement", n) => Ok(Element::Financement(n)),
             _ => Err(erreur()),
         }
     }
@@ -331,40 +327,35 @@ pub async fn retirer(
     element: Element,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
-    let (table, cle, resume, champ, requete) = match element {
+    let (table, cle, resume, champ, valeur) = match element {
         Element::Partie(p) => (
             "partie",
-            "rang",
+            "id",
             "(SELECT nom FROM organisation o WHERE o.id = t.organisation_id)",
-            format!("partie {p}"),
+            "partie".to_owned(),
             p,
         ),
-        Element::Avenant(n) => ("avenant", "numero", "t.objet", format!("avenant n°{n}"), 0),
-        Element::Financement(p) => (
+        Element::Avenant(n) => ("avenant", "numero", "t.objet", format!("avenant n°{n}"), n),
+        Element::Financement(f) => (
             "financement_coordination",
-            "rang",
+            "id",
             "t.financeur",
-            format!("financement de la coordination {p}"),
-            p,
+            "financement de la coordination".to_owned(),
+            f,
         ),
     };
-    let lignes = sqlx::query(&format!(
-        "SELECT t.{cle} AS cle, {resume} AS resume FROM {table} t WHERE t.contrat_id = $1
-         ORDER BY t.{cle}"
+    let avant: String = sqlx::query_scalar(&format!(
+        "SELECT {resume} FROM {table} t WHERE t.contrat_id = $1 AND t.{cle} = $2"
     ))
     .bind(id.as_str())
-    .fetch_all(&mut *tx)
-    .await?;
-    let absent = || StoreError::Invalid(format!("le contrat n'a pas de {champ}"));
-    let ligne = match element {
-        Element::Avenant(n) => lignes
-            .iter()
-            .find(|r| int(r, "cle").is_ok_and(|c| c == n))
-            .ok_or_else(absent)?,
-        _ => lignes.get(requete.wrapping_sub(1)).ok_or_else(absent)?,
-    };
-    let valeur = int(ligne, "cle")?;
-    let avant = text(ligne, "resume")?;
+    .bind(valeur)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "le contrat n'a pas cet élément ({champ} n°{valeur})"
+        ))
+    })?;
     sqlx::query(&format!(
         "DELETE FROM {table} WHERE contrat_id = $1 AND {cle} = $2"
     ))

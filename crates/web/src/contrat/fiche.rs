@@ -135,16 +135,6 @@ impl Page {
             .collect()
     }
 
-    /// The identifier of a stored item (every item a page shows is stored).
-    fn ident(&self, id: &Option<i64>) -> i64 {
-        id.unwrap_or_default()
-    }
-
-    /// How a removal form names an item: `note-8`.
-    fn element(&self, genre: &str, id: &Option<i64>) -> String {
-        format!("{genre}-{}", self.ident(id))
-    }
-
     /// The indicators by identifier.
     fn choix_indicateurs(&self) -> Vec<(String, String)> {
         let indicateurs = self.f.indicateurs.iter();

@@ -39,6 +39,7 @@ fn decision(ligne: String) -> Decision {
 fn reunion(s: &Saisies) -> Result<Reunion, Faute> {
     let date = date(s, "date")?.ok_or(("date", "Indiquez la date de la réunion.".to_owned()))?;
     Ok(Reunion {
+        id: None,
         date,
         lieu: optionnel(s, "lieu"),
         ordre_du_jour: lignes(s, "ordre_du_jour"),
@@ -48,9 +49,10 @@ fn reunion(s: &Saisies) -> Result<Reunion, Faute> {
     })
 }
 
-fn instance(s: &Saisies) -> Result<usize, Faute> {
+/// The identifier of the body chosen.
+fn instance(s: &Saisies) -> Result<i64, Faute> {
     valeur(s, "instance")
-        .parse::<usize>()
+        .parse::<i64>()
         .map_err(|_| ("instance", "Choisissez l'instance.".to_owned()))
 }
 
@@ -94,6 +96,7 @@ async fn traiter(
             Action::AjouterMembre => {
                 let instance = instance(&saisies)?;
                 let membre = Membre {
+                    id: None,
                     organisation: valeur(&saisies, "organisation").to_owned(),
                     personne: optionnel(&saisies, "personne"),
                     fonction: optionnel(&saisies, "fonction"),
@@ -124,7 +127,7 @@ gestionnaires! {
     String => traiter {
     /// `POST /contrats/{id}/instances`
     ajouter_instance => Action::AjouterInstance;
-    /// `POST /contrats/{id}/membres`: `instance` (its position), `organisation`, `personne`,
+    /// `POST /contrats/{id}/membres`: `instance` (its identifier), `organisation`, `personne`,
     /// `fonction`.
     ajouter_membre => Action::AjouterMembre;
     /// `POST /contrats/{id}/reunions`

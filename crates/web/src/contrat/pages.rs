@@ -86,11 +86,11 @@ impl Detail {
         }
     }
 
-    /// The governance bodies, by position (from 1), as choices.
+    /// The governance bodies, by identifier, as choices.
     fn instances(&self) -> Vec<(String, String)> {
-        let instances = self.c.contrat.gouvernance.iter().enumerate();
+        let instances = self.c.contrat.gouvernance.iter();
         instances
-            .map(|(p, i)| ((p + 1).to_string(), i.nom.clone()))
+            .filter_map(|i| Some((i.id?.to_string(), i.nom.clone())))
             .collect()
     }
 

@@ -224,6 +224,7 @@ fn financement(s: &Saisies) -> Result<Financement, Faute> {
         texte => Some(Periode::parse(texte).map_err(|e| ("periode", phrase(&e.to_string())))?),
     };
     Ok(Financement {
+        id: None,
         financeur: valeur(s, "financeur").to_owned(),
         montant,
         periode,

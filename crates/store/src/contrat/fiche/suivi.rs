@@ -39,12 +39,7 @@ impl std::str::FromStr for Element {
     /// `document-3`.
     fn from_str(texte: &str) -> Result<Self, Self::Err> {
         let erreur = || format!("élément de la fiche-action « {texte} » inconnu");
-        let (genre, id) = texte.split_once('-').ok_or_else(erreur)?;
-        let id = id
-            .parse::<i64>()
-            .ok()
-            .filter(|i| *i >= 1)
-            .ok_or_else(erreur)?;
+        let (genre, id) = crate::contrat::designation(texte).ok_or_else(erreur)?;
         Ok(match genre {
             "etape" => Element::Etape(id),
             "budget" => Element::LigneBudget(id),

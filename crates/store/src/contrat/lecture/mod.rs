@@ -249,6 +249,7 @@ async fn parties(conn: &mut AnyConnection, id: &IdContrat) -> Result<Vec<Partie>
     .map(|r| {
         let roles: Vec<String> = json(r, "roles")?;
         Ok(Partie {
+            id: Some(int(r, "id")?),
             organisation: Organisation {
                 nom: text(r, "nom")?,
                 nature: code(r, "nature", NatureOrganisation::parse)?,
@@ -293,6 +294,7 @@ async fn coordination(
     .iter()
     .map(|f| {
         Ok(Financement {
+            id: Some(int(f, "id")?),
             financeur: text(f, "financeur")?,
             montant: opt_int(f, "montant_centimes")?
                 .map(Montant::depuis_centimes)
@@ -413,6 +415,7 @@ async fn instances(
         "instance_id",
         |r| {
             Ok(Reunion {
+                id: Some(int(r, "id")?),
                 date: parse(r, "date")?,
                 lieu: opt_text(r, "lieu")?,
                 ordre_du_jour: json(r, "ordre_du_jour")?,
@@ -433,6 +436,7 @@ async fn instances(
         "instance_id",
         |r| {
             Ok(Membre {
+                id: Some(int(r, "id")?),
                 organisation: text(r, "organisation")?,
                 personne: opt_text(r, "personne")?,
                 fonction: opt_text(r, "fonction")?,
@@ -452,6 +456,7 @@ async fn instances(
             .entry(text(&r, "perimetre")?)
             .or_default()
             .push(Instance {
+                id: Some(instance_id),
                 nature: code(&r, "nature", NatureInstance::parse)?,
                 nom: text(&r, "nom")?,
                 description: opt_text(&r, "description")?,
