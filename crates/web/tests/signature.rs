@@ -220,7 +220,7 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
             .texte()
             .contains("Aucune partie enregistrée.")
     );
-    assert!(page.contains("<td>partie 1</td><td>ARS Normandie</td><td>—</td>"));
+    assert!(page.contains("<td>partie</td><td>ARS Normandie</td><td>—</td>"));
     // The directory keeps the organisation.
     assert_eq!(annuaire::lister(&appli.store).await.unwrap().len(), 2);
 }
