@@ -23,7 +23,7 @@ pub async fn geographie(repetitions: usize) -> Result<()> {
             dossier.path().join("bench.db").display()
         ))
         .await?;
-        let chargement = geographie::charger(&store).await?;
+        let chargement = pilote_store::charger_geographie(&store).await?;
         store.close().await;
         println!("essai {i} : {:.3} s", chargement.duree.as_secs_f64());
         durees.push(chargement.duree);

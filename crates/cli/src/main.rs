@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use pilote_store::import::{self, SiPresent};
-use pilote_store::{Reglages, Store, geographie};
+use pilote_store::{Reglages, Store};
 
 #[derive(Parser)]
 #[command(
@@ -105,7 +105,7 @@ async fn ouvrir(base: &Base) -> Result<Store> {
     let store = Store::ouvrir(&base.url, base.reglages)
         .await
         .with_context(|| format!("ouverture de la base {}", masquer(&base.url)))?;
-    let chargement = geographie::charger(&store)
+    let chargement = pilote_store::charger_geographie(&store)
         .await
         .context("chargement de la géographie")?;
     if chargement.charge {

@@ -37,6 +37,10 @@ referentiel! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FicheAction {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     /// As the contract numbers it: « 3 », « 2.1 », « A4 ».
     pub numero: String,
     pub titre: String,

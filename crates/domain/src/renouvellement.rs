@@ -30,6 +30,7 @@ pub fn renouvelable(contrat: &Contrat) -> bool {
 /// An action as it starts again in the next generation.
 fn reconduire(fiche: &FicheAction) -> FicheAction {
     FicheAction {
+        id: None,
         etapes: Vec::new(),
         budget: Vec::new(),
         indicateurs: fiche.indicateurs.iter().map(repartir).collect(),
@@ -65,6 +66,7 @@ fn garder(fiches: &[FicheAction], reconduites: &[String]) -> Vec<FicheAction> {
 
 fn objectif(o: &Objectif, reconduites: &[String]) -> Objectif {
     Objectif {
+        id: None,
         sous_objectifs: o
             .sous_objectifs
             .iter()
@@ -101,6 +103,7 @@ impl Contrat {
                 .axes
                 .iter()
                 .map(|a| Axe {
+                    id: None,
                     objectifs: a.objectifs.iter().map(|o| objectif(o, r)).collect(),
                     fiches_actions: garder(&a.fiches_actions, r),
                     ..a.clone()

@@ -19,6 +19,10 @@ referentiel! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Axe {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub numero: u16,
     pub titre: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +41,10 @@ pub struct Axe {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Objectif {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// and addresses name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub niveau: NiveauObjectif,
     pub libelle: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

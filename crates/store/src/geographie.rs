@@ -124,10 +124,11 @@ fn lignes<T>(
 
 /// Loads the shipped extract unless the database already holds this version. Regions,
 /// départements and EPCI are upserted (contracts may point at an EPCI that a newer extract
-/// dropped); communes are replaced. All in one transaction; then the territories' summaries
-/// that the list of contracts shows are computed where missing.
+/// dropped); communes are replaced; the territories' summaries that the list of contracts
+/// shows are marked to compute again. All in one transaction ([`crate::charger_geographie`]
+/// computes the summaries after).
 #[tracing::instrument(skip_all)]
-pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
+pub(crate) async fn charger_extrait(store: &Store) -> Result<Chargement, StoreError> {
     let debut = Instant::now();
     let version = version();
     let actuelle: Option<String> = sqlx::query("SELECT version FROM geographie_version")
@@ -136,7 +137,6 @@ pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
         .map(|row| row.try_get("version"))
         .transpose()?;
     if actuelle.as_deref() == Some(version.as_str()) {
-        crate::contrat::resumer_territoires(store).await?;
         return Ok(Chargement {
             charge: false,
             version,
@@ -206,7 +206,6 @@ pub async fn charger(store: &Store) -> Result<Chargement, StoreError> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    crate::contrat::resumer_territoires(store).await?;
     let chargement = Chargement {
         charge: true,
         version,

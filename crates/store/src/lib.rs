@@ -280,6 +280,15 @@ impl Store {
     }
 }
 
+/// Loads the shipped geography extract unless the database already holds this version, then
+/// computes the territories' summaries that the list of contracts shows where missing (all of
+/// them after a new extract).
+pub async fn charger_geographie(store: &Store) -> Result<geographie::Chargement, StoreError> {
+    let chargement = geographie::charger_extrait(store).await?;
+    contrat::resumer_territoires(store).await?;
+    Ok(chargement)
+}
+
 /// Moves the counter of changes to what the public may read on, as the last statement of the
 /// change's transaction: committed with the change, or not at all. A reader reads the counter
 /// before the data, so it never keeps former data under the new count.

@@ -66,7 +66,7 @@ fn modele_sqlite() -> &'static std::path::Path {
             let store = Store::open(&format!("sqlite://{}", chemin.display()))
                 .await
                 .unwrap();
-            geographie::charger(&store).await.unwrap();
+            pilote_store::charger_geographie(&store).await.unwrap();
             // The last connection closed writes the WAL back into the file.
             store.close().await;
             chemin
@@ -124,7 +124,7 @@ fn modele_postgres(url: &str) -> &'static str {
                     .await
                     .unwrap();
                 let store = Store::open(&base_voisine(&url, &provisoire)).await.unwrap();
-                geographie::charger(&store).await.unwrap();
+                pilote_store::charger_geographie(&store).await.unwrap();
                 store.close().await;
                 // The server may not have ended the closed connections' sessions yet.
                 sqlx::query(
@@ -152,7 +152,7 @@ async fn sqlite() -> Option<Base> {
         .await
         .unwrap();
     // A no-op on a copy of the model, which holds this version.
-    geographie::charger(&store).await.unwrap();
+    pilote_store::charger_geographie(&store).await.unwrap();
     Some(Base {
         store,
         _dossier: Some(dossier),
@@ -183,7 +183,7 @@ async fn postgres() -> Option<Base> {
         .unwrap();
     let store = Store::open(&base_voisine(&url, &nom)).await.unwrap();
     assert_eq!(store.backend(), Backend::Postgres);
-    geographie::charger(&store).await.unwrap();
+    pilote_store::charger_geographie(&store).await.unwrap();
     Some(Base {
         store,
         _dossier: None,
@@ -374,7 +374,7 @@ async fn la_geographie_officielle_est_complete(store: &Store) {
     let (communes, epci) = geographie::effectifs(store).await.unwrap();
     assert!(communes >= 37_000, "{communes} communes");
     assert!(epci >= 1_250, "{epci} EPCI");
-    let encore = geographie::charger(store).await.unwrap();
+    let encore = pilote_store::charger_geographie(store).await.unwrap();
     assert!(!encore.charge, "une même version ne se recharge pas");
 }
 

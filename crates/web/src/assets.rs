@@ -2,11 +2,14 @@
 //! binary and served with a long cache lifetime.
 
 use axum::extract::Path;
+use axum::http::Method;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use rust_embed::Embed;
 
-use crate::error::AppError;
+use crate::noyau::erreur::AppError;
+use crate::noyau::route::{Politique, Routes, route};
 
 #[derive(Embed)]
 #[folder = "assets/"]
@@ -29,4 +32,15 @@ pub async fn servir(Path(chemin): Path<String>) -> Result<Response, AppError> {
         fichier.data,
     )
         .into_response())
+}
+
+/// The routes of the vendored assets, each with its policy.
+pub(crate) fn routes() -> Routes {
+    use Politique::*;
+    vec![route(
+        Method::GET,
+        "/assets/{*chemin}",
+        Ouverte,
+        get(servir),
+    )]
 }

@@ -5,33 +5,36 @@
 //! Every route is declared in [`routes`] with the [`Politique`] it enforces; the router is
 //! built from that table only, and the authorization matrix test drives every entry of it.
 
+mod api;
 mod assets;
-mod cache;
-pub mod connexion;
-pub mod contrat;
-pub mod courriel;
-pub mod error;
-mod invitation;
-pub mod oidc;
-mod page;
-pub mod visiteur;
+pub mod compte;
+mod contrat;
+mod fiche;
+mod noyau;
+mod renouvellement;
+mod signature;
+mod strategie;
+
+pub use compte::oidc;
+pub use noyau::courriel;
+pub use noyau::route::{Politique, Route};
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
 use pilote_stockage::Stockage;
 use pilote_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::courriel::Expediteur;
-use crate::oidc::ClientOidc;
-use crate::visiteur::Cookies;
+use crate::compte::oidc::ClientOidc;
+use crate::noyau::courriel::Expediteur;
+use crate::noyau::route::Routes;
+use crate::noyau::visiteur::Cookies;
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -49,7 +52,7 @@ pub struct AppState {
     /// Where the documents attached to fiches-actions are kept.
     pub stockage: Arc<dyn Stockage>,
     /// The public's answers kept in memory.
-    pub cache: Arc<cache::CachePublic>,
+    pub cache: Arc<noyau::cache::CachePublic>,
 }
 
 impl AppState {
@@ -78,382 +81,20 @@ impl AppState {
     }
 }
 
-/// What a route lets whom do; the store applies the matching [`pilote_domain::autorisation`]
-/// operation on the contract named in the path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Politique {
-    /// Open to all and touching no contract data: assets, sign-in and sign-out.
-    Ouverte,
-    /// The list of contracts, filtered by what the visitor may read.
-    ListeContrats,
-    /// Creating a contract: administrators and ARS agents, on a territory in their scope.
-    CreerContrat,
-    /// One contract (`{id}`): read what it has published, or all of it with a role on it.
-    LireContrat,
-    /// A change to the whole contract (`{id}`): coordinators, ARS agents in scope, administrators.
-    ModifierContrat,
-    /// The next generation of contract `{id}`: who may change it and create a contract on
-    /// its territory (administrators, ARS agents in scope).
-    RenouvelerContrat,
-    /// A change to fiche-action `{numero}` of contract `{id}`: its pilot too.
-    ModifierFiche,
-    /// What fiche-action `{numero}` of contract `{id}` keeps for those who read the whole
-    /// contract (its documents): signatories, partners, pilots, ARS agents in scope.
-    LireFiche,
-    /// An invitation link (`{jeton}`): whoever holds a valid one.
-    Invitation,
-}
-
-/// One route: method, path and policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route {
-    pub methode: Method,
-    pub chemin: &'static str,
-    pub politique: Politique,
-}
-
-/// Every route of the application with its policy and handler; nothing is routed otherwise.
-fn table() -> Vec<(Route, MethodRouter<AppState>)> {
-    use Politique::*;
-    let route = |methode: Method, chemin, politique, gestionnaire: MethodRouter<AppState>| {
-        (
-            Route {
-                methode,
-                chemin,
-                politique,
-            },
-            gestionnaire,
-        )
-    };
-    vec![
-        route(
-            Method::GET,
-            "/",
-            ListeContrats,
-            get(contrat::pages::accueil),
-        ),
-        route(
-            Method::GET,
-            "/contrats/nouveau",
-            CreerContrat,
-            get(contrat::formulaire::formulaire),
-        ),
-        route(
-            Method::POST,
-            "/contrats/nouveau/territoire",
-            CreerContrat,
-            post(contrat::formulaire::territoire_creation),
-        ),
-        route(
-            Method::POST,
-            "/contrats",
-            CreerContrat,
-            post(contrat::formulaire::creer),
-        ),
-        route(
-            Method::GET,
-            "/contrats/{id}",
-            LireContrat,
-            get(contrat::pages::detail),
-        ),
-        route(
-            Method::GET,
-            "/contrats/{id}/modifier",
-            ModifierContrat,
-            get(contrat::formulaire::formulaire_modification),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}",
-            ModifierContrat,
-            post(contrat::formulaire::modifier),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/territoire",
-            ModifierContrat,
-            post(contrat::formulaire::territoire_modification),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/axes",
-            ModifierContrat,
-            post(contrat::strategie::ajouter_axe),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches",
-            ModifierContrat,
-            post(contrat::strategie::ajouter_fiche),
-        ),
-        route(
-            Method::GET,
-            "/contrats/{id}/strategie",
-            ModifierContrat,
-            get(contrat::strategie::page),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/objectifs",
-            ModifierContrat,
-            post(contrat::strategie::ajouter_objectif),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/strategie/modification",
-            ModifierContrat,
-            post(contrat::strategie::modifier),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/strategie/ordre",
-            ModifierContrat,
-            post(contrat::strategie::ordonner),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/strategie/rattachement",
-            ModifierContrat,
-            post(contrat::strategie::rattacher),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/strategie/numerotation",
-            ModifierContrat,
-            post(contrat::strategie::renumeroter),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/strategie/suppression",
-            ModifierContrat,
-            post(contrat::strategie::supprimer),
-        ),
-        route(
-            Method::GET,
-            "/contrats/{id}/signature",
-            ModifierContrat,
-            get(contrat::signature::page),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/signature",
-            ModifierContrat,
-            post(contrat::signature::signer),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/parties",
-            ModifierContrat,
-            post(contrat::signature::ajouter_partie),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/avenants",
-            ModifierContrat,
-            post(contrat::signature::ajouter_avenant),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/coordination",
-            ModifierContrat,
-            post(contrat::signature::coordonner),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/financements",
-            ModifierContrat,
-            post(contrat::signature::ajouter_financement),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/signature/retrait",
-            ModifierContrat,
-            post(contrat::signature::retirer),
-        ),
-        route(
-            Method::GET,
-            "/contrats/{id}/renouvellement",
-            RenouvelerContrat,
-            get(contrat::renouvellement::page),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/renouvellement",
-            RenouvelerContrat,
-            post(contrat::renouvellement::renouveler),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/publication",
-            ModifierContrat,
-            post(contrat::pages::publier),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/avancement",
-            ModifierFiche,
-            post(contrat::fiche::avancer),
-        ),
-        route(
-            Method::GET,
-            "/contrats/{id}/fiches/{numero}",
-            ModifierFiche,
-            get(contrat::fiche::page),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}",
-            ModifierFiche,
-            post(contrat::fiche::rediger),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/etapes",
-            ModifierFiche,
-            post(contrat::fiche::ajouter_etape),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/etapes/etat",
-            ModifierFiche,
-            post(contrat::fiche::marquer_etape),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/mesures",
-            ModifierFiche,
-            post(contrat::fiche::ajouter_mesure),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/cibles",
-            ModifierFiche,
-            post(contrat::fiche::ajouter_cible),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/notes",
-            ModifierFiche,
-            post(contrat::fiche::ajouter_note),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/retrait",
-            ModifierFiche,
-            post(contrat::fiche::retirer),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/documents",
-            ModifierFiche,
-            post(contrat::document::deposer).layer(DefaultBodyLimit::max(
-                contrat::document::TAILLE_MAX_DOCUMENT + (64 << 10),
-            )),
-        ),
-        route(
-            Method::GET,
-            "/contrats/{id}/fiches/{numero}/documents/{document}",
-            LireFiche,
-            get(contrat::document::telecharger),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/budget",
-            ModifierFiche,
-            post(contrat::suivi::ajouter_budget),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/fiches/{numero}/indicateurs",
-            ModifierFiche,
-            post(contrat::suivi::ajouter_indicateur),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/instances",
-            ModifierContrat,
-            post(contrat::gouvernance::ajouter_instance),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/membres",
-            ModifierContrat,
-            post(contrat::gouvernance::ajouter_membre),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/gouvernance/retrait",
-            ModifierContrat,
-            post(contrat::gouvernance::retirer),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/reunions",
-            ModifierContrat,
-            post(contrat::gouvernance::ajouter_reunion),
-        ),
-        route(
-            Method::POST,
-            "/contrats/{id}/invitations",
-            ModifierContrat,
-            post(invitation::inviter),
-        ),
-        route(
-            Method::GET,
-            "/invitations/{jeton}",
-            Invitation,
-            get(invitation::page),
-        ),
-        route(
-            Method::POST,
-            "/invitations/{jeton}",
-            Invitation,
-            post(invitation::accepter),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/contrats",
-            ListeContrats,
-            get(contrat::api::liste),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/contrats/{id}",
-            LireContrat,
-            get(contrat::api::detail),
-        ),
-        route(Method::GET, "/connexion", Ouverte, get(connexion::page)),
-        route(
-            Method::POST,
-            "/connexion",
-            Ouverte,
-            post(connexion::par_mot_de_passe),
-        ),
-        route(
-            Method::POST,
-            "/deconnexion",
-            Ouverte,
-            post(connexion::deconnexion),
-        ),
-        route(
-            Method::GET,
-            "/connexion/proconnect",
-            Ouverte,
-            get(connexion::proconnect),
-        ),
-        route(
-            Method::GET,
-            "/connexion/proconnect/retour",
-            Ouverte,
-            get(connexion::proconnect_retour),
-        ),
-        route(
-            Method::GET,
-            "/assets/{*chemin}",
-            Ouverte,
-            get(assets::servir),
-        ),
+/// Every route of the application with its policy and handler, each feature giving its own;
+/// nothing is routed otherwise.
+fn table() -> Routes {
+    [
+        contrat::routes(),
+        strategie::routes(),
+        signature::routes(),
+        renouvellement::routes(),
+        fiche::routes(),
+        compte::routes(),
+        api::routes(),
+        assets::routes(),
     ]
+    .concat()
 }
 
 /// Every route with its policy.
@@ -500,11 +141,14 @@ pub fn app(state: AppState) -> Router {
         router = router.route(route.chemin, gestionnaire);
     }
     let mut router = router
-        .fallback(error::page_absente)
-        .layer(middleware::from_fn_with_state(state.clone(), cache::servir))
+        .fallback(noyau::erreur::page_absente)
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            visiteur::identifier,
+            noyau::cache::servir,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            noyau::visiteur::identifier,
         ))
         .layer(middleware::from_fn(jusqu_au_bout))
         .with_state(state);

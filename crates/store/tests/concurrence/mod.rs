@@ -249,7 +249,7 @@ pub async fn un_numero_repris_ne_recoit_pas_l_enregistrement_de_l_ancienne(
         &admin(),
         id,
         version(store).await,
-        &strategie::Element::Fiche("1.1".to_owned()),
+        strategie::Element::Fiche(fiche_lue(store, id, "1.1").await.id.unwrap()),
     )
     .await
     .unwrap();

@@ -23,9 +23,9 @@ use pilote_store::{StoreError, contrat};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::error::{AppError, phrase};
-use crate::page::{Entete, rediriger};
-use crate::visiteur::Visiteur;
+use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::page::{Entete, rediriger};
+use crate::noyau::visiteur::Visiteur;
 
 /// What the form holds, as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -90,7 +90,7 @@ struct Choix {
 }
 
 #[derive(Template)]
-#[template(path = "contrat_formulaire.html")]
+#[template(path = "contrat/contrat_formulaire.html")]
 struct PageFormulaire {
     entete: Entete,
     titre: &'static str,
@@ -139,7 +139,7 @@ fn afficher(
     choix: Choix,
 ) -> Result<Response, AppError> {
     let page = PageFormulaire {
-        entete: Entete::de(state, visiteur),
+        entete: visiteur.entete(state),
         titre: if modification.is_some() {
             "Modifier le contrat"
         } else {
@@ -351,7 +351,7 @@ pub async fn formulaire_modification(
     visiteur: Visiteur,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
+    let id = crate::noyau::identifiant(&id)?;
     let complet = contrat::lire(&state.store, &visiteur.auteur, &id).await?;
     if !peut(
         &visiteur.auteur.acteur,
@@ -410,7 +410,7 @@ pub async fn modifier(
     Path(id): Path<String>,
     Form(mut f): Form<FormContrat>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
+    let id = crate::noyau::identifiant(&id)?;
     contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
     f.identifiant = id.to_string();
     let refuse = StatusCode::BAD_REQUEST;
@@ -537,7 +537,7 @@ pub async fn territoire_modification(
     Path(id): Path<String>,
     Form(f): Form<FormContrat>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
+    let id = crate::noyau::identifiant(&id)?;
     contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
     choisir_territoire(&state, &visiteur, Some(id), f).await
 }

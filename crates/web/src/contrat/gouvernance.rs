@@ -3,19 +3,19 @@
 //! of its meetings (agenda, attendance, minutes, decisions, each decision linkable to
 //! fiches-actions), `POST /contrats/{id}/gouvernance/retrait` removes any of these.
 
+use axum::extract::State;
 use axum::response::Response;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Decision, Membre, NatureInstance, Reunion};
 use pilote_store::StoreError;
 use pilote_store::contrat::gouvernance;
 
-use super::saisie::{
-    Ecran, Faute, Saisies, date, gestionnaires, issue, lignes, optionnel, preambule, refus,
-    refuser, valeur,
-};
 use crate::AppState;
-use crate::error::AppError;
-use crate::visiteur::Visiteur;
+use crate::contrat::pages::PageContrat;
+use crate::noyau::erreur::AppError;
+use crate::noyau::saisie::{
+    Faute, Formulaire, Saisies, SurContrat, date, issue, lignes, optionnel, refus, refuser, valeur,
+};
+use crate::noyau::visiteur::Visiteur;
 
 /// « Lancer l'appel à projets [1.2, 2.1] »: the decision and the fiches-actions it names.
 fn decision(ligne: String) -> Decision {
@@ -69,14 +69,14 @@ enum Action {
 async fn traiter(
     state: &AppState,
     visiteur: &Visiteur,
-    id: String,
-    saisies: Saisies,
+    formulaire: Formulaire<SurContrat>,
     action: Action,
 ) -> Result<Response, AppError> {
-    let version = valeur(&saisies, "version").to_owned();
-    let (id, lue) = preambule(state, visiteur, &id, &Operation::Modifier, &version).await?;
+    let Formulaire {
+        id, lue, saisies, ..
+    } = formulaire;
     let (store, auteur) = (&state.store, &visiteur.auteur);
-    let ecran = (state, visiteur, Ecran::Contrat);
+    let ecran = (state, visiteur, PageContrat);
     let (formulaire, champ) = match action {
         Action::AjouterInstance => ("instance", "instance-nom"),
         Action::AjouterMembre => ("membre", "membre-organisation"),
@@ -123,19 +123,42 @@ async fn traiter(
     issue(ecran, &id, resultat, "gouvernance#gouvernance", refus).await
 }
 
-gestionnaires! {
-    String => traiter {
-    /// `POST /contrats/{id}/instances`
-    ajouter_instance => Action::AjouterInstance;
-    /// `POST /contrats/{id}/membres`: `instance` (its identifier), `organisation`, `personne`,
-    /// `fonction`.
-    ajouter_membre => Action::AjouterMembre;
-    /// `POST /contrats/{id}/reunions`
-    ajouter_reunion => Action::AjouterReunion;
-    /// `POST /contrats/{id}/gouvernance/retrait`: `element` (`instance-1`, `membre-1-2`,
-    /// `reunion-1-3`).
-    retirer => Action::Retirer;
-    }
+/// `POST /contrats/{id}/instances`
+pub async fn ajouter_instance(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::AjouterInstance).await
+}
+
+/// `POST /contrats/{id}/membres`: `instance` (its identifier), `organisation`, `personne`,
+/// `fonction`.
+pub async fn ajouter_membre(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::AjouterMembre).await
+}
+
+/// `POST /contrats/{id}/reunions`
+pub async fn ajouter_reunion(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::AjouterReunion).await
+}
+
+/// `POST /contrats/{id}/gouvernance/retrait`: `element` (`instance-1`, `membre-1-2`,
+/// `reunion-1-3`).
+pub async fn retirer(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::Retirer).await
 }
 
 #[cfg(test)]

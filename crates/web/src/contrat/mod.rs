@@ -1,25 +1,93 @@
-//! The contract: its pages and its API. Reads and changes go through the store, which asks
-//! the authorization policy; what the pages offer to change is asked of the same policy.
+//! The contract itself: the list of contracts (the home page), a contract's page with the
+//! forms of its general facts and of its governance, its creation. Reads and changes go through
+//! the store, which asks the authorization policy; what the pages offer to change is asked of
+//! the same policy.
 
-pub mod api;
-pub mod document;
-pub mod fiche;
+use axum::http::Method;
+use axum::routing::{get, post};
+
+use crate::noyau::route::{Politique, Routes, route};
+
 pub mod formulaire;
 pub mod gouvernance;
-mod liste;
 pub mod pages;
-pub mod renouvellement;
-mod saisie;
-pub mod signature;
-pub mod strategie;
-pub mod suivi;
 
-use pilote_domain::IdContrat;
-
-use crate::error::AppError;
-
-/// Reads the identifier from the URL; a malformed one cannot name any contract.
-pub(crate) fn identifiant(brut: &str) -> Result<IdContrat, AppError> {
-    IdContrat::parse(brut)
-        .map_err(|e| AppError::NotFound(format!("Aucun contrat « {brut} » ({e}).")))
+/// The routes of the list of contracts, a contract's page, its general form and its governance, each with its policy.
+pub(crate) fn routes() -> Routes {
+    use Politique::*;
+    vec![
+        route(Method::GET, "/", ListeContrats, get(pages::accueil)),
+        route(
+            Method::GET,
+            "/contrats/nouveau",
+            CreerContrat,
+            get(formulaire::formulaire),
+        ),
+        route(
+            Method::POST,
+            "/contrats/nouveau/territoire",
+            CreerContrat,
+            post(formulaire::territoire_creation),
+        ),
+        route(
+            Method::POST,
+            "/contrats",
+            CreerContrat,
+            post(formulaire::creer),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}",
+            LireContrat,
+            get(pages::detail),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/modifier",
+            ModifierContrat,
+            get(formulaire::formulaire_modification),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}",
+            ModifierContrat,
+            post(formulaire::modifier),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/territoire",
+            ModifierContrat,
+            post(formulaire::territoire_modification),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/publication",
+            ModifierContrat,
+            post(pages::publier),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/instances",
+            ModifierContrat,
+            post(gouvernance::ajouter_instance),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/membres",
+            ModifierContrat,
+            post(gouvernance::ajouter_membre),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/gouvernance/retrait",
+            ModifierContrat,
+            post(gouvernance::retirer),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/reunions",
+            ModifierContrat,
+            post(gouvernance::ajouter_reunion),
+        ),
+    ]
 }

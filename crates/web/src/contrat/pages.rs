@@ -1,8 +1,6 @@
 //! The home page (the list of contracts), the page of one contract, and the forms it offers to
 //! those who may change it: publication, progress of the actions they pilot, invitations.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -18,14 +16,15 @@ use pilote_domain::renouvellement::renouvelable;
 use pilote_store::contrat::{self, ContratComplet, Filtre, Liste, historique};
 use serde::Deserialize;
 
-use super::liste::{RequeteListe, requete_de};
 use crate::AppState;
-use crate::error::{AppError, phrase};
-use crate::page::{Entete, rediriger};
-use crate::visiteur::Visiteur;
+use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::liste::{RequeteListe, requete_de};
+use crate::noyau::page::{Entete, rediriger};
+use crate::noyau::saisie::{Ecran, Fait, Refus};
+use crate::noyau::visiteur::Visiteur;
 
 #[derive(Template)]
-#[template(path = "accueil.html")]
+#[template(path = "contrat/accueil.html")]
 struct Accueil {
     entete: Entete,
     liste: Liste,
@@ -51,7 +50,7 @@ struct Gestion {
 }
 
 #[derive(Template)]
-#[template(path = "contrat.html")]
+#[template(path = "contrat/contrat.html")]
 struct Detail {
     entete: Entete,
     c: ContratComplet,
@@ -116,7 +115,7 @@ pub async fn accueil(
         .filtre()
         .map_err(|e| AppError::BadRequest(phrase(&e)))?;
     let page = Accueil {
-        entete: Entete::de(&state, &visiteur),
+        entete: visiteur.entete(&state),
         liste: contrat::chercher(&state.store, &visiteur.auteur, &filtre).await?,
         filtre,
         statuts: StatutContrat::TOUS,
@@ -125,18 +124,13 @@ pub async fn accueil(
     Ok(Html(page.render()?))
 }
 
-#[derive(Deserialize)]
-pub struct Fait {
-    pub(super) fait: Option<String>,
-}
-
 pub async fn detail(
     State(state): State<AppState>,
     visiteur: Visiteur,
     Path(id): Path<String>,
     Query(q): Query<Fait>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
+    let id = crate::noyau::identifiant(&id)?;
     let fait = match q.fait.as_deref() {
         Some("creation") => Some("Le contrat est créé, non publié."),
         Some("modification") => Some("Les modifications sont enregistrées."),
@@ -148,68 +142,28 @@ pub async fn detail(
     afficher(&state, &visiteur, &id, fait, None, StatusCode::OK).await
 }
 
-/// A form of the contract page refused, shown again with its message beside the faulty
-/// field and what was typed in every field.
-#[derive(Debug, Clone, Default)]
-pub struct Refus {
-    /// Which form (`axe`, `fiche`, `budget-1.2`…).
-    pub formulaire: String,
-    /// The faulty field's `id` in the page.
-    pub champ: String,
-    pub message: String,
-    /// What was typed, by field name.
-    pub saisies: BTreeMap<String, String>,
-}
+/// The contract page, where the forms of its general facts and governance go back.
+pub struct PageContrat;
 
-impl Refus {
-    /// The message of field `champ` of form `formulaire` for fiche-action `numero`, if it is the
-    /// one at fault.
-    pub fn erreur(&self, formulaire: &str, numero: &str, champ: &str) -> Option<&str> {
-        (self.champ == format!("{formulaire}-{numero}-{champ}")).then_some(self.message.as_str())
+impl Ecran for PageContrat {
+    fn chemin(&self, id: &IdContrat) -> String {
+        format!("/contrats/{id}")
     }
 
-    /// What was typed in field `nom` of form `formulaire` for fiche-action `numero`.
-    pub fn saisie_fiche(&self, formulaire: &str, numero: &str, nom: &str) -> &str {
-        self.saisie(format!("{formulaire}-{numero}"), nom)
-    }
-
-    /// The message of the field whose `id` is `champ`, if it is the one at fault.
-    pub fn erreur_de(&self, champ: impl AsRef<str>) -> Option<&str> {
-        (self.champ == champ.as_ref()).then_some(self.message.as_str())
-    }
-
-    /// Whether the refused form is one of fiche-action `numero`'s.
-    pub fn concerne(&self, numero: &str) -> bool {
-        self.formulaire.ends_with(&format!("-{numero}"))
-    }
-
-    /// What was typed in field `nom` of form `formulaire` if that form was refused, `actuelle`
-    /// (the value stored) otherwise.
-    pub fn saisie_ou<'a>(
-        &'a self,
-        formulaire: impl AsRef<str>,
-        nom: &str,
-        actuelle: &'a str,
-    ) -> &'a str {
-        if self.formulaire == formulaire.as_ref() {
-            self.saisies.get(nom).map_or("", String::as_str)
-        } else {
-            actuelle
-        }
-    }
-
-    /// What was typed in field `nom` of form `formulaire`, if that form was refused.
-    pub fn saisie(&self, formulaire: impl AsRef<str>, nom: &str) -> &str {
-        if self.formulaire == formulaire.as_ref() {
-            self.saisies.get(nom).map_or("", String::as_str)
-        } else {
-            ""
-        }
+    async fn afficher(
+        &self,
+        state: &AppState,
+        visiteur: &Visiteur,
+        id: &IdContrat,
+        refus: Refus,
+        statut: StatusCode,
+    ) -> Result<Response, AppError> {
+        afficher(state, visiteur, id, None, Some(refus), statut).await
     }
 }
 
 /// The contract page, with the forms the visitor may use.
-pub async fn afficher(
+pub(crate) async fn afficher(
     state: &AppState,
     visiteur: &Visiteur,
     id: &IdContrat,
@@ -234,7 +188,7 @@ pub async fn afficher(
         Vec::new()
     };
     let page = Detail {
-        entete: Entete::de(state, visiteur),
+        entete: visiteur.entete(state),
         gestion: peut(acteur, &Operation::LireTout, &portee).then(|| Gestion {
             csrf: visiteur.csrf.clone(),
             modifier,
@@ -264,7 +218,7 @@ pub async fn publier(
     Path(id): Path<String>,
     Form(f): Form<FormPublication>,
 ) -> Result<Response, AppError> {
-    let id = super::identifiant(&id)?;
+    let id = crate::noyau::identifiant(&id)?;
     let publie = match f.publie.as_deref() {
         Some("oui") => true,
         Some("non") => false,

@@ -7,37 +7,17 @@ pub mod redaction;
 pub mod suivi;
 
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::{Operation, PorteeContrat};
-use pilote_domain::fiche_action::{FicheAction, Indicateur, LigneBudget, StatutAction};
-use pilote_domain::geographie::Commune;
+use pilote_domain::autorisation::Operation;
+use pilote_domain::fiche_action::{Indicateur, LigneBudget, StatutAction};
 
 use super::historique::Changement;
 use super::insertion::{inserer_indicateur, inserer_lignes_budget};
 use super::lecture::lire_fiche;
+pub use super::lecture::{ContratDeLaFiche, FicheLue};
 use super::{autoriser, conclure, ouvrir_fiche};
 use crate::journal::Auteur;
 use crate::ligne::{opt_int, opt_text};
 use crate::{Store, StoreError};
-
-/// What the page of a fiche-action shows of its contract.
-#[derive(Debug, Clone)]
-pub struct ContratDeLaFiche {
-    pub id: IdContrat,
-    pub nom: String,
-}
-
-/// A fiche-action as its page reads it: the fiche, the version its forms carry, and of its
-/// contract only what the page shows.
-#[derive(Debug, Clone)]
-pub struct FicheLue {
-    pub contrat: ContratDeLaFiche,
-    /// What the authorization policy needs of the contract.
-    pub portee: PorteeContrat,
-    /// The communes of the contract's territory, those the fiche may name.
-    pub communes: Vec<Commune>,
-    pub fiche: FicheAction,
-    pub version: i64,
-}
 
 /// Fiche-action `numero` of contract `id` for its page, read by its pilot or whoever changes
 /// the contract; a read of an unpublished contract is journaled.

@@ -2,12 +2,34 @@
 //! what the page shows of its contract (name, territory), without the rest of the contract.
 
 use pilote_domain::IdContrat;
+use pilote_domain::autorisation::PorteeContrat;
+use pilote_domain::fiche_action::FicheAction;
+use pilote_domain::geographie::Commune;
 
 use super::strategie::{Selection, fiches};
 use super::{selection, text};
 use crate::StoreError;
-use crate::contrat::fiche::{ContratDeLaFiche, FicheLue};
 use crate::geographie::resoudre;
+
+/// What the page of a fiche-action shows of its contract.
+#[derive(Debug, Clone)]
+pub struct ContratDeLaFiche {
+    pub id: IdContrat,
+    pub nom: String,
+}
+
+/// A fiche-action as its page reads it: the fiche, the version its forms carry, and of its
+/// contract only what the page shows.
+#[derive(Debug, Clone)]
+pub struct FicheLue {
+    pub contrat: ContratDeLaFiche,
+    /// What the authorization policy needs of the contract.
+    pub portee: PorteeContrat,
+    /// The communes of the contract's territory, those the fiche may name.
+    pub communes: Vec<Commune>,
+    pub fiche: FicheAction,
+    pub version: i64,
+}
 
 /// Fiche-action `numero` of contract `id`, whose scope the caller has checked.
 pub(in crate::contrat) async fn lire_fiche(

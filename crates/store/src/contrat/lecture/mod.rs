@@ -30,6 +30,7 @@ use crate::ligne::{
     opt_text, parse, text,
 };
 pub(super) use fiche::lire_fiche;
+pub use fiche::{ContratDeLaFiche, FicheLue};
 use strategie::{Selection, axes, fiches};
 
 /// Rows of a child table, grouped by their parent's key, in `rang` order.

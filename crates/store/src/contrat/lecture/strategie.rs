@@ -221,6 +221,7 @@ pub(super) async fn fiches(
         numeros.insert(fiche_id, numero.clone());
         versions.insert(numero.clone(), int(&r, "version")?);
         let fiche = FicheAction {
+            id: Some(fiche_id),
             numero,
             titre: text(&r, "titre")?,
             contexte: opt_text(&r, "contexte")?,
@@ -330,6 +331,7 @@ pub(super) async fn axes(
             .iter()
             .filter(|l| l.axe_id == axe_id && l.parent_id == parent)
             .map(|l| Objectif {
+                id: Some(l.id),
                 niveau: l.niveau,
                 libelle: l.libelle.clone(),
                 sous_objectifs: arbre(lignes, axe_id, Some(l.id), fiches),
@@ -350,6 +352,7 @@ pub(super) async fn axes(
             .entry(text(&r, "perimetre")?)
             .or_default()
             .push(Axe {
+                id: Some(axe_id),
                 numero: narrow(int(&r, "numero")?, "numero")?,
                 titre: text(&r, "titre")?,
                 description: opt_text(&r, "description")?,

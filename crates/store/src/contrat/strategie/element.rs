@@ -1,7 +1,7 @@
-//! How pages name the elements of the strategy tree: an axis by its number, an objective by
-//! its axis and its position in the axis' tree (depth first, from 1), a fiche-action by its
-//! number. Positions are those of the version the page was read at: every change of the tree
-//! moves the version on, so a save based on an older page is refused before they are used.
+//! How pages name the elements of the strategy tree: by their kind and stable identifier
+//! (`axe-12`, `objectif-40`, `fiche-311`), never by their number or position, which moving and
+//! renumbering change. Sentences and the history name them as people know them now: « l'axe
+//! 2 », « l'objectif 1.3 », « la fiche-action n°2.1 ».
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,21 +12,21 @@ use sqlx::AnyConnection;
 use crate::StoreError;
 use crate::ligne::{int, opt_int};
 
-/// An element of the strategy tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An element of the strategy tree, by its identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Element {
     Axe(i64),
-    Objectif { axe: i64, position: usize },
-    Fiche(String),
+    Objectif(i64),
+    Fiche(i64),
 }
 
 impl fmt::Display for Element {
-    /// The text form [`Element::from_str`] reads: `axe-2`, `objectif-2-3`, `fiche-2.1`.
+    /// The text form [`Element::from_str`] reads: `axe-12`, `objectif-40`, `fiche-311`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Element::Axe(n) => write!(f, "axe-{n}"),
-            Element::Objectif { axe, position } => write!(f, "objectif-{axe}-{position}"),
-            Element::Fiche(numero) => write!(f, "fiche-{numero}"),
+            Element::Axe(id) => write!(f, "axe-{id}"),
+            Element::Objectif(id) => write!(f, "objectif-{id}"),
+            Element::Fiche(id) => write!(f, "fiche-{id}"),
         }
     }
 }
@@ -35,61 +35,87 @@ impl FromStr for Element {
     type Err = String;
 
     fn from_str(texte: &str) -> Result<Self, Self::Err> {
-        let erreur = || format!("élément de la stratégie « {texte} » inconnu");
-        let nombre = |t: &str| t.parse::<i64>().ok().filter(|n| *n >= 1);
-        if let Some(n) = texte.strip_prefix("axe-") {
-            return nombre(n).map(Element::Axe).ok_or_else(erreur);
-        }
-        if let Some(reste) = texte.strip_prefix("objectif-") {
-            let (axe, position) = reste.split_once('-').ok_or_else(erreur)?;
-            return match (nombre(axe), nombre(position)) {
-                (Some(axe), Some(position)) => Ok(Element::Objectif {
-                    axe,
-                    position: usize::try_from(position).map_err(|_| erreur())?,
-                }),
-                _ => Err(erreur()),
-            };
-        }
-        match texte.strip_prefix("fiche-") {
-            Some(numero) if !numero.is_empty() => Ok(Element::Fiche(numero.to_owned())),
-            _ => Err(erreur()),
+        match crate::contrat::designation(texte) {
+            Some(("axe", id)) => Ok(Element::Axe(id)),
+            Some(("objectif", id)) => Ok(Element::Objectif(id)),
+            Some(("fiche", id)) => Ok(Element::Fiche(id)),
+            _ => Err(format!("élément de la stratégie « {texte} » inconnu")),
         }
     }
+}
+
+/// An element found in its contract: its row id, and how the history names it now.
+#[derive(Debug, Clone)]
+pub(super) struct Trouve {
+    pub ligne: i64,
+    pub nom: String,
 }
 
 impl Element {
-    /// How a sentence names it: « l'axe 2 », « l'objectif 1.3 », « la fiche-action n°2.1 ».
-    pub fn designation(&self) -> String {
-        match self {
-            Element::Fiche(_) => format!("la {}", self.en_clair()),
-            _ => format!("l'{}", self.en_clair()),
-        }
+    /// Finds the element in the strategy of contract `id` (not in that of its CLSM), or the
+    /// French message saying it is not there.
+    pub(super) async fn trouver(
+        self,
+        conn: &mut AnyConnection,
+        id: &IdContrat,
+    ) -> Result<Trouve, StoreError> {
+        let (ligne, nom) = match self {
+            Element::Axe(axe) => (axe, format!("axe {}", axe_numero(conn, id, axe).await?)),
+            Element::Objectif(o) => {
+                let o = objectif(conn, id, o).await?;
+                (o.ligne.id, o.nom())
+            }
+            Element::Fiche(fiche) => (
+                fiche,
+                format!("fiche-action n°{}", fiche_numero(conn, id, fiche).await?),
+            ),
+        };
+        Ok(Trouve { ligne, nom })
     }
 
-    /// How the history names it.
-    pub fn en_clair(&self) -> String {
+    /// How a sentence names it, from its name in the history: « l'axe 2 », « la
+    /// fiche-action n°2.1 ».
+    pub(super) fn designation(self, nom: &str) -> String {
         match self {
-            Element::Axe(n) => format!("axe {n}"),
-            Element::Objectif { axe, position } => format!("objectif {axe}.{position}"),
-            Element::Fiche(numero) => format!("fiche-action n°{numero}"),
+            Element::Fiche(_) => format!("la {nom}"),
+            _ => format!("l'{nom}"),
         }
     }
 }
 
-/// The row id of axis `numero` of contract `id`.
-pub(super) async fn axe_id(
+/// The number of axis `axe` (its row id) of contract `id`.
+pub(super) async fn axe_numero(
     conn: &mut AnyConnection,
     id: &IdContrat,
-    numero: i64,
+    axe: i64,
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar(
-        "SELECT id FROM axe WHERE contrat_id = $1 AND perimetre = 'cls' AND numero = $2",
+        "SELECT numero FROM axe WHERE id = $1 AND contrat_id = $2 AND perimetre = 'cls'",
     )
+    .bind(axe)
     .bind(id.as_str())
-    .bind(numero)
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| StoreError::Invalid(format!("le contrat n'a pas d'axe n°{numero}")))
+    .ok_or_else(|| StoreError::Invalid("cet axe n'existe pas dans la stratégie du contrat".into()))
+}
+
+/// The number of fiche-action `fiche` (its row id) of contract `id`, outside its CLSM.
+pub(super) async fn fiche_numero(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    fiche: i64,
+) -> Result<String, StoreError> {
+    sqlx::query_scalar(
+        "SELECT f.numero FROM fiche_action f JOIN axe a ON a.id = f.axe_id
+         WHERE f.id = $1 AND f.contrat_id = $2 AND a.perimetre = 'cls'",
+    )
+    .bind(fiche)
+    .bind(id.as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        StoreError::Invalid("cette fiche-action n'existe pas dans la stratégie du contrat".into())
+    })
 }
 
 /// An objective as stored: its row id and parent.
@@ -128,38 +154,52 @@ pub(super) async fn objectifs(
     Ok(vue)
 }
 
-/// Objective `position` (from 1) of axis `axe` of contract `id`: its axis' row id and itself.
+/// An objective found in its contract: its row, its axis, and its number as the page shows
+/// it (« 1.3 »: its axis' number, its position in the axis' tree, depth first, from 1).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ObjectifTrouve {
+    pub ligne: LigneObjectif,
+    pub axe: i64,
+    pub axe_numero: i64,
+    pub position: usize,
+}
+
+impl ObjectifTrouve {
+    /// How the history names it: « objectif 1.3 ».
+    pub fn nom(&self) -> String {
+        format!("objectif {}.{}", self.axe_numero, self.position)
+    }
+}
+
+/// Objective `objectif` (its row id) of contract `id`.
 pub(super) async fn objectif(
     conn: &mut AnyConnection,
     id: &IdContrat,
-    axe: i64,
-    position: usize,
-) -> Result<(i64, LigneObjectif), StoreError> {
-    let axe_id = axe_id(conn, id, axe).await?;
-    let ligne = objectifs(conn, axe_id)
-        .await?
-        .get(position.wrapping_sub(1))
-        .copied()
-        .ok_or_else(|| {
-            StoreError::Invalid(format!("l'axe {axe} n'a pas d'objectif n°{axe}.{position}"))
-        })?;
-    Ok((axe_id, ligne))
-}
-
-/// The row id of fiche-action `numero` of contract `id`.
-pub(super) async fn fiche_id(
-    conn: &mut AnyConnection,
-    id: &IdContrat,
-    numero: &str,
-) -> Result<i64, StoreError> {
-    sqlx::query_scalar("SELECT id FROM fiche_action WHERE contrat_id = $1 AND numero = $2")
-        .bind(id.as_str())
-        .bind(numero)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| {
-            StoreError::Invalid(format!("le contrat n'a pas de fiche-action n°{numero}"))
-        })
+    objectif: i64,
+) -> Result<ObjectifTrouve, StoreError> {
+    let r = sqlx::query(
+        "SELECT o.axe_id, a.numero FROM objectif o JOIN axe a ON a.id = o.axe_id
+         WHERE o.id = $1 AND a.contrat_id = $2 AND a.perimetre = 'cls'",
+    )
+    .bind(objectif)
+    .bind(id.as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        StoreError::Invalid("cet objectif n'existe pas dans la stratégie du contrat".into())
+    })?;
+    let axe = int(&r, "axe_id")?;
+    let arbre = objectifs(conn, axe).await?;
+    let position = arbre
+        .iter()
+        .position(|l| l.id == objectif)
+        .ok_or_else(|| StoreError::Corrupt(format!("objectif {objectif} hors de son axe")))?;
+    Ok(ObjectifTrouve {
+        ligne: arbre[position],
+        axe,
+        axe_numero: int(&r, "numero")?,
+        position: position + 1,
+    })
 }
 
 #[cfg(test)]
@@ -168,14 +208,7 @@ mod tests {
 
     #[test]
     fn un_element_se_lit_comme_il_s_ecrit() {
-        for element in [
-            Element::Axe(2),
-            Element::Objectif {
-                axe: 1,
-                position: 3,
-            },
-            Element::Fiche("2.1".to_owned()),
-        ] {
+        for element in [Element::Axe(2), Element::Objectif(13), Element::Fiche(211)] {
             assert_eq!(element.to_string().parse::<Element>(), Ok(element));
         }
         for mauvais in [
@@ -183,10 +216,11 @@ mod tests {
             "axe-",
             "axe-0",
             "axe-x",
-            "objectif-1",
             "objectif-1-0",
             "fiche-",
-            "2.1",
+            "fiche-2.1",
+            "note-3",
+            "2",
         ] {
             assert!(mauvais.parse::<Element>().is_err(), "{mauvais}");
         }

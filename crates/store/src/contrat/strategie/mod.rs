@@ -6,11 +6,13 @@
 mod element;
 pub mod ordre;
 
+use std::str::FromStr;
+
 use pilote_domain::IdContrat;
 use pilote_domain::strategie::NiveauObjectif;
 
 pub use element::Element;
-use element::{axe_id, fiche_id, objectif};
+use element::{axe_numero, objectif};
 
 use super::historique::{self, Changement};
 use super::{conclure, ouvrir};
@@ -103,18 +105,18 @@ pub async fn ajouter_axe(
     Ok(numero)
 }
 
-/// Changes the title, description and transversal flag of axis `numero`.
+/// Changes the title, description and transversal flag of axis `ligne` (its identifier).
 pub async fn modifier_axe(
     store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
-    numero: i64,
+    ligne: i64,
     axe: &AxeSaisi,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let axe = axe.verifie()?;
-    let ligne = axe_id(&mut tx, id, numero).await?;
+    let numero = axe_numero(&mut tx, id, ligne).await?;
     let avant = sqlx::query("SELECT titre, description, transversal FROM axe WHERE id = $1")
         .bind(ligne)
         .fetch_one(&mut *tx)
@@ -141,11 +143,61 @@ pub async fn modifier_axe(
     conclure(tx, auteur, &changements).await
 }
 
-/// Where a new objective goes: at the top of axis `axe`, or under objective `parent` of it.
+/// Where a new objective or fiche-action goes, or where a fiche-action moves: directly on
+/// an axis, or under an objective (by their identifiers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlaceObjectif {
-    pub axe: i64,
-    pub parent: Option<usize>,
+pub enum Place {
+    Axe(i64),
+    Objectif(i64),
+}
+
+impl FromStr for Place {
+    type Err = String;
+
+    /// An axis or an objective as forms name them (`axe-12`, `objectif-40`).
+    fn from_str(texte: &str) -> Result<Self, Self::Err> {
+        match texte.parse::<Element>()? {
+            Element::Axe(axe) => Ok(Place::Axe(axe)),
+            Element::Objectif(objectif) => Ok(Place::Objectif(objectif)),
+            Element::Fiche(_) => Err("choisissez un axe ou un objectif".to_owned()),
+        }
+    }
+}
+
+/// A place found in the contract.
+struct Lieu {
+    axe: i64,
+    axe_numero: i64,
+    objectif: Option<i64>,
+    /// How the history names it: « axe 2 », « axe 2, objectif 2.3 ».
+    nom: String,
+}
+
+async fn lieu(
+    tx: &mut sqlx::AnyConnection,
+    id: &IdContrat,
+    place: Place,
+) -> Result<Lieu, StoreError> {
+    Ok(match place {
+        Place::Axe(axe) => {
+            let numero = axe_numero(tx, id, axe).await?;
+            Lieu {
+                axe,
+                axe_numero: numero,
+                objectif: None,
+                nom: format!("axe {numero}"),
+            }
+        }
+        Place::Objectif(o) => {
+            let o = objectif(tx, id, o).await?;
+            Lieu {
+                axe: o.axe,
+                axe_numero: o.axe_numero,
+                objectif: Some(o.ligne.id),
+                nom: format!("axe {}, {}", o.axe_numero, o.nom()),
+            }
+        }
+    })
 }
 
 /// The level of an objective placed under `parent`: strictly below it (a specific objective
@@ -179,19 +231,14 @@ pub async fn ajouter_objectif(
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
-    place: PlaceObjectif,
+    place: Place,
     niveau: NiveauObjectif,
     libelle: &str,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let libelle = texte(libelle, "le libellé de l'objectif", 500)?;
-    let (axe, parent) = match place.parent {
-        Some(position) => {
-            let (axe, parent) = objectif(&mut tx, id, place.axe, position).await?;
-            (axe, Some(parent.id))
-        }
-        None => (axe_id(&mut tx, id, place.axe).await?, None),
-    };
+    let lieu = lieu(&mut tx, id, place).await?;
+    let (axe, parent) = (lieu.axe, lieu.objectif);
     niveau_sous(&mut tx, parent, niveau).await?;
     let rang: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(rang), -1) + 1 FROM objectif
@@ -212,26 +259,27 @@ pub async fn ajouter_objectif(
     .execute(&mut *tx)
     .await?;
     let changement = Changement {
-        champ: format!("axe {}, objectif", place.axe),
+        champ: format!("axe {}, objectif", lieu.axe_numero),
         avant: None,
         apres: Some(format!("{} : {libelle}", niveau.libelle())),
     };
     conclure(tx, auteur, &[changement]).await
 }
 
-/// Changes the level and wording of objective `position` of axis `axe`.
+/// Changes the level and wording of objective `objectif` (its identifier).
 pub async fn modifier_objectif(
     store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
-    (axe, position): (i64, usize),
+    objectif_id: i64,
     niveau: NiveauObjectif,
     libelle: &str,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let libelle = texte(libelle, "le libellé de l'objectif", 500)?;
-    let (_, ligne) = objectif(&mut tx, id, axe, position).await?;
+    let trouve = objectif(&mut tx, id, objectif_id).await?;
+    let ligne = trouve.ligne;
     niveau_sous(&mut tx, ligne.parent, niveau).await?;
     let en_dessous =
         sqlx::query_scalar::<_, String>("SELECT niveau FROM objectif WHERE parent_id = $1")
@@ -266,35 +314,13 @@ pub async fn modifier_objectif(
         .execute(&mut *tx)
         .await?;
     let changements: Vec<Changement> = Changement::si_different(
-        &format!("objectif {axe}.{position}"),
+        &trouve.nom(),
         Some(avant),
         Some(en_clair(niveau.code(), &libelle)),
     )
     .into_iter()
     .collect();
     conclure(tx, auteur, &changements).await
-}
-
-/// Where a fiche-action hangs: directly on axis `axe`, or on objective `objectif` of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlaceFiche {
-    pub axe: i64,
-    pub objectif: Option<usize>,
-}
-
-/// The row ids of a place: its axis and objective.
-async fn lieu(
-    tx: &mut sqlx::AnyConnection,
-    id: &IdContrat,
-    place: PlaceFiche,
-) -> Result<(i64, Option<i64>), StoreError> {
-    Ok(match place.objectif {
-        Some(position) => {
-            let (axe, o) = objectif(tx, id, place.axe, position).await?;
-            (axe, Some(o.id))
-        }
-        None => (axe_id(tx, id, place.axe).await?, None),
-    })
 }
 
 /// The next `rang` of fiches-actions in contract `id`: after all the others.
@@ -317,17 +343,17 @@ pub async fn ajouter_fiche(
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
-    place: PlaceFiche,
+    place: Place,
     titre_fiche: &str,
 ) -> Result<String, StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let titre = titre(titre_fiche, "de la fiche-action")?;
-    let (axe_id, objectif_id) = lieu(&mut tx, id, place).await?;
+    let lieu = lieu(&mut tx, id, place).await?;
     let dans_l_axe: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fiche_action WHERE axe_id = $1")
-        .bind(axe_id)
+        .bind(lieu.axe)
         .fetch_one(&mut *tx)
         .await?;
-    let numero = ordre::numero_libre(&mut tx, id, place.axe, dans_l_axe + 1).await?;
+    let numero = ordre::numero_libre(&mut tx, id, lieu.axe_numero, dans_l_axe + 1).await?;
     let rang = rang_de_fiche_suivant(&mut tx, id).await?;
     let version = historique::version_fiche_inedite(&mut tx, id).await?;
     sqlx::query(
@@ -337,8 +363,8 @@ pub async fn ajouter_fiche(
          VALUES ($1, $2, $3, $4, $5, $6, '[]', '[]', $7)",
     )
     .bind(id.as_str())
-    .bind(axe_id)
-    .bind(objectif_id)
+    .bind(lieu.axe)
+    .bind(lieu.objectif)
     .bind(rang)
     .bind(&numero)
     .bind(&titre)
@@ -363,61 +389,61 @@ pub async fn supprimer(
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
-    element: &Element,
+    element: Element,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
-    let (table, ligne, titre) = match element {
-        Element::Axe(numero) => {
-            let ligne = axe_id(&mut tx, id, *numero).await?;
+    let trouve = element.trouver(&mut tx, id).await?;
+    let pas_vide = || {
+        StoreError::Invalid(format!(
+            "{} contient des {} ou des fiches-actions : déplacez-les ou supprimez-les d'abord",
+            element.designation(&trouve.nom),
+            if matches!(element, Element::Axe(_)) {
+                "objectifs"
+            } else {
+                "sous-objectifs"
+            }
+        ))
+    };
+    let (table, titre) = match element {
+        Element::Axe(axe) => {
             let contenu: i64 = sqlx::query_scalar(
                 "SELECT (SELECT COUNT(*) FROM objectif WHERE axe_id = $1)
                       + (SELECT COUNT(*) FROM fiche_action WHERE axe_id = $1)",
             )
-            .bind(ligne)
+            .bind(axe)
             .fetch_one(&mut *tx)
             .await?;
             if contenu > 0 {
-                return Err(StoreError::Invalid(format!(
-                    "l'axe {numero} contient des objectifs ou des fiches-actions : déplacez-les \
-                     ou supprimez-les d'abord"
-                )));
+                return Err(pas_vide());
             }
-            ("axe", ligne, "titre")
+            ("axe", "titre")
         }
-        Element::Objectif { axe, position } => {
-            let (_, o) = objectif(&mut tx, id, *axe, *position).await?;
+        Element::Objectif(objectif) => {
             let contenu: i64 = sqlx::query_scalar(
                 "SELECT (SELECT COUNT(*) FROM objectif WHERE parent_id = $1)
                       + (SELECT COUNT(*) FROM fiche_action WHERE objectif_id = $1)",
             )
-            .bind(o.id)
+            .bind(objectif)
             .fetch_one(&mut *tx)
             .await?;
             if contenu > 0 {
-                return Err(StoreError::Invalid(format!(
-                    "l'objectif {axe}.{position} contient des sous-objectifs ou des \
-                     fiches-actions : déplacez-les ou supprimez-les d'abord"
-                )));
+                return Err(pas_vide());
             }
-            ("objectif", o.id, "libelle")
+            ("objectif", "libelle")
         }
         // Its pilots' grants and invitations go with it (ON DELETE CASCADE).
-        Element::Fiche(numero) => (
-            "fiche_action",
-            fiche_id(&mut tx, id, numero).await?,
-            "titre",
-        ),
+        Element::Fiche(_) => ("fiche_action", "titre"),
     };
     let avant: String = sqlx::query_scalar(&format!("SELECT {titre} FROM {table} WHERE id = $1"))
-        .bind(ligne)
+        .bind(trouve.ligne)
         .fetch_one(&mut *tx)
         .await?;
     sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
-        .bind(ligne)
+        .bind(trouve.ligne)
         .execute(&mut *tx)
         .await?;
     let changement = Changement {
-        champ: element.en_clair(),
+        champ: trouve.nom,
         avant: Some(avant),
         apres: None,
     };

@@ -6,8 +6,8 @@
 
 use pilote_domain::IdContrat;
 
-use super::element::{self, Element, axe_id, fiche_id, objectif};
-use super::{PlaceFiche, lieu, rang_de_fiche_suivant};
+use super::element::{self, Element, fiche_numero, objectif};
+use super::{Place, lieu, rang_de_fiche_suivant};
 use crate::contrat::historique::{self, Changement};
 use crate::contrat::{conclure, ouvrir};
 use crate::journal::Auteur;
@@ -61,14 +61,16 @@ pub async fn deplacer(
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
-    element: &Element,
+    element: Element,
     sens: Sens,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
+    let trouve = element.trouver(&mut tx, id).await?;
+    let ligne = trouve.ligne;
     let bord = || {
         StoreError::Invalid(format!(
             "{} est déjà {} de sa liste",
-            element.designation(),
+            element.designation(&trouve.nom),
             if sens == Sens::Haut {
                 "en tête"
             } else {
@@ -77,8 +79,7 @@ pub async fn deplacer(
         ))
     };
     let (avant, apres) = match element {
-        Element::Axe(numero) => {
-            let ligne = axe_id(&mut tx, id, *numero).await?;
+        Element::Axe(_) => {
             let mut axes: Vec<i64> = sqlx::query_scalar(
                 "SELECT id FROM axe WHERE contrat_id = $1 AND perimetre = 'cls' ORDER BY numero",
             )
@@ -105,10 +106,11 @@ pub async fn deplacer(
                 .bind(id.as_str())
                 .execute(&mut *tx)
                 .await?;
-            (format!("axe {numero}"), format!("axe {}", numeros[voisin]))
+            (trouve.nom.clone(), format!("axe {}", numeros[voisin]))
         }
-        Element::Objectif { axe, position } => {
-            let (axe_ligne, o) = objectif(&mut tx, id, *axe, *position).await?;
+        Element::Objectif(o) => {
+            let trouve = objectif(&mut tx, id, o).await?;
+            let (axe_ligne, o) = (trouve.axe, trouve.ligne);
             let mut freres: Vec<i64> = sqlx::query_scalar(
                 "SELECT id FROM objectif
                  WHERE axe_id = $1 AND (parent_id = $2 OR (parent_id IS NULL AND $2 IS NULL))
@@ -132,8 +134,7 @@ pub async fn deplacer(
                 format!("rang {}", voisin + 1),
             )
         }
-        Element::Fiche(numero) => {
-            let ligne = fiche_id(&mut tx, id, numero).await?;
+        Element::Fiche(_) => {
             let place = sqlx::query("SELECT axe_id, objectif_id FROM fiche_action WHERE id = $1")
                 .bind(ligne)
                 .fetch_one(&mut *tx)
@@ -172,63 +173,55 @@ pub async fn deplacer(
         }
     };
     let changement = Changement {
-        champ: format!("{}, ordre", element.en_clair()),
+        champ: format!("{}, ordre", trouve.nom),
         avant: Some(avant),
         apres: Some(apres),
     };
     conclure(tx, auteur, &[changement]).await
 }
 
-/// How the history names the place of a fiche-action.
-async fn place_en_clair(tx: &mut sqlx::AnyConnection, fiche: i64) -> Result<String, StoreError> {
-    let r = sqlx::query(
-        "SELECT a.numero, a.id AS axe_id, f.objectif_id FROM fiche_action f
-         JOIN axe a ON a.id = f.axe_id WHERE f.id = $1",
-    )
-    .bind(fiche)
-    .fetch_one(&mut *tx)
-    .await?;
-    let axe = int(&r, "numero")?;
-    Ok(match opt_int(&r, "objectif_id")? {
-        None => format!("axe {axe}"),
-        Some(o) => {
-            let position = element::objectifs(tx, int(&r, "axe_id")?)
-                .await?
-                .iter()
-                .position(|l| l.id == o)
-                .map_or(0, |p| p + 1);
-            format!("axe {axe}, objectif {axe}.{position}")
-        }
-    })
+/// How the history names the place of fiche-action `fiche`.
+async fn place_en_clair(
+    tx: &mut sqlx::AnyConnection,
+    id: &IdContrat,
+    fiche: i64,
+) -> Result<String, StoreError> {
+    let r = sqlx::query("SELECT axe_id, objectif_id FROM fiche_action WHERE id = $1")
+        .bind(fiche)
+        .fetch_one(&mut *tx)
+        .await?;
+    let place = match opt_int(&r, "objectif_id")? {
+        Some(objectif) => Place::Objectif(objectif),
+        None => Place::Axe(int(&r, "axe_id")?),
+    };
+    Ok(lieu(tx, id, place).await?.nom)
 }
 
-/// Moves fiche-action `numero` to the end of `place` (another axis, or an objective), keeping
-/// its number.
+/// Moves fiche-action `fiche` (its identifier) to the end of `place`, keeping its number.
 pub async fn rattacher(
     store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
-    numero: &str,
-    place: PlaceFiche,
+    fiche: i64,
+    place: Place,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
-    let ligne = fiche_id(&mut tx, id, numero).await?;
-    let (axe, objectif) = lieu(&mut tx, id, place).await?;
-    let avant = place_en_clair(&mut tx, ligne).await?;
+    let numero = fiche_numero(&mut tx, id, fiche).await?;
+    let lieu = lieu(&mut tx, id, place).await?;
+    let avant = place_en_clair(&mut tx, id, fiche).await?;
     let rang = rang_de_fiche_suivant(&mut tx, id).await?;
     sqlx::query("UPDATE fiche_action SET axe_id = $1, objectif_id = $2, rang = $3 WHERE id = $4")
-        .bind(axe)
-        .bind(objectif)
+        .bind(lieu.axe)
+        .bind(lieu.objectif)
         .bind(rang)
-        .bind(ligne)
+        .bind(fiche)
         .execute(&mut *tx)
         .await?;
-    let apres = place_en_clair(&mut tx, ligne).await?;
     let changements: Vec<Changement> = Changement::si_different(
         &format!("fiche-action n°{numero}, place"),
         Some(avant),
-        Some(apres),
+        Some(lieu.nom),
     )
     .into_iter()
     .collect();

@@ -1,0 +1,4 @@
+//! The command line's integration tests, one binary: `pilote` run as a person would.
+
+mod acces;
+mod commande;

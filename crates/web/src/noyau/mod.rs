@@ -1,0 +1,23 @@
+//! The kernel every feature stands on, importing none of them: errors and their pages
+//! ([`erreur`]), the visitor, their session and the CSRF check ([`visiteur`]), the page frame
+//! ([`page`]), the route table's vocabulary ([`route`]), reading form fields and answering a refused form ([`saisie`]), the list of
+//! contracts' query string ([`liste`]), the public's answers kept in memory ([`cache`]) and
+//! the sending of e-mail ([`courriel`]).
+
+pub mod cache;
+pub mod courriel;
+pub mod erreur;
+pub mod liste;
+pub mod page;
+pub mod route;
+pub mod saisie;
+pub mod visiteur;
+
+use erreur::AppError;
+use pilote_domain::IdContrat;
+
+/// Reads the identifier from the URL; a malformed one cannot name any contract.
+pub(crate) fn identifiant(brut: &str) -> Result<IdContrat, AppError> {
+    IdContrat::parse(brut)
+        .map_err(|e| AppError::NotFound(format!("Aucun contrat « {brut} » ({e}).")))
+}

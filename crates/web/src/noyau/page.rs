@@ -1,0 +1,72 @@
+//! What every page shares: the header with the site's name and who is signed in, and the
+//! answers to a form (redirect after success, the page again with a message otherwise).
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// How a form names a stored element: `note-8` (its kind and stable identifier, which the
+/// store reads back with `pilote_store::contrat::designation`).
+pub fn designation(genre: &str, id: &Option<i64>) -> String {
+    format!("{genre}-{}", id.unwrap_or_default())
+}
+
+/// The page header.
+#[derive(Debug, Clone)]
+pub struct Entete {
+    pub site: String,
+    /// Who is signed in; `None` for the public.
+    pub personne: Option<String>,
+    /// The CSRF token of the header's forms; `None` on error pages, which show no form.
+    pub csrf: Option<String>,
+}
+
+impl Entete {
+    /// The header of an error page, which knows neither the site nor the visitor.
+    pub fn erreur() -> Self {
+        Self {
+            site: "Pilote".to_owned(),
+            personne: None,
+            csrf: None,
+        }
+    }
+}
+
+/// A local path to go to after a form, from what the request proposes; anything that could
+/// lead elsewhere (`//hôte`, `https://…`, `/\…`) gives the home page.
+pub fn suite_locale(proposee: Option<&str>) -> String {
+    match proposee {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// A redirection (303) that also sets cookies.
+pub fn rediriger(vers: &str, cookies: impl IntoIterator<Item = HeaderValue>) -> Response {
+    let mut reponse = Redirect::to(vers).into_response();
+    for c in cookies {
+        reponse.headers_mut().append(header::SET_COOKIE, c);
+    }
+    reponse
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn la_suite_reste_sur_le_site() {
+        assert_eq!(
+            suite_locale(Some("/contrats/caen-2019")),
+            "/contrats/caen-2019"
+        );
+        for ailleurs in [
+            "//evil.example",
+            "https://evil.example/",
+            "/\\evil",
+            "contrats",
+        ] {
+            assert_eq!(suite_locale(Some(ailleurs)), "/", "{ailleurs}");
+        }
+        assert_eq!(suite_locale(None), "/");
+    }
+}

@@ -1,0 +1,439 @@
+//! The signature page of a contract (`/contrats/{id}/signature`), for those who change the
+//! whole contract: date and place of signature, the parties (organisations of the shared
+//! directory, their roles, who signs for them), the amendments, and the coordinator post with
+//! its funding. A refused form comes back with its message beside the field.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::Method;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use pilote_domain::autorisation::Operation;
+use pilote_domain::contrat::{Coordination, Financement, RolePartie, Signature};
+use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
+use pilote_domain::{IdContrat, Periode, Siren};
+use pilote_store::StoreError;
+use pilote_store::annuaire::{self, Inscrite};
+use pilote_store::contrat::signature::{self, Choix, Element};
+use pilote_store::contrat::{self, ContratComplet};
+
+use crate::AppState;
+use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::page::Entete;
+use crate::noyau::route::{Politique, Routes, route};
+use crate::noyau::saisie::{
+    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, date, issue, montant, optionnel,
+    refus, refuser, valeur,
+};
+use crate::noyau::visiteur::Visiteur;
+
+#[derive(Template)]
+#[template(path = "signature/signature.html")]
+struct Page {
+    entete: Entete,
+    c: ContratComplet,
+    annuaire: Vec<Inscrite>,
+    csrf: String,
+    fait: Option<&'static str>,
+    refus: Refus,
+    roles: &'static [RolePartie],
+}
+
+impl Page {
+    fn choix_natures(&self) -> Vec<(String, String)> {
+        let natures = NatureOrganisation::TOUS.iter();
+        natures
+            .map(|n| (n.code().into(), n.libelle().into()))
+            .collect()
+    }
+
+    /// The directory, as choices: « Nouvelle organisation » first.
+    fn choix_annuaire(&self) -> Vec<(String, String)> {
+        let mut choix = vec![(
+            String::new(),
+            "Nouvelle organisation (saisie ci-dessous)".to_owned(),
+        )];
+        choix.extend(self.annuaire.iter().map(|i| {
+            let siren = i
+                .organisation
+                .siren
+                .as_ref()
+                .map(|s| format!(", SIREN {}", s.as_str()));
+            (
+                i.id.to_string(),
+                format!(
+                    "{} ({}{})",
+                    i.organisation.nom,
+                    i.organisation.nature.libelle(),
+                    siren.unwrap_or_default()
+                ),
+            )
+        }));
+        choix
+    }
+
+    fn roles_de(&self, roles: &[RolePartie]) -> String {
+        let libelles: Vec<&str> = roles.iter().map(|r| r.libelle()).collect();
+        if libelles.is_empty() {
+            "rôle non précisé".to_owned()
+        } else {
+            libelles.join(", ")
+        }
+    }
+
+    fn signature_date(&self) -> String {
+        let signature = self.c.contrat.signature.as_ref();
+        signature
+            .and_then(|s| s.date)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }
+
+    fn signature_lieu(&self) -> String {
+        let signature = self.c.contrat.signature.as_ref();
+        signature.and_then(|s| s.lieu.clone()).unwrap_or_default()
+    }
+
+    /// The post as stored: title, person, function, employer.
+    fn poste_actuel(&self) -> (String, String, String, String) {
+        let Some(c) = self.coordination() else {
+            return Default::default();
+        };
+        let personne = c.personne.as_ref();
+        (
+            c.poste.clone(),
+            personne.map(|p| p.nom.clone()).unwrap_or_default(),
+            personne
+                .and_then(|p| p.fonction.clone())
+                .unwrap_or_default(),
+            c.employeur.clone().unwrap_or_default(),
+        )
+    }
+
+    /// Whether role `r` was ticked in the refused form.
+    fn role_coche(&self, r: &RolePartie) -> bool {
+        self.refus
+            .saisie("partie", "roles")
+            .lines()
+            .any(|l| l == r.code())
+    }
+
+    fn coordination(&self) -> Option<&Coordination> {
+        self.c.contrat.coordination.as_ref()
+    }
+}
+
+/// The signature page, where its forms go back.
+pub struct PageSignature;
+
+impl Ecran for PageSignature {
+    fn chemin(&self, id: &IdContrat) -> String {
+        format!("/contrats/{id}/signature")
+    }
+
+    async fn afficher(
+        &self,
+        state: &AppState,
+        visiteur: &Visiteur,
+        id: &IdContrat,
+        refus: Refus,
+        statut: StatusCode,
+    ) -> Result<Response, AppError> {
+        afficher(state, visiteur, id, None, refus, statut).await
+    }
+}
+
+/// The signature page, with `refus` shown again if a form was refused.
+async fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    fait: Option<&'static str>,
+    refus: Refus,
+    statut: StatusCode,
+) -> Result<Response, AppError> {
+    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
+    let page = Page {
+        entete: visiteur.entete(state),
+        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
+        annuaire: annuaire::lister(&state.store).await?,
+        csrf: visiteur.csrf.clone(),
+        fait,
+        refus,
+        roles: RolePartie::TOUS,
+    };
+    Ok((statut, Html(page.render()?)).into_response())
+}
+
+/// `GET /contrats/{id}/signature`
+pub async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Path(id): Path<String>,
+    Query(q): Query<Fait>,
+) -> Result<Response, AppError> {
+    let id = crate::noyau::identifiant(&id)?;
+    let fait = q
+        .fait
+        .is_some()
+        .then_some("Les engagements du contrat sont enregistrés.");
+    afficher(
+        &state,
+        &visiteur,
+        &id,
+        fait,
+        Refus::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// A person named in fields `{prefixe}_nom` and `{prefixe}_fonction`.
+fn personne(s: &Saisies, prefixe: &str) -> Option<Personne> {
+    optionnel(s, &format!("{prefixe}_nom")).map(|nom| Personne {
+        nom,
+        fonction: optionnel(s, &format!("{prefixe}_fonction")),
+    })
+}
+
+fn choix(s: &Saisies) -> Result<Choix, Faute> {
+    match valeur(s, "organisation") {
+        "" => {
+            let nom = valeur(s, "nom");
+            if nom.is_empty() {
+                return Err((
+                    "nom",
+                    "Choisissez une organisation de l'annuaire ou indiquez le nom d'une nouvelle."
+                        .to_owned(),
+                ));
+            }
+            let nature = NatureOrganisation::parse(valeur(s, "nature"))
+                .map_err(|e| ("nature", phrase(&e)))?;
+            let siren = match valeur(s, "siren") {
+                "" => None,
+                texte => Some(Siren::parse(texte).map_err(|e| ("siren", phrase(&e.to_string())))?),
+            };
+            Ok(Choix::Nouvelle(Organisation {
+                nom: nom.to_owned(),
+                nature,
+                siren,
+            }))
+        }
+        entree => entree.parse().map(Choix::Annuaire).map_err(|_| {
+            (
+                "organisation",
+                format!("« {entree} » : choisissez dans l'annuaire."),
+            )
+        }),
+    }
+}
+
+fn roles(s: &Saisies) -> Result<Vec<RolePartie>, Faute> {
+    valeur(s, "roles")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|c| RolePartie::parse(c).map_err(|e| ("roles", phrase(&e))))
+        .collect()
+}
+
+fn financement(s: &Saisies) -> Result<Financement, Faute> {
+    if valeur(s, "financeur").is_empty() {
+        return Err(("financeur", "Indiquez le financeur.".to_owned()));
+    }
+    let montant = montant(s, "montant")?;
+    let periode = match valeur(s, "periode") {
+        "" => None,
+        texte => Some(Periode::parse(texte).map_err(|e| ("periode", phrase(&e.to_string())))?),
+    };
+    Ok(Financement {
+        id: None,
+        financeur: valeur(s, "financeur").to_owned(),
+        montant,
+        periode,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Signer,
+    AjouterPartie,
+    AjouterAvenant,
+    Coordonner,
+    AjouterFinancement,
+    Retirer,
+}
+
+async fn traiter(
+    state: &AppState,
+    visiteur: &Visiteur,
+    formulaire: Formulaire<SurContrat>,
+    action: Action,
+) -> Result<Response, AppError> {
+    let Formulaire {
+        id, lue, saisies, ..
+    } = formulaire;
+    let (store, auteur) = (&state.store, &visiteur.auteur);
+    let ecran = (state, visiteur, PageSignature);
+    let (formulaire, champ) = match action {
+        Action::Signer => ("signature", "date"),
+        Action::AjouterPartie => ("partie", "organisation"),
+        Action::AjouterAvenant => ("avenant", "objet"),
+        Action::Coordonner => ("coordination", "poste"),
+        Action::AjouterFinancement => ("financement", "financeur"),
+        Action::Retirer => ("retrait", "bouton"),
+    };
+    // The fields are read (a fault stops here, `?`), then saved.
+    let lu: Result<Result<(), StoreError>, Faute> = async {
+        Ok(match action {
+            Action::Signer => {
+                let signature = Signature {
+                    date: date(&saisies, "date")?,
+                    lieu: optionnel(&saisies, "lieu"),
+                };
+                signature::signer(store, auteur, &id, lue, &signature).await
+            }
+            Action::AjouterPartie => {
+                let choix = choix(&saisies)?;
+                let roles = roles(&saisies)?;
+                let representant = personne(&saisies, "representant");
+                let partie = (roles.as_slice(), representant);
+                signature::ajouter_partie(store, auteur, &id, lue, &choix, partie).await
+            }
+            Action::AjouterAvenant => {
+                let date = date(&saisies, "date")?;
+                let objet = valeur(&saisies, "objet");
+                signature::ajouter_avenant(store, auteur, &id, lue, date, objet)
+                    .await
+                    .map(drop)
+            }
+            Action::Coordonner => {
+                let coordination = Coordination {
+                    poste: valeur(&saisies, "poste").to_owned(),
+                    personne: personne(&saisies, "personne"),
+                    employeur: optionnel(&saisies, "employeur"),
+                    financements: Vec::new(),
+                };
+                signature::coordonner(store, auteur, &id, lue, &coordination).await
+            }
+            Action::AjouterFinancement => {
+                let f = financement(&saisies)?;
+                signature::ajouter_financement(store, auteur, &id, lue, &f).await
+            }
+            Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
+                Ok(element) => signature::retirer(store, auteur, &id, lue, element).await,
+                Err(e) => Err(StoreError::Invalid(e)),
+            },
+        })
+    }
+    .await;
+    let resultat = match lu {
+        Ok(resultat) => resultat,
+        Err(faute) => return refuser(ecran, &id, formulaire, faute, saisies).await,
+    };
+    let refus = refus(formulaire, &format!("{formulaire}-{champ}"), saisies);
+    issue(ecran, &id, resultat, "signature", refus).await
+}
+
+/// `POST /contrats/{id}/signature`: date and place.
+pub async fn signer(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::Signer).await
+}
+
+/// `POST /contrats/{id}/parties`
+pub async fn ajouter_partie(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::AjouterPartie).await
+}
+
+/// `POST /contrats/{id}/avenants`
+pub async fn ajouter_avenant(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::AjouterAvenant).await
+}
+
+/// `POST /contrats/{id}/coordination`
+pub async fn coordonner(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::Coordonner).await
+}
+
+/// `POST /contrats/{id}/financements`
+pub async fn ajouter_financement(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::AjouterFinancement).await
+}
+
+/// `POST /contrats/{id}/signature/retrait`: a party, an amendment or a funding line.
+pub async fn retirer(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::Retirer).await
+}
+
+/// The routes of the signature page and its forms, each with its policy.
+pub(crate) fn routes() -> Routes {
+    use Politique::*;
+    vec![
+        route(
+            Method::GET,
+            "/contrats/{id}/signature",
+            ModifierContrat,
+            get(page),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/signature",
+            ModifierContrat,
+            post(signer),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/parties",
+            ModifierContrat,
+            post(ajouter_partie),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/avenants",
+            ModifierContrat,
+            post(ajouter_avenant),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/coordination",
+            ModifierContrat,
+            post(coordonner),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/financements",
+            ModifierContrat,
+            post(ajouter_financement),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/signature/retrait",
+            ModifierContrat,
+            post(retirer),
+        ),
+    ]
+}

@@ -1,0 +1,15 @@
+//! The web crate's integration tests, one binary: the real router over real databases, page by
+//! page, the authorization matrix, sign-in and OpenID Connect against a provider served here.
+
+mod connexion;
+mod creation;
+mod fiche;
+mod gouvernance;
+mod matrice;
+mod oidc;
+mod pages_et_api;
+mod proconnect;
+mod renouvellement;
+mod signature;
+mod strategie;
+mod support;

@@ -1,0 +1,814 @@
+//! The generated authorization matrix: over contracts in several régions and départements and
+//! people holding every kind of role, every declared route is requested for every (person,
+//! object) pair, and the answer is compared with what the domain policy allows. Unauthorized
+//! reads and writes (and wrong refusals, and refusals that reveal what exists) are counted,
+//! printed, and fail the test. At least 100,000 requests run on SQLite; a representative
+//! subset runs on PostgreSQL when `PILOTE_TEST_POSTGRES_URL` is set.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::support::application::{Appli, Navigateur, contrat as contrat_essai};
+use axum::http::StatusCode;
+use pilote_domain::IdContrat;
+use pilote_domain::autorisation::{
+    Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut,
+};
+use pilote_domain::compte::Email;
+use pilote_domain::fiche_action::Document;
+use pilote_stockage::{Cle, Stockage};
+use pilote_store::{Auteur, compte, contrat, invitation};
+use pilote_web::{Politique, Route, routes};
+use sqlx::Connection;
+
+/// (commune, département, région): twelve départements in six régions.
+const LIEUX: [(&str, &str, &str); 12] = [
+    ("14118", "14", "28"),
+    ("76540", "76", "28"),
+    ("02722", "02", "32"),
+    ("59350", "59", "32"),
+    ("71153", "71", "27"),
+    ("21231", "21", "27"),
+    ("35238", "35", "53"),
+    ("29019", "29", "53"),
+    ("31555", "31", "76"),
+    ("34172", "34", "76"),
+    ("67482", "67", "44"),
+    ("51454", "51", "44"),
+];
+const FICHES: usize = 4;
+const MDP: &str = "mot de passe de la matrice";
+
+struct ContratMatrice {
+    /// A name found nowhere else, to spot the contract in any page.
+    nom: String,
+    portee: PorteeContrat,
+    fiches: Vec<String>,
+    /// The identifier of each fiche's document, once stored.
+    documents: Vec<String>,
+}
+
+struct Personne {
+    nom: String,
+    acteur: Acteur,
+}
+
+/// The dataset: contracts spread over the places (some over two départements of two régions),
+/// one published in two; per contract a coordinator, a partner and a pilot; ARS agents at every
+/// level, in scope and out of it; an administrator; someone with two roles; the public.
+fn jeu(contrats_par_lieu: usize) -> (Vec<ContratMatrice>, Vec<Personne>) {
+    let mut contrats = Vec::new();
+    for k in 0..contrats_par_lieu {
+        for (i, (_, dep, reg)) in LIEUX.iter().enumerate() {
+            let n = contrats.len();
+            let mut departements = BTreeSet::from([dep.to_string()]);
+            let mut regions = BTreeSet::from([reg.to_string()]);
+            if k == 0 && i % 4 == 0 {
+                let (_, dep2, reg2) = LIEUX[(i + 3) % LIEUX.len()];
+                departements.insert(dep2.to_owned());
+                regions.insert(reg2.to_owned());
+            }
+            contrats.push(ContratMatrice {
+                nom: format!("Contrat de la matrice {n:03}"),
+                portee: PorteeContrat {
+                    id: IdContrat::parse(&format!("cls-{n:03}")).unwrap(),
+                    publie: n % 2 == 0,
+                    departements,
+                    regions,
+                },
+                fiches: (1..=FICHES).map(|f| f.to_string()).collect(),
+                documents: Vec::new(),
+            });
+        }
+    }
+    let personne = |nom: String, roles: Vec<Role>| Personne {
+        nom,
+        acteur: Acteur { roles },
+    };
+    let mut personnes = vec![
+        personne("public".into(), vec![]),
+        personne("admin".into(), vec![Role::Administrateur]),
+        personne(
+            "ars-national".into(),
+            vec![Role::AgentArs {
+                perimetre: Perimetre::National,
+            }],
+        ),
+    ];
+    let regions: BTreeSet<&str> = LIEUX.iter().map(|l| l.2).chain(["11"]).collect();
+    for r in regions {
+        personnes.push(personne(
+            format!("ars-r{r}"),
+            vec![Role::AgentArs {
+                perimetre: Perimetre::Region(r.into()),
+            }],
+        ));
+    }
+    for d in LIEUX.iter().map(|l| l.1).chain(["75"]) {
+        personnes.push(personne(
+            format!("ars-d{d}"),
+            vec![Role::AgentArs {
+                perimetre: Perimetre::Departement(d.into()),
+            }],
+        ));
+    }
+    for c in &contrats {
+        let id = &c.portee.id;
+        personnes.push(personne(
+            format!("coord-{id}"),
+            vec![Role::Coordinateur {
+                contrat: id.clone(),
+            }],
+        ));
+        personnes.push(personne(
+            format!("partenaire-{id}"),
+            vec![Role::Partenaire {
+                contrat: id.clone(),
+            }],
+        ));
+        personnes.push(personne(
+            format!("pilote-{id}"),
+            vec![Role::PiloteAction {
+                contrat: id.clone(),
+                fiche: "2".into(),
+            }],
+        ));
+    }
+    personnes.push(personne(
+        "cumul".into(),
+        vec![
+            Role::Partenaire {
+                contrat: contrats[1].portee.id.clone(),
+            },
+            Role::PiloteAction {
+                contrat: contrats[3].portee.id.clone(),
+                fiche: "1".into(),
+            },
+        ],
+    ));
+    (contrats, personnes)
+}
+
+fn email(nom: &str) -> String {
+    format!("{nom}@matrice.fr")
+}
+
+/// What the policy says should happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attendu {
+    /// Served (200), or done and redirected (303).
+    Permis,
+    /// Refused as if absent (404): the person may not even read it.
+    Absent,
+    /// Refused (403): readable, not changeable.
+    Interdit,
+    /// Refused for bad input (400), after the person was found allowed.
+    Invalide,
+    /// A list showing exactly these contracts.
+    Liste,
+    /// Anything but a server error, and no unpublished data.
+    Ouvert,
+}
+
+/// One request of the matrix.
+struct Cas {
+    route: Route,
+    uri: String,
+    champs: Vec<(&'static str, String)>,
+    attendu: Attendu,
+}
+
+#[derive(Default, Debug)]
+struct Bilan {
+    requetes: usize,
+    lectures_non_autorisees: Vec<String>,
+    ecritures_non_autorisees: Vec<String>,
+    refus_a_tort: Vec<String>,
+    existence_revelee: Vec<String>,
+    autres: Vec<String>,
+}
+
+impl Bilan {
+    fn fautes(&self) -> usize {
+        self.lectures_non_autorisees.len()
+            + self.ecritures_non_autorisees.len()
+            + self.refus_a_tort.len()
+            + self.existence_revelee.len()
+            + self.autres.len()
+    }
+}
+
+fn attendu_pour(acteur: &Acteur, operation: &Operation, portee: &PorteeContrat) -> Attendu {
+    if peut(acteur, operation, portee) {
+        Attendu::Permis
+    } else if peut(acteur, &Operation::LirePublie, portee) {
+        Attendu::Interdit
+    } else {
+        Attendu::Absent
+    }
+}
+
+/// Every request the matrix makes for one person, route by route.
+fn cas(
+    route: &Route,
+    qui: &str,
+    acteur: &Acteur,
+    contrats: &[ContratMatrice],
+    invitation_valide: &str,
+) -> Vec<Cas> {
+    let absent = PorteeContrat {
+        id: IdContrat::parse("absent-2099").unwrap(),
+        publie: false,
+        departements: BTreeSet::new(),
+        regions: BTreeSet::new(),
+    };
+    let un = |uri: String, champs: Vec<(&'static str, String)>, attendu| Cas {
+        route: route.clone(),
+        uri,
+        champs,
+        attendu,
+    };
+    let avec_id = |portee: &PorteeContrat| route.chemin.replace("{id}", portee.id.as_str());
+    let existants = contrats.iter().map(|c| &c.portee);
+    let tous = || existants.clone().chain([&absent]);
+    match route.politique {
+        Politique::CreerContrat => {
+            let createur = cree_des_contrats(acteur);
+            if route.methode == axum::http::Method::GET {
+                let attendu = if createur {
+                    Attendu::Permis
+                } else {
+                    Attendu::Interdit
+                };
+                return vec![un(route.chemin.into(), vec![], attendu)];
+            }
+            // A contract in Paris, outside every place of the dataset.
+            let paris = PorteeContrat {
+                id: IdContrat::parse(&format!("creation-{qui}")).unwrap(),
+                publie: false,
+                departements: BTreeSet::from(["75".to_owned()]),
+                regions: BTreeSet::from(["11".to_owned()]),
+            };
+            let champs = |nom: &str| {
+                vec![
+                    ("identifiant", paris.id.to_string()),
+                    ("nom", nom.to_owned()),
+                    ("generation", "1".to_owned()),
+                    ("communes", "75056".to_owned()),
+                ]
+            };
+            if route.chemin == "/contrats/nouveau/territoire" {
+                // The territory picker saves nothing: the form comes back.
+                let attendu = if createur {
+                    Attendu::Permis
+                } else {
+                    Attendu::Interdit
+                };
+                return vec![un(route.chemin.into(), champs("Aperçu"), attendu)];
+            }
+            vec![
+                un(
+                    route.chemin.into(),
+                    champs(""),
+                    if createur {
+                        Attendu::Invalide
+                    } else {
+                        Attendu::Interdit
+                    },
+                ),
+                un(
+                    route.chemin.into(),
+                    champs(&format!("Créé par {qui}")),
+                    if peut(acteur, &Operation::Creer, &paris) {
+                        Attendu::Permis
+                    } else {
+                        Attendu::Interdit
+                    },
+                ),
+            ]
+        }
+        Politique::ListeContrats => vec![un(route.chemin.into(), vec![], Attendu::Liste)],
+        Politique::LireContrat => tous()
+            .map(|p| {
+                let attendu = if p.id == absent.id {
+                    Attendu::Absent
+                } else {
+                    attendu_pour(acteur, &Operation::LirePublie, p)
+                };
+                un(avec_id(p), vec![], attendu)
+            })
+            .collect(),
+        Politique::ModifierContrat => tous()
+            .map(|p| {
+                let modifier = attendu_pour(acteur, &Operation::Modifier, p);
+                let (champs, attendu) = match route.chemin {
+                    "/contrats/{id}/modifier" => (vec![], modifier),
+                    "/contrats/{id}/territoire" => (
+                        vec![
+                            ("version", "1".to_owned()),
+                            ("communes", "14118".to_owned()),
+                            ("recherche", "caen".to_owned()),
+                        ],
+                        modifier,
+                    ),
+                    // An empty name: refused as bad input once the right is granted.
+                    "/contrats/{id}" => (
+                        vec![("version", "1".to_owned()), ("nom", String::new())],
+                        if modifier == Attendu::Permis {
+                            Attendu::Invalide
+                        } else {
+                            modifier
+                        },
+                    ),
+                    // An empty title: refused as bad input once the right is granted.
+                    "/contrats/{id}/instances" | "/contrats/{id}/reunions" => (
+                        vec![
+                            ("version", "1".to_owned()),
+                            ("axe", "1".to_owned()),
+                            ("titre", String::new()),
+                            ("nature", "copil".to_owned()),
+                        ],
+                        if modifier == Attendu::Permis {
+                            Attendu::Invalide
+                        } else {
+                            modifier
+                        },
+                    ),
+                    "/contrats/{id}/strategie" | "/contrats/{id}/signature"
+                        if route.methode == axum::http::Method::GET =>
+                    {
+                        (vec![], modifier)
+                    }
+                    // A version that cannot be read: refused as bad input once the right is
+                    // granted, before anything else is looked at.
+                    "/contrats/{id}/axes"
+                    | "/contrats/{id}/fiches"
+                    | "/contrats/{id}/objectifs"
+                    | "/contrats/{id}/strategie/modification"
+                    | "/contrats/{id}/strategie/ordre"
+                    | "/contrats/{id}/strategie/rattachement"
+                    | "/contrats/{id}/strategie/numerotation"
+                    | "/contrats/{id}/strategie/suppression"
+                    | "/contrats/{id}/signature"
+                    | "/contrats/{id}/parties"
+                    | "/contrats/{id}/avenants"
+                    | "/contrats/{id}/coordination"
+                    | "/contrats/{id}/financements"
+                    | "/contrats/{id}/signature/retrait"
+                    | "/contrats/{id}/membres"
+                    | "/contrats/{id}/gouvernance/retrait" => (
+                        vec![
+                            ("version", "illisible".to_owned()),
+                            ("element", "axe-1".to_owned()),
+                            ("titre", "Matrice".to_owned()),
+                        ],
+                        if modifier == Attendu::Permis {
+                            Attendu::Invalide
+                        } else {
+                            modifier
+                        },
+                    ),
+                    "/contrats/{id}/publication" => (
+                        vec![("publie", if p.publie { "oui" } else { "non" }.to_owned())],
+                        modifier,
+                    ),
+                    "/contrats/{id}/invitations" => (
+                        vec![
+                            ("email", "invitee@matrice.fr".to_owned()),
+                            ("role", "partenaire".to_owned()),
+                        ],
+                        modifier,
+                    ),
+                    autre => panic!("route sans cas de test : {autre}"),
+                };
+                let attendu = if p.id == absent.id {
+                    Attendu::Absent
+                } else {
+                    attendu
+                };
+                un(avec_id(p), champs, attendu)
+            })
+            .collect(),
+        Politique::ModifierFiche => contrats
+            .iter()
+            .flat_map(|c| c.fiches.iter().map(move |f| (c, f.clone())))
+            .map(|(c, f)| {
+                let uri = avec_id(&c.portee).replace("{numero}", &f);
+                let attendu = attendu_pour(acteur, &Operation::ModifierFiche(f), &c.portee);
+                let (champs, attendu) = match route.chemin {
+                    "/contrats/{id}/fiches/{numero}"
+                        if route.methode == axum::http::Method::GET =>
+                    {
+                        (vec![], attendu)
+                    }
+                    // A version that cannot be read: refused as bad input once the right is
+                    // granted; a file upload that is not one, likewise.
+                    "/contrats/{id}/fiches/{numero}"
+                    | "/contrats/{id}/fiches/{numero}/avancement"
+                    | "/contrats/{id}/fiches/{numero}/budget"
+                    | "/contrats/{id}/fiches/{numero}/indicateurs"
+                    | "/contrats/{id}/fiches/{numero}/etapes"
+                    | "/contrats/{id}/fiches/{numero}/etapes/etat"
+                    | "/contrats/{id}/fiches/{numero}/mesures"
+                    | "/contrats/{id}/fiches/{numero}/cibles"
+                    | "/contrats/{id}/fiches/{numero}/notes"
+                    | "/contrats/{id}/fiches/{numero}/retrait"
+                    | "/contrats/{id}/fiches/{numero}/documents" => (
+                        vec![("version", "illisible".to_owned())],
+                        if attendu == Attendu::Permis {
+                            Attendu::Invalide
+                        } else {
+                            attendu
+                        },
+                    ),
+                    autre => panic!("route sans cas de test : {autre}"),
+                };
+                un(uri, champs, attendu)
+            })
+            .chain([un(
+                avec_id(&absent).replace("{numero}", "1"),
+                vec![("avancement", "1".to_owned())],
+                Attendu::Absent,
+            )])
+            .collect(),
+        Politique::RenouvelerContrat => tous()
+            .map(|p| {
+                let attendu = match attendu_pour(acteur, &Operation::Modifier, p) {
+                    Attendu::Permis if !peut(acteur, &Operation::Creer, p) => Attendu::Interdit,
+                    autre => autre,
+                };
+                let attendu = if p.id == absent.id {
+                    Attendu::Absent
+                } else {
+                    attendu
+                };
+                // An identifier that cannot be one: refused as bad input once the right is
+                // granted.
+                let (champs, attendu) = if route.methode == axum::http::Method::GET {
+                    (vec![], attendu)
+                } else {
+                    let attendu = if attendu == Attendu::Permis {
+                        Attendu::Invalide
+                    } else {
+                        attendu
+                    };
+                    (
+                        vec![("identifiant", "Pas Un Identifiant".to_owned())],
+                        attendu,
+                    )
+                };
+                un(avec_id(p), champs, attendu)
+            })
+            .collect(),
+        Politique::LireFiche => contrats
+            .iter()
+            .flat_map(|c| c.fiches.iter().zip(&c.documents).map(move |f| (c, f)))
+            .map(|(c, (f, document))| {
+                let uri = avec_id(&c.portee)
+                    .replace("{numero}", f)
+                    .replace("{document}", document);
+                un(
+                    uri,
+                    vec![],
+                    attendu_pour(acteur, &Operation::LireTout, &c.portee),
+                )
+            })
+            .chain([un(
+                avec_id(&absent)
+                    .replace("{numero}", "1")
+                    .replace("{document}", "1"),
+                vec![],
+                Attendu::Absent,
+            )])
+            .collect(),
+        Politique::Invitation => {
+            let inconnue = "0".repeat(64);
+            let mut cas = vec![un(
+                route.chemin.replace("{jeton}", &inconnue),
+                vec![],
+                Attendu::Absent,
+            )];
+            if route.methode == axum::http::Method::GET {
+                cas.push(un(
+                    route.chemin.replace("{jeton}", invitation_valide),
+                    vec![],
+                    Attendu::Permis,
+                ));
+            }
+            cas
+        }
+        Politique::Ouverte => {
+            let uri = route.chemin.replace("{*chemin}", "pilote.css");
+            let champs = match route.chemin {
+                "/connexion" => vec![
+                    ("email", "intrus@matrice.fr".to_owned()),
+                    ("mot_de_passe", "ce n'est pas le bon".to_owned()),
+                ],
+                _ => vec![],
+            };
+            // Signing out is exercised last, on its own.
+            if route.chemin == "/deconnexion" {
+                vec![]
+            } else {
+                vec![un(uri, champs, Attendu::Ouvert)]
+            }
+        }
+    }
+}
+
+/// Whether a list shows `id`.
+fn liste_montre(corps: &str, id: &IdContrat) -> bool {
+    corps.contains(&format!("/contrats/{id}\"")) || corps.contains(&format!("\"id\":\"{id}\""))
+}
+
+async fn juger(
+    bilan: &mut Bilan,
+    navigateur: &mut Navigateur<'_>,
+    qui: &str,
+    acteur: &Acteur,
+    contrats: &[ContratMatrice],
+    cas: &Cas,
+) {
+    let reponse = if cas.route.methode == axum::http::Method::GET {
+        navigateur.get(&cas.uri).await
+    } else {
+        let champs: Vec<(&str, &str)> = cas.champs.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        navigateur.post(&cas.uri, &champs).await
+    };
+    bilan.requetes += 1;
+    let ecriture = cas.route.methode != axum::http::Method::GET;
+    let fait = format!(
+        "{qui} {} {} → {}",
+        cas.route.methode, cas.uri, reponse.status
+    );
+    let permis = matches!(reponse.status, StatusCode::OK | StatusCode::SEE_OTHER);
+    match cas.attendu {
+        Attendu::Permis if !permis => bilan.refus_a_tort.push(fait),
+        Attendu::Absent | Attendu::Interdit if permis => {
+            if ecriture {
+                bilan.ecritures_non_autorisees.push(fait);
+            } else {
+                bilan.lectures_non_autorisees.push(fait);
+            }
+        }
+        Attendu::Absent if reponse.status != StatusCode::NOT_FOUND => {
+            bilan.existence_revelee.push(fait)
+        }
+        Attendu::Interdit if reponse.status != StatusCode::FORBIDDEN => bilan.autres.push(fait),
+        Attendu::Invalide if permis => bilan.ecritures_non_autorisees.push(fait),
+        Attendu::Invalide if reponse.status != StatusCode::BAD_REQUEST => {
+            bilan.refus_a_tort.push(fait)
+        }
+        Attendu::Liste => {
+            for c in contrats {
+                let lisible = peut(acteur, &Operation::LirePublie, &c.portee);
+                let montre = liste_montre(&reponse.corps, &c.portee.id);
+                if montre && !lisible {
+                    bilan
+                        .lectures_non_autorisees
+                        .push(format!("{fait} montre {}", c.portee.id));
+                } else if lisible && !montre {
+                    bilan
+                        .refus_a_tort
+                        .push(format!("{fait} cache {}", c.portee.id));
+                }
+            }
+        }
+        Attendu::Ouvert => {
+            if reponse.status.is_server_error() {
+                bilan.autres.push(fait);
+            } else if let Some(c) = contrats
+                .iter()
+                .find(|c| !c.portee.publie && reponse.corps.contains(&c.nom))
+            {
+                bilan
+                    .lectures_non_autorisees
+                    .push(format!("{fait} montre {}", c.portee.id));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Builds the dataset on `appli` and runs the matrix; `pas` keeps one request in `pas`.
+async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
+    let (mut contrats, personnes) = jeu(contrats_par_lieu);
+    let admin = Auteur::ligne_de_commande();
+    for c in &mut contrats {
+        let communes: Vec<&str> = LIEUX
+            .iter()
+            .filter(|l| c.portee.departements.contains(l.1))
+            .map(|l| l.0)
+            .collect();
+        let mut k = contrat_essai(c.portee.id.as_str(), c.portee.publie, &communes, FICHES);
+        k.nom = c.nom.clone();
+        // Each action has a document, which only those who read the whole contract fetch.
+        for f in &mut k.axes[0].fiches_actions {
+            let cle = Cle::parse(&format!("contrats/{}/fiches/{}/cr.txt", k.id, f.numero)).unwrap();
+            appli
+                .stockage
+                .deposer(
+                    &cle,
+                    format!("Compte rendu {}", c.nom).into_bytes(),
+                    "text/plain",
+                )
+                .await
+                .unwrap();
+            f.documents.push(Document {
+                id: None,
+                titre: "Compte rendu".into(),
+                date: None,
+                reference: cle.as_str().to_owned(),
+            });
+        }
+        contrat::creer(&appli.store, &k).await.unwrap();
+        for f in &c.fiches {
+            let lue = contrat::fiche::lire(&appli.store, &admin, &k.id, f)
+                .await
+                .unwrap();
+            c.documents
+                .push(lue.fiche.documents[0].id.unwrap().to_string());
+        }
+    }
+    for p in &personnes[1..] {
+        compte::creer(
+            &appli.store,
+            &Email::parse(&email(&p.nom)).unwrap(),
+            None,
+            MDP,
+            &p.acteur.roles,
+        )
+        .await
+        .unwrap();
+    }
+    let invitation_valide = invitation::inviter(
+        &appli.store,
+        &admin,
+        &Email::parse("attendue@matrice.fr").unwrap(),
+        &Role::Partenaire {
+            contrat: contrats[0].portee.id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+
+    let routes = routes();
+    let mut bilan = Bilan::default();
+    let mut par_route: BTreeMap<String, usize> = BTreeMap::new();
+    // One request in `pas`, chosen by a hash of its rank so that no route is always skipped.
+    let retenue = |rang: usize| {
+        let melange = (rang as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+        melange.is_multiple_of(pas as u64)
+    };
+    let mut rang = 0usize;
+    for p in &personnes {
+        let mut navigateur = appli.navigateur();
+        if !p.acteur.roles.is_empty() {
+            navigateur.connecter(&email(&p.nom), MDP).await;
+        }
+        for route in &routes {
+            for un in cas(
+                route,
+                &p.nom,
+                &p.acteur,
+                &contrats,
+                invitation_valide.as_str(),
+            ) {
+                rang += 1;
+                if !retenue(rang) {
+                    continue;
+                }
+                *par_route
+                    .entry(format!("{} {}", route.methode, route.chemin))
+                    .or_default() += 1;
+                juger(
+                    &mut bilan,
+                    &mut navigateur,
+                    &p.nom,
+                    &p.acteur,
+                    &contrats,
+                    &un,
+                )
+                .await;
+            }
+        }
+        // Last, signing out: afterwards the person is the public again.
+        if !p.acteur.roles.is_empty() && retenue(rang) {
+            let sortie = navigateur.post("/deconnexion", &[]).await;
+            bilan.requetes += 1;
+            *par_route.entry("POST /deconnexion".into()).or_default() += 1;
+            if sortie.status != StatusCode::SEE_OTHER {
+                bilan
+                    .autres
+                    .push(format!("{} POST /deconnexion → {}", p.nom, sortie.status));
+            }
+            let public = Acteur::public();
+            juger(
+                &mut bilan,
+                &mut navigateur,
+                &p.nom,
+                &public,
+                &contrats,
+                &Cas {
+                    route: Route {
+                        methode: axum::http::Method::GET,
+                        chemin: "/",
+                        politique: Politique::ListeContrats,
+                    },
+                    uri: "/".into(),
+                    champs: vec![],
+                    attendu: Attendu::Liste,
+                },
+            )
+            .await;
+        }
+    }
+    println!(
+        "matrice : {} personnes × {} routes × {} contrats → {} requêtes",
+        personnes.len(),
+        routes.len(),
+        contrats.len(),
+        bilan.requetes
+    );
+    for (route, n) in &par_route {
+        println!("  {route:<50} {n:>7}");
+    }
+    println!(
+        "lectures non autorisées : {}, écritures non autorisées : {}, refus à tort : {}, \
+         existence révélée : {}, autres écarts : {}",
+        bilan.lectures_non_autorisees.len(),
+        bilan.ecritures_non_autorisees.len(),
+        bilan.refus_a_tort.len(),
+        bilan.existence_revelee.len(),
+        bilan.autres.len()
+    );
+    for route in &routes {
+        let cle = format!("{} {}", route.methode, route.chemin);
+        assert!(par_route.contains_key(&cle), "route jamais essayée : {cle}");
+    }
+    bilan
+}
+
+fn verdict(bilan: &Bilan) {
+    let exemples: Vec<&String> = bilan
+        .lectures_non_autorisees
+        .iter()
+        .chain(&bilan.ecritures_non_autorisees)
+        .chain(&bilan.refus_a_tort)
+        .chain(&bilan.existence_revelee)
+        .chain(&bilan.autres)
+        .take(20)
+        .collect();
+    assert_eq!(
+        bilan.fautes(),
+        0,
+        "écarts à la politique, par exemple : {exemples:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrice_d_autorisation_sur_sqlite() {
+    let appli = Appli::sur("sqlite::memory:", "http://localhost", None).await;
+    // One request in three, chosen by hash: over 100,000 requests, every route and person.
+    let bilan = matrice(&appli, 4, 3).await;
+    assert!(
+        bilan.requetes >= 100_000,
+        "{} requêtes seulement",
+        bilan.requetes
+    );
+    verdict(&bilan);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrice_d_autorisation_sur_postgresql() {
+    let Ok(url) = std::env::var("PILOTE_TEST_POSTGRES_URL") else {
+        eprintln!("PILOTE_TEST_POSTGRES_URL absent : matrice PostgreSQL non exécutée");
+        return;
+    };
+    let nom = format!("pilote_matrice_{}", std::process::id());
+    let mut serveur = sqlx::PgConnection::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL injoignable à {url} : {e}"));
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {nom}"))
+        .execute(&mut serveur)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {nom}"))
+        .execute(&mut serveur)
+        .await
+        .unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let appli = Appli::sur(&format!("{base}/{nom}"), "http://localhost", None).await;
+    let bilan = matrice(&appli, 2, 5).await;
+    appli.store.close().await;
+    drop(appli);
+    sqlx::query(&format!("DROP DATABASE {nom} WITH (FORCE)"))
+        .execute(&mut serveur)
+        .await
+        .unwrap();
+    assert!(
+        bilan.requetes >= 1_000,
+        "{} requêtes seulement",
+        bilan.requetes
+    );
+    verdict(&bilan);
+}

@@ -1,0 +1,355 @@
+//! The router driven end to end against a real SQLite database holding the demo contracts.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use pilote_store::{Store, demo};
+use pilote_web::courriel::Console;
+use pilote_web::{AppState, app};
+use tower::ServiceExt;
+
+struct TestApp {
+    router: axum::Router,
+    store: Store,
+    _dossier: tempfile::TempDir,
+}
+
+impl TestApp {
+    async fn demarrer() -> Self {
+        let dossier = tempfile::tempdir().unwrap();
+        let chemin = dossier.path().join("pilote.db");
+        crate::support::application::copier_modele(&chemin);
+        let store = Store::open(&format!("sqlite://{}", chemin.display()))
+            .await
+            .unwrap();
+        demo::charger(&store).await.unwrap();
+        let complet: pilote_domain::contrat::Contrat =
+            toml::from_str(include_str!("../../../store/tests/contrat_complet.toml")).unwrap();
+        pilote_store::contrat::creer(&store, &complet)
+            .await
+            .unwrap();
+        let router = app(AppState::new(
+            store.clone(),
+            "Pilote (essai)".to_owned(),
+            "http://localhost".to_owned(),
+            None,
+            std::sync::Arc::new(Console),
+            std::sync::Arc::new(pilote_stockage::DossierLocal::new(dossier.path())),
+        ));
+        TestApp {
+            router,
+            store,
+            _dossier: dossier,
+        }
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let reponse = self
+            .router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = reponse.status();
+        let entetes = reponse.headers().clone();
+        let corps = reponse.into_body().collect().await.unwrap().to_bytes();
+        (status, entetes, String::from_utf8(corps.to_vec()).unwrap())
+    }
+}
+
+/// The heading levels of a page, in order.
+fn titres(html: &str) -> Vec<u8> {
+    html.match_indices("<h")
+        .filter_map(|(i, _)| html.as_bytes().get(i + 2).copied())
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect()
+}
+
+/// French, landmarks, one h1, no skipped heading level, every table captioned.
+fn assert_page_accessible(html: &str) {
+    assert!(html.contains("<html lang=\"fr\""));
+    for repere in [
+        "role=\"banner\"",
+        "<main",
+        "role=\"contentinfo\"",
+        "href=\"#contenu\"",
+    ] {
+        assert!(html.contains(repere), "repère absent : {repere}");
+    }
+    let niveaux = titres(html);
+    assert_eq!(
+        niveaux.iter().filter(|n| **n == 1).count(),
+        1,
+        "un seul h1 : {niveaux:?}"
+    );
+    for paire in niveaux.windows(2) {
+        assert!(
+            paire[1] <= paire[0] + 1,
+            "niveau de titre sauté : {niveaux:?}"
+        );
+    }
+    assert_eq!(
+        html.matches("<table").count(),
+        html.matches("<caption").count()
+    );
+}
+
+#[tokio::test]
+async fn l_accueil_liste_les_contrats() {
+    let app = TestApp::demarrer().await;
+    let (status, _, html) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_page_accessible(&html);
+    for (id, nom) in [
+        ("caen-2019", "Contrat local de santé de Caen 2019-2023"),
+        (
+            "creusot-montceau",
+            "Contrat local de santé de la Communauté urbaine Creusot Montceau",
+        ),
+        (
+            "soissons-2019",
+            "Contrat local de santé de Soissons (2e génération)",
+        ),
+    ] {
+        assert!(
+            html.contains(&format!("<a href=\"/contrats/{id}\">{nom}</a>")),
+            "{id}"
+        );
+    }
+    assert!(html.contains("109\u{202f}400"), "population de Caen");
+}
+
+#[tokio::test]
+async fn la_page_d_un_contrat_montre_tout_ce_qu_il_contient() {
+    let app = TestApp::demarrer().await;
+    let (status, _, html) = app.get("/contrats/caen-2019").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_page_accessible(&html);
+    for attendu in [
+        "Axe 1 — Santé environnementale",
+        "Axe 4 — Nutrition",
+        "Concilier bien manger/bouger et petit budget",
+        "Présidence : Maire de Caen",
+        "Établissement public de santé mentale",
+        "Lutter contre la stigmatisation et améliorer l&#39;accès aux droits fondamentaux",
+        "Semaine d&#39;information en santé mentale",
+        "href=\"/contrats/caen-2014\"",
+        "2019–2023",
+        "Personnes en situation de handicap",
+        "109\u{202f}400 habitants",
+    ] {
+        assert!(html.contains(attendu), "absent de la page : {attendu}");
+    }
+
+    let (_, _, html) = app.get("/contrats/creusot-montceau").await;
+    assert_page_accessible(&html);
+    for attendu in [
+        "Laetitia Martinez, vice-présidente de la Région",
+        "Jérôme Gutton, préfet",
+        "non précisé",
+        "Fiches-actions annoncées</dt><dd>15",
+        "septembre 2017",
+        "5 ans",
+        "CU Le Creusot Montceau-les-Mines (CU, SIREN 247100290)",
+        "Montceau-les-Mines",
+    ] {
+        assert!(html.contains(attendu), "absent de la page : {attendu}");
+    }
+}
+
+#[tokio::test]
+async fn chaque_rubrique_d_un_contrat_complet_est_affichee() {
+    let app = TestApp::demarrer().await;
+    let (status, _, html) = app.get("/contrats/essai-complet-2020").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_page_accessible(&html);
+    for attendu in [
+        "12 mars 2020, Le Creusot",
+        "Avenant n°1 (juin 2022) : Ajout d&#39;une fiche-action",
+        "Coordinatrice CLS : Une Coordinatrice, chargée de mission",
+        "ARS : 75\u{202f}000\u{a0}€ (2020–2024)",
+        "APL médecins généralistes (consultations/an/hab.), 2021",
+        "Axe 2 — Mobilité <span class=\"fr-badge fr-badge--new\">Transversal</span>",
+        "data-profondeur=\"2\"",
+        "Objectif opérationnel :</strong> Créer une maison de santé",
+        "Fiche-action n°1.1 — Accueillir les internes",
+        "Un Pilote, chef de projet",
+        "Convention signée (échéance : janvier 2021) — faite",
+        "9\u{202f}500,50\u{a0}€",
+        "Indicateur de résultat : Internes accueillis (internes), valeur initiale 0",
+        "Deux internes accueillis.",
+        "Réunion du <time datetime=\"2021-03-02\">2 mars 2021</time>, Hôtel de communauté",
+        "<a href=\"#fiche-1.2\">fiche-action n°1.2</a>",
+        "Fiche-action n°M1 — Premiers secours en santé mentale",
+        "Assemblée plénière",
+        "Évaluation finale (novembre 2024)",
+        "Quartier du Chemin Vert",
+    ] {
+        assert!(html.contains(attendu), "absent de la page : {attendu}");
+    }
+    // The public projection: where a document's file is kept is not the public's business.
+    assert!(!html.contains("fiches/1.1/convention.pdf"));
+}
+
+#[tokio::test]
+async fn l_api_rend_les_memes_faits_en_json() {
+    let app = TestApp::demarrer().await;
+    let (status, entetes, json) = app.get("/api/v1/contrats").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entetes[header::CONTENT_TYPE], "application/json");
+    let liste: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_json_snapshot!("liste_des_contrats", liste);
+
+    let (status, _, json) = app.get("/api/v1/contrats/soissons-2019").await;
+    assert_eq!(status, StatusCode::OK);
+    let detail: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_json_snapshot!("contrat_soissons_2019", detail);
+}
+
+#[tokio::test]
+async fn la_liste_se_filtre_et_se_pagine_et_refuse_en_francais() {
+    let app = TestApp::demarrer().await;
+    // Twice: the second answer comes from the public cache, headers included.
+    app.get("/api/v1/contrats?par_page=2&page=2").await;
+    let (status, entetes, json) = app.get("/api/v1/contrats?par_page=2&page=2").await;
+    assert_eq!(status, StatusCode::OK);
+    let total: usize = entetes["x-total-count"].to_str().unwrap().parse().unwrap();
+    assert!(total >= 6, "{total}");
+    let page: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(page.as_array().unwrap().len(), 2);
+    assert!(
+        entetes[header::LINK]
+            .to_str()
+            .unwrap()
+            .contains("page=3&par_page=2")
+    );
+    let (_, entetes, json) = app.get("/api/v1/contrats?texte=SOISSONS").await;
+    let soissons: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let noms: Vec<&str> = soissons
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["nom"].as_str().unwrap())
+        .collect();
+    assert!(
+        !noms.is_empty() && noms.iter().all(|n| n.contains("Soissons")),
+        "{noms:?}"
+    );
+    assert_eq!(entetes["x-total-count"], noms.len().to_string().as_str());
+    for (adresse, message) in [
+        ("/api/v1/contrats?page=0", "numéro de page"),
+        ("/api/v1/contrats?statut=fini", "statut"),
+        ("/?departement=Calvados", "code de département"),
+    ] {
+        let (status, _, corps) = app.get(adresse).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{adresse}");
+        assert!(corps.contains(message), "{adresse} : {corps}");
+    }
+    let (_, _, page) = app.get("/?texte=aucun+contrat+de+ce+nom").await;
+    assert!(page.contains("Aucun contrat ne répond à ces critères."));
+}
+
+/// The public's answers are kept in memory, but a change shows at once.
+#[tokio::test]
+async fn ce_que_le_public_lit_suit_chaque_modification() {
+    let app = TestApp::demarrer().await;
+    let id = pilote_domain::IdContrat::parse("essai-complet-2020").unwrap();
+    let admin = pilote_store::Auteur::ligne_de_commande();
+    for _ in 0..2 {
+        assert_eq!(
+            app.get("/contrats/essai-complet-2020").await.0,
+            StatusCode::OK
+        );
+        assert!(app.get("/").await.2.contains("essai-complet-2020"));
+    }
+    pilote_store::contrat::publier(&app.store, &admin, &id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/contrats/essai-complet-2020").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/contrats/essai-complet-2020").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!app.get("/").await.2.contains("essai-complet-2020"));
+    pilote_store::contrat::publier(&app.store, &admin, &id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/contrats/essai-complet-2020").await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn un_contrat_inconnu_donne_une_404_en_francais() {
+    let app = TestApp::demarrer().await;
+    let (status, _, html) = app.get("/contrats/nulle-part").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Aucun contrat « nulle-part »."), "{html}");
+    assert_page_accessible(&html);
+
+    let (status, _, json) = app.get("/api/v1/contrats/Pas%20Valide").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let corps: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let message = corps["erreur"].as_str().unwrap();
+    assert!(
+        message.contains("Pas Valide") && message.contains("minuscules"),
+        "{message}"
+    );
+
+    let (status, _, json) = app.get("/api/v1/rien").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        json.contains("Aucune page à l'adresse « /api/v1/rien »"),
+        "{json}"
+    );
+}
+
+#[tokio::test]
+async fn le_public_ne_voit_pas_un_contrat_non_publie() {
+    let app = TestApp::demarrer().await;
+    let (_, _, html) = app.get("/").await;
+    assert!(html.contains("essai-complet-2020") && !html.contains("brouillon-2025"));
+    let (_, _, json) = app.get("/api/v1/contrats").await;
+    assert!(!json.contains("brouillon-2025"));
+
+    // Refused exactly as if it did not exist.
+    let (status, _, cache) = app.get("/api/v1/contrats/brouillon-2025").await;
+    let (status_absent, _, absent) = app.get("/api/v1/contrats/absent-2025").await;
+    assert_eq!(
+        (status, status_absent),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+    assert_eq!(cache.replace("brouillon", "absent"), absent);
+    let (status, _, html) = app.get("/contrats/brouillon-2025").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("Brouillon non publié"));
+}
+
+#[tokio::test]
+async fn les_pages_portent_les_en_tetes_de_securite_et_les_styles_sont_servis() {
+    let app = TestApp::demarrer().await;
+    let (_, entetes, _) = app.get("/").await;
+    let csp = entetes[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(entetes[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+
+    let (status, entetes, css) = app.get("/assets/dsfr/dsfr.min.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entetes[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(
+        !css.contains("@font-face"),
+        "les polices Marianne ne sont pas servies"
+    );
+    let (status, _, _) = app.get("/assets/dsfr/icons/system/close-line.svg").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = app.get("/assets/absent.css").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,351 @@
+//! The application under test, served in-process from a real database, and a browser that
+//! keeps its cookies and sends its forms with their CSRF token.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use pilote_domain::contrat::Contrat;
+use pilote_stockage::DossierLocal;
+use pilote_store::{Store, import};
+use pilote_web::courriel::Dossier;
+use pilote_web::oidc::ClientOidc;
+use pilote_web::{AppState, app};
+use tower::ServiceExt;
+
+pub struct Appli {
+    pub router: Router,
+    pub store: Store,
+    /// The database's address, to reach it behind the application's back.
+    pub url: String,
+    /// Where the e-mails sent go, as .eml files.
+    pub courriels: PathBuf,
+    /// Where the documents attached to fiches-actions go.
+    pub stockage: Arc<DossierLocal>,
+    _dossier: tempfile::TempDir,
+}
+
+/// Writes at `destination` a SQLite database migrated and holding the official geography: a
+/// copy of one made once per test binary (loading the geography takes longer than most tests).
+pub fn copier_modele(destination: &Path) {
+    static MODELE: OnceLock<PathBuf> = OnceLock::new();
+    let modele = MODELE.get_or_init(|| {
+        // On a thread and a runtime of its own: the tests' runtimes come and go.
+        std::thread::spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let chemin = tempfile::tempdir().unwrap().keep().join("modele.db");
+                let store = Store::open(&format!("sqlite://{}", chemin.display()))
+                    .await
+                    .unwrap();
+                pilote_store::charger_geographie(&store).await.unwrap();
+                // The last connection closed writes the WAL back into the file.
+                store.close().await;
+                chemin
+            })
+        })
+        .join()
+        .unwrap()
+    });
+    std::fs::copy(modele, destination).unwrap();
+}
+
+impl Appli {
+    /// A fresh SQLite database with the geography loaded, served at `url_publique`.
+    pub async fn demarrer(url_publique: &str, oidc: Option<ClientOidc>) -> Self {
+        Self::sur("sqlite://pilote.db", url_publique, oidc).await
+    }
+
+    /// As [`Appli::demarrer`], on the database at `url` (a relative SQLite path lands in a
+    /// temporary folder).
+    pub async fn sur(url: &str, url_publique: &str, oidc: Option<ClientOidc>) -> Self {
+        let dossier = tempfile::tempdir().unwrap();
+        let url = match url.strip_prefix("sqlite://") {
+            Some(chemin) if !chemin.starts_with('/') && !chemin.starts_with(':') => {
+                let chemin = dossier.path().join(chemin);
+                copier_modele(&chemin);
+                format!("sqlite://{}", chemin.display())
+            }
+            _ => url.to_owned(),
+        };
+        let store = Store::open(&url).await.unwrap();
+        // A no-op on a copy of the model, which holds this version.
+        pilote_store::charger_geographie(&store).await.unwrap();
+        let courriels = dossier.path().join("courriels");
+        let expediteur = Dossier::new(courriels.clone(), "Pilote <pilote@essai.fr>").unwrap();
+        let stockage = Arc::new(DossierLocal::new(dossier.path().join("documents")));
+        let router = app(AppState::new(
+            store.clone(),
+            "Pilote (essai)".to_owned(),
+            url_publique.to_owned(),
+            oidc,
+            Arc::new(expediteur),
+            stockage.clone(),
+        ));
+        Appli {
+            router,
+            store,
+            url,
+            courriels,
+            stockage,
+            _dossier: dossier,
+        }
+    }
+
+    /// Runs a statement on the database directly (to age a record, say).
+    pub async fn sql(&self, requete: &str) {
+        use sqlx::Connection;
+        let mut connexion = sqlx::AnyConnection::connect(&self.url).await.unwrap();
+        sqlx::raw_sql(requete)
+            .execute(&mut connexion)
+            .await
+            .unwrap();
+    }
+
+    pub fn navigateur(&self) -> Navigateur<'_> {
+        Navigateur {
+            appli: self,
+            cookies: HashMap::new(),
+            csrf: None,
+        }
+    }
+
+    /// The e-mails sent so far, as text (quoted-printable bodies decoded).
+    pub fn courriels(&self) -> Vec<String> {
+        let Ok(entrees) = std::fs::read_dir(&self.courriels) else {
+            return Vec::new();
+        };
+        let mut courriels: Vec<String> = entrees
+            .map(|e| quoted_printable(&std::fs::read_to_string(e.unwrap().path()).unwrap()))
+            .collect();
+        courriels.sort();
+        courriels
+    }
+}
+
+/// An answer, read whole.
+#[derive(Debug)]
+pub struct Reponse {
+    pub status: StatusCode,
+    pub entetes: HeaderMap,
+    pub corps: String,
+}
+
+impl Reponse {
+    /// The body with HTML's character references undone, to compare with plain text.
+    pub fn texte(&self) -> String {
+        self.corps
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    pub fn redirection(&self) -> Option<&str> {
+        self.entetes
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A browser: keeps the cookies the site sets and sends them back.
+pub struct Navigateur<'a> {
+    appli: &'a Appli,
+    pub cookies: HashMap<String, String>,
+    /// The CSRF token last read, until the cookies change.
+    csrf: Option<String>,
+}
+
+impl Navigateur<'_> {
+    pub async fn envoyer(&mut self, requete: axum::http::request::Builder, corps: Body) -> Reponse {
+        let cookies: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        let requete = if cookies.is_empty() {
+            requete
+        } else {
+            requete.header(header::COOKIE, cookies.join("; "))
+        };
+        let reponse = self
+            .appli
+            .router
+            .clone()
+            .oneshot(requete.body(corps).unwrap())
+            .await
+            .unwrap();
+        for c in reponse.headers().get_all(header::SET_COOKIE) {
+            self.csrf = None;
+            let c = c.to_str().unwrap();
+            let (paire, attributs) = c.split_once(';').unwrap_or((c, ""));
+            let (nom, valeur) = paire.split_once('=').unwrap();
+            if valeur.is_empty() || attributs.contains("Max-Age=0") {
+                self.cookies.remove(nom);
+            } else {
+                self.cookies.insert(nom.to_owned(), valeur.to_owned());
+            }
+        }
+        let status = reponse.status();
+        let entetes = reponse.headers().clone();
+        let corps = reponse.into_body().collect().await.unwrap().to_bytes();
+        Reponse {
+            status,
+            entetes,
+            corps: String::from_utf8(corps.to_vec()).unwrap(),
+        }
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Reponse {
+        self.envoyer(Request::get(uri), Body::empty()).await
+    }
+
+    /// Posts a form as is (no CSRF token added).
+    pub async fn post_brut(&mut self, uri: &str, champs: &[(&str, &str)]) -> Reponse {
+        let corps: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(champs)
+            .finish();
+        self.envoyer(
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+            Body::from(corps),
+        )
+        .await
+    }
+
+    /// Posts a form with the CSRF token the site's pages give this browser.
+    pub async fn post(&mut self, uri: &str, champs: &[(&str, &str)]) -> Reponse {
+        let jeton = self.csrf().await;
+        let mut champs = champs.to_vec();
+        champs.push(("_csrf", &jeton));
+        self.post_brut(uri, &champs).await
+    }
+
+    /// Posts a file upload (multipart/form-data) with the CSRF token: `champs`, then the file
+    /// `(nom, octets)` in field `fichier`.
+    pub async fn deposer(
+        &mut self,
+        uri: &str,
+        champs: &[(&str, &str)],
+        (nom, octets): (&str, &[u8]),
+    ) -> Reponse {
+        let jeton = self.csrf().await;
+        let limite = "----pilote-essai-7d2f";
+        let mut corps = Vec::new();
+        for (champ, valeur) in [("_csrf", jeton.as_str())].iter().chain(champs) {
+            corps.extend_from_slice(
+                format!(
+                    "--{limite}\r\nContent-Disposition: form-data; name=\"{champ}\"\r\n\r\n{valeur}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        corps.extend_from_slice(
+            format!(
+                "--{limite}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{nom}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        corps.extend_from_slice(octets);
+        corps.extend_from_slice(format!("\r\n--{limite}--\r\n").as_bytes());
+        self.envoyer(
+            Request::post(uri).header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={limite}"),
+            ),
+            Body::from(corps),
+        )
+        .await
+    }
+
+    /// The CSRF token of this browser's forms, as the sign-in page shows it.
+    pub async fn csrf(&mut self) -> String {
+        if let Some(jeton) = &self.csrf {
+            return jeton.clone();
+        }
+        let page = self.get("/connexion").await;
+        let jeton = champ_cache(&page.corps, "_csrf").expect("jeton CSRF dans la page");
+        self.csrf = Some(jeton.clone());
+        jeton
+    }
+
+    /// Signs in with a password; panics unless it succeeds.
+    pub async fn connecter(&mut self, email: &str, mot_de_passe: &str) {
+        let reponse = self
+            .post(
+                "/connexion",
+                &[("email", email), ("mot_de_passe", mot_de_passe)],
+            )
+            .await;
+        assert_eq!(reponse.status, StatusCode::SEE_OTHER, "{}", reponse.corps);
+    }
+}
+
+/// The value of a hidden field in a page.
+pub fn champ_cache(html: &str, nom: &str) -> Option<String> {
+    let marque = format!("name=\"{nom}\" value=\"");
+    let debut = html.find(&marque)? + marque.len();
+    let fin = html[debut..].find('"')?;
+    Some(html[debut..debut + fin].to_owned())
+}
+
+/// The identifiers of the items of kind `genre` a page offers to remove, in page order: for
+/// `note`, the `8` of every `value="note-8"`.
+pub fn elements(html: &str, genre: &str) -> Vec<String> {
+    let marque = format!("value=\"{genre}-");
+    html.match_indices(&marque)
+        .map(|(i, _)| {
+            let reste = &html[i + marque.len()..];
+            reste[..reste.find('"').unwrap_or(0)].to_owned()
+        })
+        .collect()
+}
+
+/// A contract made for a test: its territory is the given communes, and it has one axis with
+/// fiches-actions numbered 1 to `fiches`.
+pub fn contrat(id: &str, publie: bool, communes: &[&str], fiches: usize) -> Contrat {
+    let communes: Vec<String> = communes.iter().map(|c| format!("\"{c}\"")).collect();
+    let mut texte = format!(
+        "id = \"{id}\"\nnom = \"CLS d'essai {id}\"\ngeneration = 1\npublie = {publie}\n\
+         territoire = {{ communes = [{}] }}\n[[axes]]\nnumero = 1\ntitre = \"Accès aux soins\"\n",
+        communes.join(", ")
+    );
+    for n in 1..=fiches {
+        texte.push_str(&format!(
+            "[[axes.fiches_actions]]\nnumero = \"{n}\"\ntitre = \"Action {n} de {id}\"\n"
+        ));
+    }
+    import::lire(id, &texte).unwrap()
+}
+
+/// Undoes quoted-printable encoding (RFC 2045): soft line breaks and `=XX` escapes.
+fn quoted_printable(texte: &str) -> String {
+    let octets = texte.replace("=\r\n", "").into_bytes();
+    let mut decode = Vec::with_capacity(octets.len());
+    let mut i = 0;
+    while i < octets.len() {
+        let echappe = (octets[i] == b'=')
+            .then(|| octets.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match echappe {
+            Some(octet) => {
+                decode.push(octet);
+                i += 3;
+            }
+            None => {
+                decode.push(octets[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decode).into_owned()
+}
