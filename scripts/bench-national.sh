@@ -9,6 +9,10 @@
 #   3. for each database (a fresh SQLite file; a PostgreSQL database, dropped and recreated,
 #      on the server printed by scripts/postgres-de-test.sh): `pilote migrate` (schema and
 #      official geography) then `pilote import` of the whole set, each timed;
+#      then prints the plans of the store's reads on that data (scripts/bench-national/plans.py:
+#      EXPLAIN of the queries of a contract's page, a fiche-action's page and a session, on
+#      PostgreSQL as the application's role with a coordinator's roles, row-level security
+#      included); any full scan of a table of more than 5,000 rows makes the script fail;
 #   4. serves that database with `pilote serve` (no --demo) on a free loopback port;
 #   5. fetches once with curl, and saves, the bytes of five routes: the home page `/`, one
 #      contract's page `/contrats/{id}` (the first contract of the set by file name), the page
@@ -201,10 +205,11 @@ attendre "http://127.0.0.1:$PORT_NGINX/" "$PID_NGINX" "$TRAVAIL/nginx/error.log"
 echo "nginx répond sur http://127.0.0.1:$PORT_NGINX/"
 
 ANOMALIES=0
+PLANS_FAUTIFS=0
 # Measures one database: import, serve, fetch and save, wrk, table.
 mesurer_base() {
   local base=$1 url=$2 debut port journal pid dossier entree cle chemin ext acces copie code
-  local taille mot_de_passe jarre csrf cookie libelle entete
+  local taille mot_de_passe jarre csrf cookie libelle entete cible
   echo
   echo "================ $base"
   debut=$(date +%s%N)
@@ -216,6 +221,13 @@ mesurer_base() {
   "$PILOTE" --database-url "$url" import "${FICHIERS[@]}" >"$TRAVAIL/import-$base.log" 2>&1
   echo "  import de ${#FICHIERS[@]} fichiers : $(secondes_depuis "$debut") s" \
     "($(grep -o '^[0-9]* contrat(s) importé(s)' "$TRAVAIL/import-$base.log"))"
+  # The plans of the store's reads on this data, row-level security included on PostgreSQL.
+  if [[ $base == sqlite ]]; then cible=${url#sqlite://}; else cible=$url; fi
+  python3 scripts/bench-national/plans.py "$base" "$cible" "$CONTRAT" | tee "$TRAVAIL/plans-$base.txt" |
+    grep -v ' index$' || true
+  if ! grep -q ', 0 parcours complet' "$TRAVAIL/plans-$base.txt"; then
+    PLANS_FAUTIFS=$((PLANS_FAUTIFS + 1))
+  fi
   mot_de_passe=$("$PILOTE" --database-url "$url" user add "$COMPTE" --nom "Banc national" 2>/dev/null |
     sed -n 's/.*(affiché une seule fois) : //p')
   [[ -n $mot_de_passe ]] || { echo "pilote user add : pas de mot de passe" >&2; exit 1; }
@@ -341,5 +353,9 @@ echo
 echo "Durée totale : $(secondes_depuis "$DEBUT_TOTAL") s ; sorties de wrk et journaux : $TRAVAIL"
 if ((ANOMALIES > 0)); then
   echo "ÉCHEC : des réponses de Pilote n'étaient pas des 200 (voir la colonne « réponses »)." >&2
+  exit 1
+fi
+if ((PLANS_FAUTIFS > 0)); then
+  echo "ÉCHEC : une lecture parcourt une grande table en entier (voir « plan » ci-dessus)." >&2
   exit 1
 fi

@@ -67,6 +67,7 @@ pub async fn creer(
     )
     .await?;
     tx.commit().await?;
+    store.compteur.oublier();
     Ok(())
 }
 
@@ -120,6 +121,7 @@ pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), 
     inserer_attribution(&mut tx, utilisateur, role).await?;
     journaliser_role(&mut tx, &auteur, email, &format!("rôle {role} attribué")).await?;
     tx.commit().await?;
+    store.compteur.oublier();
     Ok(())
 }
 
@@ -140,7 +142,8 @@ async fn journaliser_role(
     .await
 }
 
-/// Inserts one grant after checking that what it names exists.
+/// Inserts one grant after checking that what it names exists, and moves the counter of
+/// changes (the sessions kept in memory carry their roles).
 pub(crate) async fn inserer_attribution(
     conn: &mut AnyConnection,
     utilisateur: i64,
@@ -159,9 +162,9 @@ pub(crate) async fn inserer_attribution(
     .bind(contrat)
     .bind(fiche)
     .bind(now())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::avancer_generation(conn).await
 }
 
 /// Withdraws a role; refuses one the account does not hold.
@@ -197,7 +200,10 @@ pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), St
         )));
     }
     journaliser_role(&mut tx, &auteur, email, &format!("rôle {role} retiré")).await?;
+    // The sessions kept in memory carry their roles.
+    crate::avancer_generation(&mut tx).await?;
     tx.commit().await?;
+    store.compteur.oublier();
     Ok(())
 }
 
@@ -262,7 +268,8 @@ pub(crate) async fn roles_de(
     .collect()
 }
 
-fn role(r: &AnyRow) -> Result<Role, StoreError> {
+/// A role as `attribution_lue` gives it.
+pub(crate) fn role(r: &AnyRow) -> Result<Role, StoreError> {
     let corrompu = || {
         StoreError::Corrupt(format!(
             "attribution « {} »",

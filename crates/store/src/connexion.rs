@@ -193,6 +193,8 @@ pub async fn par_oidc(
                 Some("lié à une identité OpenID Connect"),
             )
             .await?;
+            // The account's other sessions, kept in memory, carry its name.
+            crate::avancer_generation(&mut tx).await?;
         }
     }
     let comment = format!(
@@ -201,5 +203,6 @@ pub async fn par_oidc(
     );
     let jeton = crate::session::ouvrir(&mut tx, compte, Some(id_token), &auteur, &comment).await?;
     tx.commit().await?;
+    store.compteur.oublier();
     Ok(Some(jeton))
 }

@@ -78,6 +78,7 @@ pub async fn importer(
     }
     crate::avancer_generation(&mut tx).await?;
     tx.commit().await?;
+    store.compteur.oublier();
     store.analyser().await;
     Ok(ecrits)
 }

@@ -207,5 +207,6 @@ pub async fn accepter(
     .await?;
     let session = crate::session::ouvrir(&mut tx, compte, None, &auteur, "par invitation").await?;
     tx.commit().await?;
+    store.compteur.oublier();
     Ok(Some(session))
 }

@@ -8,23 +8,30 @@ pub mod connexion;
 pub mod contrat;
 pub mod demo;
 pub mod error;
+mod generation;
 pub mod geographie;
 pub mod import;
 pub mod invitation;
 pub mod journal;
 mod ligne;
 mod lot;
+mod memoire;
 mod migration;
 pub mod session;
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 
 pub use error::StoreError;
 pub use journal::Auteur;
+use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Role;
+
+use contrat::fiche::FicheLue;
+use memoire::Memoire;
 
 /// The database behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +85,12 @@ pub struct Store {
     options: AnyConnectOptions,
     /// The journal's entries of reads, written off the request path.
     lectures: journal::Tampon,
+    /// Fiches-actions read for their pages, kept while the counter of changes has not moved.
+    fiches_lues: Arc<Memoire<(IdContrat, String), FicheLue>>,
+    /// Sessions by their token's fingerprint, kept while the counter of changes has not moved.
+    sessions: Arc<Memoire<String, session::SessionGardee>>,
+    /// The counter of changes as last read.
+    compteur: Arc<generation::Generation>,
 }
 
 impl Store {
@@ -171,6 +184,9 @@ impl Store {
             backend,
             options,
             lectures,
+            fiches_lues: Arc::new(Memoire::new(4096)),
+            sessions: Arc::new(Memoire::new(16_384)),
+            compteur: Arc::new(generation::Generation::new()),
         })
     }
 
@@ -234,11 +250,10 @@ impl Store {
     }
 
     /// The counter of changes to what the public may read (see [`avancer_generation`]):
-    /// answers kept while it has not moved are still true.
+    /// answers kept while it has not moved are still true. Its value is kept a few
+    /// milliseconds (see [`generation`]).
     pub async fn generation(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT valeur FROM generation_donnees")
-            .fetch_one(&self.pool)
-            .await?)
+        self.compteur.lire(&self.pool).await
     }
 
     /// Refreshes the planner's statistics after a bulk write (an import): without them
@@ -290,8 +305,9 @@ pub async fn charger_geographie(store: &Store) -> Result<geographie::Chargement,
 }
 
 /// Moves the counter of changes to what the public may read on, as the last statement of the
-/// change's transaction: committed with the change, or not at all. A reader reads the counter
-/// before the data, so it never keeps former data under the new count.
+/// change's transaction: committed with the change, or not at all; once committed, the value
+/// this instance kept is forgotten (`Generation::oublier`). A reader reads the counter before
+/// the data, so it never keeps former data under the new count.
 pub(crate) async fn avancer_generation(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
     sqlx::query("UPDATE generation_donnees SET valeur = valeur + 1")
         .execute(conn)

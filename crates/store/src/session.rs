@@ -3,12 +3,14 @@
 //! account, the CSRF token its forms must send back and, after an OpenID Connect sign-in, the
 //! ID token that sign-out hands back to the provider.
 
+use std::sync::Arc;
+
 use pilote_domain::autorisation::{Acteur, Role};
 use pilote_domain::compte::Email;
 use pilote_domain::jeton::Jeton;
 use sqlx::AnyConnection;
 
-use crate::compte::roles_de;
+use crate::compte;
 use crate::journal::{self, Auteur};
 use crate::ligne::{int, opt_text, parse, text};
 use crate::{Store, StoreError, horloge};
@@ -70,29 +72,62 @@ pub(crate) async fn ouvrir(
 
 /// The live session a cookie's token opens, if any (an unknown, expired or closed one opens
 /// none); the account's roles are read afresh, so a revoked role stops at the next request.
+/// Kept in memory while the counter of changes has not moved: closing a session, granting or
+/// withdrawing a role move it.
 pub async fn trouver(store: &Store, jeton: &Jeton) -> Result<Option<Session>, StoreError> {
-    let mut conn = store.pool().acquire().await?;
-    let Some(r) = sqlx::query(
-        "SELECT s.utilisateur_id, s.csrf, s.id_token, u.email, u.nom
+    let maintenant = horloge();
+    let empreinte = jeton.empreinte();
+    // The counter before the data: what is kept under it is never older than it.
+    let generation = store.generation().await?;
+    if let Some(gardee) = store.sessions.lire(&empreinte, generation)
+        && gardee.expire_le > maintenant
+    {
+        return Ok(Some(gardee.session.clone()));
+    }
+    // One query: the session, its account, and one row per role (none: one row, no role).
+    let lignes = sqlx::query(
+        "SELECT s.utilisateur_id, s.csrf, s.id_token, s.expire_le, u.email, u.nom,
+                a.role, a.niveau, a.code, a.contrat_id, a.fiche
          FROM session s JOIN utilisateur u ON u.id = s.utilisateur_id
-         WHERE s.empreinte = $1 AND s.expire_le > $2",
+         LEFT JOIN attribution_lue a ON a.utilisateur_id = s.utilisateur_id
+         WHERE s.empreinte = $1 AND s.expire_le > $2
+         ORDER BY a.attribue_le, a.role",
     )
-    .bind(jeton.empreinte())
-    .bind(horloge())
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
+    .bind(&empreinte)
+    .bind(maintenant)
+    .fetch_all(store.pool())
+    .await?;
+    let Some(r) = lignes.first() else {
         return Ok(None);
     };
-    let compte = int(&r, "utilisateur_id")?;
-    Ok(Some(Session {
-        compte,
-        email: parse(&r, "email")?,
-        nom: opt_text(&r, "nom")?,
-        roles: roles_de(&mut conn, compte).await?,
-        csrf: text(&r, "csrf")?,
-        id_token: opt_text(&r, "id_token")?,
-    }))
+    let roles = lignes
+        .iter()
+        .filter(|l| opt_text(l, "role").is_ok_and(|role| role.is_some()))
+        .map(compte::role)
+        .collect::<Result<_, _>>()?;
+    let session = Session {
+        compte: int(r, "utilisateur_id")?,
+        email: parse(r, "email")?,
+        nom: opt_text(r, "nom")?,
+        roles,
+        csrf: text(r, "csrf")?,
+        id_token: opt_text(r, "id_token")?,
+    };
+    let gardee = SessionGardee {
+        session: session.clone(),
+        expire_le: int(r, "expire_le")?,
+    };
+    store
+        .sessions
+        .garder(empreinte, generation, Arc::new(gardee));
+    Ok(Some(session))
+}
+
+/// A session kept in memory, with its end.
+#[derive(Debug)]
+pub(crate) struct SessionGardee {
+    session: Session,
+    expire_le: i64,
 }
 
 /// Closes a session (sign-out), with its journal entry; returns its ID token, if any.
@@ -110,7 +145,10 @@ pub async fn fermer(
         .transpose()?
         .flatten();
     journal::ecrire(&mut tx, auteur, "déconnexion", "session", None).await?;
+    // Sessions are kept in memory while the counter of changes has not moved.
+    crate::avancer_generation(&mut tx).await?;
     tx.commit().await?;
+    store.compteur.oublier();
     Ok(id_token)
 }
 

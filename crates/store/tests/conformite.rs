@@ -762,6 +762,33 @@ async fn la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde(store
         2
     );
     assert_eq!(relu.version, 1);
+    // The fiche is now served from memory until something changes: the same checks, the same
+    // journal entry for every read.
+    let lectures_de_la_fiche = |entrees: &[journal::Entree]| {
+        let objet = format!("contrat {essai}, fiche-action n°1.1");
+        entrees
+            .iter()
+            .filter(|e| e.action == "lecture" && e.objet == objet)
+            .count()
+    };
+    let avant = lectures_de_la_fiche(&journal::dernieres(store, 200).await.unwrap());
+    for _ in 0..2 {
+        let gardee = fiche::lire(store, &pilote, &essai, "1.1").await.unwrap();
+        assert_eq!(gardee.fiche.avancement, Some(30));
+    }
+    let autre_pilote = personne(vec![Role::parse(&format!("pilote:{essai}:2.1")).unwrap()]);
+    let erreur = fiche::lire(store, &autre_pilote, &essai, "1.1")
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::Refuse(_)), "{erreur:?}");
+    for refuse in [&public, &agent_ailleurs] {
+        let erreur = fiche::lire(store, refuse, &essai, "1.1").await.unwrap_err();
+        assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
+    }
+    assert_eq!(
+        lectures_de_la_fiche(&journal::dernieres(store, 200).await.unwrap()),
+        avant + 2
+    );
 
     let entrees = journal::dernieres(store, 50).await.unwrap();
     assert!(

@@ -12,6 +12,7 @@ pub mod signature;
 pub mod strategie;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{Operation, PorteeContrat, peut};
@@ -20,6 +21,7 @@ use pilote_domain::territoire::TerritoireResolu;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use crate::generation::Generation;
 use crate::geographie::resoudre;
 use crate::journal::{self, Auteur};
 use crate::ligne::{flag, parse, text};
@@ -91,6 +93,7 @@ pub async fn creer_pour(
     inserer_pour(&mut tx, auteur, contrat).await?;
     crate::avancer_generation(&mut tx).await?;
     tx.commit().await?;
+    store.compteur.oublier();
     Ok(())
 }
 
@@ -291,6 +294,7 @@ pub(crate) async fn resumer_territoires(store: &Store) -> Result<usize, StoreErr
         crate::avancer_generation(&mut tx).await?;
     }
     tx.commit().await?;
+    store.compteur.oublier();
     Ok(lignes.len())
 }
 
@@ -351,20 +355,32 @@ pub async fn autorise(
     Ok(portee)
 }
 
-/// Checks `operation` against the policy for `auteur` and returns the contract's scope. A
-/// contract they may not even read is « not found »; one they read but may not change this
-/// way is « refused ».
+/// Checks `operation` against the policy for `auteur` and returns the contract's scope.
 pub(crate) async fn autoriser(
     conn: &mut AnyConnection,
     auteur: &Auteur,
     id: &IdContrat,
     operation: &Operation,
 ) -> Result<PorteeContrat, StoreError> {
-    let absent = || StoreError::NotFound(format!("aucun contrat « {id} »"));
-    let portee = portee(conn, id).await?.ok_or_else(absent)?;
-    if peut(&auteur.acteur, operation, &portee) {
-        Ok(portee)
-    } else if peut(&auteur.acteur, &Operation::LirePublie, &portee) {
+    let portee = portee(conn, id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("aucun contrat « {id} »")))?;
+    decider(auteur, operation, &portee)?;
+    Ok(portee)
+}
+
+/// What the policy answers `auteur` for `operation` on the contract of scope `portee`: a
+/// contract they may not even read is « not found »; one they read but may not change this
+/// way is « refused ».
+pub(crate) fn decider(
+    auteur: &Auteur,
+    operation: &Operation,
+    portee: &PorteeContrat,
+) -> Result<(), StoreError> {
+    let id = &portee.id;
+    if peut(&auteur.acteur, operation, portee) {
+        Ok(())
+    } else if peut(&auteur.acteur, &Operation::LirePublie, portee) {
         Err(StoreError::Refuse(match operation {
             Operation::LireTout => {
                 format!("vous n'avez pas accès aux parties non publiées du contrat « {id} »")
@@ -375,7 +391,7 @@ pub(crate) async fn autoriser(
             _ => format!("vous n'avez pas le droit de modifier le contrat « {id} »"),
         }))
     } else {
-        Err(absent())
+        Err(StoreError::NotFound(format!("aucun contrat « {id} »")))
     }
 }
 
@@ -389,6 +405,8 @@ pub(crate) struct Modification {
     version: i64,
     /// How the journal names what changes.
     objet: String,
+    /// The store's counter of changes, forgotten once the change is committed.
+    compteur: Arc<Generation>,
 }
 
 impl Modification {
@@ -429,6 +447,7 @@ pub(crate) async fn ouvrir(
         partie: Partie::Contrat,
         version,
         objet: format!("contrat {id}"),
+        compteur: Arc::clone(&store.compteur),
     })
 }
 
@@ -456,6 +475,7 @@ pub(crate) async fn ouvrir_fiche(
         partie: Partie::Fiche(fiche),
         version,
         objet: format!("contrat {id}, fiche-action n°{numero}"),
+        compteur: Arc::clone(&store.compteur),
     };
     Ok((modification, fiche))
 }
@@ -482,6 +502,7 @@ pub(crate) async fn conclure(
     .await?;
     crate::avancer_generation(&mut modification.tx).await?;
     modification.tx.commit().await?;
+    modification.compteur.oublier();
     Ok(())
 }
 

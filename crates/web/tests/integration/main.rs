@@ -1,6 +1,7 @@
 //! The web crate's integration tests, one binary: the real router over real databases, page by
 //! page, the authorization matrix, sign-in and OpenID Connect against a provider served here.
 
+mod concurrence;
 mod connexion;
 mod creation;
 mod fiche;

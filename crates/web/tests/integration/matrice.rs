@@ -3,7 +3,10 @@
 //! object) pair, and the answer is compared with what the domain policy allows. Unauthorized
 //! reads and writes (and wrong refusals, and refusals that reveal what exists) are counted,
 //! printed, and fail the test. At least 100,000 requests run on SQLite; a representative
-//! subset runs on PostgreSQL when `PILOTE_TEST_POSTGRES_URL` is set.
+//! subset runs on PostgreSQL when `PILOTE_TEST_POSTGRES_URL` is set. A write the person may
+//! make carries the version just read from the store, so that it reaches its SQL (under
+//! row-level security on PostgreSQL): saved, or refused by the store once the version is
+//! claimed; every route given a valid form must save at least once.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,9 +19,8 @@ use pilote_domain::autorisation::{
 use pilote_domain::compte::Email;
 use pilote_domain::fiche_action::Document;
 use pilote_stockage::{Cle, Stockage};
-use pilote_store::{Auteur, compte, contrat, invitation};
+use pilote_store::{Auteur, Store, compte, contrat, invitation};
 use pilote_web::{Politique, Route, routes};
-use sqlx::Connection;
 
 /// (commune, département, région): twelve départements in six régions.
 const LIEUX: [(&str, &str, &str); 12] = [
@@ -38,11 +40,38 @@ const LIEUX: [(&str, &str, &str); 12] = [
 const FICHES: usize = 4;
 const MDP: &str = "mot de passe de la matrice";
 
+/// The write routes the matrix sends a valid form to: each must save at least once (its SQL
+/// run to its commit, under row-level security on PostgreSQL). The others' forms are refused by
+/// the store once it has claimed the version (an element that does not exist), or, for a file
+/// upload, before it.
+const ENREGISTREES: &[&str] = &[
+    "POST /contrats/{id}/axes",
+    "POST /contrats/{id}/objectifs",
+    "POST /contrats/{id}/fiches",
+    "POST /contrats/{id}/strategie/modification",
+    "POST /contrats/{id}/signature",
+    "POST /contrats/{id}/parties",
+    "POST /contrats/{id}/avenants",
+    "POST /contrats/{id}/coordination",
+    "POST /contrats/{id}/financements",
+    "POST /contrats/{id}/instances",
+    "POST /contrats/{id}/fiches/{numero}",
+    "POST /contrats/{id}/fiches/{numero}/avancement",
+    "POST /contrats/{id}/fiches/{numero}/budget",
+    "POST /contrats/{id}/fiches/{numero}/indicateurs",
+    "POST /contrats/{id}/fiches/{numero}/etapes",
+    "POST /contrats/{id}/fiches/{numero}/notes",
+];
+
 struct ContratMatrice {
     /// A name found nowhere else, to spot the contract in any page.
     nom: String,
     portee: PorteeContrat,
+    /// Its fiches-actions' numbers, « 1.1 » to « 1.4 »: already in the order of the strategy,
+    /// so that renumbering finds nothing to change.
     fiches: Vec<String>,
+    /// The identifier of its axis, once stored.
+    axe: i64,
     /// The identifier of each fiche's document, once stored.
     documents: Vec<String>,
 }
@@ -75,7 +104,8 @@ fn jeu(contrats_par_lieu: usize) -> (Vec<ContratMatrice>, Vec<Personne>) {
                     departements,
                     regions,
                 },
-                fiches: (1..=FICHES).map(|f| f.to_string()).collect(),
+                fiches: (1..=FICHES).map(|f| format!("1.{f}")).collect(),
+                axe: 0,
                 documents: Vec::new(),
             });
         }
@@ -129,7 +159,7 @@ fn jeu(contrats_par_lieu: usize) -> (Vec<ContratMatrice>, Vec<Personne>) {
             format!("pilote-{id}"),
             vec![Role::PiloteAction {
                 contrat: id.clone(),
-                fiche: "2".into(),
+                fiche: "1.2".into(),
             }],
         ));
     }
@@ -141,7 +171,7 @@ fn jeu(contrats_par_lieu: usize) -> (Vec<ContratMatrice>, Vec<Personne>) {
             },
             Role::PiloteAction {
                 contrat: contrats[3].portee.id.clone(),
-                fiche: "1".into(),
+                fiche: "1.1".into(),
             },
         ],
     ));
@@ -163,10 +193,21 @@ enum Attendu {
     Interdit,
     /// Refused for bad input (400), after the person was found allowed.
     Invalide,
+    /// A write the person may make, carrying the version just read: handled by the store,
+    /// whose SQL runs (the version claimed first): saved (303), or refused for its input
+    /// (400) and rolled back. Never refused as stale: nothing else writes meanwhile.
+    Traite,
     /// A list showing exactly these contracts.
     Liste,
     /// Anything but a server error, and no unpublished data.
     Ouvert,
+}
+
+/// Whose version a write carries, read from the store just before it is sent.
+#[derive(Debug, Clone)]
+enum Version {
+    Contrat(IdContrat),
+    Fiche(IdContrat, String),
 }
 
 /// One request of the matrix.
@@ -174,6 +215,7 @@ struct Cas {
     route: Route,
     uri: String,
     champs: Vec<(&'static str, String)>,
+    version: Option<Version>,
     attendu: Attendu,
 }
 
@@ -185,6 +227,8 @@ struct Bilan {
     refus_a_tort: Vec<String>,
     existence_revelee: Vec<String>,
     autres: Vec<String>,
+    /// Writes saved (303) by route: their SQL ran to its commit.
+    enregistrees: BTreeMap<String, usize>,
 }
 
 impl Bilan {
@@ -225,6 +269,7 @@ fn cas(
         route: route.clone(),
         uri,
         champs,
+        version: None,
         attendu,
     };
     let avec_id = |portee: &PorteeContrat| route.chemin.replace("{id}", portee.id.as_str());
@@ -300,73 +345,113 @@ fn cas(
         Politique::ModifierContrat => tous()
             .map(|p| {
                 let modifier = attendu_pour(acteur, &Operation::Modifier, p);
+                // A write the person may make reaches the store with the contract's version.
+                let traite = if modifier == Attendu::Permis {
+                    Attendu::Traite
+                } else {
+                    modifier
+                };
+                let axe = contrats
+                    .iter()
+                    .find(|c| c.portee.id == p.id)
+                    .map_or(0, |c| c.axe);
+                let axe = format!("axe-{axe}");
+                let champs = |paires: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
+                    paires.iter().map(|(n, v)| (*n, (*v).to_owned())).collect()
+                };
                 let (champs, attendu) = match route.chemin {
                     "/contrats/{id}/modifier" => (vec![], modifier),
                     "/contrats/{id}/territoire" => (
-                        vec![
-                            ("version", "1".to_owned()),
-                            ("communes", "14118".to_owned()),
-                            ("recherche", "caen".to_owned()),
-                        ],
+                        champs(&[("communes", "14118"), ("recherche", "caen")]),
                         modifier,
-                    ),
-                    // An empty name: refused as bad input once the right is granted.
-                    "/contrats/{id}" => (
-                        vec![("version", "1".to_owned()), ("nom", String::new())],
-                        if modifier == Attendu::Permis {
-                            Attendu::Invalide
-                        } else {
-                            modifier
-                        },
-                    ),
-                    // An empty title: refused as bad input once the right is granted.
-                    "/contrats/{id}/instances" | "/contrats/{id}/reunions" => (
-                        vec![
-                            ("version", "1".to_owned()),
-                            ("axe", "1".to_owned()),
-                            ("titre", String::new()),
-                            ("nature", "copil".to_owned()),
-                        ],
-                        if modifier == Attendu::Permis {
-                            Attendu::Invalide
-                        } else {
-                            modifier
-                        },
                     ),
                     "/contrats/{id}/strategie" | "/contrats/{id}/signature"
                         if route.methode == axum::http::Method::GET =>
                     {
                         (vec![], modifier)
                     }
-                    // A version that cannot be read: refused as bad input once the right is
-                    // granted, before anything else is looked at.
-                    "/contrats/{id}/axes"
-                    | "/contrats/{id}/fiches"
-                    | "/contrats/{id}/objectifs"
-                    | "/contrats/{id}/strategie/modification"
-                    | "/contrats/{id}/strategie/ordre"
-                    | "/contrats/{id}/strategie/rattachement"
-                    | "/contrats/{id}/strategie/numerotation"
-                    | "/contrats/{id}/strategie/suppression"
-                    | "/contrats/{id}/signature"
-                    | "/contrats/{id}/parties"
-                    | "/contrats/{id}/avenants"
-                    | "/contrats/{id}/coordination"
-                    | "/contrats/{id}/financements"
-                    | "/contrats/{id}/signature/retrait"
-                    | "/contrats/{id}/membres"
-                    | "/contrats/{id}/gouvernance/retrait" => (
-                        vec![
-                            ("version", "illisible".to_owned()),
-                            ("element", "axe-1".to_owned()),
-                            ("titre", "Matrice".to_owned()),
-                        ],
+                    // An empty name: refused as bad input once the right is granted.
+                    "/contrats/{id}" => (
+                        champs(&[("nom", "")]),
                         if modifier == Attendu::Permis {
                             Attendu::Invalide
                         } else {
                             modifier
                         },
                     ),
+                    // Saved: additions that change neither the numbers nor the names the
+                    // matrix looks for.
+                    "/contrats/{id}/axes" => (champs(&[("titre", "Axe de la matrice")]), traite),
+                    "/contrats/{id}/objectifs" => (
+                        champs(&[
+                            ("place", &axe),
+                            ("niveau", "general"),
+                            ("libelle", "Objectif de la matrice"),
+                        ]),
+                        traite,
+                    ),
+                    "/contrats/{id}/fiches" => (
+                        champs(&[("place", &axe), ("titre", "Fiche de la matrice")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/strategie/modification" => (
+                        champs(&[("element", &axe), ("titre", "Accès aux soins")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/signature" => (
+                        champs(&[("date", "2024-01-15"), ("lieu", "Matrice")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/parties" => (
+                        champs(&[
+                            ("nom", "Partenaire de la matrice"),
+                            ("nature", "association"),
+                            ("roles", "partenaire"),
+                        ]),
+                        traite,
+                    ),
+                    "/contrats/{id}/avenants" => (
+                        champs(&[("date", "2024-06-01"), ("objet", "Avenant de la matrice")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/coordination" => {
+                        (champs(&[("poste", "Coordination de la matrice")]), traite)
+                    }
+                    "/contrats/{id}/financements" => {
+                        (champs(&[("financeur", "ARS"), ("montant", "1000")]), traite)
+                    }
+                    "/contrats/{id}/instances" => (
+                        champs(&[("nature", "copil"), ("nom", "Comité de la matrice")]),
+                        traite,
+                    ),
+                    // Refused by the store once the version is claimed: an element that does
+                    // not exist, a renumbering with nothing to change.
+                    "/contrats/{id}/membres" => (
+                        champs(&[("instance", "999999999"), ("organisation", "Matrice")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/reunions" => (
+                        champs(&[("instance", "instance-999999999"), ("date", "2024-03-01")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/gouvernance/retrait" => {
+                        (champs(&[("element", "instance-999999999")]), traite)
+                    }
+                    "/contrats/{id}/strategie/ordre" => (
+                        champs(&[("element", "fiche-999999999"), ("sens", "haut")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/strategie/rattachement" => (
+                        champs(&[("element", "fiche-999999999"), ("place", &axe)]),
+                        traite,
+                    ),
+                    "/contrats/{id}/strategie/numerotation" => (vec![], traite),
+                    "/contrats/{id}/strategie/suppression" => {
+                        (champs(&[("element", "objectif-999999999")]), traite)
+                    }
+                    "/contrats/{id}/signature/retrait" => {
+                        (champs(&[("element", "avenant-999999999")]), traite)
+                    }
                     "/contrats/{id}/publication" => (
                         vec![("publie", if p.publie { "oui" } else { "non" }.to_owned())],
                         modifier,
@@ -385,7 +470,16 @@ fn cas(
                 } else {
                     attendu
                 };
-                un(avec_id(p), champs, attendu)
+                let mut cas = un(avec_id(p), champs, attendu);
+                if route.methode == axum::http::Method::POST
+                    && !matches!(
+                        route.chemin,
+                        "/contrats/{id}/publication" | "/contrats/{id}/invitations"
+                    )
+                {
+                    cas.version = Some(Version::Contrat(p.id.clone()));
+                }
+                cas
             })
             .collect(),
         Politique::ModifierFiche => contrats
@@ -393,36 +487,94 @@ fn cas(
             .flat_map(|c| c.fiches.iter().map(move |f| (c, f.clone())))
             .map(|(c, f)| {
                 let uri = avec_id(&c.portee).replace("{numero}", &f);
-                let attendu = attendu_pour(acteur, &Operation::ModifierFiche(f), &c.portee);
+                let permis = attendu_pour(acteur, &Operation::ModifierFiche(f.clone()), &c.portee);
+                let traite = if permis == Attendu::Permis {
+                    Attendu::Traite
+                } else {
+                    permis
+                };
+                let champs = |paires: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
+                    paires.iter().map(|(n, v)| (*n, (*v).to_owned())).collect()
+                };
                 let (champs, attendu) = match route.chemin {
                     "/contrats/{id}/fiches/{numero}"
                         if route.methode == axum::http::Method::GET =>
                     {
-                        (vec![], attendu)
+                        (vec![], permis)
                     }
-                    // A version that cannot be read: refused as bad input once the right is
-                    // granted; a file upload that is not one, likewise.
-                    "/contrats/{id}/fiches/{numero}"
-                    | "/contrats/{id}/fiches/{numero}/avancement"
-                    | "/contrats/{id}/fiches/{numero}/budget"
-                    | "/contrats/{id}/fiches/{numero}/indicateurs"
-                    | "/contrats/{id}/fiches/{numero}/etapes"
-                    | "/contrats/{id}/fiches/{numero}/etapes/etat"
-                    | "/contrats/{id}/fiches/{numero}/mesures"
-                    | "/contrats/{id}/fiches/{numero}/cibles"
-                    | "/contrats/{id}/fiches/{numero}/notes"
-                    | "/contrats/{id}/fiches/{numero}/retrait"
-                    | "/contrats/{id}/fiches/{numero}/documents" => (
+                    "/contrats/{id}/fiches/{numero}" => {
+                        (champs(&[("titre", "Action de la matrice")]), traite)
+                    }
+                    "/contrats/{id}/fiches/{numero}/avancement" => (
+                        champs(&[("statut", "en-cours"), ("avancement", "50")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/fiches/{numero}/budget" => (
+                        champs(&[
+                            ("annee", "2024"),
+                            ("financeur", "ARS"),
+                            ("nature", "fonctionnement"),
+                            ("previsionnel", "1000"),
+                        ]),
+                        traite,
+                    ),
+                    "/contrats/{id}/fiches/{numero}/indicateurs" => (
+                        champs(&[
+                            ("libelle", "Indicateur de la matrice"),
+                            ("type", "processus"),
+                        ]),
+                        traite,
+                    ),
+                    "/contrats/{id}/fiches/{numero}/etapes" => {
+                        (champs(&[("libelle", "Étape de la matrice")]), traite)
+                    }
+                    "/contrats/{id}/fiches/{numero}/notes" => (
+                        champs(&[("date", "2024-02-01"), ("texte", "Note de la matrice")]),
+                        traite,
+                    ),
+                    // Refused by the store once the version is claimed: an element that does
+                    // not exist.
+                    "/contrats/{id}/fiches/{numero}/etapes/etat" => {
+                        (champs(&[("etape", "999999999"), ("faite", "oui")]), traite)
+                    }
+                    "/contrats/{id}/fiches/{numero}/mesures" => (
+                        champs(&[
+                            ("indicateur", "999999999"),
+                            ("date", "2024-01-01"),
+                            ("valeur", "1"),
+                        ]),
+                        traite,
+                    ),
+                    "/contrats/{id}/fiches/{numero}/cibles" => (
+                        champs(&[
+                            ("indicateur", "999999999"),
+                            ("annee", "2025"),
+                            ("valeur", "1"),
+                        ]),
+                        traite,
+                    ),
+                    "/contrats/{id}/fiches/{numero}/retrait" => {
+                        (champs(&[("element", "note-999999999")]), traite)
+                    }
+                    // A file upload that is not one: refused as bad input once the right is
+                    // granted, before the store.
+                    "/contrats/{id}/fiches/{numero}/documents" => (
                         vec![("version", "illisible".to_owned())],
-                        if attendu == Attendu::Permis {
+                        if permis == Attendu::Permis {
                             Attendu::Invalide
                         } else {
-                            attendu
+                            permis
                         },
                     ),
                     autre => panic!("route sans cas de test : {autre}"),
                 };
-                un(uri, champs, attendu)
+                let mut cas = un(uri, champs, attendu);
+                if route.methode == axum::http::Method::POST
+                    && route.chemin != "/contrats/{id}/fiches/{numero}/documents"
+                {
+                    cas.version = Some(Version::Fiche(c.portee.id.clone(), f));
+                }
+                cas
             })
             .chain([un(
                 avec_id(&absent).replace("{numero}", "1"),
@@ -515,6 +667,19 @@ fn cas(
     }
 }
 
+/// The version `version` names, as the store has it now (« 1 » for a contract or a fiche that
+/// does not exist: the request is refused before it is looked at).
+async fn version_actuelle(store: &Store, version: &Version) -> String {
+    let admin = Auteur::ligne_de_commande();
+    let lue = match version {
+        Version::Contrat(id) => contrat::lire(store, &admin, id).await.map(|c| c.version),
+        Version::Fiche(id, numero) => contrat::fiche::lire(store, &admin, id, numero)
+            .await
+            .map(|f| f.version),
+    };
+    lue.unwrap_or(1).to_string()
+}
+
 /// Whether a list shows `id`.
 fn liste_montre(corps: &str, id: &IdContrat) -> bool {
     corps.contains(&format!("/contrats/{id}\"")) || corps.contains(&format!("\"id\":\"{id}\""))
@@ -522,6 +687,7 @@ fn liste_montre(corps: &str, id: &IdContrat) -> bool {
 
 async fn juger(
     bilan: &mut Bilan,
+    store: &Store,
     navigateur: &mut Navigateur<'_>,
     qui: &str,
     acteur: &Acteur,
@@ -531,7 +697,12 @@ async fn juger(
     let reponse = if cas.route.methode == axum::http::Method::GET {
         navigateur.get(&cas.uri).await
     } else {
-        let champs: Vec<(&str, &str)> = cas.champs.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let mut champs: Vec<(&str, String)> =
+            cas.champs.iter().map(|(n, v)| (*n, v.clone())).collect();
+        if let Some(version) = &cas.version {
+            champs.push(("version", version_actuelle(store, version).await));
+        }
+        let champs: Vec<(&str, &str)> = champs.iter().map(|(n, v)| (*n, v.as_str())).collect();
         navigateur.post(&cas.uri, &champs).await
     };
     bilan.requetes += 1;
@@ -554,6 +725,15 @@ async fn juger(
             bilan.existence_revelee.push(fait)
         }
         Attendu::Interdit if reponse.status != StatusCode::FORBIDDEN => bilan.autres.push(fait),
+        Attendu::Traite if reponse.status == StatusCode::SEE_OTHER => {
+            *bilan
+                .enregistrees
+                .entry(format!("{} {}", cas.route.methode, cas.route.chemin))
+                .or_default() += 1;
+        }
+        Attendu::Traite if reponse.status != StatusCode::BAD_REQUEST => {
+            bilan.refus_a_tort.push(fait)
+        }
         Attendu::Invalide if permis => bilan.ecritures_non_autorisees.push(fait),
         Attendu::Invalide if reponse.status != StatusCode::BAD_REQUEST => {
             bilan.refus_a_tort.push(fait)
@@ -601,6 +781,9 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
             .collect();
         let mut k = contrat_essai(c.portee.id.as_str(), c.portee.publie, &communes, FICHES);
         k.nom = c.nom.clone();
+        for (f, numero) in k.axes[0].fiches_actions.iter_mut().zip(&c.fiches) {
+            f.numero.clone_from(numero);
+        }
         // Each action has a document, which only those who read the whole contract fetch.
         for f in &mut k.axes[0].fiches_actions {
             let cle = Cle::parse(&format!("contrats/{}/fiches/{}/cr.txt", k.id, f.numero)).unwrap();
@@ -621,6 +804,8 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
             });
         }
         contrat::creer(&appli.store, &k).await.unwrap();
+        let lu = contrat::lire(&appli.store, &admin, &k.id).await.unwrap();
+        c.axe = lu.contrat.axes[0].id.unwrap();
         for f in &c.fiches {
             let lue = contrat::fiche::lire(&appli.store, &admin, &k.id, f)
                 .await
@@ -682,6 +867,7 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                     .or_default() += 1;
                 juger(
                     &mut bilan,
+                    &appli.store,
                     &mut navigateur,
                     &p.nom,
                     &p.acteur,
@@ -704,6 +890,7 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
             let public = Acteur::public();
             juger(
                 &mut bilan,
+                &appli.store,
                 &mut navigateur,
                 &p.nom,
                 &public,
@@ -716,6 +903,7 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                     },
                     uri: "/".into(),
                     champs: vec![],
+                    version: None,
                     attendu: Attendu::Liste,
                 },
             )
@@ -744,6 +932,16 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
     for route in &routes {
         let cle = format!("{} {}", route.methode, route.chemin);
         assert!(par_route.contains_key(&cle), "route jamais essayée : {cle}");
+    }
+    println!("écritures enregistrées (303), par route :");
+    for (route, n) in &bilan.enregistrees {
+        println!("  {route:<50} {n:>7}");
+    }
+    for route in ENREGISTREES {
+        assert!(
+            bilan.enregistrees.contains_key(*route),
+            "aucune écriture enregistrée par {route}"
+        );
     }
     bilan
 }
@@ -780,31 +978,13 @@ async fn matrice_d_autorisation_sur_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn matrice_d_autorisation_sur_postgresql() {
-    let Ok(url) = std::env::var("PILOTE_TEST_POSTGRES_URL") else {
+    let nom = format!("pilote_matrice_{}", std::process::id());
+    let Some((appli, base)) = Appli::sur_postgres(&nom).await else {
         eprintln!("PILOTE_TEST_POSTGRES_URL absent : matrice PostgreSQL non exécutée");
         return;
     };
-    let nom = format!("pilote_matrice_{}", std::process::id());
-    let mut serveur = sqlx::PgConnection::connect(&url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL injoignable à {url} : {e}"));
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {nom}"))
-        .execute(&mut serveur)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {nom}"))
-        .execute(&mut serveur)
-        .await
-        .unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    let appli = Appli::sur(&format!("{base}/{nom}"), "http://localhost", None).await;
     let bilan = matrice(&appli, 2, 5).await;
-    appli.store.close().await;
-    drop(appli);
-    sqlx::query(&format!("DROP DATABASE {nom} WITH (FORCE)"))
-        .execute(&mut serveur)
-        .await
-        .unwrap();
+    base.supprimer(appli).await;
     assert!(
         bilan.requetes >= 1_000,
         "{} requêtes seulement",

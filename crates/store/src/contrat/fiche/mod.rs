@@ -6,6 +6,8 @@
 pub mod redaction;
 pub mod suivi;
 
+use std::sync::Arc;
+
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::{Indicateur, LigneBudget, StatutAction};
@@ -14,13 +16,14 @@ use super::historique::Changement;
 use super::insertion::{inserer_indicateur, inserer_lignes_budget};
 use super::lecture::lire_fiche;
 pub use super::lecture::{ContratDeLaFiche, FicheLue};
-use super::{autoriser, conclure, ouvrir_fiche};
+use super::{autoriser, conclure, decider, ouvrir_fiche};
 use crate::journal::Auteur;
 use crate::ligne::{opt_int, opt_text};
 use crate::{Store, StoreError};
 
 /// Fiche-action `numero` of contract `id` for its page, read by its pilot or whoever changes
-/// the contract; a read of an unpublished contract is journaled.
+/// the contract; a read of an unpublished contract is journaled. Kept in memory while the
+/// counter of changes has not moved ([`crate::memoire`]): served again after the same check.
 #[tracing::instrument(skip(store, auteur))]
 pub async fn lire(
     store: &Store,
@@ -28,13 +31,27 @@ pub async fn lire(
     id: &IdContrat,
     numero: &str,
 ) -> Result<FicheLue, StoreError> {
-    let mut tx = store.lecture(auteur).await?;
     let operation = Operation::ModifierFiche(numero.to_owned());
-    let portee = autoriser(&mut tx, auteur, id, &operation).await?;
-    let publie = portee.publie;
-    let lue = lire_fiche(&mut tx, id, numero, portee).await?;
-    tx.commit().await?;
-    if !publie {
+    // The counter before the data: what is kept under it is never older than it.
+    let generation = store.generation().await?;
+    let cle = (id.clone(), numero.to_owned());
+    let lue = match store.fiches_lues.lire(&cle, generation) {
+        Some(gardee) => {
+            decider(auteur, &operation, &gardee.portee)?;
+            FicheLue::clone(&gardee)
+        }
+        None => {
+            let mut tx = store.lecture(auteur).await?;
+            let portee = autoriser(&mut tx, auteur, id, &operation).await?;
+            let lue = lire_fiche(&mut tx, id, numero, portee).await?;
+            tx.commit().await?;
+            store
+                .fiches_lues
+                .garder(cle, generation, Arc::new(lue.clone()));
+            lue
+        }
+    };
+    if !lue.portee.publie {
         store.lectures.consigner(
             auteur,
             format!("contrat {id}, fiche-action n°{numero}"),

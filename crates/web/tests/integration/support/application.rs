@@ -99,6 +99,30 @@ impl Appli {
         }
     }
 
+    /// An application on a fresh PostgreSQL database `nom` of the server
+    /// `PILOTE_TEST_POSTGRES_URL` names (dropped first if a former run left it), with what
+    /// drops it; `None` when that variable is absent.
+    pub async fn sur_postgres(nom: &str) -> Option<(Self, BasePostgres)> {
+        use sqlx::Connection;
+        let url = std::env::var("PILOTE_TEST_POSTGRES_URL").ok()?;
+        let mut serveur = sqlx::PgConnection::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL injoignable à {url} : {e}"));
+        for requete in [
+            format!("DROP DATABASE IF EXISTS {nom} WITH (FORCE)"),
+            format!("CREATE DATABASE {nom}"),
+        ] {
+            sqlx::query(&requete).execute(&mut serveur).await.unwrap();
+        }
+        let (base, _) = url.rsplit_once('/').unwrap();
+        let appli = Appli::sur(&format!("{base}/{nom}"), "http://localhost", None).await;
+        let base = BasePostgres {
+            serveur,
+            nom: nom.to_owned(),
+        };
+        Some((appli, base))
+    }
+
     /// Runs a statement on the database directly (to age a record, say).
     pub async fn sql(&self, requete: &str) {
         use sqlx::Connection;
@@ -130,6 +154,24 @@ impl Appli {
     }
 }
 
+/// A PostgreSQL database made for a test.
+pub struct BasePostgres {
+    serveur: sqlx::PgConnection,
+    nom: String,
+}
+
+impl BasePostgres {
+    /// Closes `appli`'s connections and drops its database.
+    pub async fn supprimer(mut self, appli: Appli) {
+        appli.store.close().await;
+        drop(appli);
+        sqlx::query(&format!("DROP DATABASE {} WITH (FORCE)", self.nom))
+            .execute(&mut self.serveur)
+            .await
+            .unwrap();
+    }
+}
+
 /// An answer, read whole.
 #[derive(Debug)]
 pub struct Reponse {
@@ -156,7 +198,9 @@ impl Reponse {
     }
 }
 
-/// A browser: keeps the cookies the site sets and sends them back.
+/// A browser: keeps the cookies the site sets and sends them back. A clone is another tab of
+/// the same browser: the same session.
+#[derive(Clone)]
 pub struct Navigateur<'a> {
     appli: &'a Appli,
     pub cookies: HashMap<String, String>,

@@ -1,0 +1,226 @@
+//! Many people at once, over HTTP, on SQLite and on PostgreSQL: simultaneous saves of one
+//! form, simultaneous removals of one element, readers while writers save. Every answer is
+//! counted: server errors, silent overwrites (two saves of one version both acknowledged) and
+//! lost acknowledged writes (a save answered 303 whose data is not there) must all be zero.
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use futures_util::future::join_all;
+use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Role;
+use pilote_domain::compte::Email;
+use pilote_store::contrat::fiche;
+use pilote_store::{Auteur, compte};
+
+use crate::support::application::{Appli, Navigateur, champ_cache, contrat, elements};
+
+const MDP: &str = "un mot de passe assez long";
+const FICHE: &str = "/contrats/essai-2025/fiches/1";
+/// People saving at the same moment.
+const ENSEMBLE: usize = 8;
+
+/// Statuses by code.
+type Comptes = BTreeMap<u16, usize>;
+
+fn compter(statuts: impl IntoIterator<Item = StatusCode>) -> Comptes {
+    let mut comptes = Comptes::new();
+    for s in statuts {
+        *comptes.entry(s.as_u16()).or_default() += 1;
+    }
+    comptes
+}
+
+fn erreurs_serveur(comptes: &Comptes) -> usize {
+    comptes
+        .iter()
+        .filter(|(code, _)| **code >= 500)
+        .map(|(_, n)| n)
+        .sum()
+}
+
+/// The contract essai-2025 (unpublished, fiches 1 and 2) and its coordinator, signed in.
+async fn coordinateur(appli: &Appli) -> Navigateur<'_> {
+    pilote_store::contrat::creer(&appli.store, &contrat("essai-2025", false, &["14118"], 2))
+        .await
+        .unwrap();
+    let email = Email::parse("coord@caen.fr").unwrap();
+    let role = Role::parse("coordinateur:essai-2025").unwrap();
+    compte::creer(&appli.store, &email, None, MDP, &[role])
+        .await
+        .unwrap();
+    let mut navigateur = appli.navigateur();
+    navigateur.connecter("coord@caen.fr", MDP).await;
+    navigateur
+}
+
+/// `ENSEMBLE` people save the progress of one fiche-action from the same version at once:
+/// one save is acknowledged, the others are told it changed meanwhile; what is stored is the
+/// acknowledged one.
+async fn une_sauvegarde_par_version(appli: &Appli, coordinateur: &Navigateur<'_>) {
+    let mut lecteur = coordinateur.clone();
+    let version = champ_cache(&lecteur.get(FICHE).await.corps, "version").unwrap();
+    let pourcentages: Vec<String> = (1..=ENSEMBLE).map(|k| (k * 10).to_string()).collect();
+    let reponses = join_all(pourcentages.iter().map(|pourcentage| {
+        let mut onglet = coordinateur.clone();
+        let version = version.clone();
+        async move {
+            let champs = [
+                ("version", version.as_str()),
+                ("statut", "en-cours"),
+                ("avancement", pourcentage.as_str()),
+            ];
+            let r = onglet.post(&format!("{FICHE}/avancement"), &champs).await;
+            (r.status, pourcentage.clone())
+        }
+    }))
+    .await;
+    let comptes = compter(reponses.iter().map(|(s, _)| *s));
+    println!("sauvegardes simultanées d'une version : {comptes:?}");
+    assert_eq!(erreurs_serveur(&comptes), 0, "{comptes:?}");
+    let acquittees: Vec<&String> = reponses
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+        .map(|(_, p)| p)
+        .collect();
+    assert_eq!(acquittees.len(), 1, "écrasement silencieux : {comptes:?}");
+    assert_eq!(comptes.get(&409), Some(&(ENSEMBLE - 1)), "{comptes:?}");
+    let id = IdContrat::parse("essai-2025").unwrap();
+    let stockee = fiche::lire(&appli.store, &Auteur::ligne_de_commande(), &id, "1")
+        .await
+        .unwrap();
+    assert_eq!(
+        stockee.fiche.avancement.map(|a| a.to_string()).as_ref(),
+        Some(acquittees[0]),
+        "la sauvegarde acquittée est perdue"
+    );
+}
+
+/// `ENSEMBLE` people remove the same note at once: one removal, one note gone, the others
+/// kept.
+async fn un_retrait_par_element(coordinateur: &Navigateur<'_>) {
+    let mut lecteur = coordinateur.clone();
+    for texte in ["Première note", "Deuxième note", "Troisième note"] {
+        let version = champ_cache(&lecteur.get(FICHE).await.corps, "version").unwrap();
+        let champs = [
+            ("version", version.as_str()),
+            ("date", "2025-03-01"),
+            ("texte", texte),
+        ];
+        let r = lecteur.post(&format!("{FICHE}/notes"), &champs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    }
+    let page = lecteur.get(FICHE).await.corps;
+    let version = champ_cache(&page, "version").unwrap();
+    let notes = elements(&page, "note");
+    assert_eq!(notes.len(), 3);
+    let visee = format!("note-{}", notes[1]);
+    let reponses = join_all((0..ENSEMBLE).map(|_| {
+        let mut onglet = coordinateur.clone();
+        let (version, visee) = (version.clone(), visee.clone());
+        async move {
+            let champs = [("version", version.as_str()), ("element", visee.as_str())];
+            onglet
+                .post(&format!("{FICHE}/retrait"), &champs)
+                .await
+                .status
+        }
+    }))
+    .await;
+    let comptes = compter(reponses);
+    println!("retraits simultanés d'une note : {comptes:?}");
+    assert_eq!(erreurs_serveur(&comptes), 0, "{comptes:?}");
+    assert_eq!(comptes.get(&303), Some(&1), "{comptes:?}");
+    let restantes = elements(&lecteur.get(FICHE).await.corps, "note");
+    assert_eq!(restantes, [notes[0].clone(), notes[2].clone()]);
+}
+
+/// Readers read the contract and the fiche-action while writers each add notes to the other
+/// fiche-action, reading the page again when told it changed: every read answered, every note
+/// acknowledged is there.
+async fn lectures_pendant_les_ecritures(coordinateur: &Navigateur<'_>) {
+    const ECRIVAINS: usize = 4;
+    const NOTES: usize = 5;
+    const LECTURES: usize = 20;
+    let autre = "/contrats/essai-2025/fiches/2";
+    let ecritures = join_all((0..ECRIVAINS).map(|e| {
+        let mut onglet = coordinateur.clone();
+        async move {
+            let mut statuts = Vec::new();
+            let mut acquittees = Vec::new();
+            for n in 0..NOTES {
+                let texte = format!("Note {n} par écrivain {e}");
+                loop {
+                    let page = onglet.get(autre).await;
+                    statuts.push(page.status);
+                    let version = champ_cache(&page.corps, "version").unwrap();
+                    let champs = [
+                        ("version", version.as_str()),
+                        ("date", "2025-04-01"),
+                        ("texte", texte.as_str()),
+                    ];
+                    let r = onglet.post(&format!("{autre}/notes"), &champs).await;
+                    statuts.push(r.status);
+                    if r.status == StatusCode::SEE_OTHER {
+                        acquittees.push(texte.clone());
+                        break;
+                    }
+                    if r.status != StatusCode::CONFLICT {
+                        break;
+                    }
+                }
+            }
+            (statuts, acquittees)
+        }
+    }));
+    let lectures = join_all((0..ECRIVAINS).map(|_| {
+        let mut onglet = coordinateur.clone();
+        async move {
+            let mut statuts = Vec::new();
+            for _ in 0..LECTURES {
+                statuts.push(onglet.get("/contrats/essai-2025").await.status);
+                statuts.push(onglet.get(FICHE).await.status);
+            }
+            statuts
+        }
+    }));
+    let (ecritures, lectures) = tokio::join!(ecritures, lectures);
+    let lues = compter(lectures.into_iter().flatten());
+    let ecrites = compter(ecritures.iter().flat_map(|(s, _)| s.iter().copied()));
+    println!("lectures pendant les écritures : {lues:?} ; écritures : {ecrites:?}");
+    assert_eq!(lues.keys().collect::<Vec<_>>(), [&200], "{lues:?}");
+    assert_eq!(erreurs_serveur(&ecrites), 0, "{ecrites:?}");
+    let page = coordinateur.clone().get(autre).await.texte();
+    let acquittees: Vec<&String> = ecritures.iter().flat_map(|(_, a)| a).collect();
+    assert_eq!(acquittees.len(), ECRIVAINS * NOTES);
+    for texte in acquittees {
+        assert!(
+            page.contains(texte.as_str()),
+            "écriture acquittée perdue : {texte}"
+        );
+    }
+}
+
+async fn scenarios(appli: &Appli) {
+    let coordinateur = coordinateur(appli).await;
+    une_sauvegarde_par_version(appli, &coordinateur).await;
+    un_retrait_par_element(&coordinateur).await;
+    lectures_pendant_les_ecritures(&coordinateur).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn plusieurs_personnes_a_la_fois_sur_sqlite() {
+    let appli = Appli::demarrer("http://localhost", None).await;
+    scenarios(&appli).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn plusieurs_personnes_a_la_fois_sur_postgresql() {
+    let nom = format!("pilote_concurrence_web_{}", std::process::id());
+    let Some((appli, base)) = Appli::sur_postgres(&nom).await else {
+        eprintln!("PILOTE_TEST_POSTGRES_URL absent : concurrence PostgreSQL non exécutée");
+        return;
+    };
+    scenarios(&appli).await;
+    base.supprimer(appli).await;
+}
