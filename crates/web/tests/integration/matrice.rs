@@ -251,6 +251,20 @@ fn attendu_pour(acteur: &Acteur, operation: &Operation, portee: &PorteeContrat) 
     }
 }
 
+/// A form's fields.
+fn champs(paires: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    paires.iter().map(|(n, v)| (*n, (*v).to_owned())).collect()
+}
+
+/// What a write is expected to do: handled by the store if the person may make it.
+fn traite(permis: Attendu) -> Attendu {
+    if permis == Attendu::Permis {
+        Attendu::Traite
+    } else {
+        permis
+    }
+}
+
 /// Every request the matrix makes for one person, route by route.
 fn cas(
     route: &Route,
@@ -346,19 +360,12 @@ fn cas(
             .map(|p| {
                 let modifier = attendu_pour(acteur, &Operation::Modifier, p);
                 // A write the person may make reaches the store with the contract's version.
-                let traite = if modifier == Attendu::Permis {
-                    Attendu::Traite
-                } else {
-                    modifier
-                };
+                let traite = traite(modifier);
                 let axe = contrats
                     .iter()
                     .find(|c| c.portee.id == p.id)
                     .map_or(0, |c| c.axe);
                 let axe = format!("axe-{axe}");
-                let champs = |paires: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
-                    paires.iter().map(|(n, v)| (*n, (*v).to_owned())).collect()
-                };
                 let (champs, attendu) = match route.chemin {
                     "/contrats/{id}/modifier" => (vec![], modifier),
                     "/contrats/{id}/territoire" => (
@@ -488,14 +495,7 @@ fn cas(
             .map(|(c, f)| {
                 let uri = avec_id(&c.portee).replace("{numero}", &f);
                 let permis = attendu_pour(acteur, &Operation::ModifierFiche(f.clone()), &c.portee);
-                let traite = if permis == Attendu::Permis {
-                    Attendu::Traite
-                } else {
-                    permis
-                };
-                let champs = |paires: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
-                    paires.iter().map(|(n, v)| (*n, (*v).to_owned())).collect()
-                };
+                let traite = traite(permis);
                 let (champs, attendu) = match route.chemin {
                     "/contrats/{id}/fiches/{numero}"
                         if route.methode == axum::http::Method::GET =>
