@@ -1,7 +1,7 @@
 //! Multi-row INSERT statements: a bulk write (the official geography, an import) sends one
 //! statement per batch of rows instead of one per row.
 
-use sqlx::any::AnyArguments;
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection};
 
@@ -29,7 +29,22 @@ pub(crate) async fn inserer<T>(
     lignes: &[T],
     valeurs: impl Fn(&T) -> Vec<Valeur>,
 ) -> Result<(), StoreError> {
+    inserer_et_lire(conn, table, conflit, lignes, valeurs)
+        .await
+        .map(drop)
+}
+
+/// As [`inserer`], `suite` being a RETURNING clause: the rows it gives, in no particular
+/// order (return a column that tells them apart, `rang` say).
+pub(crate) async fn inserer_et_lire<T>(
+    conn: &mut AnyConnection,
+    table: &str,
+    suite: &str,
+    lignes: &[T],
+    valeurs: impl Fn(&T) -> Vec<Valeur>,
+) -> Result<Vec<AnyRow>, StoreError> {
     let postgres = en_postgres(conn);
+    let mut lues = Vec::new();
     for lot in lignes.chunks(LOT) {
         let rangs: Vec<Vec<Valeur>> = lot.iter().map(&valeurs).collect();
         let mut n = 0;
@@ -49,7 +64,7 @@ pub(crate) async fn inserer<T>(
                 format!("({})", parametres.join(", "))
             })
             .collect();
-        let sql = format!("INSERT INTO {table} VALUES {} {conflit}", tuples.join(", "));
+        let sql = format!("INSERT INTO {table} VALUES {} {suite}", tuples.join(", "));
         let mut query = sqlx::query(&sql);
         for valeur in rangs.into_iter().flatten() {
             query = match valeur {
@@ -58,9 +73,9 @@ pub(crate) async fn inserer<T>(
                 Valeur::Reel(x) => lier_reel(query, postgres, x),
             };
         }
-        query.execute(&mut *conn).await?;
+        lues.extend(query.fetch_all(&mut *conn).await?);
     }
-    Ok(())
+    Ok(lues)
 }
 
 /// Whether `conn` is a PostgreSQL connection.

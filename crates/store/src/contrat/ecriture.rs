@@ -1,13 +1,13 @@
 //! Writing a whole contract: checked against the domain rules and the official geography
 //! first, then inserted table by table inside the caller's transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use pilote_domain::IdContrat;
 use pilote_domain::clsm::Clsm;
 use pilote_domain::contrat::Contrat;
 use pilote_domain::fiche_action::FicheAction;
-use pilote_domain::gouvernance::Instance;
+use pilote_domain::gouvernance::{Instance, Membre};
 use pilote_domain::strategie::{Axe, Objectif};
 use pilote_domain::territoire::{Territoire, TerritoireResolu};
 use sqlx::AnyConnection;
@@ -15,10 +15,10 @@ use sqlx::AnyConnection;
 use super::insertion::{
     Enfant, ajouter_codes, enfants, inserer_cibles, inserer_documents, inserer_etapes,
     inserer_indicateurs, inserer_lignes_budget, inserer_mesures, inserer_notes, inserer_partie,
-    inserer_reunion,
+    inserer_reunions,
 };
 use crate::geographie::resoudre;
-use crate::ligne::{int, text, to_json};
+use crate::ligne::{int, opt_int, text, to_json};
 use crate::lot::{self, Valeur};
 use crate::{StoreError, now};
 
@@ -262,20 +262,29 @@ async fn inserer_axes(
     axes: &[Axe],
     fiches: &mut HashMap<String, i64>,
 ) -> Result<(), StoreError> {
+    let axe_de: HashMap<i64, i64> = lot::inserer_et_lire(
+        conn,
+        "axe (contrat_id, perimetre, numero, titre, description, transversal)",
+        "RETURNING id, numero",
+        axes,
+        |axe| {
+            vec![
+                Valeur::Texte(Some(id.to_owned())),
+                Valeur::Texte(Some(perimetre.to_owned())),
+                Valeur::Entier(Some(i64::from(axe.numero))),
+                Valeur::Texte(Some(axe.titre.clone())),
+                Valeur::Texte(axe.description.clone()),
+                Valeur::Entier(Some(i64::from(axe.transversal))),
+            ]
+        },
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((int(r, "numero")?, int(r, "id")?)))
+    .collect::<Result<_, StoreError>>()?;
     let mut placees = Vec::new();
     for axe in axes {
-        let axe_id: i64 = sqlx::query_scalar(
-            "INSERT INTO axe (contrat_id, perimetre, numero, titre, description, transversal)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(id)
-        .bind(perimetre)
-        .bind(i64::from(axe.numero))
-        .bind(&axe.titre)
-        .bind(axe.description.as_deref())
-        .bind(i64::from(axe.transversal))
-        .fetch_one(&mut *conn)
-        .await?;
+        let axe_id = axe_de[&i64::from(axe.numero)];
         let mut rang_fiche = 0;
         for fiche in &axe.fiches_actions {
             placees.push(FichePlacee {
@@ -286,41 +295,51 @@ async fn inserer_axes(
             });
             rang_fiche += 1;
         }
-        // Breadth-first, so that a parent objective has its id before its children.
-        let mut a_faire: VecDeque<(Option<i64>, usize, &Objectif)> = axe
-            .objectifs
-            .iter()
-            .enumerate()
+        // Level by level (breadth-first), so that a parent objective has its id before its
+        // children: one statement per level of the axis' tree.
+        let mut niveau: Vec<(Option<i64>, i64, &Objectif)> = (0..)
+            .zip(&axe.objectifs)
             .map(|(rang, o)| (None, rang, o))
             .collect();
-        while let Some((parent, rang, objectif)) = a_faire.pop_front() {
-            let objectif_id: i64 = sqlx::query_scalar(
-                "INSERT INTO objectif (axe_id, parent_id, rang, niveau, libelle)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        while !niveau.is_empty() {
+            let ids: HashMap<(Option<i64>, i64), i64> = lot::inserer_et_lire(
+                conn,
+                "objectif (axe_id, parent_id, rang, niveau, libelle)",
+                "RETURNING id, parent_id, rang",
+                &niveau,
+                |(parent, rang, objectif)| {
+                    vec![
+                        Valeur::Entier(Some(axe_id)),
+                        Valeur::Entier(*parent),
+                        Valeur::Entier(Some(*rang)),
+                        Valeur::Texte(Some(objectif.niveau.code().to_owned())),
+                        Valeur::Texte(Some(objectif.libelle.clone())),
+                    ]
+                },
             )
-            .bind(axe_id)
-            .bind(parent)
-            .bind(rang as i64)
-            .bind(objectif.niveau.code())
-            .bind(&objectif.libelle)
-            .fetch_one(&mut *conn)
-            .await?;
-            for fiche in &objectif.fiches_actions {
-                placees.push(FichePlacee {
-                    axe_id,
-                    objectif_id: Some(objectif_id),
-                    rang: rang_fiche,
-                    fiche,
-                });
-                rang_fiche += 1;
+            .await?
+            .iter()
+            .map(|r| Ok(((opt_int(r, "parent_id")?, int(r, "rang")?), int(r, "id")?)))
+            .collect::<Result<_, StoreError>>()?;
+            let mut suivant = Vec::new();
+            for (parent, rang, objectif) in niveau {
+                let objectif_id = ids[&(parent, rang)];
+                for fiche in &objectif.fiches_actions {
+                    placees.push(FichePlacee {
+                        axe_id,
+                        objectif_id: Some(objectif_id),
+                        rang: rang_fiche,
+                        fiche,
+                    });
+                    rang_fiche += 1;
+                }
+                suivant.extend(
+                    (0..)
+                        .zip(&objectif.sous_objectifs)
+                        .map(|(r, o)| (Some(objectif_id), r, o)),
+                );
             }
-            a_faire.extend(
-                objectif
-                    .sous_objectifs
-                    .iter()
-                    .enumerate()
-                    .map(|(r, o)| (Some(objectif_id), r, o)),
-            );
+            niveau = suivant;
         }
     }
     inserer_fiches(conn, id, &placees, fiches).await
@@ -494,29 +513,29 @@ async fn inserer_instances(
         .bind(instance.presidence.as_deref())
         .fetch_one(&mut *conn)
         .await?;
-        for (rang, membre) in instance.membres.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO membre (instance_id, rang, organisation, personne, fonction)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(instance_id)
-            .bind(rang as i64)
-            .bind(&membre.organisation)
-            .bind(membre.personne.as_deref())
-            .bind(membre.fonction.as_deref())
-            .execute(&mut *conn)
-            .await?;
-        }
-        for (rang, reunion) in instance.reunions.iter().enumerate() {
-            inserer_reunion(conn, instance_id, rang as i64, reunion, fiches)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Invalid(m) => {
-                        StoreError::Invalid(format!("contrat « {id} » : {m}"))
-                    }
-                    autre => autre,
-                })?;
-        }
+        let membres: Vec<(i64, &Membre)> = (0..).zip(&instance.membres).collect();
+        lot::inserer(
+            conn,
+            "membre (instance_id, rang, organisation, personne, fonction)",
+            "",
+            &membres,
+            |(rang, membre)| {
+                vec![
+                    Valeur::Entier(Some(instance_id)),
+                    Valeur::Entier(Some(*rang)),
+                    Valeur::Texte(Some(membre.organisation.clone())),
+                    Valeur::Texte(membre.personne.clone()),
+                    Valeur::Texte(membre.fonction.clone()),
+                ]
+            },
+        )
+        .await?;
+        inserer_reunions(conn, instance_id, 0, &instance.reunions, fiches)
+            .await
+            .map_err(|e| match e {
+                StoreError::Invalid(m) => StoreError::Invalid(format!("contrat « {id} » : {m}")),
+                autre => autre,
+            })?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use pilote_domain::IdContrat;
 use pilote_domain::gouvernance::{Membre, NatureInstance, Reunion};
 
 use super::historique::Changement;
-use super::insertion::inserer_reunion;
+use super::insertion::inserer_reunions;
 use super::{conclure, ouvrir};
 use crate::journal::Auteur;
 use crate::ligne::{int, text};
@@ -81,7 +81,14 @@ pub async fn ajouter_reunion(
     {
         fiches.insert(text(&r, "numero")?, int(&r, "id")?);
     }
-    inserer_reunion(&mut tx, instance_id, rang, reunion, &fiches).await?;
+    inserer_reunions(
+        &mut tx,
+        instance_id,
+        rang,
+        std::slice::from_ref(reunion),
+        &fiches,
+    )
+    .await?;
     let changement = Changement {
         champ: format!("réunion de « {instance} »"),
         avant: None,

@@ -11,7 +11,7 @@ use pilote_domain::gouvernance::Reunion;
 use sqlx::AnyConnection;
 
 use crate::StoreError;
-use crate::ligne::to_json;
+use crate::ligne::{int, to_json};
 use crate::lot::{self, Valeur};
 
 fn entier(n: i64) -> Valeur {
@@ -289,53 +289,86 @@ pub(crate) async fn inserer_indicateur(
     inserer_mesures(conn, &enfants(indicateur_id, 0, &indicateur.valeurs)).await
 }
 
-/// Inserts one meeting of body `instance_id` at `rang`, with its decisions; `fiches` gives the
-/// row of each fiche-action by number, and a decision naming another is refused.
-pub(crate) async fn inserer_reunion(
+/// Inserts meetings of body `instance_id`, the first at `premier_rang`, with their decisions:
+/// one statement for the meetings, one for their decisions, one for the actions these cite.
+/// `fiches` gives the row of each fiche-action by number; a decision naming another is
+/// refused before anything is written.
+pub(crate) async fn inserer_reunions(
     conn: &mut AnyConnection,
     instance_id: i64,
-    rang: i64,
-    reunion: &Reunion,
+    premier_rang: i64,
+    reunions: &[Reunion],
     fiches: &HashMap<String, i64>,
 ) -> Result<(), StoreError> {
-    let reunion_id: i64 = sqlx::query_scalar(
-        "INSERT INTO reunion (instance_id, rang, date, lieu, ordre_du_jour, presents,
-            compte_rendu) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(instance_id)
-    .bind(rang)
-    .bind(reunion.date.to_string())
-    .bind(reunion.lieu.as_deref())
-    .bind(to_json(&reunion.ordre_du_jour))
-    .bind(to_json(&reunion.presents))
-    .bind(reunion.compte_rendu.as_deref())
-    .fetch_one(&mut *conn)
-    .await?;
-    for (rang, decision) in reunion.decisions.iter().enumerate() {
-        let decision_id: i64 = sqlx::query_scalar(
-            "INSERT INTO decision (reunion_id, rang, texte) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(reunion_id)
-        .bind(rang as i64)
-        .bind(&decision.texte)
-        .fetch_one(&mut *conn)
-        .await?;
-        for (rang, numero) in decision.fiches_actions.iter().enumerate() {
-            let fiche_id = fiches.get(numero).ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "la décision « {} » cite la fiche-action n°{numero}, que le contrat n'a pas",
-                    decision.texte
-                ))
-            })?;
-            sqlx::query(
-                "INSERT INTO decision_fiche (decision_id, rang, fiche_id) VALUES ($1, $2, $3)",
-            )
-            .bind(decision_id)
-            .bind(rang as i64)
-            .bind(*fiche_id)
-            .execute(&mut *conn)
-            .await?;
+    // (meeting's rang, decision's rang, its text), and (the same two, action's rang, fiche).
+    let mut decisions = Vec::new();
+    let mut citees = Vec::new();
+    for (rang, reunion) in (premier_rang..).zip(reunions) {
+        for (rang_decision, decision) in (0..).zip(&reunion.decisions) {
+            for (rang_fiche, numero) in (0..).zip(&decision.fiches_actions) {
+                let fiche_id = fiches.get(numero).ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "la décision « {} » cite la fiche-action n°{numero}, que le contrat n'a pas",
+                        decision.texte
+                    ))
+                })?;
+                citees.push((rang, rang_decision, rang_fiche, *fiche_id));
+            }
+            decisions.push((rang, rang_decision, decision.texte.as_str()));
         }
     }
-    Ok(())
+    let reunions: Vec<(i64, &Reunion)> = (premier_rang..).zip(reunions).collect();
+    let reunion_de: HashMap<i64, i64> = lot::inserer_et_lire(
+        conn,
+        "reunion (instance_id, rang, date, lieu, ordre_du_jour, presents, compte_rendu)",
+        "RETURNING id, rang",
+        &reunions,
+        |(rang, reunion)| {
+            vec![
+                Valeur::Entier(Some(instance_id)),
+                Valeur::Entier(Some(*rang)),
+                Valeur::Texte(Some(reunion.date.to_string())),
+                Valeur::Texte(reunion.lieu.clone()),
+                Valeur::Texte(Some(to_json(&reunion.ordre_du_jour))),
+                Valeur::Texte(Some(to_json(&reunion.presents))),
+                Valeur::Texte(reunion.compte_rendu.clone()),
+            ]
+        },
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((int(r, "rang")?, int(r, "id")?)))
+    .collect::<Result<_, StoreError>>()?;
+    let decision_de: HashMap<(i64, i64), i64> = lot::inserer_et_lire(
+        conn,
+        "decision (reunion_id, rang, texte)",
+        "RETURNING id, reunion_id, rang",
+        &decisions,
+        |(reunion, rang, texte)| {
+            vec![
+                Valeur::Entier(reunion_de.get(reunion).copied()),
+                Valeur::Entier(Some(*rang)),
+                Valeur::Texte(Some((*texte).to_owned())),
+            ]
+        },
+    )
+    .await?
+    .iter()
+    .map(|r| Ok(((int(r, "reunion_id")?, int(r, "rang")?), int(r, "id")?)))
+    .collect::<Result<_, StoreError>>()?;
+    lot::inserer(
+        conn,
+        "decision_fiche (decision_id, rang, fiche_id)",
+        "",
+        &citees,
+        |(reunion, decision, rang, fiche)| {
+            let reunion = reunion_de.get(reunion).copied().unwrap_or_default();
+            vec![
+                Valeur::Entier(decision_de.get(&(reunion, *decision)).copied()),
+                Valeur::Entier(Some(*rang)),
+                Valeur::Entier(Some(*fiche)),
+            ]
+        },
+    )
+    .await
 }
