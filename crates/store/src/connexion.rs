@@ -31,6 +31,11 @@ pub enum Issue {
 
 /// Signs in with an address and a password. An unknown address and a known one count failures
 /// and lock alike, so that the answers tell nothing about which addresses have accounts.
+///
+/// An attempt is counted before its password is checked, in one statement that reads the
+/// count back: however many attempts arrive at once, at most [`ECHECS_PERMIS`] passwords are
+/// checked per address and window; the others are answered as locked. A success clears the
+/// count.
 pub async fn par_mot_de_passe(
     store: &Store,
     adresse: &str,
@@ -40,42 +45,52 @@ pub async fn par_mot_de_passe(
     let cle = adresse.trim().to_lowercase();
     let maintenant = horloge();
     let tentative = sqlx::query(
-        "SELECT echecs, depuis, bloque_jusqu_a FROM tentative_connexion WHERE cle = $1",
+        "INSERT INTO tentative_connexion (cle, echecs, depuis, bloque_jusqu_a)
+         VALUES ($1, 1, $2, NULL)
+         ON CONFLICT (cle) DO UPDATE SET
+             echecs = CASE WHEN tentative_connexion.bloque_jusqu_a > $2
+                           THEN tentative_connexion.echecs
+                           WHEN tentative_connexion.depuis > $3
+                           THEN tentative_connexion.echecs + 1 ELSE 1 END,
+             depuis = CASE WHEN tentative_connexion.bloque_jusqu_a > $2
+                             OR tentative_connexion.depuis > $3
+                           THEN tentative_connexion.depuis ELSE $2 END,
+             bloque_jusqu_a = CASE WHEN tentative_connexion.bloque_jusqu_a > $2
+                                   THEN tentative_connexion.bloque_jusqu_a END
+         RETURNING echecs, bloque_jusqu_a",
     )
     .bind(&cle)
-    .fetch_optional(store.pool())
+    .bind(maintenant)
+    .bind(maintenant - FENETRE)
+    .fetch_one(store.ecrivain())
     .await?;
-    if let Some(r) = &tentative
-        && let Some(jusqu_a) = opt_int(r, "bloque_jusqu_a")?
+    let bloquer = || async {
+        sqlx::query("UPDATE tentative_connexion SET bloque_jusqu_a = $1 WHERE cle = $2")
+            .bind(maintenant + BLOCAGE)
+            .bind(&cle)
+            .execute(store.ecrivain())
+            .await
+    };
+    if let Some(jusqu_a) = opt_int(&tentative, "bloque_jusqu_a")?
         && jusqu_a > maintenant
     {
         return Ok(Issue::Bloquee {
             secondes: jusqu_a - maintenant,
         });
     }
+    let rang = int(&tentative, "echecs")?;
+    if rang > ECHECS_PERMIS {
+        bloquer().await?;
+        return Ok(Issue::Bloquee { secondes: BLOCAGE });
+    }
     let compte = match Email::parse(&cle) {
         Ok(email) => compte::authentifier(store, &email, mot_de_passe).await?,
         Err(_) => None,
     };
     let Some(compte) = compte else {
-        let (echecs, depuis) = match &tentative {
-            Some(r) if int(r, "depuis")? > maintenant - FENETRE => {
-                (int(r, "echecs")? + 1, int(r, "depuis")?)
-            }
-            _ => (1, maintenant),
-        };
-        let bloque = (echecs >= ECHECS_PERMIS).then_some(maintenant + BLOCAGE);
-        sqlx::query(
-            "INSERT INTO tentative_connexion (cle, echecs, depuis, bloque_jusqu_a)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (cle) DO UPDATE SET echecs = $2, depuis = $3, bloque_jusqu_a = $4",
-        )
-        .bind(&cle)
-        .bind(if bloque.is_some() { 0 } else { echecs })
-        .bind(depuis)
-        .bind(bloque)
-        .execute(store.ecrivain())
-        .await?;
+        if rang == ECHECS_PERMIS {
+            bloquer().await?;
+        }
         return Ok(Issue::Refusee);
     };
     let mut tx = store.transaction_ecriture().await?;

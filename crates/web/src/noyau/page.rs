@@ -31,11 +31,20 @@ impl Entete {
     }
 }
 
-/// A local path to go to after a form, from what the request proposes; anything that could
-/// lead elsewhere (`//hôte`, `https://…`, `/\…`) gives the home page.
+/// A local path to go to after a form, from what the request proposes (already decoded);
+/// anything that could lead elsewhere gives the home page: `//hôte`, `https://…`, a backslash
+/// (`/\hôte`), and any control character, which browsers drop from an address (`/\t/hôte` is
+/// followed as `//hôte`) and which a `Location` header cannot always carry.
 pub fn suite_locale(proposee: Option<&str>) -> String {
     match proposee {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(char::is_control) =>
+        {
+            p.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -64,6 +73,10 @@ mod tests {
             "https://evil.example/",
             "/\\evil",
             "contrats",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\n/x",
+            "/\u{0}/x",
         ] {
             assert_eq!(suite_locale(Some(ailleurs)), "/", "{ailleurs}");
         }

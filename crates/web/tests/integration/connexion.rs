@@ -582,3 +582,49 @@ async fn une_invitation_sert_une_fois_avant_d_expirer() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(champ_cache(&r.corps, "mot_de_passe").is_none());
 }
+
+/// After signing in, only a path of this site is followed, whatever its encoding: a tab or a
+/// line break (which browsers drop from an address) cannot turn `/\t/hôte` into `//hôte`.
+#[tokio::test]
+async fn la_suite_de_la_connexion_ne_mene_jamais_ailleurs() {
+    let appli = appli("http://localhost:3000").await;
+    for suite in [
+        "/%09/evil.example/",
+        "/%0A/x",
+        "/%0D%0A/x",
+        "//evil.example",
+        "/%5Cevil",
+    ] {
+        let mut navigateur = appli.navigateur();
+        let page = navigateur.get(&format!("/connexion?suite={suite}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{suite}");
+        assert_eq!(
+            champ_cache(&page.corps, "suite").as_deref(),
+            Some("/"),
+            "{suite}"
+        );
+        let gardee = champ_cache(&page.corps, "suite").unwrap();
+        let champs = [
+            ("email", "partenaire@soissons.fr"),
+            ("mot_de_passe", MDP),
+            ("suite", gardee.as_str()),
+        ];
+        let reponse = navigateur.post("/connexion", &champs).await;
+        assert_eq!(reponse.redirection(), Some("/"), "{suite}");
+        // Sent straight in the form, decoded: the same.
+        let mut navigateur = appli.navigateur();
+        let brute = suite
+            .replace("%09", "\t")
+            .replace("%0A", "\n")
+            .replace("%0D", "\r")
+            .replace("%5C", "\\");
+        let champs = [
+            ("email", "partenaire@soissons.fr"),
+            ("mot_de_passe", MDP),
+            ("suite", brute.as_str()),
+        ];
+        let reponse = navigateur.post("/connexion", &champs).await;
+        assert_eq!(reponse.status, StatusCode::SEE_OTHER, "{suite}");
+        assert_eq!(reponse.redirection(), Some("/"), "{suite}");
+    }
+}
