@@ -15,6 +15,7 @@ use pilote_store::contrat::{self, fiche::suivi};
 
 use super::PageFiche;
 use crate::AppState;
+use crate::noyau::caracteres::sans_caractere_de_controle;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::saisie::{Saisies, date, issue, preambule, refus, refuser, valeur};
 use crate::noyau::visiteur::{TAILLE_MAX_DOCUMENT, Visiteur};
@@ -73,6 +74,7 @@ pub async fn deposer(
         }
     }
     let (id, lue) = preambule(&state, &visiteur, &id, &operation, &saisies).await?;
+    sans_caractere_de_controle(&saisies).map_err(AppError::BadRequest)?;
     let ecran = (&state, &visiteur, PageFiche(&numero));
     let formulaire = format!("document-{numero}");
     let titre = valeur(&saisies, "titre").to_owned();

@@ -1,10 +1,12 @@
-//! The kernel every feature stands on, importing none of them: errors and their pages
+//! The kernel every feature stands on, importing none of them: what no text may hold
+//! ([`caracteres`]), errors and their pages
 //! ([`erreur`]), the visitor, their session and the CSRF check ([`visiteur`]), the page frame
 //! ([`page`]), the route table's vocabulary ([`route`]), reading form fields and answering a refused form ([`saisie`]), the list of
 //! contracts' query string ([`liste`]), the public's answers kept in memory ([`cache`]) and
 //! the sending of e-mail ([`courriel`]).
 
 pub mod cache;
+pub mod caracteres;
 pub mod courriel;
 pub mod erreur;
 pub mod liste;

@@ -20,6 +20,7 @@ use pilote_store::session::{self, Session};
 use pilote_store::{Auteur, Store};
 
 use crate::AppState;
+use crate::noyau::caracteres::sans_caractere_de_controle;
 use crate::noyau::erreur::AppError;
 use crate::noyau::page::Entete;
 
@@ -216,33 +217,42 @@ async fn verifier_csrf(requete: Request, attendu: &str) -> Result<Request, AppEr
         }
     }
     let attendu = Jeton::lire(attendu).ok_or_else(refus)?;
-    if let Some(entete) = parts.headers.get("x-csrf-token") {
-        return if entete.to_str().is_ok_and(|v| attendu.egal(v)) {
-            Ok(Request::from_parts(parts, corps))
-        } else {
-            Err(refus())
-        };
-    }
     let multipart = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|t| t.to_str().ok())
         .is_some_and(|t| t.starts_with("multipart/form-data"));
+    if let Some(entete) = parts.headers.get("x-csrf-token") {
+        if !entete.to_str().is_ok_and(|v| attendu.egal(v)) {
+            return Err(refus());
+        }
+        if multipart {
+            return Ok(Request::from_parts(parts, corps));
+        }
+    }
     let limite = if multipart { MULTIPART_MAX } else { CORPS_MAX };
     let octets = to_bytes(corps, limite).await.map_err(|_| {
         AppError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".to_owned())
     })?;
-    let recu = if multipart {
-        champ_multipart(&octets, "_csrf")
-    } else {
-        form_urlencoded::parse(&octets)
-            .find(|(nom, _)| nom == "_csrf")
-            .map(|(_, valeur)| valeur.into_owned())
-    };
-    match recu {
-        Some(v) if attendu.egal(&v) => Ok(Request::from_parts(parts, Body::from(octets))),
-        _ => Err(refus()),
+    if !parts.headers.contains_key("x-csrf-token") {
+        let recu = if multipart {
+            champ_multipart(&octets, "_csrf")
+        } else {
+            form_urlencoded::parse(&octets)
+                .find(|(nom, _)| nom == "_csrf")
+                .map(|(_, valeur)| valeur.into_owned())
+        };
+        if !recu.is_some_and(|v| attendu.egal(&v)) {
+            return Err(refus());
+        }
     }
+    // A form's fields, whichever page it comes from (a file upload's, by its own page).
+    if !multipart {
+        let champs: Vec<(String, String)> = form_urlencoded::parse(&octets).into_owned().collect();
+        sans_caractere_de_controle(champs.iter().map(|(n, v)| (n, v)))
+            .map_err(AppError::BadRequest)?;
+    }
+    Ok(Request::from_parts(parts, Body::from(octets)))
 }
 
 /// The value of the plain field `nom` of a multipart/form-data body (a file upload), if any.

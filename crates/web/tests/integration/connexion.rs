@@ -628,3 +628,42 @@ async fn la_suite_de_la_connexion_ne_mene_jamais_ailleurs() {
         assert_eq!(reponse.redirection(), Some("/"), "{suite}");
     }
 }
+
+/// A NUL or another control character in any field is refused in French before anything is
+/// read or written, on both databases (PostgreSQL refuses to store a NUL).
+#[tokio::test]
+async fn un_caractere_de_controle_est_refuse_en_francais() {
+    let nom = format!("pilote_controle_{}", std::process::id());
+    let mut bases = vec![(appli("http://localhost:3000").await, None)];
+    if let Some((appli, base)) = Appli::sur_postgres(&nom).await {
+        bases.push((appli, Some(base)));
+    }
+    for (appli, base) in bases {
+        let mut navigateur = appli.navigateur();
+        let r = navigateur
+            .post(
+                "/connexion",
+                &[("email", "a\u{0}@soissons.fr"), ("mot_de_passe", "x")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            r.texte()
+                .contains("Le champ « email » contient un caractère de contrôle (U+0000)"),
+            "{}",
+            r.texte()
+        );
+        // Before any right is looked at: as the public.
+        let r = navigateur
+            .post(
+                "/contrats",
+                &[("nom", "CLS\u{7}"), ("identifiant", "x-2025")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.texte().contains("(U+0007)"), "{}", r.texte());
+        if let Some(base) = base {
+            base.supprimer(appli).await;
+        }
+    }
+}
