@@ -256,6 +256,12 @@ impl Store {
         self.compteur.lire(&self.pool).await
     }
 
+    /// Whether the database answers (a health check: one trivial query).
+    pub async fn repond(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Refreshes the planner's statistics after a bulk write (an import): without them
     /// PostgreSQL scans whole tables where an index would do, until its autovacuum comes by.
     /// On PostgreSQL, on a connection of its own as the account that owns the tables (the

@@ -12,6 +12,7 @@ mod contrat;
 mod fiche;
 mod noyau;
 mod renouvellement;
+mod sante;
 mod signature;
 mod strategie;
 
@@ -93,6 +94,7 @@ fn table() -> Routes {
         compte::routes(),
         api::routes(),
         assets::routes(),
+        sante::routes(),
     ]
     .concat()
 }

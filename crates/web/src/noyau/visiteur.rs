@@ -153,8 +153,13 @@ async fn identifier_et_verifier(
     let cookies = state.cookies;
     let trouvee = session(&state.store, cookies, requete.headers()).await?;
     let csrf_navigateur = cookie(requete.headers(), &cookies.csrf()).and_then(Jeton::lire);
+    // A browser's first page gets its CSRF cookie; what holds no form does not set one.
+    let sans_formulaire = {
+        let chemin = requete.uri().path();
+        chemin.starts_with("/assets/") || chemin.starts_with("/api/") || chemin == "/sante"
+    };
     let nouveau_csrf = match (&trouvee, &csrf_navigateur) {
-        (None, None) => Some(Jeton::nouveau()),
+        (None, None) if !sans_formulaire => Some(Jeton::nouveau()),
         _ => None,
     };
     let visiteur = match trouvee {

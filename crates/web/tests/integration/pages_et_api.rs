@@ -353,3 +353,25 @@ async fn les_pages_portent_les_en_tetes_de_securite_et_les_styles_sont_servis() 
     let (status, _, _) = app.get("/assets/absent.css").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A browser's first page hands it its CSRF cookie; what holds no form (assets, the API, the
+/// health check) sets none. The health check says whether the database answers.
+#[tokio::test]
+async fn seules_les_pages_posent_un_cookie_et_la_sante_repond() {
+    let app = TestApp::demarrer().await;
+    let (statut, entetes, _) = app.get("/").await;
+    assert_eq!(statut, StatusCode::OK);
+    assert!(entetes.contains_key(header::SET_COOKIE));
+    for chemin in ["/assets/pilote.css", "/api/v1/contrats", "/sante"] {
+        let (statut, entetes, _) = app.get(chemin).await;
+        assert_eq!(statut, StatusCode::OK, "{chemin}");
+        assert!(!entetes.contains_key(header::SET_COOKIE), "{chemin}");
+    }
+    let (_, entetes, corps) = app.get("/sante").await;
+    assert_eq!(corps, "ok\n");
+    assert_eq!(entetes[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+    app.store.close().await;
+    let (statut, _, corps) = app.get("/sante").await;
+    assert_eq!(statut, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(corps, "la base de données ne répond pas\n");
+}
