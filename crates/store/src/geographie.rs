@@ -136,19 +136,36 @@ pub(crate) async fn charger_extrait(store: &Store) -> Result<Chargement, StoreEr
         .await?
         .map(|row| row.try_get("version"))
         .transpose()?;
+    let deja_chargee = |version: String| Chargement {
+        charge: false,
+        version,
+        communes: 0,
+        epci: 0,
+        duree: debut.elapsed(),
+    };
     if actuelle.as_deref() == Some(version.as_str()) {
-        return Ok(Chargement {
-            charge: false,
-            version,
-            communes: 0,
-            epci: 0,
-            duree: debut.elapsed(),
-        });
+        return Ok(deja_chargee(version));
     }
     let extrait = extrait()?;
     // With the administrator's roles: the contracts' summaries are reset below, under
     // PostgreSQL's row-level security.
     let mut tx = store.ecriture(&crate::Auteur::ligne_de_commande()).await?;
+    // Instances starting together load it once: on PostgreSQL the first takes the lock until
+    // it commits (on SQLite the write transaction is exclusive already), the others then find
+    // the version it wrote.
+    if store.backend() == crate::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(crate::VERROU_DEMARRAGE)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let chargee: Option<String> = sqlx::query_scalar("SELECT version FROM geographie_version")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if chargee.as_deref() == Some(version.as_str()) {
+        tx.rollback().await?;
+        return Ok(deja_chargee(version));
+    }
     inserer(
         &mut tx,
         "region (code, nom)",

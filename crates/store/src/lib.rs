@@ -33,6 +33,10 @@ use pilote_domain::autorisation::Role;
 use contrat::fiche::FicheLue;
 use memoire::Memoire;
 
+/// The PostgreSQL advisory lock under which an instance migrates the schema and loads the
+/// official geography, so that instances starting together on one database do it once.
+pub(crate) const VERROU_DEMARRAGE: i64 = 0x7069_6c6f_7465;
+
 /// The database behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -124,7 +128,17 @@ impl Store {
                 .max_connections(1)
                 .connect_with(options.clone())
                 .await?;
+            // Instances starting together migrate once: the others wait for the lock, then
+            // find nothing left to do. Closing the connection releases it in any case.
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(VERROU_DEMARRAGE)
+                .execute(&migrateur)
+                .await?;
             migration::migrate(&migrateur, backend).await?;
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(VERROU_DEMARRAGE)
+                .execute(&migrateur)
+                .await?;
             migrateur.close().await;
         }
         let pool_de = |connexions: u32| {

@@ -1036,3 +1036,52 @@ async fn la_securite_des_lignes_double_la_politique_sur_postgres() {
     drop(brute);
     base.fermer().await;
 }
+
+/// Two instances starting at the same moment on an empty PostgreSQL database: both migrate
+/// and load the geography without error, and it is loaded once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deux_instances_demarrent_ensemble_sur_une_base_vide() {
+    let Ok(url) = std::env::var("PILOTE_TEST_POSTGRES_URL") else {
+        eprintln!("PILOTE_TEST_POSTGRES_URL absent : démarrage simultané non essayé");
+        return;
+    };
+    let nom = format!("pilote_deux_instances_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    for requete in [
+        format!("DROP DATABASE IF EXISTS {nom} WITH (FORCE)"),
+        format!("CREATE DATABASE {nom}"),
+    ] {
+        sqlx::query(&requete).execute(&mut admin).await.unwrap();
+    }
+    let adresse = base_voisine(&url, &nom);
+    let demarrer = || {
+        let adresse = adresse.clone();
+        async move {
+            let store = Store::open(&adresse).await?;
+            let chargement = pilote_store::charger_geographie(&store).await?;
+            Ok::<_, StoreError>((store, chargement.charge))
+        }
+    };
+    let (a, b) = tokio::join!(demarrer(), demarrer());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(
+        a.1 != b.1,
+        "la géographie chargée une fois : {} et {}",
+        a.1,
+        b.1
+    );
+    let communes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM commune")
+        .fetch_one(&mut sqlx::PgConnection::connect(&adresse).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        communes,
+        geographie::extrait().unwrap().communes.len() as i64
+    );
+    a.0.close().await;
+    b.0.close().await;
+    sqlx::query(&format!("DROP DATABASE {nom} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}
