@@ -33,6 +33,18 @@ impl AppError {
         }
     }
 
+    /// The page's heading, in French.
+    fn titre(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "Page introuvable",
+            AppError::BadRequest(_) => "Demande incorrecte",
+            AppError::Forbidden(_) => "Accès refusé",
+            AppError::Conflict(_) => "Modification concurrente",
+            AppError::Unavailable(_) => "Service indisponible",
+            AppError::Internal => "Erreur interne",
+        }
+    }
+
     fn message(&self) -> &str {
         match self {
             AppError::NotFound(m)
@@ -93,6 +105,8 @@ struct PageErreur<'a> {
     titre: &'a str,
     statut: u16,
     message: &'a str,
+    /// A refusal: the page offers to sign in (with another account).
+    refus: bool,
 }
 
 /// As a page.
@@ -101,7 +115,8 @@ impl IntoResponse for AppError {
         let status = self.status();
         let page = PageErreur {
             entete: Entete::erreur(),
-            titre: status.canonical_reason().unwrap_or("Erreur"),
+            titre: self.titre(),
+            refus: matches!(self, AppError::Forbidden(_)),
             statut: status.as_u16(),
             message: self.message(),
         };

@@ -667,3 +667,30 @@ async fn un_caractere_de_controle_est_refuse_en_francais() {
         }
     }
 }
+
+/// Error pages speak French, and a refusal offers to sign in (or to change account).
+#[tokio::test]
+async fn les_pages_d_erreur_sont_en_francais_et_un_refus_propose_de_se_connecter() {
+    let appli = appli("http://localhost:3000").await;
+    pilote_store::contrat::creer(
+        &appli.store,
+        &crate::support::application::contrat("essai-2022", true, &["02722"], 1),
+    )
+    .await
+    .unwrap();
+    let mut public = appli.navigateur();
+    let r = public.get("/nulle-part").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.corps.contains("<h1>Page introuvable</h1>"), "{}", r.corps);
+    assert!(!r.corps.contains("Se connecter, ou changer de compte"));
+    let champs = [("version", "1"), ("statut", "en-cours")];
+    let r = public
+        .post("/contrats/essai-2022/fiches/1/avancement", &champs)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.texte().contains("<h1>Accès refusé</h1>"), "{}", r.corps);
+    assert!(
+        r.corps
+            .contains("href=\"/connexion\">Se connecter, ou changer de compte")
+    );
+}
