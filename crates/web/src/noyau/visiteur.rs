@@ -239,24 +239,26 @@ async fn verifier_csrf(requete: Request, attendu: &str) -> Result<Request, AppEr
     let octets = to_bytes(corps, limite).await.map_err(|_| {
         AppError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".to_owned())
     })?;
+    // A form's fields, read once (a file upload's are read by its own page).
+    let champs: Vec<(String, String)> = if multipart {
+        Vec::new()
+    } else {
+        form_urlencoded::parse(&octets).into_owned().collect()
+    };
     if !parts.headers.contains_key("x-csrf-token") {
         let recu = if multipart {
             champ_multipart(&octets, "_csrf")
         } else {
-            form_urlencoded::parse(&octets)
+            champs
+                .iter()
                 .find(|(nom, _)| nom == "_csrf")
-                .map(|(_, valeur)| valeur.into_owned())
+                .map(|(_, valeur)| valeur.clone())
         };
         if !recu.is_some_and(|v| attendu.egal(&v)) {
             return Err(refus());
         }
     }
-    // A form's fields, whichever page it comes from (a file upload's, by its own page).
-    if !multipart {
-        let champs: Vec<(String, String)> = form_urlencoded::parse(&octets).into_owned().collect();
-        sans_caractere_de_controle(champs.iter().map(|(n, v)| (n, v)))
-            .map_err(AppError::BadRequest)?;
-    }
+    sans_caractere_de_controle(champs.iter().map(|(n, v)| (n, v))).map_err(AppError::BadRequest)?;
     Ok(Request::from_parts(parts, Body::from(octets)))
 }
 
