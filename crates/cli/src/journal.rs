@@ -4,6 +4,8 @@ use anyhow::Result;
 use clap::Subcommand;
 use pilote_store::{Store, journal};
 
+use crate::configuration::Configuration;
+
 #[derive(Subcommand)]
 pub enum CommandeJournal {
     /// Prints the latest entries, newest first.
@@ -11,15 +13,16 @@ pub enum CommandeJournal {
         #[arg(long, default_value_t = 50)]
         nombre: u32,
     },
-    /// Deletes the entries older than the retention.
-    Purge {
-        /// Retention in months (of 30 days).
-        #[arg(long, env = "PILOTE_JOURNAL_RETENTION_MOIS", default_value_t = 12)]
-        retention_mois: u32,
-    },
+    /// Deletes the entries older than the retention (`journal_conservation_mois` of the
+    /// configuration).
+    Purge,
 }
 
-pub async fn executer(store: &Store, commande: CommandeJournal) -> Result<()> {
+pub async fn executer(
+    store: &Store,
+    commande: CommandeJournal,
+    configuration: &Configuration,
+) -> Result<()> {
     match commande {
         CommandeJournal::List { nombre } => {
             for e in journal::dernieres(store, nombre).await? {
@@ -35,11 +38,10 @@ pub async fn executer(store: &Store, commande: CommandeJournal) -> Result<()> {
                 );
             }
         }
-        CommandeJournal::Purge { retention_mois } => {
-            let supprimees = journal::purger(store, retention_mois.saturating_mul(30)).await?;
-            println!(
-                "Journal : {supprimees} entrée(s) de plus de {retention_mois} mois supprimée(s)."
-            );
+        CommandeJournal::Purge => {
+            let mois = configuration.journal_conservation_mois;
+            let supprimees = journal::purger(store, mois.saturating_mul(30)).await?;
+            println!("Journal : {supprimees} entrée(s) de plus de {mois} mois supprimée(s).");
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 
 mod acces;
 mod bench;
+mod configuration;
 mod journal;
 mod service;
 mod utilisateur;
@@ -11,8 +12,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use pilote_store::Store;
 use pilote_store::import::{self, SiPresent};
-use pilote_store::{Reglages, Store};
+
+use configuration::{Configuration, FormatJournaux, Surcharges, masquer_url};
 
 #[derive(Parser)]
 #[command(
@@ -21,18 +24,9 @@ use pilote_store::{Reglages, Store};
     about = "Pilote : la plateforme des contrats locaux de santé"
 )]
 struct Cli {
-    /// Database: sqlite://FICHIER (created if absent) or postgres://UTILISATEUR@HÔTE/BASE.
-    #[arg(
-        long,
-        global = true,
-        env = "PILOTE_DATABASE_URL",
-        default_value = "sqlite://pilote.db"
-    )]
-    database_url: String,
-    /// Database connections kept open: for reads on SQLite (writes queue on one more), for
-    /// everything on PostgreSQL. Default: 8 on SQLite, 32 on PostgreSQL.
-    #[arg(long, global = true, env = "PILOTE_CONNEXIONS")]
-    connexions: Option<u32>,
+    /// Every setting, also read from a TOML file (--config) and from PILOTE_* variables.
+    #[command(flatten)]
+    surcharges: Surcharges,
     #[command(subcommand)]
     commande: Commande,
 }
@@ -40,7 +34,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Commande {
     /// Serves the pages and the API.
-    Serve(Box<service::Options>),
+    Serve,
+    /// Prints the effective configuration (defaults, file, environment, options), secrets
+    /// masked.
+    Config,
     /// Manages accounts and their roles.
     #[command(subcommand)]
     User(utilisateur::CommandeUtilisateur),
@@ -66,45 +63,49 @@ enum Commande {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
     let cli = Cli::parse();
-    let base = Base {
-        url: cli.database_url,
-        reglages: Reglages {
-            connexions: cli.connexions,
-        },
-    };
+    let configuration = Configuration::charger(&cli.surcharges)?;
+    journaux(&configuration);
     match cli.commande {
         Commande::Access(commande) => acces::executer(commande),
-        Commande::Serve(options) => service::servir(ouvrir(&base).await?, *options).await,
-        Commande::User(commande) => utilisateur::executer(&ouvrir(&base).await?, commande).await,
-        Commande::Journal(commande) => journal::executer(&ouvrir(&base).await?, commande).await,
+        Commande::Config => {
+            print!("{}", configuration.afficher()?);
+            Ok(())
+        }
+        Commande::Serve => service::servir(ouvrir(&configuration).await?, &configuration).await,
+        Commande::User(commande) => {
+            utilisateur::executer(&ouvrir(&configuration).await?, commande).await
+        }
+        Commande::Journal(commande) => {
+            journal::executer(&ouvrir(&configuration).await?, commande, &configuration).await
+        }
         Commande::Migrate => {
-            ouvrir(&base).await?.close().await;
+            ouvrir(&configuration).await?.close().await;
             println!("Base à jour : schéma migré, géographie officielle chargée.");
             Ok(())
         }
-        Commande::Import { fichiers } => importer(&base, &fichiers).await,
+        Commande::Import { fichiers } => importer(&configuration, &fichiers).await,
         Commande::BenchGeographie { repetitions } => bench::geographie(repetitions).await,
     }
 }
 
-/// Where the database is and how to connect to it.
-struct Base {
-    url: String,
-    reglages: Reglages,
+/// Logs as the configuration says (`RUST_LOG`, when set, chooses what is logged).
+fn journaux(configuration: &Configuration) {
+    let filtre = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| configuration.niveau_journaux.as_str().into());
+    let journaux = tracing_subscriber::fmt().with_env_filter(filtre);
+    match configuration.format_journaux {
+        FormatJournaux::Texte => journaux.init(),
+        FormatJournaux::Json => journaux.json().flatten_event(true).init(),
+    }
 }
 
 /// Opens the database (migrating it) and loads the geography if this version is missing.
-async fn ouvrir(base: &Base) -> Result<Store> {
-    let store = Store::ouvrir(&base.url, base.reglages)
+async fn ouvrir(configuration: &Configuration) -> Result<Store> {
+    let url = &configuration.database_url;
+    let store = Store::ouvrir(url, configuration.reglages_store())
         .await
-        .with_context(|| format!("ouverture de la base {}", masquer(&base.url)))?;
+        .with_context(|| format!("ouverture de la base {}", masquer_url(url)))?;
     let chargement = pilote_store::charger_geographie(&store)
         .await
         .context("chargement de la géographie")?;
@@ -119,26 +120,14 @@ async fn ouvrir(base: &Base) -> Result<Store> {
     Ok(store)
 }
 
-/// The URL without its password, for messages.
-fn masquer(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(debut), Some(arobase)) if arobase > debut => {
-            let identite = &url[debut + 3..arobase];
-            let utilisateur = identite.split(':').next().unwrap_or_default();
-            format!("{}{utilisateur}:***{}", &url[..debut + 3], &url[arobase..])
-        }
-        _ => url.to_owned(),
-    }
-}
-
-async fn importer(base: &Base, fichiers: &[PathBuf]) -> Result<()> {
+async fn importer(configuration: &Configuration, fichiers: &[PathBuf]) -> Result<()> {
     let mut contrats = Vec::new();
     for fichier in fichiers {
         let contenu = std::fs::read_to_string(fichier)
             .with_context(|| format!("lecture de {}", fichier.display()))?;
         contrats.push(import::lire(&fichier.display().to_string(), &contenu)?);
     }
-    let store = ouvrir(base).await?;
+    let store = ouvrir(configuration).await?;
     let ecrits = import::importer(&store, &contrats, SiPresent::Refuser).await?;
     store.close().await;
     println!(

@@ -11,7 +11,8 @@ use crate::journal::{self, Auteur};
 use crate::ligne::{int, opt_int, opt_text, text};
 use crate::{Store, StoreError, horloge};
 
-/// Failures allowed within [`FENETRE`] before the address is locked for [`BLOCAGE`].
+/// By default, failures allowed within [`FENETRE`] before the address is locked for
+/// [`BLOCAGE`] (see [`crate::Reglages`]).
 pub const ECHECS_PERMIS: i64 = 5;
 pub const FENETRE: i64 = 15 * 60;
 pub const BLOCAGE: i64 = 15 * 60;
@@ -61,12 +62,12 @@ pub async fn par_mot_de_passe(
     )
     .bind(&cle)
     .bind(maintenant)
-    .bind(maintenant - FENETRE)
+    .bind(maintenant - store.reglages().fenetre_echecs)
     .fetch_one(store.ecrivain())
     .await?;
     let bloquer = || async {
         sqlx::query("UPDATE tentative_connexion SET bloque_jusqu_a = $1 WHERE cle = $2")
-            .bind(maintenant + BLOCAGE)
+            .bind(maintenant + store.reglages().blocage)
             .bind(&cle)
             .execute(store.ecrivain())
             .await
@@ -79,16 +80,18 @@ pub async fn par_mot_de_passe(
         });
     }
     let rang = int(&tentative, "echecs")?;
-    if rang > ECHECS_PERMIS {
+    if rang > store.reglages().echecs_permis {
         bloquer().await?;
-        return Ok(Issue::Bloquee { secondes: BLOCAGE });
+        return Ok(Issue::Bloquee {
+            secondes: store.reglages().blocage,
+        });
     }
     let compte = match Email::parse(&cle) {
         Ok(email) => compte::authentifier(store, &email, mot_de_passe).await?,
         Err(_) => None,
     };
     let Some(compte) = compte else {
-        if rang == ECHECS_PERMIS {
+        if rang == store.reglages().echecs_permis {
             bloquer().await?;
         }
         return Ok(Issue::Refusee);
@@ -99,7 +102,15 @@ pub async fn par_mot_de_passe(
         .execute(&mut *tx)
         .await?;
     let auteur = auteur_du_compte(&mut tx, compte, origine).await?;
-    let jeton = crate::session::ouvrir(&mut tx, compte, None, &auteur, "par mot de passe").await?;
+    let jeton = crate::session::ouvrir(
+        &mut tx,
+        store.reglages().duree_session,
+        compte,
+        None,
+        &auteur,
+        "par mot de passe",
+    )
+    .await?;
     tx.commit().await?;
     Ok(Issue::Ouverte(jeton))
 }
@@ -216,7 +227,15 @@ pub async fn par_oidc(
         "par OpenID Connect (niveau {})",
         acr.unwrap_or("non précisé")
     );
-    let jeton = crate::session::ouvrir(&mut tx, compte, Some(id_token), &auteur, &comment).await?;
+    let jeton = crate::session::ouvrir(
+        &mut tx,
+        store.reglages().duree_session,
+        compte,
+        Some(id_token),
+        &auteur,
+        &comment,
+    )
+    .await?;
     tx.commit().await?;
     store.compteur.oublier();
     Ok(Some(jeton))

@@ -12,7 +12,7 @@ use crate::journal::{self, Auteur};
 use crate::ligne::parse;
 use crate::{Store, StoreError, horloge, now};
 
-/// How long an invitation link stays valid.
+/// How long an invitation link stays valid by default.
 pub const DUREE: i64 = 7 * 86_400;
 
 /// A live invitation, as its link shows it.
@@ -79,7 +79,7 @@ pub async fn inviter(
     .bind(fiche)
     .bind(auteur.compte)
     .bind(maintenant)
-    .bind(maintenant + DUREE)
+    .bind(maintenant + store.reglages().duree_invitation)
     .execute(&mut *tx)
     .await?;
     journal::ecrire(
@@ -205,7 +205,15 @@ pub async fn accepter(
         Some(&format!("rôle {role}")),
     )
     .await?;
-    let session = crate::session::ouvrir(&mut tx, compte, None, &auteur, "par invitation").await?;
+    let session = crate::session::ouvrir(
+        &mut tx,
+        store.reglages().duree_session,
+        compte,
+        None,
+        &auteur,
+        "par invitation",
+    )
+    .await?;
     tx.commit().await?;
     store.compteur.oublier();
     Ok(Some(session))

@@ -59,14 +59,38 @@ impl Backend {
     }
 }
 
-/// How many connections a [`Store`] keeps, by backend. The defaults suit each: SQLite has one
-/// writer at a time whatever the pool, so its readers get their own connections and its
-/// writers queue on one; PostgreSQL serves readers and writers from one pool.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// A [`Store`]'s settings: how many connections it keeps, by backend, and the lifetimes and
+/// thresholds of what it guards (sessions, sign-in attempts, invitations), in seconds. The
+/// defaults suit each backend: SQLite has one writer at a time whatever the pool, so its
+/// readers get their own connections and its writers queue on one; PostgreSQL serves readers
+/// and writers from one pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reglages {
     /// Connections for reads (SQLite) or for everything (PostgreSQL); `None`: the backend's
     /// default.
     pub connexions: Option<u32>,
+    /// How long a session lasts from sign-in.
+    pub duree_session: i64,
+    /// Failed sign-ins allowed for an address within [`Self::fenetre_echecs`]; the next
+    /// attempts are refused without checking the password for [`Self::blocage`].
+    pub echecs_permis: i64,
+    pub fenetre_echecs: i64,
+    pub blocage: i64,
+    /// How long an invitation can be accepted.
+    pub duree_invitation: i64,
+}
+
+impl Default for Reglages {
+    fn default() -> Self {
+        Self {
+            connexions: None,
+            duree_session: session::DUREE,
+            echecs_permis: connexion::ECHECS_PERMIS,
+            fenetre_echecs: connexion::FENETRE,
+            blocage: connexion::BLOCAGE,
+            duree_invitation: invitation::DUREE,
+        }
+    }
 }
 
 impl Reglages {
@@ -95,6 +119,7 @@ pub struct Store {
     sessions: Arc<Memoire<String, session::SessionGardee>>,
     /// The counter of changes as last read.
     compteur: Arc<generation::Generation>,
+    reglages: Reglages,
 }
 
 impl Store {
@@ -102,6 +127,11 @@ impl Store {
     /// needed, and applies pending migrations.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         Self::ouvrir(url, Reglages::default()).await
+    }
+
+    /// Its settings.
+    pub fn reglages(&self) -> Reglages {
+        self.reglages
     }
 
     /// Opens the database at `url` with `reglages`, creating the SQLite file if needed, and
@@ -198,6 +228,7 @@ impl Store {
             backend,
             options,
             lectures,
+            reglages,
             fiches_lues: Arc::new(Memoire::new(4096)),
             sessions: Arc::new(Memoire::new(16_384)),
             compteur: Arc::new(generation::Generation::new()),

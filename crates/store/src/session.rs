@@ -15,7 +15,7 @@ use crate::journal::{self, Auteur};
 use crate::ligne::{int, opt_text, parse, text};
 use crate::{Store, StoreError, horloge};
 
-/// How long a session lasts from sign-in: a working day.
+/// How long a session lasts from sign-in by default: a working day.
 pub const DUREE: i64 = 12 * 3600;
 
 /// A live session, as each request finds it.
@@ -47,6 +47,7 @@ impl Session {
 /// the sign-in); returns the token for the cookie.
 pub(crate) async fn ouvrir(
     conn: &mut AnyConnection,
+    duree: i64,
     compte: i64,
     id_token: Option<&str>,
     auteur: &Auteur,
@@ -63,7 +64,7 @@ pub(crate) async fn ouvrir(
     .bind(Jeton::nouveau().as_str())
     .bind(id_token)
     .bind(maintenant)
-    .bind(maintenant + DUREE)
+    .bind(maintenant + duree)
     .execute(&mut *conn)
     .await?;
     journal::ecrire(conn, auteur, "connexion", "session", Some(comment)).await?;

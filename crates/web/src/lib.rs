@@ -13,11 +13,13 @@ mod fiche;
 mod noyau;
 mod renouvellement;
 mod sante;
+pub mod serveur;
 mod signature;
 mod strategie;
 
 pub use compte::oidc;
 pub use noyau::courriel;
+pub use noyau::limites::Limites;
 pub use noyau::route::{Politique, Route};
 
 use std::sync::Arc;
@@ -29,8 +31,11 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use pilote_stockage::Stockage;
 use pilote_store::Store;
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::compte::oidc::ClientOidc;
 use crate::noyau::courriel::Expediteur;
@@ -54,6 +59,9 @@ pub struct AppState {
     pub stockage: Arc<dyn Stockage>,
     /// The public's answers kept in memory.
     pub cache: Arc<noyau::cache::CachePublic>,
+    /// Body sizes, times, requests at once, proxy trust.
+    pub limites: Limites,
+    en_vol: noyau::limites::EnVol,
 }
 
 impl AppState {
@@ -78,6 +86,17 @@ impl AppState {
             expediteur,
             stockage,
             cache: Arc::default(),
+            limites: Limites::default(),
+            en_vol: noyau::limites::EnVol::new(&Limites::default()),
+        }
+    }
+
+    /// The same with other limits.
+    pub fn avec_limites(self, limites: Limites) -> Self {
+        Self {
+            en_vol: noyau::limites::EnVol::new(&limites),
+            limites,
+            ..self
         }
     }
 }
@@ -142,6 +161,7 @@ pub fn app(state: AppState) -> Router {
     for (route, gestionnaire) in table() {
         router = router.route(route.chemin, gestionnaire);
     }
+    let limites = middleware::from_fn_with_state(state.clone(), noyau::limites::borner);
     let mut router = router
         .fallback(noyau::erreur::page_absente)
         .layer(middleware::from_fn_with_state(
@@ -160,5 +180,29 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static(valeur),
         ));
     }
-    router.layer(TraceLayer::new_for_http())
+    // What is not compressed already (the public's answers kept, the assets) is compressed on
+    // its way out, at a level cheap enough for every signed-in page. Each request gets an
+    // identifier (or keeps its proxy's `X-Request-Id`), in its log lines and in its answer.
+    router
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(limites)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|requete: &Request| {
+                    let id = requete
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "requete",
+                        id,
+                        methode = %requete.method(),
+                        chemin = requete.uri().path()
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }

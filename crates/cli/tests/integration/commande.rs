@@ -182,10 +182,57 @@ fn le_journal_se_lit_et_se_purge_selon_la_retention() {
     );
     let (ok, texte) = pilote(
         dossier.path(),
-        &["journal", "purge", "--retention-mois", "douze"],
+        &["journal", "purge", "--journal-conservation-mois", "douze"],
     );
     assert!(!ok);
-    assert!(texte.contains("douze"), "{texte}");
+    assert!(
+        texte.contains("--journal-conservation-mois / PILOTE_JOURNAL_CONSERVATION_MOIS")
+            && texte.contains("« douze » n'est pas un nombre entier"),
+        "{texte}"
+    );
+}
+
+/// One configuration: a file, the environment over it, the options over both; `pilote
+/// config` prints what results, secrets masked; a wrong key is named with its line.
+#[test]
+fn la_configuration_se_lit_en_couches_et_s_affiche_sans_secret() {
+    let dossier = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dossier.path().join("pilote.toml"),
+        "titre = \"ARS Bretagne\"\nconnexions = 4\ndatabase_url = \"postgres://pilote:secret@db/pilote\"\n",
+    )
+    .unwrap();
+    let sortie = Command::new(env!("CARGO_BIN_EXE_pilote"))
+        .current_dir(dossier.path())
+        .env("PILOTE_CONFIG", "pilote.toml")
+        .env("PILOTE_CONNEXIONS", "6")
+        .env("PILOTE_DELAI_REQUETE_SECONDES", "30")
+        .args(["config", "--delai-requete-secondes", "45"])
+        .output()
+        .unwrap();
+    let texte = String::from_utf8_lossy(&sortie.stdout);
+    assert!(sortie.status.success(), "{texte}");
+    for attendu in [
+        "titre = \"ARS Bretagne\"",
+        "connexions = 6",
+        "delai_requete_secondes = 45",
+        "database_url = \"postgres://pilote:***@db/pilote\"",
+        "listen = \"127.0.0.1:3000\"",
+    ] {
+        assert!(texte.contains(attendu), "{attendu} absent de\n{texte}");
+    }
+    assert!(!texte.contains("secret"), "{texte}");
+    std::fs::write(
+        dossier.path().join("faux.toml"),
+        "titre = \"x\"\nport = 80\n",
+    )
+    .unwrap();
+    let (ok, texte) = pilote(dossier.path(), &["config", "--config", "faux.toml"]);
+    assert!(!ok);
+    assert!(
+        texte.contains("faux.toml, ligne 2") && texte.contains("clé inconnue « port »"),
+        "{texte}"
+    );
 }
 
 #[test]
@@ -215,5 +262,5 @@ fn une_configuration_de_service_incomplete_est_refusee() {
         ],
     );
     assert!(!ok);
-    assert!(texte.contains("--oidc-client-id"), "{texte}");
+    assert!(texte.contains("oidc_client_id"), "{texte}");
 }

@@ -105,7 +105,11 @@ pub async fn par_mot_de_passe(
             let cookies = state.cookies;
             return Ok(rediriger(
                 &suite,
-                [cookies.poser(&cookies.session(), jeton.as_str(), session::DUREE)],
+                [cookies.poser(
+                    &cookies.session(),
+                    jeton.as_str(),
+                    state.store.reglages().duree_session,
+                )],
             ));
         }
         Issue::Refusee => (
@@ -249,7 +253,11 @@ pub async fn proconnect_retour(
     Ok(rediriger(
         "/",
         [
-            cookies.poser(&cookies.session(), jeton.as_str(), session::DUREE),
+            cookies.poser(
+                &cookies.session(),
+                jeton.as_str(),
+                state.store.reglages().duree_session,
+            ),
             cookies.effacer(&cookies.oidc()),
         ],
     ))

@@ -11,7 +11,6 @@ use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
 use pilote_store::StoreError;
 use pilote_store::invitation::{self, Acceptation, Invitation};
-use pilote_store::session;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -71,7 +70,7 @@ pub async fn inviter(
             visiteur.auteur.qui,
             state.titre,
             role.libelle(),
-            invitation::DUREE / 86_400
+            state.store.reglages().duree_invitation / 86_400
         ),
     };
     state.expediteur.envoyer(courriel).await.map_err(|e| {
@@ -184,7 +183,11 @@ pub async fn accepter(
             let cookies = state.cookies;
             Ok(rediriger(
                 "/",
-                [cookies.poser(&cookies.session(), session_ouverte.as_str(), session::DUREE)],
+                [cookies.poser(
+                    &cookies.session(),
+                    session_ouverte.as_str(),
+                    state.store.reglages().duree_session,
+                )],
             ))
         }
         Ok(None) => Err(invalide()),

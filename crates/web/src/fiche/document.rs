@@ -3,7 +3,6 @@
 //! that is refused); `GET …/documents/{document}` serves it, as an attachment, to whoever reads
 //! the whole contract.
 
-use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -17,8 +16,9 @@ use super::PageFiche;
 use crate::AppState;
 use crate::noyau::caracteres::sans_caractere_de_controle;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::limites::en_octets;
 use crate::noyau::saisie::{Saisies, date, issue, preambule, refus, refuser, valeur};
-use crate::noyau::visiteur::{TAILLE_MAX_DOCUMENT, Visiteur};
+use crate::noyau::visiteur::Visiteur;
 
 /// Removes a document's file once its row is gone; a failure leaves an orphan file, logged.
 pub(super) async fn supprimer_fichier(state: &AppState, cle: &str) {
@@ -50,15 +50,28 @@ pub async fn deposer(
             "Envoi illisible : joignez le document par le formulaire ({e})."
         ))
     })?;
-    let illisible = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!(
-            "Envoi illisible ({e}) : le document ne doit pas dépasser {} Mo.",
-            TAILLE_MAX_DOCUMENT / (1024 * 1024)
+    let maximum = state.limites.document_max;
+    let trop_gros = || {
+        AppError::PayloadTooLarge(format!(
+            "Le document dépasse la taille permise, {} ({maximum} octets) : rien n'est \
+             enregistré.",
+            en_octets(maximum)
         ))
     };
+    let illisible = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            trop_gros()
+        } else {
+            AppError::BadRequest(
+                "L'envoi est illisible ou s'est interrompu : joignez le document à nouveau par le \
+                 formulaire."
+                    .to_owned(),
+            )
+        }
+    };
     let mut saisies = Saisies::new();
-    let mut fichier: Option<(String, String, Bytes)> = None;
-    while let Some(champ) = multipart.next_field().await.map_err(illisible)? {
+    let mut fichier: Option<(String, String, Vec<u8>)> = None;
+    while let Some(mut champ) = multipart.next_field().await.map_err(illisible)? {
         let nom = champ.name().unwrap_or_default().to_owned();
         if nom == "fichier" {
             let nom_fichier = champ.file_name().unwrap_or_default().to_owned();
@@ -66,7 +79,14 @@ pub async fn deposer(
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_owned();
-            let octets = champ.bytes().await.map_err(illisible)?;
+            // Read piece by piece, refused at the first byte past the limit.
+            let mut octets = Vec::new();
+            while let Some(morceau) = champ.chunk().await.map_err(illisible)? {
+                if octets.len() + morceau.len() > maximum {
+                    return Err(trop_gros());
+                }
+                octets.extend_from_slice(&morceau);
+            }
             fichier = Some((nom_fichier, type_mime, octets));
         } else {
             let texte = champ.text().await.map_err(illisible)?;
@@ -99,11 +119,7 @@ pub async fn deposer(
     };
     let cle = Cle::nouvelle(id.as_str(), &numero, &nom_fichier)
         .map_err(|e| AppError::BadRequest(phrase(&e.to_string())))?;
-    if let Err(e) = state
-        .stockage
-        .deposer(&cle, octets.to_vec(), &type_mime)
-        .await
-    {
+    if let Err(e) = state.stockage.deposer(&cle, octets, &type_mime).await {
         tracing::error!(erreur = %e, stockage = state.stockage.decrire(), "dépôt de document");
         return Err(AppError::Unavailable(
             "Le stockage des documents ne répond pas : rien n'est enregistré, réessayez plus tard."

@@ -35,7 +35,7 @@ use crate::noyau::saisie::{
     Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurFiche, annee, date, issue, lignes, nombre,
     optionnel, refus, refuser, valeur,
 };
-use crate::noyau::visiteur::{MULTIPART_MAX, Visiteur};
+use crate::noyau::visiteur::Visiteur;
 
 #[derive(Template)]
 #[template(path = "fiche/fiche.html")]
@@ -648,7 +648,7 @@ pub(crate) fn routes() -> Routes {
             Method::POST,
             "/contrats/{id}/fiches/{numero}/documents",
             ModifierFiche,
-            post(document::deposer).layer(DefaultBodyLimit::max(MULTIPART_MAX)),
+            post(document::deposer).layer(DefaultBodyLimit::disable()),
         ),
         route(
             Method::GET,

@@ -5,17 +5,23 @@
 //! not moved. A change made by any instance moves it, so several instances on one PostgreSQL
 //! database stay true. Signed-in visitors, whose pages carry their forms and tokens, are never
 //! served from here.
+//!
+//! Each answer kept carries an `ETag` made of that counter and of a digest of its bytes: a
+//! browser that asks again with it (`If-None-Match`) gets `304 Not Modified` while nothing
+//! changed; and its compressed forms are made once ([`Compresse`]).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::noyau::compression::{Codage, Compresse};
 use crate::noyau::visiteur::Visiteur;
 
 /// What the cache holds at most, in bytes (answers and their addresses); past it, it starts
@@ -41,16 +47,83 @@ struct Reponses {
 #[derive(Debug, Clone)]
 struct Gardee {
     generation: i64,
+    etag: HeaderValue,
     /// Its headers (type, and for the API the total and the next page).
     entetes: HeaderMap,
-    corps: Bytes,
+    corps: Arc<Compresse>,
 }
 
 impl Gardee {
-    /// What it takes in memory, roughly: its body, its address and its headers.
-    fn taille(&self, adresse: &str) -> usize {
-        self.corps.len() + adresse.len() + 64 * (self.entetes.len() + 1)
+    fn new(generation: i64, entetes: HeaderMap, corps: Compresse) -> Self {
+        let empreinte = Sha256::digest(corps.brut());
+        let etag = format!(
+            "W/\"{generation:x}-{}\"",
+            empreinte[..8]
+                .iter()
+                .map(|o| format!("{o:02x}"))
+                .collect::<String>()
+        );
+        Self {
+            generation,
+            // Hexadecimal digits and quotes only: always a valid header value.
+            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("W/\"0\"")),
+            entetes,
+            corps: Arc::new(corps),
+        }
     }
+
+    /// What it takes in memory, roughly: its body (compressed forms included when it was
+    /// kept), its address and its headers.
+    fn taille(&self, adresse: &str) -> usize {
+        self.corps.taille() + adresse.len() + 64 * (self.entetes.len() + 2)
+    }
+
+    /// The answer to a request with these headers: `304` when the browser holds this very
+    /// answer, the body in the encoding it prefers otherwise.
+    fn repondre(&self, requete: &HeaderMap) -> Response {
+        let mut reponse = if connue(requete, &self.etag) {
+            let mut reponse = StatusCode::NOT_MODIFIED.into_response();
+            *reponse.headers_mut() = self.entetes.clone();
+            reponse.headers_mut().remove(header::CONTENT_TYPE);
+            reponse
+        } else {
+            let (corps, codage) = self.corps.en(Codage::negocier(requete));
+            let mut reponse = Response::new(Body::from(corps));
+            *reponse.headers_mut() = self.entetes.clone();
+            if let Some(codage) = codage {
+                reponse
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, codage);
+            }
+            reponse
+        };
+        let entetes = reponse.headers_mut();
+        entetes.insert(header::ETAG, self.etag.clone());
+        // Every reader asks again, and gets a 304 while nothing changed; what a signed-in
+        // visitor reads differs, hence `Cookie` among the headers the answer depends on.
+        entetes.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        entetes.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Encoding, Cookie"),
+        );
+        reponse
+    }
+}
+
+/// Whether the browser's `If-None-Match` names `etag` (compared weakly, as RFC 9110 asks for
+/// `If-None-Match`), or is `*`.
+fn connue(requete: &HeaderMap, etag: &HeaderValue) -> bool {
+    let sans_faiblesse = |e: &str| e.trim().trim_start_matches("W/").to_owned();
+    let Ok(etag) = etag.to_str() else {
+        return false;
+    };
+    let etag = sans_faiblesse(etag);
+    requete
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| e.trim() == "*" || sans_faiblesse(e) == etag)
 }
 
 impl CachePublic {
@@ -105,8 +178,9 @@ pub async fn servir(State(state): State<AppState>, requete: Request, suite: Next
         return suite.run(requete).await;
     };
     let adresse = requete.uri().to_string();
+    let entetes_requete = requete.headers().clone();
     if let Some(gardee) = state.cache.lire(&adresse, generation) {
-        return repondre(gardee);
+        return gardee.repondre(&entetes_requete);
     }
     let reponse = suite.run(requete).await;
     if reponse.status() != StatusCode::OK {
@@ -115,15 +189,21 @@ pub async fn servir(State(state): State<AppState>, requete: Request, suite: Next
     let (parties, corps) = reponse.into_parts();
     match to_bytes(corps, usize::MAX).await {
         Ok(corps) => {
-            if corps.len() <= REPONSE_MAX {
-                let gardee = Gardee {
-                    generation,
-                    entetes: parties.headers.clone(),
-                    corps: corps.clone(),
-                };
+            let type_mime = parties
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|t| t.to_str().ok())
+                .unwrap_or_default();
+            let gardee = Gardee::new(
+                generation,
+                parties.headers.clone(),
+                Compresse::new(corps, type_mime),
+            );
+            let reponse = gardee.repondre(&entetes_requete);
+            if gardee.corps.brut().len() <= REPONSE_MAX {
                 state.cache.garder(adresse, gardee);
             }
-            Response::from_parts(parties, Body::from(corps))
+            reponse
         }
         Err(e) => {
             tracing::error!(erreur = %e, "réponse illisible");
@@ -132,15 +212,40 @@ pub async fn servir(State(state): State<AppState>, requete: Request, suite: Next
     }
 }
 
-fn repondre(gardee: Gardee) -> Response {
-    let mut reponse = Response::new(Body::from(gardee.corps));
-    *reponse.headers_mut() = gardee.entetes;
-    reponse
-}
-
 #[cfg(test)]
 mod tests {
-    use super::gardable;
+    use super::*;
+
+    #[test]
+    fn un_navigateur_qui_a_la_reponse_recoit_304() {
+        let gardee = Gardee::new(
+            7,
+            HeaderMap::new(),
+            Compresse::new("<p>Caen</p>".into(), "text/html"),
+        );
+        let etag = gardee.etag.to_str().unwrap().to_owned();
+        assert!(etag.starts_with("W/\"7-"), "{etag}");
+        let avec = |valeur: &str| {
+            let mut entetes = HeaderMap::new();
+            entetes.insert(
+                header::IF_NONE_MATCH,
+                HeaderValue::from_str(valeur).unwrap(),
+            );
+            gardee.repondre(&entetes).status()
+        };
+        assert_eq!(avec(&etag), StatusCode::NOT_MODIFIED);
+        assert_eq!(
+            avec(etag.trim_start_matches("W/")),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            avec(&format!("\"autre\", {etag}")),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(avec("*"), StatusCode::NOT_MODIFIED);
+        assert_eq!(avec("W/\"6-00\""), StatusCode::OK);
+        assert_eq!(gardee.repondre(&HeaderMap::new()).status(), StatusCode::OK);
+    }
 
     #[test]
     fn seules_les_lectures_du_public_sont_gardees() {

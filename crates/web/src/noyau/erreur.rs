@@ -18,6 +18,10 @@ pub enum AppError {
     Conflict(String),
     /// A service Pilote depends on (the identity provider, the mail server) failed.
     Unavailable(String),
+    /// A body past the configured limits.
+    PayloadTooLarge(String),
+    /// Too many requests at once, or one that took too long: to try again shortly.
+    Overloaded(String),
     Internal,
 }
 
@@ -29,6 +33,8 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::BAD_GATEWAY,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -40,7 +46,8 @@ impl AppError {
             AppError::BadRequest(_) => "Demande incorrecte",
             AppError::Forbidden(_) => "Accès refusé",
             AppError::Conflict(_) => "Modification concurrente",
-            AppError::Unavailable(_) => "Service indisponible",
+            AppError::Unavailable(_) | AppError::Overloaded(_) => "Service indisponible",
+            AppError::PayloadTooLarge(_) => "Envoi trop volumineux",
             AppError::Internal => "Erreur interne",
         }
     }
@@ -51,7 +58,9 @@ impl AppError {
             | AppError::BadRequest(m)
             | AppError::Forbidden(m)
             | AppError::Conflict(m)
-            | AppError::Unavailable(m) => m,
+            | AppError::Unavailable(m)
+            | AppError::PayloadTooLarge(m)
+            | AppError::Overloaded(m) => m,
             AppError::Internal => {
                 "Une erreur est survenue de notre côté. Elle a été consignée ; réessayez plus tard."
             }
@@ -120,10 +129,12 @@ impl IntoResponse for AppError {
             statut: status.as_u16(),
             message: self.message(),
         };
-        match page.render() {
+        let mut reponse = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.message().to_owned()).into_response(),
-        }
+        };
+        reessayer(&self, &mut reponse);
+        reponse
     }
 }
 
@@ -144,13 +155,25 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut reponse = (
             self.0.status(),
             Json(CorpsErreur {
                 erreur: self.0.message(),
             }),
         )
-            .into_response()
+            .into_response();
+        reessayer(&self.0, &mut reponse);
+        reponse
+    }
+}
+
+/// An overloaded server asks to try again in a moment.
+fn reessayer(erreur: &AppError, reponse: &mut Response) {
+    if matches!(erreur, AppError::Overloaded(_)) {
+        reponse.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("2"),
+        );
     }
 }
 

@@ -3,12 +3,15 @@
 //! role stops at once), or the anonymous public. The same layer guards every state-changing
 //! request against cross-site request forgery: the token of the session (or, before sign-in,
 //! of the browser's CSRF cookie) must come back in the form's `_csrf` field or the
-//! `X-CSRF-Token` header, and an `Origin`, when sent, must be this site.
+//! `X-CSRF-Token` header, and an `Origin`, when sent, must be this site: the host the browser
+//! reached, the public URL of the configuration, or, behind a trusted proxy, the host and
+//! scheme it forwards. A file upload's token is its form's first field: it is checked before
+//! the rest of the body is read, so that a request without it is refused unread.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
@@ -24,14 +27,8 @@ use crate::noyau::caracteres::sans_caractere_de_controle;
 use crate::noyau::erreur::AppError;
 use crate::noyau::page::Entete;
 
-/// The largest form body read to find its CSRF token.
-const CORPS_MAX: usize = 1 << 20;
-/// The largest file upload read, a document and its form fields.
-/// The largest document accepted, in bytes.
-pub const TAILLE_MAX_DOCUMENT: usize = 20 * 1024 * 1024;
-
-/// The largest multipart body read: a document and its form's fields.
-pub const MULTIPART_MAX: usize = TAILLE_MAX_DOCUMENT + (64 << 10);
+/// How much of a file upload is read, at most, to find its CSRF token (its first field).
+const DEBUT_MULTIPART: usize = 16 << 10;
 
 /// The person behind a request, as handlers and templates see them.
 #[derive(Debug, Clone)]
@@ -105,12 +102,46 @@ pub fn cookie<'a>(headers: &'a HeaderMap, nom: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// Where the request comes from, for the journal.
-fn origine(requete: &Request) -> String {
-    requete
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "inconnue".to_owned(), |c| c.0.ip().to_string())
+/// Where the request comes from, for the journal: the peer's address, or behind a trusted
+/// proxy the last address it adds to `X-Forwarded-For` (the one it received the request from).
+fn origine(requete: &Request, proxy_de_confiance: bool) -> String {
+    let transmise = proxy_de_confiance
+        .then(|| {
+            requete
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|a| a.parse::<std::net::IpAddr>().is_ok())
+                .map(str::to_owned)
+        })
+        .flatten();
+    transmise.unwrap_or_else(|| {
+        requete
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "inconnue".to_owned(), |c| c.0.ip().to_string())
+    })
+}
+
+/// Whether a request's `Origin` is this site: the host the browser reached (`Host`), the
+/// public URL, or behind a trusted proxy the scheme and host it forwards.
+fn meme_origine(state: &AppState, entetes: &HeaderMap, origin: &str) -> bool {
+    let entete = |nom: &str| entetes.get(nom).and_then(|v| v.to_str().ok());
+    let hote = origin.split_once("://").map(|(_, hote)| hote);
+    if hote.is_some() && hote == entete(header::HOST.as_str()) {
+        return true;
+    }
+    if origin == state.url_publique {
+        return true;
+    }
+    state.limites.proxy_de_confiance
+        && matches!(
+            (entete("x-forwarded-proto"), entete("x-forwarded-host")),
+            (Some(schema), Some(hote)) if origin == format!("{schema}://{hote}")
+        )
 }
 
 /// The live session a request's cookie opens, with its token.
@@ -149,14 +180,17 @@ async fn identifier_et_verifier(
     state: &AppState,
     requete: Request,
 ) -> Result<(Request, Option<Jeton>), AppError> {
-    let origine = origine(&requete);
+    let origine = origine(&requete, state.limites.proxy_de_confiance);
     let cookies = state.cookies;
     let trouvee = session(&state.store, cookies, requete.headers()).await?;
     let csrf_navigateur = cookie(requete.headers(), &cookies.csrf()).and_then(Jeton::lire);
     // A browser's first page gets its CSRF cookie; what holds no form does not set one.
     let sans_formulaire = {
         let chemin = requete.uri().path();
-        chemin.starts_with("/assets/") || chemin.starts_with("/api/") || chemin == "/sante"
+        chemin.starts_with("/assets/")
+            || chemin.starts_with("/api/")
+            || chemin == "/sante"
+            || chemin == "/favicon.ico"
     };
     let nouveau_csrf = match (&trouvee, &csrf_navigateur) {
         (None, None) if !sans_formulaire => Some(Jeton::nouveau()),
@@ -190,7 +224,7 @@ async fn identifier_et_verifier(
     ) {
         requete
     } else {
-        verifier_csrf(requete, &visiteur.csrf).await?
+        verifier_csrf(state, requete, &visiteur.csrf).await?
     };
     let mut requete = requete;
     requete.extensions_mut().insert(visiteur);
@@ -198,8 +232,12 @@ async fn identifier_et_verifier(
 }
 
 /// Refuses a state-changing request from another site or without the visitor's CSRF token;
-/// hands the request on with its body intact.
-async fn verifier_csrf(requete: Request, attendu: &str) -> Result<Request, AppError> {
+/// hands the request on with its body intact, bounded by the configured limits.
+async fn verifier_csrf(
+    state: &AppState,
+    requete: Request,
+    attendu: &str,
+) -> Result<Request, AppError> {
     let refus = || {
         AppError::Forbidden(
             "Ce formulaire a expiré ou ne vient pas de Pilote : rechargez la page et recommencez."
@@ -207,19 +245,12 @@ async fn verifier_csrf(requete: Request, attendu: &str) -> Result<Request, AppEr
         )
     };
     let (parts, corps) = requete.into_parts();
-    if let Some(origin) = parts.headers.get(header::ORIGIN) {
-        let hote = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok());
-        let origin_hote = origin
+    if let Some(origin) = parts.headers.get(header::ORIGIN)
+        && !origin
             .to_str()
-            .ok()
-            .and_then(|o| o.split_once("://"))
-            .map(|(_, reste)| reste);
-        if hote.is_none() || origin_hote != hote {
-            return Err(refus());
-        }
+            .is_ok_and(|o| meme_origine(state, &parts.headers, o))
+    {
+        return Err(refus());
     }
     let attendu = Jeton::lire(attendu).ok_or_else(refus)?;
     let multipart = parts
@@ -227,39 +258,73 @@ async fn verifier_csrf(requete: Request, attendu: &str) -> Result<Request, AppEr
         .get(header::CONTENT_TYPE)
         .and_then(|t| t.to_str().ok())
         .is_some_and(|t| t.starts_with("multipart/form-data"));
-    if let Some(entete) = parts.headers.get("x-csrf-token") {
-        if !entete.to_str().is_ok_and(|v| attendu.egal(v)) {
-            return Err(refus());
-        }
-        if multipart {
-            return Ok(Request::from_parts(parts, corps));
-        }
+    let limites = &state.limites;
+    if let Some(entete) = parts.headers.get("x-csrf-token")
+        && !entete.to_str().is_ok_and(|v| attendu.egal(v))
+    {
+        return Err(refus());
     }
-    let limite = if multipart { MULTIPART_MAX } else { CORPS_MAX };
-    let octets = to_bytes(corps, limite).await.map_err(|_| {
-        AppError::BadRequest("Le formulaire envoyé est trop volumineux ou incomplet.".to_owned())
-    })?;
-    // A form's fields, read once (a file upload's are read by its own page).
-    let champs: Vec<(String, String)> = if multipart {
-        Vec::new()
-    } else {
-        form_urlencoded::parse(&octets).into_owned().collect()
-    };
-    if !parts.headers.contains_key("x-csrf-token") {
-        let recu = if multipart {
-            champ_multipart(&octets, "_csrf")
+    if multipart {
+        let limite = limites.multipart_max();
+        let corps = if parts.headers.contains_key("x-csrf-token") {
+            corps
         } else {
-            champs
-                .iter()
-                .find(|(nom, _)| nom == "_csrf")
-                .map(|(_, valeur)| valeur.clone())
+            let (recu, corps) = debut_multipart(corps).await?;
+            if !recu.is_some_and(|v| attendu.egal(&v)) {
+                return Err(refus());
+            }
+            corps
         };
-        if !recu.is_some_and(|v| attendu.egal(&v)) {
+        // Read by the upload's own page, never past the limit.
+        let corps = Body::new(http_body_util::Limited::new(corps, limite));
+        return Ok(Request::from_parts(parts, corps));
+    }
+    let octets = to_bytes(corps, limites.formulaire_max).await.map_err(|_| {
+        AppError::PayloadTooLarge(format!(
+            "Le formulaire envoyé dépasse {} : raccourcissez les textes saisis.",
+            super::limites::en_octets(limites.formulaire_max)
+        ))
+    })?;
+    // A form's fields, read once.
+    let champs: Vec<(String, String)> = form_urlencoded::parse(&octets).into_owned().collect();
+    if !parts.headers.contains_key("x-csrf-token") {
+        let recu = champs
+            .iter()
+            .find(|(nom, _)| nom == "_csrf")
+            .map(|(_, valeur)| valeur.as_str());
+        if !recu.is_some_and(|v| attendu.egal(v)) {
             return Err(refus());
         }
     }
     sans_caractere_de_controle(champs.iter().map(|(n, v)| (n, v))).map_err(AppError::BadRequest)?;
     Ok(Request::from_parts(parts, Body::from(octets)))
+}
+
+/// Reads a file upload as far as its `_csrf` field (Pilote's forms put it first), at most
+/// [`DEBUT_MULTIPART`] bytes; gives that field's value and the whole body, the part read
+/// followed by the rest, unread.
+async fn debut_multipart(corps: Body) -> Result<(Option<String>, Body), AppError> {
+    use futures_util::StreamExt;
+    let mut flux = corps.into_data_stream();
+    let mut lu = Vec::new();
+    let mut recu = None;
+    while lu.len() < DEBUT_MULTIPART {
+        match flux.next().await {
+            Some(Ok(morceau)) => lu.extend_from_slice(&morceau),
+            Some(Err(_)) => {
+                return Err(AppError::BadRequest(
+                    "L'envoi s'est interrompu : recommencez.".to_owned(),
+                ));
+            }
+            None => break,
+        }
+        recu = champ_multipart(&lu, "_csrf");
+        if recu.is_some() {
+            break;
+        }
+    }
+    let debut = futures_util::stream::once(async move { Ok::<_, axum::Error>(Bytes::from(lu)) });
+    Ok((recu, Body::from_stream(debut.chain(flux))))
 }
 
 /// The value of the plain field `nom` of a multipart/form-data body (a file upload), if any.

@@ -53,7 +53,11 @@ impl TestApp {
         let status = reponse.status();
         let entetes = reponse.headers().clone();
         let corps = reponse.into_body().collect().await.unwrap().to_bytes();
-        (status, entetes, String::from_utf8(corps.to_vec()).unwrap())
+        (
+            status,
+            entetes,
+            String::from_utf8_lossy(&corps).into_owned(),
+        )
     }
 }
 
@@ -341,17 +345,116 @@ async fn les_pages_portent_les_en_tetes_de_securite_et_les_styles_sont_servis() 
     );
     assert_eq!(entetes[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 
-    let (status, entetes, css) = app.get("/assets/dsfr/dsfr.min.css").await;
+    let (_, _, html) = app.get("/").await;
+    let feuille = html
+        .split('"')
+        .find(|a| a.starts_with("/assets/") && a.ends_with("/dsfr/dsfr.min.css"))
+        .expect("la page cite la feuille de style du DSFR")
+        .to_owned();
+    let prefixe = feuille.trim_end_matches("dsfr/dsfr.min.css").to_owned();
+    let (status, entetes, css) = app.get(&feuille).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(entetes[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert_eq!(
+        entetes[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
     assert!(
         !css.contains("@font-face"),
         "les polices Marianne ne sont pas servies"
     );
-    let (status, _, _) = app.get("/assets/dsfr/icons/system/close-line.svg").await;
+    let icone = format!("{prefixe}dsfr/icons/system/close-line.svg");
+    let (status, _, _) = app.get(&icone).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, _) = app.get("/assets/absent.css").await;
+    let (status, _, corps) = app.get(&format!("{prefixe}absent.css")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(corps.contains("Aucune ressource « absent.css »"), "{corps}");
+    // Under another digest (a page of an earlier version), served but asked again next time.
+    let (status, entetes, _) = app.get("/assets/000000000000/pilote.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entetes[header::CACHE_CONTROL], "no-cache");
+    let (status, entetes, _) = app.get("/favicon.ico").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entetes[header::CONTENT_TYPE], "image/vnd.microsoft.icon");
+}
+
+/// Text is compressed (brotli or gzip, as the browser prefers), the public's pages and API
+/// answers carry an `ETag` and answer `304` while nothing changed, and a change makes them new.
+#[tokio::test]
+async fn les_reponses_sont_compressees_et_revalidees() {
+    use std::io::Read;
+    let app = TestApp::demarrer().await;
+    let envoyer = |uri: &str, entetes: &[(header::HeaderName, &str)]| {
+        let mut requete = Request::get(uri);
+        for (nom, valeur) in entetes {
+            requete = requete.header(nom, *valeur);
+        }
+        let router = app.router.clone();
+        let requete = requete.body(Body::empty()).unwrap();
+        async move {
+            let reponse = router.oneshot(requete).await.unwrap();
+            let statut = reponse.status();
+            let entetes = reponse.headers().clone();
+            let corps = reponse.into_body().collect().await.unwrap().to_bytes();
+            (statut, entetes, corps)
+        }
+    };
+    for chemin in ["/contrats/caen-2019", "/api/v1/contrats", "/"] {
+        let (_, _, brut) = envoyer(chemin, &[]).await;
+        let (statut, entetes, br) =
+            envoyer(chemin, &[(header::ACCEPT_ENCODING, "gzip, deflate, br")]).await;
+        assert_eq!(statut, StatusCode::OK, "{chemin}");
+        assert_eq!(entetes[header::CONTENT_ENCODING], "br", "{chemin}");
+        assert_eq!(entetes[header::CACHE_CONTROL], "no-cache", "{chemin}");
+        let mut lu = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut lu).unwrap();
+        assert_eq!(lu, brut, "{chemin}");
+        assert!(
+            br.len() * 3 < brut.len(),
+            "{chemin}: {} / {}",
+            br.len(),
+            brut.len()
+        );
+        let etag = entetes[header::ETAG].to_str().unwrap().to_owned();
+        let (statut, entetes, corps) = envoyer(chemin, &[(header::IF_NONE_MATCH, &etag)]).await;
+        assert_eq!(statut, StatusCode::NOT_MODIFIED, "{chemin}");
+        assert!(corps.is_empty() && entetes[header::ETAG] == etag.as_str());
+        let (statut, entetes, gz) = envoyer(chemin, &[(header::ACCEPT_ENCODING, "gzip")]).await;
+        assert_eq!(statut, StatusCode::OK);
+        assert_eq!(entetes[header::CONTENT_ENCODING], "gzip");
+        let mut lu = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut lu)
+            .unwrap();
+        assert_eq!(lu, brut, "{chemin}");
+    }
+    // The stylesheet and a signed-in page are compressed too.
+    let (_, _, html) = app.get("/").await;
+    let feuille = html
+        .split('"')
+        .find(|a| a.ends_with("/dsfr/dsfr.min.css"))
+        .unwrap()
+        .to_owned();
+    let (_, entetes, css) = envoyer(&feuille, &[(header::ACCEPT_ENCODING, "br")]).await;
+    assert_eq!(entetes[header::CONTENT_ENCODING], "br");
+    assert!(css.len() < 150_000, "{}", css.len());
+    let (_, entetes, _) = envoyer("/connexion", &[(header::ACCEPT_ENCODING, "gzip")]).await;
+    assert_eq!(entetes[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(entetes[header::CACHE_CONTROL], "no-store");
+
+    // A change to any contract makes a new answer, with another ETag.
+    let (_, entetes, _) = envoyer("/contrats/caen-2019", &[]).await;
+    let avant = entetes[header::ETAG].to_str().unwrap().to_owned();
+    pilote_store::contrat::creer(
+        &app.store,
+        &crate::support::application::contrat("nouveau-2026", true, &["14118"], 1),
+    )
+    .await
+    .unwrap();
+    let (statut, entetes, _) =
+        envoyer("/contrats/caen-2019", &[(header::IF_NONE_MATCH, &avant)]).await;
+    assert_eq!(statut, StatusCode::OK);
+    assert_ne!(entetes[header::ETAG], avant.as_str());
 }
 
 /// A browser's first page hands it its CSRF cookie; what holds no form (assets, the API, the
@@ -362,7 +465,7 @@ async fn seules_les_pages_posent_un_cookie_et_la_sante_repond() {
     let (statut, entetes, _) = app.get("/").await;
     assert_eq!(statut, StatusCode::OK);
     assert!(entetes.contains_key(header::SET_COOKIE));
-    for chemin in ["/assets/pilote.css", "/api/v1/contrats", "/sante"] {
+    for chemin in ["/favicon.ico", "/api/v1/contrats", "/sante"] {
         let (statut, entetes, _) = app.get(chemin).await;
         assert_eq!(statut, StatusCode::OK, "{chemin}");
         assert!(!entetes.contains_key(header::SET_COOKIE), "{chemin}");

@@ -244,7 +244,7 @@ impl Navigateur<'_> {
         Reponse {
             status,
             entetes,
-            corps: String::from_utf8(corps.to_vec()).unwrap(),
+            corps: String::from_utf8_lossy(&corps).into_owned(),
         }
     }
 
