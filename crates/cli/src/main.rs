@@ -4,6 +4,7 @@
 mod acces;
 mod bench;
 mod journal;
+mod sauvegarde;
 mod service;
 mod utilisateur;
 
@@ -54,6 +55,11 @@ enum Commande {
         #[arg(required = true)]
         fichiers: Vec<PathBuf>,
     },
+    /// Writes a consistent archive of the whole database (sessions and official geography
+    /// aside) while the server keeps running; --avec-documents adds the documents' files.
+    Backup(sauvegarde::OptionsSauvegarde),
+    /// Loads an archive into an empty database, SQLite or PostgreSQL.
+    Restore(sauvegarde::OptionsRestauration),
     /// Medical accessibility (the APL indicator) computed from files; no database.
     #[command(subcommand)]
     Access(acces::CommandeAcces),
@@ -90,6 +96,8 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Commande::Import { fichiers } => importer(&base, &fichiers).await,
+        Commande::Backup(options) => sauvegarde::sauvegarder(&base, options).await,
+        Commande::Restore(options) => sauvegarde::restaurer(&base, options).await,
         Commande::BenchGeographie { repetitions } => bench::geographie(repetitions).await,
     }
 }
