@@ -5,6 +5,7 @@ mod acces;
 mod bench;
 mod configuration;
 mod journal;
+mod sauvegarde;
 mod service;
 mod utilisateur;
 
@@ -51,6 +52,11 @@ enum Commande {
         #[arg(required = true)]
         fichiers: Vec<PathBuf>,
     },
+    /// Writes a consistent archive of the whole database (sessions and official geography
+    /// aside) while the server keeps running; --avec-documents adds the documents' files.
+    Backup(sauvegarde::OptionsSauvegarde),
+    /// Loads an archive into an empty database, SQLite or PostgreSQL.
+    Restore(sauvegarde::OptionsRestauration),
     /// Medical accessibility (the APL indicator) computed from files; no database.
     #[command(subcommand)]
     Access(acces::CommandeAcces),
@@ -85,6 +91,8 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Commande::Import { fichiers } => importer(&configuration, &fichiers).await,
+        Commande::Backup(options) => sauvegarde::sauvegarder(&configuration, options).await,
+        Commande::Restore(options) => sauvegarde::restaurer(&configuration, options).await,
         Commande::BenchGeographie { repetitions } => bench::geographie(repetitions).await,
     }
 }

@@ -17,6 +17,7 @@ mod ligne;
 mod lot;
 mod memoire;
 mod migration;
+pub mod sauvegarde;
 pub mod session;
 
 use std::str::FromStr;

@@ -13,6 +13,7 @@ use crate::StoreError;
 pub(crate) const LOT: usize = 100;
 
 /// A value bound in a bulk insert.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Valeur {
     Texte(Option<String>),
     Entier(Option<i64>),

@@ -2,3 +2,4 @@
 
 mod acces;
 mod commande;
+mod sauvegarde;
