@@ -17,6 +17,7 @@ use sqlx::Connection;
 use std::sync::OnceLock;
 
 mod concurrence;
+mod robustesse;
 
 /// A fresh database of the given backend, migrated and with the geography loaded. The guard
 /// keeps the SQLite file alive for the test's duration; a PostgreSQL database is dropped by

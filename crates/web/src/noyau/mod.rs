@@ -11,6 +11,8 @@ pub mod courriel;
 pub mod erreur;
 pub mod liste;
 pub mod page;
+#[cfg(test)]
+mod proprietes;
 pub mod route;
 pub mod saisie;
 pub mod visiteur;

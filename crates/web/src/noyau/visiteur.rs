@@ -263,7 +263,7 @@ async fn verifier_csrf(requete: Request, attendu: &str) -> Result<Request, AppEr
 }
 
 /// The value of the plain field `nom` of a multipart/form-data body (a file upload), if any.
-fn champ_multipart(corps: &[u8], nom: &str) -> Option<String> {
+pub(super) fn champ_multipart(corps: &[u8], nom: &str) -> Option<String> {
     let marque = format!("name=\"{nom}\"\r\n\r\n");
     let debut = corps
         .windows(marque.len())
