@@ -59,12 +59,30 @@ impl fmt::Display for Faute {
 pub enum ErreurChargement {
     #[error("{fichier}, {faute}")]
     Faute { fichier: String, faute: Faute },
-    #[error("{fichier} : lecture impossible ({source})")]
+    /// The file cannot be read; the system's reason is told in French (`cause` keeps it).
+    #[error("{fichier} : lecture impossible ({})", motif_io(.cause))]
     Lecture {
         fichier: String,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
+}
+
+/// Why a file cannot be read, in French (the system's message is English).
+fn motif_io(cause: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let motif = match cause.kind() {
+        ErrorKind::NotFound => "fichier introuvable",
+        ErrorKind::PermissionDenied => "accès refusé",
+        ErrorKind::IsADirectory => "c'est un dossier, pas un fichier",
+        ErrorKind::InvalidData => "contenu illisible",
+        ErrorKind::UnexpectedEof => "fichier tronqué",
+        ErrorKind::OutOfMemory => "mémoire insuffisante",
+        _ => "erreur d'entrée-sortie",
+    };
+    match cause.raw_os_error() {
+        Some(code) => format!("{motif}, code système {code}"),
+        None => motif.to_owned(),
+    }
 }
 
 /// A parameter of the computation outside its domain (a negative speed, steps out of order…).

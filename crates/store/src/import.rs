@@ -2,6 +2,8 @@
 //! every document is read and checked first, then all are written in one transaction, so a
 //! faulty document leaves the database as it was.
 
+mod traduction;
+
 use std::collections::BTreeSet;
 
 use pilote_domain::IdContrat;
@@ -18,11 +20,18 @@ pub enum SiPresent {
     Refuser,
 }
 
-/// Reads a TOML document describing one contract; the error names the document, the line and
-/// the field at fault.
+/// Reads a TOML document describing one contract; the error, in French, names the document,
+/// the line and the key at fault. The text is first read as TOML, so that a syntax error is
+/// told apart from a value that does not fit.
 pub fn lire(nom: &str, contenu: &str) -> Result<Contrat, StoreError> {
-    let contrat: Contrat = toml::from_str(contenu)
-        .map_err(|e| StoreError::Invalid(format!("{nom} : {}", e.to_string().trim_end())))?;
+    let refus = |e: &toml::de::Error, syntaxe| {
+        StoreError::Invalid(format!(
+            "{nom} : {}",
+            traduction::message(e, contenu, syntaxe)
+        ))
+    };
+    toml::from_str::<toml::Table>(contenu).map_err(|e| refus(&e, true))?;
+    let contrat: Contrat = toml::from_str(contenu).map_err(|e| refus(&e, false))?;
     contrat
         .verifier()
         .map_err(|e| StoreError::Invalid(format!("{nom} : {e}")))?;

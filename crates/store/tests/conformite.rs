@@ -17,6 +17,7 @@ use sqlx::Connection;
 use std::sync::OnceLock;
 
 mod concurrence;
+mod robustesse;
 mod sauvegarde;
 
 /// A fresh database of the given backend, migrated and with the geography loaded. The guard

@@ -53,9 +53,9 @@ impl<R: Read> Fichier<R> {
         let mut lecteur = BufReader::new(lecteur);
         let debut = lecteur
             .fill_buf()
-            .map_err(|source| ErreurChargement::Lecture {
+            .map_err(|cause| ErreurChargement::Lecture {
                 fichier: nom.to_owned(),
-                source,
+                cause,
             })?;
         let premiere_ligne = debut.split(|&b| b == b'\n').next().unwrap_or_default();
         let compter = |separateur| premiere_ligne.iter().filter(|&&b| b == separateur).count();
@@ -170,14 +170,16 @@ impl<R: Read> Fichier<R> {
     }
 }
 
-/// A CSV error that is not about one line: the file cannot be read.
+/// A CSV error that is not about one line: the file cannot be read. The CSV reader's own
+/// English is kept out of the message (its kinds other than a failed read cannot occur on
+/// records read as bytes).
 fn erreur_csv(erreur: csv::Error, nom: &str) -> ErreurChargement {
     let texte = erreur.to_string();
     ErreurChargement::Lecture {
         fichier: nom.to_owned(),
-        source: match erreur.into_kind() {
-            csv::ErrorKind::Io(source) => source,
-            _ => std::io::Error::other(texte),
+        cause: match erreur.into_kind() {
+            csv::ErrorKind::Io(cause) => cause,
+            _ => std::io::Error::new(std::io::ErrorKind::InvalidData, texte),
         },
     }
 }

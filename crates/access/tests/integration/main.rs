@@ -3,3 +3,4 @@
 
 mod calcul;
 mod proprietes;
+mod robustesse;

@@ -14,6 +14,8 @@ pub mod erreur;
 pub mod limites;
 pub mod liste;
 pub mod page;
+#[cfg(test)]
+mod proprietes;
 pub mod route;
 pub mod saisie;
 pub mod visiteur;

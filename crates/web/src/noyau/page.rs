@@ -34,7 +34,8 @@ impl Entete {
 /// A local path to go to after a form, from what the request proposes (already decoded);
 /// anything that could lead elsewhere gives the home page: `//hôte`, `https://…`, a backslash
 /// (`/\hôte`), and any control character, which browsers drop from an address (`/\t/hôte` is
-/// followed as `//hôte`) and which a `Location` header cannot always carry.
+/// followed as `//hôte`) and which a `Location` header cannot always carry. Spaces and
+/// non-ASCII characters are percent-encoded, so that the `Location` header is plain ASCII.
 pub fn suite_locale(proposee: Option<&str>) -> String {
     match proposee {
         Some(p)
@@ -43,7 +44,17 @@ pub fn suite_locale(proposee: Option<&str>) -> String {
                 && !p.contains('\\')
                 && !p.chars().any(char::is_control) =>
         {
-            p.to_owned()
+            let mut suite = String::with_capacity(p.len());
+            for c in p.chars() {
+                if c.is_ascii() && c != ' ' {
+                    suite.push(c);
+                } else {
+                    for octet in c.encode_utf8(&mut [0; 4]).bytes() {
+                        suite.push_str(&format!("%{octet:02X}"));
+                    }
+                }
+            }
+            suite
         }
         _ => "/".to_owned(),
     }
@@ -81,5 +92,6 @@ mod tests {
             assert_eq!(suite_locale(Some(ailleurs)), "/", "{ailleurs}");
         }
         assert_eq!(suite_locale(None), "/");
+        assert_eq!(suite_locale(Some("/é t")), "/%C3%A9%20t");
     }
 }

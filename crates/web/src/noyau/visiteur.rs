@@ -328,7 +328,7 @@ async fn debut_multipart(corps: Body) -> Result<(Option<String>, Body), AppError
 }
 
 /// The value of the plain field `nom` of a multipart/form-data body (a file upload), if any.
-fn champ_multipart(corps: &[u8], nom: &str) -> Option<String> {
+pub(super) fn champ_multipart(corps: &[u8], nom: &str) -> Option<String> {
     let marque = format!("name=\"{nom}\"\r\n\r\n");
     let debut = corps
         .windows(marque.len())

@@ -11,6 +11,7 @@ mod oidc;
 mod pages_et_api;
 mod proconnect;
 mod renouvellement;
+mod robustesse;
 mod signature;
 mod strategie;
 mod support;
