@@ -1,15 +1,16 @@
-//! `pilote user add | list | grant | revoke`, and the first administrator created on an empty
-//! database.
+//! `pilote user add | list | grant | revoke | reset`, and the first administrator created on an
+//! empty database. A password printed here is provisional: the person must change it at their
+//! first sign-in.
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use pilote_domain::autorisation::Role;
-use pilote_domain::compte::{Email, mot_de_passe_aleatoire};
-use pilote_store::{Store, compte};
+use pilote_domain::compte::Email;
+use pilote_store::{Store, compte, mot_de_passe};
 
 #[derive(Subcommand)]
 pub enum CommandeUtilisateur {
-    /// Creates an account and prints its one-time password.
+    /// Creates an account and prints its provisional password, to be changed at first sign-in.
     Add {
         email: String,
         #[arg(long)]
@@ -22,17 +23,27 @@ pub enum CommandeUtilisateur {
     Grant { email: String, role: String },
     /// Withdraws a role (same forms as grant).
     Revoke { email: String, role: String },
+    /// Issues a new provisional password (to be changed at the next sign-in) and closes every
+    /// session of the account.
+    Reset { email: String },
+}
+
+/// What follows a provisional password printed for `email`.
+fn consigne(mot_de_passe: &str) -> String {
+    format!(
+        "Mot de passe provisoire, à changer à la première connexion (affiché une seule fois) : \
+         {mot_de_passe}"
+    )
 }
 
 pub async fn executer(store: &Store, commande: CommandeUtilisateur) -> Result<()> {
     match commande {
         CommandeUtilisateur::Add { email, nom } => {
             let email = Email::parse(&email)?;
-            let mot_de_passe = mot_de_passe_aleatoire();
-            compte::creer(store, &email, nom.as_deref(), &mot_de_passe, &[]).await?;
-            println!(
-                "Compte « {email} » créé. Mot de passe à usage unique (affiché une seule fois) : {mot_de_passe}"
-            );
+            let mot_de_passe =
+                compte::creer_avec_mot_de_passe_provisoire(store, &email, nom.as_deref(), &[])
+                    .await?;
+            println!("Compte « {email} » créé. {}", consigne(&mot_de_passe));
         }
         CommandeUtilisateur::List => {
             let comptes = compte::lister(store).await?;
@@ -63,21 +74,32 @@ pub async fn executer(store: &Store, commande: CommandeUtilisateur) -> Result<()
             compte::retirer(store, &email, &role).await?;
             println!("Rôle {role} retiré à « {email} ».");
         }
+        CommandeUtilisateur::Reset { email } => {
+            let email = Email::parse(&email)?;
+            let mot_de_passe = mot_de_passe::reinitialiser(store, &email).await?;
+            println!(
+                "Mot de passe de « {email} » réinitialisé, ses sessions fermées. {}",
+                consigne(&mot_de_passe)
+            );
+        }
     }
     Ok(())
 }
 
 /// On a database without any account, creates `email` as administrator and prints its
-/// one-time password once; does nothing when accounts exist.
+/// provisional password once (to be changed at first sign-in); does nothing when accounts
+/// exist.
 pub async fn premier_administrateur(store: &Store, email: &str) -> Result<()> {
     if !compte::aucun(store).await? {
         return Ok(());
     }
     let email = Email::parse(email).context("--admin-email")?;
-    let mot_de_passe = mot_de_passe_aleatoire();
-    compte::creer(store, &email, None, &mot_de_passe, &[Role::Administrateur]).await?;
+    let mot_de_passe =
+        compte::creer_avec_mot_de_passe_provisoire(store, &email, None, &[Role::Administrateur])
+            .await?;
     println!(
-        "Administrateur « {email} » créé. Mot de passe à usage unique (affiché une seule fois) : {mot_de_passe}"
+        "Administrateur « {email} » créé. {}",
+        consigne(&mot_de_passe)
     );
     Ok(())
 }

@@ -91,8 +91,9 @@ impl From<Email> for String {
     }
 }
 
-/// Hashes a password with Argon2id (a fresh random salt each time) after checking its length.
-pub fn empreinte(mot_de_passe: &str) -> Result<String, ErreurCompte> {
+/// The rule every password must meet, chosen or issued: from [`MIN_MOT_DE_PASSE`] to
+/// [`MAX_MOT_DE_PASSE`] characters.
+pub fn mot_de_passe_admis(mot_de_passe: &str) -> Result<(), ErreurCompte> {
     let longueur = mot_de_passe.chars().count();
     if longueur < MIN_MOT_DE_PASSE {
         return Err(ErreurCompte::MotDePasseCourt);
@@ -100,6 +101,13 @@ pub fn empreinte(mot_de_passe: &str) -> Result<String, ErreurCompte> {
     if longueur > MAX_MOT_DE_PASSE {
         return Err(ErreurCompte::MotDePasseLong);
     }
+    Ok(())
+}
+
+/// Hashes a password with Argon2id (a fresh random salt each time) after checking it meets
+/// [`mot_de_passe_admis`].
+pub fn empreinte(mot_de_passe: &str) -> Result<String, ErreurCompte> {
+    mot_de_passe_admis(mot_de_passe)?;
     let sel = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(mot_de_passe.as_bytes(), &sel)
@@ -233,6 +241,12 @@ mod tests {
             empreinte(&"x".repeat(129)),
             Err(ErreurCompte::MotDePasseLong)
         );
+        assert_eq!(
+            mot_de_passe_admis("court"),
+            Err(ErreurCompte::MotDePasseCourt)
+        );
+        assert_eq!(mot_de_passe_admis(&"é".repeat(12)), Ok(()));
+        assert_eq!(mot_de_passe_admis(&mot_de_passe_aleatoire()), Ok(()));
     }
 
     #[test]

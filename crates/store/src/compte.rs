@@ -1,5 +1,7 @@
-//! Accounts and role grants: create, list, grant, revoke, check a password. A grant names only
-//! things that exist (a contract, its fiche-action, a région or département of the geography).
+//! Accounts and role grants: create, list, grant, revoke, check a password, change it. A grant
+//! names only things that exist (a contract, its fiche-action, a région or département of the
+//! geography). A password given out rather than chosen (a new account's, a reset one) is
+//! *provisoire*: it opens a session that must change it before anything else.
 
 use pilote_domain::autorisation::{Perimetre, Role};
 use pilote_domain::compte::{self, Email};
@@ -8,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::journal;
-use crate::ligne::{int, opt_parse, opt_text, parse, text};
+use crate::ligne::{flag, int, opt_parse, opt_text, parse, text};
 use crate::{Auteur, Store, StoreError, now};
 
 /// An account as listed.
@@ -25,15 +27,39 @@ impl From<compte::ErreurCompte> for StoreError {
     }
 }
 
-/// Creates an account with a password and roles, in one transaction; refuses an address
-/// already taken, or a role naming something that does not exist. An administration
-/// operation (the command line).
+/// Creates an account with a password its holder chose and roles, in one transaction;
+/// refuses an address already taken, or a role naming something that does not exist. An
+/// administration operation (the command line).
 pub async fn creer(
     store: &Store,
     email: &Email,
     nom: Option<&str>,
     mot_de_passe: &str,
     roles: &[Role],
+) -> Result<(), StoreError> {
+    inserer_compte(store, email, nom, mot_de_passe, roles, false).await
+}
+
+/// Creates an account as [`creer`] does, with a password issued for it: random, shown once to
+/// whoever gives it to the person, and to be changed at the first sign-in. Returns it.
+pub async fn creer_avec_mot_de_passe_provisoire(
+    store: &Store,
+    email: &Email,
+    nom: Option<&str>,
+    roles: &[Role],
+) -> Result<String, StoreError> {
+    let mot_de_passe = compte::mot_de_passe_aleatoire();
+    inserer_compte(store, email, nom, &mot_de_passe, roles, true).await?;
+    Ok(mot_de_passe)
+}
+
+async fn inserer_compte(
+    store: &Store,
+    email: &Email,
+    nom: Option<&str>,
+    mot_de_passe: &str,
+    roles: &[Role],
+    provisoire: bool,
 ) -> Result<(), StoreError> {
     let empreinte = compte::empreinte(mot_de_passe)?;
     let auteur = Auteur::ligne_de_commande();
@@ -44,12 +70,14 @@ pub async fn creer(
         )));
     }
     let utilisateur: i64 = sqlx::query_scalar(
-        "INSERT INTO utilisateur (email, nom, mot_de_passe, cree_le) VALUES ($1, $2, $3, $4)
+        "INSERT INTO utilisateur (email, nom, mot_de_passe, mot_de_passe_a_changer, cree_le)
+         VALUES ($1, $2, $3, $4, $5)
          RETURNING id",
     )
     .bind(email.as_str())
     .bind(nom)
     .bind(empreinte)
+    .bind(i64::from(provisoire))
     .bind(now())
     .fetch_one(&mut *tx)
     .await?;
@@ -57,7 +85,10 @@ pub async fn creer(
         inserer_attribution(&mut tx, utilisateur, role).await?;
     }
     let roles: Vec<String> = roles.iter().map(ToString::to_string).collect();
-    let detail = format!("rôles : {}", roles.join(", "));
+    let mut detail = format!("rôles : {}", roles.join(", "));
+    if provisoire {
+        detail.push_str(" ; mot de passe provisoire, à changer à la première connexion");
+    }
     journal::ecrire(
         &mut tx,
         &auteur,
@@ -237,6 +268,92 @@ pub async fn authentifier(
             Ok(None)
         }
     }
+}
+
+/// The signed-in person's own account, for their page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonCompte {
+    pub email: Email,
+    pub nom: Option<String>,
+    pub roles: Vec<RoleTenu>,
+    /// Whether it signs in with a password (an account bound to OpenID Connect may have none).
+    pub mot_de_passe: bool,
+    /// Whether its password was issued and must be changed before anything else.
+    pub mot_de_passe_a_changer: bool,
+    /// Its live sessions, this one included.
+    pub sessions: i64,
+}
+
+/// A role held, with the names of what it names, as people call them.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleTenu {
+    pub role: Role,
+    /// The région's, département's or contract's name (`None` where the role names none, or
+    /// the holder may not read it).
+    pub portee: Option<String>,
+    /// A pilot's fiche-action title.
+    pub fiche: Option<String>,
+}
+
+/// The account `auteur` is signed in with, read with their roles (row-level security
+/// included: the names of what they may not read are left out).
+pub async fn lire_le_sien(store: &Store, auteur: &Auteur) -> Result<MonCompte, StoreError> {
+    let compte = auteur.compte.ok_or_else(sans_compte)?;
+    let mut conn = store.lecture(auteur).await?;
+    let r = sqlx::query(
+        "SELECT u.email, u.nom,
+                CAST(CASE WHEN u.mot_de_passe IS NULL THEN 0 ELSE 1 END AS BIGINT)
+                    AS a_un_mot_de_passe,
+                u.mot_de_passe_a_changer,
+                (SELECT COUNT(*) FROM session s
+                 WHERE s.utilisateur_id = u.id AND s.expire_le > $2) AS sessions
+         FROM utilisateur u WHERE u.id = $1",
+    )
+    .bind(compte)
+    .bind(crate::horloge())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound("ce compte n'existe plus".to_owned()))?;
+    Ok(MonCompte {
+        email: parse(&r, "email")?,
+        nom: opt_text(&r, "nom")?,
+        mot_de_passe: flag(&r, "a_un_mot_de_passe")?,
+        mot_de_passe_a_changer: flag(&r, "mot_de_passe_a_changer")?,
+        sessions: int(&r, "sessions")?,
+        roles: roles_tenus(&mut conn, compte).await?,
+    })
+}
+
+async fn roles_tenus(
+    conn: &mut AnyConnection,
+    utilisateur: i64,
+) -> Result<Vec<RoleTenu>, StoreError> {
+    sqlx::query(
+        "SELECT a.role, a.niveau, a.code, a.contrat_id, a.fiche,
+                COALESCE(r.nom, d.nom, c.nom) AS portee, f.titre AS fiche_titre
+         FROM attribution_lue a
+         LEFT JOIN region r ON a.niveau = 'region' AND r.code = a.code
+         LEFT JOIN departement d ON a.niveau = 'departement' AND d.code = a.code
+         LEFT JOIN contrat c ON c.id = a.contrat_id
+         LEFT JOIN fiche_action f ON f.id = a.fiche_id
+         WHERE a.utilisateur_id = $1 ORDER BY a.attribue_le, a.role",
+    )
+    .bind(utilisateur)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(RoleTenu {
+            role: role(r)?,
+            portee: opt_text(r, "portee")?,
+            fiche: opt_text(r, "fiche_titre")?,
+        })
+    })
+    .collect()
+}
+
+pub(crate) fn sans_compte() -> StoreError {
+    StoreError::Refuse("seule une personne connectée a un compte à elle".to_owned())
 }
 
 /// The account of an address, if any.

@@ -17,6 +17,7 @@ mod ligne;
 mod lot;
 mod memoire;
 mod migration;
+pub mod mot_de_passe;
 pub mod sauvegarde;
 pub mod session;
 

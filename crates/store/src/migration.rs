@@ -74,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "identifiants stables des éléments (SQLite)",
         include_str!("../migrations/0013_identites_sqlite.sql"),
     ),
+    (
+        14,
+        "mot de passe à changer à la première connexion",
+        include_str!("../migrations/0014_mot_de_passe_a_changer.sql"),
+    ),
 ];
 
 /// Whether migration `sql` runs on `backend` (see the module's documentation).

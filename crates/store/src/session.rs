@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 
 use crate::compte;
 use crate::journal::{self, Auteur};
-use crate::ligne::{int, opt_text, parse, text};
+use crate::ligne::{flag, int, opt_text, parse, text};
 use crate::{Store, StoreError, horloge};
 
 /// How long a session lasts from sign-in by default: a working day.
@@ -27,6 +27,8 @@ pub struct Session {
     pub roles: Vec<Role>,
     pub csrf: String,
     pub id_token: Option<String>,
+    /// The account's password was issued, not chosen: it must be changed before anything else.
+    pub mot_de_passe_a_changer: bool,
 }
 
 impl Session {
@@ -74,7 +76,7 @@ pub(crate) async fn ouvrir(
 /// The live session a cookie's token opens, if any (an unknown, expired or closed one opens
 /// none); the account's roles are read afresh, so a revoked role stops at the next request.
 /// Kept in memory while the counter of changes has not moved: closing a session, granting or
-/// withdrawing a role move it.
+/// withdrawing a role, changing a password move it.
 pub async fn trouver(store: &Store, jeton: &Jeton) -> Result<Option<Session>, StoreError> {
     let maintenant = horloge();
     let empreinte = jeton.empreinte();
@@ -88,7 +90,7 @@ pub async fn trouver(store: &Store, jeton: &Jeton) -> Result<Option<Session>, St
     // One query: the session, its account, and one row per role (none: one row, no role).
     let lignes = sqlx::query(
         "SELECT s.utilisateur_id, s.csrf, s.id_token, s.expire_le, u.email, u.nom,
-                a.role, a.niveau, a.code, a.contrat_id, a.fiche
+                u.mot_de_passe_a_changer, a.role, a.niveau, a.code, a.contrat_id, a.fiche
          FROM session s JOIN utilisateur u ON u.id = s.utilisateur_id
          LEFT JOIN attribution_lue a ON a.utilisateur_id = s.utilisateur_id
          WHERE s.empreinte = $1 AND s.expire_le > $2
@@ -113,6 +115,7 @@ pub async fn trouver(store: &Store, jeton: &Jeton) -> Result<Option<Session>, St
         roles,
         csrf: text(r, "csrf")?,
         id_token: opt_text(r, "id_token")?,
+        mot_de_passe_a_changer: flag(r, "mot_de_passe_a_changer")?,
     };
     let gardee = SessionGardee {
         session: session.clone(),
@@ -151,6 +154,28 @@ pub async fn fermer(
     tx.commit().await?;
     store.compteur.oublier();
     Ok(id_token)
+}
+
+/// Closes every session of the account `auteur` is signed in with, the current one included
+/// (« se déconnecter partout »: a browser left signed in elsewhere), with its journal entry;
+/// returns how many went.
+pub async fn fermer_toutes(store: &Store, auteur: &Auteur) -> Result<u64, StoreError> {
+    let Some(compte) = auteur.compte else {
+        return Ok(0);
+    };
+    let mut tx = store.transaction_ecriture().await?;
+    let fermees = sqlx::query("DELETE FROM session WHERE utilisateur_id = $1")
+        .bind(compte)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let detail = format!("toutes les sessions du compte ({fermees})");
+    journal::ecrire(&mut tx, auteur, "déconnexion", "session", Some(&detail)).await?;
+    // Sessions are kept in memory while the counter of changes has not moved.
+    crate::avancer_generation(&mut tx).await?;
+    tx.commit().await?;
+    store.compteur.oublier();
+    Ok(fermees)
 }
 
 /// Deletes expired sessions and sign-in requests; returns how many sessions went.

@@ -10,6 +10,7 @@ use pilote_store::connexion::{self, Issue};
 use pilote_store::contrat::fiche::{self, Avancement};
 use pilote_store::import::{self, SiPresent};
 use pilote_store::invitation::{self, Acceptation};
+use pilote_store::mot_de_passe::{self, Changement};
 use pilote_store::{
     Auteur, Backend, Store, StoreError, compte, contrat, demo, geographie, journal, session,
 };
@@ -228,6 +229,7 @@ conformite!(
     un_contrat_absent_est_introuvable,
     les_comptes_portent_des_roles_qui_visent_ce_qui_existe,
     la_connexion_se_bloque_apres_cinq_echecs_et_la_session_se_ferme,
+    un_mot_de_passe_provisoire_se_change_et_ferme_les_autres_sessions,
     la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde,
     une_invitation_ne_sert_qu_une_fois,
     le_public_lit_la_projection_publique,
@@ -708,6 +710,121 @@ async fn la_connexion_se_bloque_apres_cinq_echecs_et_la_session_se_ferme(store: 
     assert_eq!(actions, ["déconnexion", "connexion"]);
     assert_eq!(entrees[1].origine, "10.0.0.1");
     assert_eq!(entrees[1].qui, "marie@caen.fr");
+}
+
+/// Opens a session with a password; panics unless it opens.
+async fn ouvrir(store: &Store, email: &str, mot_de_passe: &str) -> pilote_domain::jeton::Jeton {
+    match connexion::par_mot_de_passe(store, email, mot_de_passe, "ip")
+        .await
+        .unwrap()
+    {
+        Issue::Ouverte(jeton) => jeton,
+        autre => panic!("connexion de {email} : {autre:?}"),
+    }
+}
+
+async fn un_mot_de_passe_provisoire_se_change_et_ferme_les_autres_sessions(store: &Store) {
+    let nina = Email::parse("nina@caen.fr").unwrap();
+    let donne = compte::creer_avec_mot_de_passe_provisoire(store, &nina, None, &[])
+        .await
+        .unwrap();
+    let (ici, la_bas) = (
+        ouvrir(store, "nina@caen.fr", &donne).await,
+        ouvrir(store, "nina@caen.fr", &donne).await,
+    );
+    let session = session::trouver(store, &ici).await.unwrap().unwrap();
+    assert!(session.mot_de_passe_a_changer);
+    // Kept in memory from here on, until the counter of changes moves.
+    assert!(session::trouver(store, &la_bas).await.unwrap().is_some());
+    let auteur = session.auteur("ip");
+    let moi = compte::lire_le_sien(store, &auteur).await.unwrap();
+    assert!(moi.mot_de_passe && moi.mot_de_passe_a_changer);
+    assert_eq!(moi.sessions, 2);
+
+    // Refused: the rule of every password, the same one, a wrong current one; nothing changes.
+    let court = mot_de_passe::changer(store, &auteur, &ici, &donne, "court")
+        .await
+        .unwrap_err();
+    assert!(court.to_string().contains("12 caractères"), "{court}");
+    let meme = mot_de_passe::changer(store, &auteur, &ici, &donne, &donne)
+        .await
+        .unwrap_err();
+    assert!(meme.to_string().contains("différent de l'actuel"), "{meme}");
+    assert_eq!(
+        mot_de_passe::changer(store, &auteur, &ici, "pas le bon du tout", MDP)
+            .await
+            .unwrap(),
+        Changement::ActuelIncorrect
+    );
+    assert!(session::trouver(store, &la_bas).await.unwrap().is_some());
+    assert!(
+        compte::authentifier(store, &nina, &donne)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    assert_eq!(
+        mot_de_passe::changer(store, &auteur, &ici, &donne, MDP)
+            .await
+            .unwrap(),
+        Changement::Fait {
+            sessions_fermees: 1
+        }
+    );
+    assert!(session::trouver(store, &la_bas).await.unwrap().is_none());
+    let gardee = session::trouver(store, &ici).await.unwrap().unwrap();
+    assert!(!gardee.mot_de_passe_a_changer);
+    assert_eq!(
+        compte::authentifier(store, &nina, &donne).await.unwrap(),
+        None
+    );
+    assert!(
+        compte::authentifier(store, &nina, MDP)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Signing out everywhere closes this one too; a reset issues a provisional password again.
+    let autre = ouvrir(store, "nina@caen.fr", MDP).await;
+    assert_eq!(session::fermer_toutes(store, &auteur).await.unwrap(), 2);
+    assert!(session::trouver(store, &ici).await.unwrap().is_none());
+    assert!(session::trouver(store, &autre).await.unwrap().is_none());
+    let encore = ouvrir(store, "nina@caen.fr", MDP).await;
+    let reinitialise = mot_de_passe::reinitialiser(store, &nina).await.unwrap();
+    assert!(session::trouver(store, &encore).await.unwrap().is_none());
+    assert_eq!(compte::authentifier(store, &nina, MDP).await.unwrap(), None);
+    let apres = ouvrir(store, "nina@caen.fr", &reinitialise).await;
+    assert!(
+        session::trouver(store, &apres)
+            .await
+            .unwrap()
+            .unwrap()
+            .mot_de_passe_a_changer
+    );
+    let erreur = mot_de_passe::reinitialiser(store, &Email::parse("x@caen.fr").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
+
+    let details: Vec<String> = journal::dernieres(store, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.detail)
+        .collect();
+    for attendu in [
+        "mot de passe provisoire, à changer à la première connexion",
+        "mot de passe changé ; autres sessions fermées : 1",
+        "toutes les sessions du compte (2)",
+        "mot de passe réinitialisé",
+    ] {
+        assert!(
+            details.iter().any(|d| d.contains(attendu)),
+            "{attendu} : {details:#?}"
+        );
+    }
 }
 
 async fn la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde(store: &Store) {

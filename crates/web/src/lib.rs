@@ -168,6 +168,10 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             noyau::cache::servir,
         ))
+        // After the visitor is known: a provisional password is changed before anything else.
+        .layer(middleware::from_fn(
+            compte::mot_de_passe::exiger_le_changement,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             noyau::visiteur::identifier,

@@ -78,6 +78,21 @@ fn les_comptes_se_gerent_en_ligne_de_commande() {
         texte.contains("« marie@caen.fr » créé") && mot_de_passe.len() == 20,
         "{texte}"
     );
+    assert!(
+        texte.contains("Mot de passe provisoire, à changer à la première connexion"),
+        "{texte}"
+    );
+    // A reset issues another provisional password.
+    let (ok, texte) = pilote(d, &["user", "reset", "marie@caen.fr"]);
+    assert!(ok, "{texte}");
+    let nouveau = texte.trim_end().rsplit(' ').next().unwrap();
+    assert!(
+        texte.contains("« marie@caen.fr » réinitialisé")
+            && texte.contains("à changer à la première connexion")
+            && nouveau.len() == 20
+            && nouveau != mot_de_passe,
+        "{texte}"
+    );
 
     let (ok, texte) = pilote(d, &["user", "grant", "marie@caen.fr", "ars:region:28"]);
     assert!(ok, "{texte}");
@@ -112,6 +127,10 @@ fn les_comptes_se_gerent_en_ligne_de_commande() {
             vec!["user", "revoke", "marie@caen.fr", "ars:national"],
             "n'a pas le rôle ars:national",
         ),
+        (
+            vec!["user", "reset", "inconnu@caen.fr"],
+            "aucun compte « inconnu@caen.fr »",
+        ),
     ] {
         let (ok, texte) = pilote(d, &arguments);
         assert!(!ok && texte.contains(attendu), "{arguments:?} : {texte}");
@@ -142,7 +161,8 @@ fn le_premier_administrateur_n_est_cree_que_sur_une_base_sans_compte() {
     );
     assert!(!ok && texte.contains("impossible d'écouter"), "{texte}");
     assert!(
-        texte.contains("Administrateur « admin@ars.fr » créé"),
+        texte.contains("Administrateur « admin@ars.fr » créé")
+            && texte.contains("à changer à la première connexion"),
         "{texte}"
     );
     let (_, texte) = pilote(

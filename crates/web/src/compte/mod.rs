@@ -1,6 +1,8 @@
 //! Signing in and accounts: password and ProConnect sign-in, sign-out ([`connexion`], with the
-//! OpenID Connect client in [`oidc`]), and the invitations a coordinator sends to the pilots of
-//! their actions ([`invitation`]).
+//! OpenID Connect client in [`oidc`]), the invitations a coordinator sends to the pilots of
+//! their actions ([`invitation`]), the signed-in person's own page ([`espace`]: their roles,
+//! their sessions) and their password ([`mot_de_passe`]: changed by them, and first of all
+//! when it was issued to them).
 
 use axum::http::Method;
 use axum::routing::{get, post};
@@ -8,10 +10,12 @@ use axum::routing::{get, post};
 use crate::noyau::route::{Politique, Routes, route};
 
 pub mod connexion;
+pub mod espace;
 pub mod invitation;
+pub mod mot_de_passe;
 pub mod oidc;
 
-/// The routes of signing in and out, invitations, each with its policy.
+/// The routes of signing in and out, invitations, one's account, each with its policy.
 pub(crate) fn routes() -> Routes {
     use Politique::*;
     vec![
@@ -57,6 +61,25 @@ pub(crate) fn routes() -> Routes {
             "/connexion/proconnect/retour",
             Ouverte,
             get(connexion::proconnect_retour),
+        ),
+        route(Method::GET, espace::CHEMIN, Compte, get(espace::page)),
+        route(
+            Method::GET,
+            espace::CHEMIN_MOT_DE_PASSE,
+            Compte,
+            get(espace::page_mot_de_passe),
+        ),
+        route(
+            Method::POST,
+            espace::CHEMIN_MOT_DE_PASSE,
+            Compte,
+            post(mot_de_passe::changer),
+        ),
+        route(
+            Method::POST,
+            "/compte/sessions",
+            Compte,
+            post(espace::fermer_toutes),
         ),
     ]
 }

@@ -31,6 +31,9 @@ pub enum Politique {
     LireFiche,
     /// An invitation link (`{jeton}`): whoever holds a valid one.
     Invitation,
+    /// The signed-in person's own account (their page, their password, their sessions): any
+    /// signed-in person, on their account only; the public is sent to sign in.
+    Compte,
 }
 
 /// One route: method, path and policy.

@@ -44,6 +44,8 @@ pub struct Visiteur {
     pub csrf: String,
     /// The ID token of an OpenID Connect sign-in, for sign-out at the provider.
     pub id_token: Option<String>,
+    /// Their password was issued, not chosen: they must change it before anything else.
+    pub mot_de_passe_a_changer: bool,
 }
 
 /// Cookie names and attributes: `__Host-` and `Secure` when the site is served over HTTPS.
@@ -204,6 +206,7 @@ async fn identifier_et_verifier(
             email: Some(s.email),
             csrf: s.csrf,
             id_token: s.id_token,
+            mot_de_passe_a_changer: s.mot_de_passe_a_changer,
         },
         None => Visiteur {
             auteur: Auteur::public(origine),
@@ -216,6 +219,7 @@ async fn identifier_et_verifier(
                 .map(|j| j.as_str().to_owned())
                 .unwrap_or_default(),
             id_token: None,
+            mot_de_passe_a_changer: false,
         },
     };
     let requete = if matches!(
@@ -364,6 +368,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Visiteur {
                 email: None,
                 csrf: String::new(),
                 id_token: None,
+                mot_de_passe_a_changer: false,
             }))
     }
 }

@@ -1,6 +1,8 @@
 //! The web crate's integration tests, one binary: the real router over real databases, page by
-//! page, the authorization matrix, sign-in and OpenID Connect against a provider served here.
+//! page, the authorization matrix, sign-in and one's account, OpenID Connect against a
+//! provider served here.
 
+mod compte;
 mod concurrence;
 mod connexion;
 mod creation;

@@ -201,6 +201,8 @@ enum Attendu {
     Liste,
     /// Anything but a server error, and no unpublished data.
     Ouvert,
+    /// Sent to sign in (303 to `/connexion?suite=…`), then back.
+    Connexion,
 }
 
 /// Whose version a write carries, read from the store just before it is sent.
@@ -648,6 +650,39 @@ fn cas(
             }
             cas
         }
+        Politique::Compte => {
+            let connecte = !acteur.roles.is_empty();
+            let uri = route.chemin.to_owned();
+            if route.methode == axum::http::Method::GET {
+                let attendu = if connecte {
+                    Attendu::Permis
+                } else {
+                    Attendu::Connexion
+                };
+                vec![un(uri, vec![], attendu)]
+            } else if route.chemin == "/compte/sessions" {
+                // Signing out everywhere is exercised last, on its own, by the signed-in.
+                if connecte {
+                    vec![]
+                } else {
+                    vec![un(uri, vec![], Attendu::Interdit)]
+                }
+            } else {
+                // A wrong current password: refused for its input, nothing changed.
+                let attendu = if connecte {
+                    Attendu::Invalide
+                } else {
+                    Attendu::Interdit
+                };
+                let nouveau = "un tout nouveau mot de passe";
+                let champs = champs(&[
+                    ("actuel", "ce n'est pas le bon"),
+                    ("nouveau", nouveau),
+                    ("confirmation", nouveau),
+                ]);
+                vec![un(uri, champs, attendu)]
+            }
+        }
         Politique::Ouverte => {
             let uri = route.chemin.replace("{*chemin}", "pilote.css");
             let champs = match route.chemin {
@@ -753,6 +788,14 @@ async fn juger(
                 }
             }
         }
+        Attendu::Connexion
+            if reponse.status != StatusCode::SEE_OTHER
+                || !reponse
+                    .redirection()
+                    .is_some_and(|vers| vers.starts_with("/connexion?suite=")) =>
+        {
+            bilan.autres.push(fait)
+        }
         Attendu::Ouvert => {
             if reponse.status.is_server_error() {
                 bilan.autres.push(fait);
@@ -845,7 +888,7 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
         melange.is_multiple_of(pas as u64)
     };
     let mut rang = 0usize;
-    for p in &personnes {
+    for (k, p) in personnes.iter().enumerate() {
         let mut navigateur = appli.navigateur();
         if !p.acteur.roles.is_empty() {
             navigateur.connecter(&email(&p.nom), MDP).await;
@@ -877,15 +920,21 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                 .await;
             }
         }
-        // Last, signing out: afterwards the person is the public again.
+        // Last, signing out (one person in two, of every session at once): afterwards the
+        // person is the public again.
         if !p.acteur.roles.is_empty() && retenue(rang) {
-            let sortie = navigateur.post("/deconnexion", &[]).await;
+            let chemin = if k % 2 == 0 {
+                "/deconnexion"
+            } else {
+                "/compte/sessions"
+            };
+            let sortie = navigateur.post(chemin, &[]).await;
             bilan.requetes += 1;
-            *par_route.entry("POST /deconnexion".into()).or_default() += 1;
+            *par_route.entry(format!("POST {chemin}")).or_default() += 1;
             if sortie.status != StatusCode::SEE_OTHER {
                 bilan
                     .autres
-                    .push(format!("{} POST /deconnexion → {}", p.nom, sortie.status));
+                    .push(format!("{} POST {chemin} → {}", p.nom, sortie.status));
             }
             let public = Acteur::public();
             juger(

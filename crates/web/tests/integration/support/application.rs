@@ -310,12 +310,16 @@ impl Navigateur<'_> {
         .await
     }
 
-    /// The CSRF token of this browser's forms, as the sign-in page shows it.
+    /// The CSRF token of this browser's forms, as the sign-in page shows it (or the page it
+    /// sends to: a provisional password's holder goes to the change page first).
     pub async fn csrf(&mut self) -> String {
         if let Some(jeton) = &self.csrf {
             return jeton.clone();
         }
-        let page = self.get("/connexion").await;
+        let mut page = self.get("/connexion").await;
+        if let Some(vers) = page.redirection().map(str::to_owned) {
+            page = self.get(&vers).await;
+        }
         let jeton = champ_cache(&page.corps, "_csrf").expect("jeton CSRF dans la page");
         self.csrf = Some(jeton.clone());
         jeton

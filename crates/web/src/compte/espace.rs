@@ -1,0 +1,220 @@
+//! « Mon compte » (`/compte`): who the signed-in person is, the roles they hold and over what,
+//! the form to change their password, and signing out of every session at once. The form
+//! also stands alone (`/compte/mot-de-passe`), where a provisional password sends its holder
+//! before anything else (the rule lives beside the change itself, in `mot_de_passe`).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use pilote_domain::autorisation::{Perimetre, Role};
+use pilote_store::compte::{self, MonCompte, RoleTenu};
+use pilote_store::session;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::noyau::erreur::AppError;
+use crate::noyau::page::{Entete, rediriger, suite_locale};
+use crate::noyau::saisie::Refus;
+use crate::noyau::visiteur::Visiteur;
+
+/// The account page's address.
+pub const CHEMIN: &str = "/compte";
+/// The address of the password form alone.
+pub const CHEMIN_MOT_DE_PASSE: &str = "/compte/mot-de-passe";
+
+/// A role as the page shows it: what it is, over what, and a link there.
+pub struct RoleAffiche {
+    pub nature: &'static str,
+    pub portee: String,
+    pub lien: Option<String>,
+}
+
+impl RoleAffiche {
+    fn de(tenu: &RoleTenu) -> Self {
+        let nom = |code: &str| match &tenu.portee {
+            Some(nom) => format!("{nom} ({code})"),
+            None => code.to_owned(),
+        };
+        let contrat = |id: &pilote_domain::IdContrat| match &tenu.portee {
+            Some(nom) => format!("contrat « {nom} »"),
+            None => format!("contrat « {id} »"),
+        };
+        match &tenu.role {
+            Role::Administrateur => Self {
+                nature: "Administrateur",
+                portee: "toute la plateforme".to_owned(),
+                lien: None,
+            },
+            Role::AgentArs { perimetre } => Self {
+                nature: "Agent ARS",
+                portee: match perimetre {
+                    Perimetre::National => "tout le territoire national".to_owned(),
+                    Perimetre::Region(code) => format!("région {}", nom(code)),
+                    Perimetre::Departement(code) => format!("département {}", nom(code)),
+                },
+                lien: None,
+            },
+            Role::Coordinateur { contrat: id } => Self {
+                nature: "Coordinateur",
+                portee: contrat(id),
+                lien: Some(format!("/contrats/{id}")),
+            },
+            Role::Partenaire { contrat: id } => Self {
+                nature: "Partenaire",
+                portee: contrat(id),
+                lien: Some(format!("/contrats/{id}")),
+            },
+            Role::PiloteAction { contrat: id, fiche } => Self {
+                nature: "Pilote d'action",
+                portee: match &tenu.fiche {
+                    Some(titre) => {
+                        format!("fiche-action n°{fiche} « {titre} », {}", contrat(id))
+                    }
+                    None => format!("fiche-action n°{fiche}, {}", contrat(id)),
+                },
+                lien: Some(format!("/contrats/{id}/fiches/{fiche}")),
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "compte/compte.html")]
+struct PageCompte {
+    entete: Entete,
+    compte: MonCompte,
+    roles: Vec<RoleAffiche>,
+    refus: Refus,
+    /// Where the password form goes on once done: none here (it comes back to this page).
+    suite: Option<String>,
+    fait: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "compte/mot_de_passe.html")]
+struct PageMotDePasse {
+    entete: Entete,
+    /// Sent here by a provisional password: the page says why.
+    force: bool,
+    /// Whether the account signs in with a password (one bound to ProConnect may have none).
+    mot_de_passe: bool,
+    refus: Refus,
+    suite: Option<String>,
+}
+
+/// The public, on a page that needs an account: to the sign-in page, then back.
+fn vers_la_connexion(chemin: &str) -> Response {
+    let suite: String = form_urlencoded::byte_serialize(chemin.as_bytes()).collect();
+    rediriger(&format!("/connexion?suite={suite}"), [])
+}
+
+/// A form of the account page sent by the public.
+pub(crate) fn sans_session() -> AppError {
+    AppError::Forbidden(
+        "Connectez-vous : ce formulaire agit sur le compte de la personne connectée.".to_owned(),
+    )
+}
+
+/// The page the password form was sent from, shown again with `refus`: the form alone when
+/// it came with a `suite` (the change page), the account page otherwise.
+pub(crate) async fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    suite: Option<String>,
+    refus: Refus,
+    statut: StatusCode,
+) -> Result<Response, AppError> {
+    let compte = compte::lire_le_sien(&state.store, &visiteur.auteur).await?;
+    let html = match suite {
+        Some(suite) => PageMotDePasse {
+            entete: visiteur.entete(state),
+            force: compte.mot_de_passe_a_changer,
+            mot_de_passe: compte.mot_de_passe,
+            refus,
+            suite: Some(suite),
+        }
+        .render()?,
+        None => PageCompte {
+            entete: visiteur.entete(state),
+            roles: compte.roles.iter().map(RoleAffiche::de).collect(),
+            compte,
+            refus,
+            suite: None,
+            fait: None,
+        }
+        .render()?,
+    };
+    Ok((statut, Html(html)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Fait {
+    fait: Option<String>,
+}
+
+/// `GET /compte`
+pub async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Query(q): Query<Fait>,
+) -> Result<Response, AppError> {
+    if visiteur.session.is_none() {
+        return Ok(vers_la_connexion(CHEMIN));
+    }
+    let compte = compte::lire_le_sien(&state.store, &visiteur.auteur).await?;
+    let fait = match q.fait.as_deref() {
+        Some("mot-de-passe") => {
+            Some("Votre mot de passe est changé. Vos autres sessions ont été fermées.")
+        }
+        _ => None,
+    };
+    let page = PageCompte {
+        entete: visiteur.entete(&state),
+        roles: compte.roles.iter().map(RoleAffiche::de).collect(),
+        compte,
+        refus: Refus::default(),
+        suite: None,
+        fait,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Suite {
+    suite: Option<String>,
+}
+
+/// `GET /compte/mot-de-passe`: the form alone, then on to `suite`.
+pub async fn page_mot_de_passe(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Query(q): Query<Suite>,
+) -> Result<Response, AppError> {
+    if visiteur.session.is_none() {
+        return Ok(vers_la_connexion(CHEMIN_MOT_DE_PASSE));
+    }
+    let suite = suite_locale(q.suite.as_deref());
+    afficher(
+        &state,
+        &visiteur,
+        Some(suite),
+        Refus::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /compte/sessions`: « Se déconnecter de toutes les sessions », this one included
+/// (a browser left signed in elsewhere, a computer lost).
+pub async fn fermer_toutes(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+) -> Result<Response, AppError> {
+    if visiteur.session.is_none() {
+        return Err(sans_session());
+    }
+    session::fermer_toutes(&state.store, &visiteur.auteur).await?;
+    let cookies = state.cookies;
+    Ok(rediriger("/", [cookies.effacer(&cookies.session())]))
+}
