@@ -130,7 +130,10 @@ async fn un_mot_de_passe_provisoire_se_change_avant_tout_le_reste(appli: &Appli)
         nina.get("/api/v1/contrats/essai-2021").await.status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(nina.get("/assets/pilote.css").await.status, StatusCode::OK);
+    assert_eq!(
+        nina.get("/assets/000000000000/pilote.css").await.status,
+        StatusCode::OK
+    );
 
     let page = nina
         .get("/compte/mot-de-passe?suite=%2Fcontrats%2Fessai-2021")
