@@ -4,6 +4,8 @@
 
 mod traduction;
 
+pub use traduction::donnee_fr;
+
 use std::collections::BTreeSet;
 
 use pilote_domain::IdContrat;

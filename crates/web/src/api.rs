@@ -1,7 +1,7 @@
 //! `GET /api/v1/contrats` and `GET /api/v1/contrats/{id}`: the same facts as the pages, as JSON.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::http::{HeaderName, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -11,6 +11,7 @@ use pilote_store::contrat::{self, ContratComplet};
 
 use crate::AppState;
 use crate::noyau::erreur::{ApiError, AppError, phrase};
+use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::liste::{RequeteListe, requete_de};
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::visiteur::Visiteur;
@@ -21,7 +22,7 @@ use crate::noyau::visiteur::Visiteur;
 pub async fn liste(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Query(requete): Query<RequeteListe>,
+    Parametres(requete): Parametres<RequeteListe>,
 ) -> Result<Response, ApiError> {
     let filtre = requete
         .filtre()
@@ -47,7 +48,7 @@ pub async fn liste(
 pub async fn detail(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
+    Chemin(id): Chemin<String>,
 ) -> Result<Json<ContratComplet>, ApiError> {
     let id = crate::noyau::identifiant(&id)?;
     Ok(Json(

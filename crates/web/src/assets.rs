@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use axum::body::{Body, Bytes};
-use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
 use axum::routing::get;
@@ -18,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::noyau::compression::{Codage, Compresse};
 use crate::noyau::erreur::AppError;
+use crate::noyau::extraction::Chemin;
 use crate::noyau::route::{Politique, Routes, route};
 
 #[derive(Embed)]
@@ -106,7 +106,7 @@ fn servir_ressource(
 /// `GET /assets/{empreinte}/{*chemin}`: under the current digest an asset is kept a year;
 /// under another (a page from an earlier version of Pilote) it is served but asked again.
 pub async fn servir(
-    Path((empreinte, chemin)): Path<(String, String)>,
+    Chemin((empreinte, chemin)): Chemin<(String, String)>,
     requete: HeaderMap,
 ) -> Result<Response, AppError> {
     let duree = if empreinte == self::empreinte() {

@@ -168,7 +168,9 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             noyau::cache::servir,
         ))
-        // After the visitor is known: a provisional password is changed before anything else.
+        // After the visitor is known: the public refused a page signs in first; a provisional
+        // password is changed before anything else.
+        .layer(middleware::from_fn(compte::connexion::inviter_le_public))
         .layer(middleware::from_fn(
             compte::mot_de_passe::exiger_le_changement,
         ))

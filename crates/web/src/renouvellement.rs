@@ -3,8 +3,7 @@
 //! its identifier, name and period and which fiches-actions carry over.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -17,6 +16,7 @@ use pilote_store::contrat::{self, ContratComplet, renouvellement};
 
 use crate::AppState;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::{Champs, Chemin};
 use crate::noyau::page::{Entete, rediriger};
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::Refus;
@@ -98,7 +98,7 @@ async fn afficher(
 pub async fn page(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
+    Chemin(id): Chemin<String>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     autoriser(&state, &visiteur, &id).await?;
@@ -131,8 +131,8 @@ fn renouvellement(s: &Saisies) -> Result<Renouvellement, Faute> {
 pub async fn renouveler(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(paires): Form<Vec<(String, String)>>,
+    Chemin(id): Chemin<String>,
+    Champs(paires): Champs<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     autoriser(&state, &visiteur, &id).await?;

@@ -4,7 +4,7 @@
 //! its funding. A refused form comes back with its message beside the field.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -20,6 +20,7 @@ use pilote_store::contrat::{self, ContratComplet};
 
 use crate::AppState;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
@@ -170,8 +171,8 @@ async fn afficher(
 pub async fn page(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
-    Query(q): Query<Fait>,
+    Chemin(id): Chemin<String>,
+    Parametres(q): Parametres<Fait>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     let fait = q

@@ -90,8 +90,10 @@ fn syntaxe_fr(brut: &str) -> String {
     format!("le fichier n'est pas un TOML valable : {precision}")
 }
 
-/// A TOML value that does not fit the contract's description.
-fn donnee_fr(brut: &str) -> String {
+/// A value that does not fit what was expected, from serde's English (`missing field `x``,
+/// `invalid type: …, expected …`): the TOML import's messages, and those of the web's forms
+/// and query strings.
+pub fn donnee_fr(brut: &str) -> String {
     if let Some(reste) = brut.strip_prefix("missing field ") {
         return format!("champ « {} » manquant", sans_accents_graves(reste));
     }

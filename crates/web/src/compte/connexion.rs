@@ -1,9 +1,9 @@
 //! Signing in and out: by address and password, or through OpenID Connect (ProConnect).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::compte::Email;
 use pilote_store::connexion::{self, IdentiteFournie, Issue};
@@ -12,8 +12,43 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
+use crate::noyau::extraction::{Champs, Parametres};
 use crate::noyau::page::{Entete, rediriger, suite_locale};
 use crate::noyau::visiteur::{Visiteur, cookie};
+
+/// The sign-in page, then back to `chemin` (a path of this site).
+pub(crate) fn vers_la_connexion(chemin: &str) -> Response {
+    let suite: String =
+        form_urlencoded::byte_serialize(suite_locale(Some(chemin)).as_bytes()).collect();
+    rediriger(&format!("/connexion?suite={suite}"), [])
+}
+
+/// The middleware: the public, refused a page (a 403 to a `GET`: it needs an account), is sent
+/// to sign in, then back to it; a signed-in person keeps the French 403, the API its JSON, and
+/// the sign-in's own refusals (an identity ProConnect vouched for without an account) are
+/// shown where they happen.
+pub async fn inviter_le_public(requete: Request, next: Next) -> Response {
+    let public = requete
+        .extensions()
+        .get::<Visiteur>()
+        .is_none_or(|v| v.session.is_none());
+    let lecture = matches!(*requete.method(), Method::GET | Method::HEAD);
+    let demandee = requete
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    let reponse = next.run(requete).await;
+    if public
+        && lecture
+        && !demandee.starts_with("/api/")
+        && !demandee.starts_with("/connexion")
+        && reponse.status() == StatusCode::FORBIDDEN
+    {
+        return vers_la_connexion(&demandee);
+    }
+    reponse
+}
 
 #[derive(Template)]
 #[template(path = "compte/connexion.html")]
@@ -52,7 +87,7 @@ fn formulaire(
 pub async fn page(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Query(q): Query<Suite>,
+    Parametres(q): Parametres<Suite>,
 ) -> Result<Response, AppError> {
     let suite = suite_locale(q.suite.as_deref());
     formulaire(
@@ -79,7 +114,7 @@ pub struct FormConnexion {
 pub async fn par_mot_de_passe(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Form(f): Form<FormConnexion>,
+    Champs(f): Champs<FormConnexion>,
 ) -> Result<Response, AppError> {
     let suite = suite_locale(f.suite.as_deref());
     if f.email.trim().is_empty() || f.mot_de_passe.is_empty() {
@@ -194,7 +229,7 @@ pub async fn proconnect_retour(
     State(state): State<AppState>,
     visiteur: Visiteur,
     headers: axum::http::HeaderMap,
-    Query(q): Query<RetourOidc>,
+    Parametres(q): Parametres<RetourOidc>,
 ) -> Result<Response, AppError> {
     let oidc = state.oidc.as_ref().ok_or_else(non_configure)?;
     if let Some(erreur) = q.error {

@@ -4,7 +4,7 @@
 //! before anything else (the rule lives beside the change itself, in `mot_de_passe`).
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::autorisation::{Perimetre, Role};
@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
+use crate::noyau::extraction::Parametres;
 use crate::noyau::page::{Entete, rediriger, suite_locale};
 use crate::noyau::saisie::Refus;
 use crate::noyau::visiteur::Visiteur;
@@ -103,16 +104,13 @@ struct PageMotDePasse {
     suite: Option<String>,
 }
 
-/// The public, on a page that needs an account: to the sign-in page, then back.
-fn vers_la_connexion(chemin: &str) -> Response {
-    let suite: String = form_urlencoded::byte_serialize(chemin.as_bytes()).collect();
-    rediriger(&format!("/connexion?suite={suite}"), [])
-}
-
-/// A form of the account page sent by the public.
+/// The account's pages and forms, asked by the public (its pages lead to sign in first,
+/// through [`inviter_le_public`](crate::compte::connexion::inviter_le_public)).
 pub(crate) fn sans_session() -> AppError {
     AppError::Forbidden(
-        "Connectez-vous : ce formulaire agit sur le compte de la personne connectée.".to_owned(),
+        "Connectez-vous : cette page et ses formulaires concernent le compte de la personne \
+         connectée."
+            .to_owned(),
     )
 }
 
@@ -157,10 +155,10 @@ pub struct Fait {
 pub async fn page(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Query(q): Query<Fait>,
+    Parametres(q): Parametres<Fait>,
 ) -> Result<Response, AppError> {
     if visiteur.session.is_none() {
-        return Ok(vers_la_connexion(CHEMIN));
+        return Err(sans_session());
     }
     let compte = compte::lire_le_sien(&state.store, &visiteur.auteur).await?;
     let fait = match q.fait.as_deref() {
@@ -189,10 +187,10 @@ pub struct Suite {
 pub async fn page_mot_de_passe(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Query(q): Query<Suite>,
+    Parametres(q): Parametres<Suite>,
 ) -> Result<Response, AppError> {
     if visiteur.session.is_none() {
-        return Ok(vers_la_connexion(CHEMIN_MOT_DE_PASSE));
+        return Err(sans_session());
     }
     let suite = suite_locale(q.suite.as_deref());
     afficher(

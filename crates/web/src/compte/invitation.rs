@@ -2,8 +2,7 @@
 //! opens once, before it expires, and signs the person in.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::IdContrat;
@@ -16,6 +15,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::noyau::courriel::Courriel;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::{Champs, Chemin};
 use crate::noyau::page::{Entete, rediriger};
 use crate::noyau::visiteur::Visiteur;
 
@@ -51,8 +51,8 @@ fn role(f: &FormInvitation, id: IdContrat) -> Result<Role, AppError> {
 pub async fn inviter(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(f): Form<FormInvitation>,
+    Chemin(id): Chemin<String>,
+    Champs(f): Champs<FormInvitation>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     let email = Email::parse(&f.email)
@@ -129,7 +129,7 @@ async fn afficher(
 pub async fn page(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(jeton): Path<String>,
+    Chemin(jeton): Chemin<String>,
 ) -> Result<Response, AppError> {
     afficher(
         &state,
@@ -156,8 +156,8 @@ pub struct FormAcceptation {
 pub async fn accepter(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(jeton): Path<String>,
-    Form(f): Form<FormAcceptation>,
+    Chemin(jeton): Chemin<String>,
+    Champs(f): Champs<FormAcceptation>,
 ) -> Result<Response, AppError> {
     let acceptation = match (visiteur.auteur.compte, &visiteur.email) {
         (Some(compte), Some(email)) => Acceptation::Connecte { compte, email },

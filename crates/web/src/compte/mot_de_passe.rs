@@ -3,8 +3,6 @@
 //! before anything else: [`exiger_le_changement`] sends its holder to the change page from
 //! every other page, then back where they were going.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
@@ -16,6 +14,7 @@ use pilote_store::mot_de_passe::{self, Changement};
 use super::espace::{self, CHEMIN, CHEMIN_MOT_DE_PASSE};
 use crate::AppState;
 use crate::noyau::erreur::{ApiError, AppError, phrase};
+use crate::noyau::extraction::Champs;
 use crate::noyau::page::{rediriger, suite_locale};
 use crate::noyau::saisie::{Faute, Refus, Saisies, saisies_de};
 use crate::noyau::visiteur::Visiteur;
@@ -57,14 +56,11 @@ fn faute(actuel: &str, nouveau: &str, confirmation: &str) -> Option<Faute> {
 pub async fn changer(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    formulaire: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Champs(paires): Champs<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let Some(jeton) = visiteur.session.clone() else {
         return Err(espace::sans_session());
     };
-    let Form(paires) = formulaire.map_err(|_| {
-        AppError::BadRequest("Formulaire illisible : renvoyez-le depuis la page.".to_owned())
-    })?;
     let saisies = saisies_de(paires);
     let suite = saisies.get("suite").map(|s| suite_locale(Some(s)));
     let (actuel, nouveau, confirmation) = (

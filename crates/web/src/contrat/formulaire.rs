@@ -8,8 +8,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
@@ -24,6 +23,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::{Champs, Chemin};
 use crate::noyau::page::{Entete, rediriger};
 use crate::noyau::visiteur::Visiteur;
 
@@ -298,7 +298,7 @@ fn lire(f: &FormContrat) -> Result<Contrat, BTreeMap<&'static str, String>> {
 pub async fn creer(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Form(f): Form<FormContrat>,
+    Champs(f): Champs<FormContrat>,
 ) -> Result<Response, AppError> {
     if !cree_des_contrats(&visiteur.auteur.acteur) {
         return Err(refus());
@@ -349,7 +349,7 @@ pub async fn creer(
 pub async fn formulaire_modification(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
+    Chemin(id): Chemin<String>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     let complet = contrat::lire(&state.store, &visiteur.auteur, &id).await?;
@@ -407,8 +407,8 @@ pub async fn formulaire_modification(
 pub async fn modifier(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(mut f): Form<FormContrat>,
+    Chemin(id): Chemin<String>,
+    Champs(mut f): Champs<FormContrat>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;
@@ -522,7 +522,7 @@ async fn choisir_territoire(
 pub async fn territoire_creation(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Form(f): Form<FormContrat>,
+    Champs(f): Champs<FormContrat>,
 ) -> Result<Response, AppError> {
     if !cree_des_contrats(&visiteur.auteur.acteur) {
         return Err(refus());
@@ -534,8 +534,8 @@ pub async fn territoire_creation(
 pub async fn territoire_modification(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(f): Form<FormContrat>,
+    Chemin(id): Chemin<String>,
+    Champs(f): Champs<FormContrat>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     contrat::autorise(&state.store, &visiteur.auteur, &id, &Operation::Modifier).await?;

@@ -2,8 +2,7 @@
 //! those who may change it: publication, progress of the actions they pilot, invitations.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::IdContrat;
@@ -18,6 +17,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::{Champs, Chemin, Parametres};
 use crate::noyau::liste::{RequeteListe, requete_de};
 use crate::noyau::page::{Entete, rediriger};
 use crate::noyau::saisie::{Ecran, Fait, Refus};
@@ -109,7 +109,7 @@ impl Detail {
 pub async fn accueil(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Query(requete): Query<RequeteListe>,
+    Parametres(requete): Parametres<RequeteListe>,
 ) -> Result<Html<String>, AppError> {
     let filtre = requete
         .filtre()
@@ -127,8 +127,8 @@ pub async fn accueil(
 pub async fn detail(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
-    Query(q): Query<Fait>,
+    Chemin(id): Chemin<String>,
+    Parametres(q): Parametres<Fait>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     let fait = match q.fait.as_deref() {
@@ -215,8 +215,8 @@ pub struct FormPublication {
 pub async fn publier(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path(id): Path<String>,
-    Form(f): Form<FormPublication>,
+    Chemin(id): Chemin<String>,
+    Champs(f): Champs<FormPublication>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     let publie = match f.publie.as_deref() {

@@ -4,7 +4,7 @@
 //! the whole contract.
 
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use pilote_domain::autorisation::Operation;
@@ -16,6 +16,7 @@ use super::PageFiche;
 use crate::AppState;
 use crate::noyau::caracteres::sans_caractere_de_controle;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::Chemin;
 use crate::noyau::limites::en_octets;
 use crate::noyau::saisie::{Saisies, date, issue, preambule, refus, refuser, valeur};
 use crate::noyau::visiteur::Visiteur;
@@ -38,17 +39,18 @@ pub(super) async fn supprimer_fichier(state: &AppState, cle: &str) {
 pub async fn deposer(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path((id, numero)): Path<(String, String)>,
+    Chemin((id, numero)): Chemin<(String, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let operation = Operation::ModifierFiche(numero.clone());
     // The right first, before anything sent is looked at.
     let contrat_id = crate::noyau::identifiant(&id)?;
     contrat::autorise(&state.store, &visiteur.auteur, &contrat_id, &operation).await?;
-    let mut multipart = multipart.map_err(|e| {
-        AppError::BadRequest(format!(
-            "Envoi illisible : joignez le document par le formulaire ({e})."
-        ))
+    let mut multipart = multipart.map_err(|_| {
+        AppError::BadRequest(
+            "Envoi illisible : joignez le document par le formulaire de la fiche-action."
+                .to_owned(),
+        )
     })?;
     let maximum = state.limites.document_max;
     let trop_gros = || {
@@ -169,7 +171,7 @@ fn type_de(nom: &str) -> &'static str {
 pub async fn telecharger(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path((id, numero, document)): Path<(String, String, String)>,
+    Chemin((id, numero, document)): Chemin<(String, String, String)>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     let document = document.parse::<i64>().map_err(|_| {

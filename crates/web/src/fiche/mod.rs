@@ -10,7 +10,7 @@ pub mod document;
 pub mod suivi;
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -29,6 +29,7 @@ use pilote_store::contrat::fiche::{self, Avancement, ContratDeLaFiche, FicheLue}
 
 use crate::AppState;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
@@ -248,8 +249,8 @@ async fn afficher(
 pub async fn page(
     State(state): State<AppState>,
     visiteur: Visiteur,
-    Path((id, numero)): Path<(String, String)>,
-    Query(q): Query<Fait>,
+    Chemin((id, numero)): Chemin<(String, String)>,
+    Parametres(q): Parametres<Fait>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
     let fait = match q.fait.as_deref() {

@@ -1,16 +1,18 @@
 //! The kernel every feature stands on, importing none of them: what no text may hold
-//! ([`caracteres`]), errors and their pages
-//! ([`erreur`]), what a request may take ([`limites`]), the visitor, their session and the CSRF check ([`visiteur`]), the page frame
-//! ([`page`]), the route table's vocabulary ([`route`]), reading form fields and answering a refused form ([`saisie`]), the list of
-//! contracts' query string ([`liste`]), the public's answers kept in memory ([`cache`]), bodies
-//! compressed once ([`compression`]) and
-//! the sending of e-mail ([`courriel`]).
+//! ([`caracteres`]), errors and their pages ([`erreur`]), the path, query string and form read
+//! with French refusals ([`extraction`]), what a request may take ([`limites`]), the visitor,
+//! their session and the CSRF check ([`visiteur`]), the page frame ([`page`]), the route
+//! table's vocabulary ([`route`]), reading form fields and answering a refused form
+//! ([`saisie`]), the list of contracts' query string ([`liste`]), the public's answers kept in
+//! memory ([`cache`]), bodies compressed once ([`compression`]) and the sending of e-mail
+//! ([`courriel`]).
 
 pub mod cache;
 pub mod caracteres;
 pub mod compression;
 pub mod courriel;
 pub mod erreur;
+pub mod extraction;
 pub mod limites;
 pub mod liste;
 pub mod page;

@@ -694,3 +694,78 @@ async fn les_pages_d_erreur_sont_en_francais_et_un_refus_propose_de_se_connecter
             .contains("href=\"/connexion\">Se connecter, ou changer de compte")
     );
 }
+
+/// The public, on a page that needs an account, is sent to sign in, then back there; a
+/// signed-in person without the right gets the French 403; the API answers 403 in JSON.
+#[tokio::test]
+async fn le_public_est_invite_a_se_connecter_puis_ramene() {
+    let appli = appli("http://localhost:3000").await;
+    let mut public = appli.navigateur();
+    let r = public.get("/contrats/nouveau?depuis=accueil").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.redirection(),
+        Some("/connexion?suite=%2Fcontrats%2Fnouveau%3Fdepuis%3Daccueil")
+    );
+    let page = public.get(r.redirection().unwrap()).await;
+    assert_eq!(
+        champ_cache(&page.corps, "suite").as_deref(),
+        Some("/contrats/nouveau?depuis=accueil")
+    );
+    let r = public
+        .post(
+            "/connexion",
+            &[
+                ("email", "coord@soissons.fr"),
+                ("mot_de_passe", MDP),
+                ("suite", "/contrats/nouveau?depuis=accueil"),
+            ],
+        )
+        .await;
+    assert_eq!(r.redirection(), Some("/contrats/nouveau?depuis=accueil"));
+    // A coordinator does not create contracts: refused, in French, with a way to change
+    // account.
+    let r = public.get("/contrats/nouveau?depuis=accueil").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.texte().contains("<h1>Accès refusé</h1>"), "{}", r.corps);
+
+    let mut public = appli.navigateur();
+    let r = public.get("/api/v1/contrats/essai-2021").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.corps.starts_with("{\"erreur\":"), "{}", r.corps);
+}
+
+/// What axum cannot read (a path that does not decode, a query string or a form of the wrong
+/// shape) is refused in French, as a page or, under `/api/`, as JSON.
+#[tokio::test]
+async fn une_adresse_ou_un_formulaire_illisible_est_refuse_en_francais() {
+    let appli = appli("http://localhost:3000").await;
+    let mut public = appli.navigateur();
+    let r = public.get("/contrats/%FF%FE").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.texte().contains("Adresse illisible"), "{}", r.corps);
+    let r = public.get("/api/v1/contrats/%FF").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.corps.starts_with("{\"erreur\":\"Adresse illisible"),
+        "{}",
+        r.corps
+    );
+    let r = public.get("/api/v1/contrats?page=1&page=2").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.corps.contains("Paramètres de l'adresse illisibles"),
+        "{}",
+        r.corps
+    );
+    let r = public
+        .post("/connexion", &[("email", "a@b.fr"), ("email", "c@d.fr")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.texte()
+            .contains("Formulaire illisible (champ « email » en double)"),
+        "{}",
+        r.corps
+    );
+}

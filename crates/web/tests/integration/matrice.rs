@@ -747,7 +747,16 @@ async fn juger(
         cas.route.methode, cas.uri, reponse.status
     );
     let permis = matches!(reponse.status, StatusCode::OK | StatusCode::SEE_OTHER);
-    match cas.attendu {
+    let attendu = match cas.attendu {
+        // The public, refused a page, is sent to sign in first.
+        Attendu::Interdit
+            if acteur.roles.is_empty() && !ecriture && !cas.uri.starts_with("/api/") =>
+        {
+            Attendu::Connexion
+        }
+        autre => autre,
+    };
+    match attendu {
         Attendu::Permis if !permis => bilan.refus_a_tort.push(fait),
         Attendu::Absent | Attendu::Interdit if permis => {
             if ecriture {

@@ -4,12 +4,8 @@
 //! uploads with broken bodies, and the address followed after signing in. Never a server
 //! error; every 4xx a non-empty French answer; after signing in, always a path of this site.
 //! Each property prints how many cases it ran.
-//!
-//! axum's own rejections (Path, Query, Form, Multipart) still answer in English in places;
-//! they are tolerated through [`REJETS_D_AXUM_TOLERES`] only, and listed in the output, until
-//! they are translated.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -26,17 +22,6 @@ use crate::support::application::{Appli, champ_cache};
 
 const MDP: &str = "un mot de passe assez long";
 const ADMIN: &str = "admin@essai.fr";
-
-/// The pieces of English of axum's rejections this suite still lets through (a 4xx whose body
-/// holds one of them, alone or inside a French page), until they answer in French: the one
-/// place to tighten.
-const REJETS_D_AXUM_TOLERES: [&str; 5] = [
-    "Invalid URL",
-    "Failed to deserialize",
-    "Failed to parse",
-    "Error parsing `multipart/form-data` request",
-    "Form requests must have",
-];
 
 /// English that must not reach a visitor.
 const ANGLAIS: [&str; 16] = [
@@ -62,8 +47,6 @@ const ANGLAIS: [&str; 16] = [
 struct Essai {
     executeur: TestRunner,
     cas: u32,
-    /// The English answers tolerated, by the start of their body.
-    toleres: BTreeMap<String, u32>,
 }
 
 impl Essai {
@@ -75,7 +58,6 @@ impl Essai {
                 ..Config::default()
             }),
             cas,
-            toleres: BTreeMap::new(),
         }
     }
 
@@ -86,8 +68,7 @@ impl Essai {
             .current()
     }
 
-    /// Checks one answer to `requete`: no server error; a 4xx is non-empty and French, or
-    /// one of the rejections tolerated, counted.
+    /// Checks one answer to `requete`: no server error; a 4xx is non-empty and French.
     fn verifier(&mut self, requete: &str, reponse: &Reponse) {
         assert!(
             !reponse.status.is_server_error(),
@@ -103,17 +84,6 @@ impl Essai {
             "{requete} → {} sans message",
             reponse.status
         );
-        if let Some(tolere) = rejet_d_axum_tolere(&reponse.corps) {
-            // The sentence that holds it, to tell the rejections apart in the output.
-            let debut = reponse.corps.find(tolere).unwrap_or(0);
-            let phrase: String = reponse.corps[debut..]
-                .chars()
-                .take_while(|c| *c != '<' && *c != '\n')
-                .take(100)
-                .collect();
-            *self.toleres.entry(phrase).or_default() += 1;
-            return;
-        }
         for anglais in ANGLAIS {
             assert!(
                 !reponse.corps.contains(anglais),
@@ -126,21 +96,7 @@ impl Essai {
 
     fn bilan(&self, nom: &str) {
         println!("{nom} : {} cas essayés", self.cas);
-        let total: u32 = self.toleres.values().sum();
-        if total > 0 {
-            println!("{nom} : {total} réponse(s) en anglais tolérée(s) (rejets d'axum) :");
-            for (debut, n) in &self.toleres {
-                println!("  {n} × {debut}");
-            }
-        }
     }
-}
-
-/// The rejection of [`REJETS_D_AXUM_TOLERES`] `corps` holds, if any.
-fn rejet_d_axum_tolere(corps: &str) -> Option<&'static str> {
-    REJETS_D_AXUM_TOLERES
-        .into_iter()
-        .find(|rejet| corps.contains(rejet))
 }
 
 /// An answer, its body read as text whatever it holds.
