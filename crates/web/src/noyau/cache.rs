@@ -8,10 +8,14 @@
 //!
 //! Each answer kept carries an `ETag` made of that counter and of a digest of its bytes: a
 //! browser that asks again with it (`If-None-Match`) gets `304 Not Modified` while nothing
-//! changed; and its compressed forms are made once ([`Compresse`]).
+//! changed; and its compressed forms are made once ([`Compresse`]). Its `Last-Modified` is
+//! when this instance made it, at that counter: never before the change it shows. A
+//! browser's `If-Modified-Since` alone is not answered `304`: at a second's granularity, a
+//! change made in the same second as the date it holds would be hidden.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -48,6 +52,8 @@ struct Reponses {
 struct Gardee {
     generation: i64,
     etag: HeaderValue,
+    /// When it was made (an HTTP date).
+    faite_le: HeaderValue,
     /// Its headers (type, and for the API the total and the next page).
     entetes: HeaderMap,
     corps: Arc<Compresse>,
@@ -67,6 +73,9 @@ impl Gardee {
             generation,
             // Hexadecimal digits and quotes only: always a valid header value.
             etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("W/\"0\"")),
+            // An HTTP date is ASCII letters, digits, spaces, commas and colons.
+            faite_le: HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now()))
+                .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
             entetes,
             corps: Arc::new(corps),
         }
@@ -99,6 +108,7 @@ impl Gardee {
         };
         let entetes = reponse.headers_mut();
         entetes.insert(header::ETAG, self.etag.clone());
+        entetes.insert(header::LAST_MODIFIED, self.faite_le.clone());
         // Every reader asks again, and gets a 304 while nothing changed; what a signed-in
         // visitor reads differs, hence `Cookie` among the headers the answer depends on.
         entetes.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -244,7 +254,18 @@ mod tests {
         );
         assert_eq!(avec("*"), StatusCode::NOT_MODIFIED);
         assert_eq!(avec("W/\"6-00\""), StatusCode::OK);
-        assert_eq!(gardee.repondre(&HeaderMap::new()).status(), StatusCode::OK);
+        let reponse = gardee.repondre(&HeaderMap::new());
+        assert_eq!(reponse.status(), StatusCode::OK);
+        // Made now; its date alone, sent back, is no proof that nothing changed.
+        let faite_le = reponse.headers()[header::LAST_MODIFIED].to_str().unwrap();
+        let date = httpdate::parse_http_date(faite_le).unwrap();
+        assert!(SystemTime::now().duration_since(date).unwrap().as_secs() < 5);
+        let mut depuis = HeaderMap::new();
+        depuis.insert(
+            header::IF_MODIFIED_SINCE,
+            reponse.headers()[header::LAST_MODIFIED].clone(),
+        );
+        assert_eq!(gardee.repondre(&depuis).status(), StatusCode::OK);
     }
 
     #[test]

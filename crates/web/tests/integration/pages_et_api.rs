@@ -406,6 +406,13 @@ async fn les_reponses_sont_compressees_et_revalidees() {
         assert_eq!(statut, StatusCode::OK, "{chemin}");
         assert_eq!(entetes[header::CONTENT_ENCODING], "br", "{chemin}");
         assert_eq!(entetes[header::CACHE_CONTROL], "no-cache", "{chemin}");
+        assert!(
+            entetes[header::LAST_MODIFIED]
+                .to_str()
+                .unwrap()
+                .ends_with(" GMT"),
+            "{chemin}"
+        );
         let mut lu = Vec::new();
         brotli::BrotliDecompress(&mut &br[..], &mut lu).unwrap();
         assert_eq!(lu, brut, "{chemin}");
