@@ -267,6 +267,7 @@ impl Contrat {
         if self.nom.trim().is_empty() {
             return Err(erreur("le nom est vide".into()));
         }
+        crate::champ::verifier_tout(self).map_err(&erreur)?;
         if self.generation == 0 {
             return Err(erreur("la génération commence à 1".into()));
         }

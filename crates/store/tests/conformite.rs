@@ -493,6 +493,30 @@ async fn un_import_fautif_n_ecrit_rien(store: &Store) {
         erreur.starts_with("mauvais.toml") && erreur.contains("generation"),
         "{erreur}"
     );
+
+    // The same limits as the forms: a title within 300 characters, no control character
+    // (a NUL written as TOML's `\u0000`), whatever the backend would accept.
+    let mut long = demo::contrats().unwrap();
+    long[0].axes[0].titre = "é".repeat(301);
+    let erreur = import::importer(store, &long, SiPresent::Refuser)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        erreur.contains("« axes › 1 › titre » dépasse 300 caractères (301 caractères)"),
+        "{erreur}"
+    );
+    let mut nul = demo::contrats().unwrap();
+    nul[0].presentation = vec!["avant\0après".to_owned()];
+    let erreur = import::importer(store, &nul, SiPresent::Refuser)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        erreur.contains("« presentation › 1 » contient un caractère de contrôle (U+0000)"),
+        "{erreur}"
+    );
+    assert!(contrat::lister(store, &admin()).await.unwrap().is_empty());
 }
 
 async fn la_lignee_se_lit_dans_les_deux_sens(store: &Store) {

@@ -14,7 +14,7 @@ use pilote_store::contrat::{self, fiche::suivi};
 
 use super::PageFiche;
 use crate::AppState;
-use crate::noyau::caracteres::sans_caractere_de_controle;
+use crate::noyau::caracteres::champs_admissibles;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::Chemin;
 use crate::noyau::limites::en_octets;
@@ -96,7 +96,7 @@ pub async fn deposer(
         }
     }
     let (id, lue) = preambule(&state, &visiteur, &id, &operation, &saisies).await?;
-    sans_caractere_de_controle(&saisies).map_err(AppError::BadRequest)?;
+    champs_admissibles(&saisies).map_err(AppError::BadRequest)?;
     let ecran = (&state, &visiteur, PageFiche(&numero));
     let formulaire = format!("document-{numero}");
     let titre = valeur(&saisies, "titre").to_owned();

@@ -1,20 +1,17 @@
-//! What no text of Pilote holds.
+//! What a form's text may hold: the domain's rules for every text ([`pilote_domain::champ`]:
+//! no control character, a name or a title within 300 characters, any other text within
+//! 10,000), applied to each field sent, before anything is read from it.
 
-/// Refuses a form with a control character in a field (a NUL, say), line breaks and
-/// tabulations aside: no text of Pilote holds one, and a database may refuse to store it.
-pub fn sans_caractere_de_controle<'a>(
+use pilote_domain::champ;
+
+use super::erreur::phrase;
+
+/// Refuses a form whose field breaks the rules, naming the first one in French.
+pub fn champs_admissibles<'a>(
     champs: impl IntoIterator<Item = (&'a String, &'a String)>,
 ) -> Result<(), String> {
     for (nom, valeur) in champs {
-        if let Some(c) = valeur
-            .chars()
-            .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(format!(
-                "Le champ « {nom} » contient un caractère de contrôle (U+{:04X}) : retirez-le.",
-                u32::from(c)
-            ));
-        }
+        champ::verifier(&format!("le champ « {nom} »"), nom, valeur).map_err(|e| phrase(&e))?;
     }
     Ok(())
 }

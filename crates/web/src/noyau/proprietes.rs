@@ -10,7 +10,7 @@ use axum::http::HeaderValue;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-use super::caracteres::sans_caractere_de_controle;
+use super::caracteres::champs_admissibles;
 use super::liste::RequeteListe;
 use super::page::suite_locale;
 use super::saisie::{self, Saisies};
@@ -238,10 +238,10 @@ fn la_suite_reste_toujours_sur_le_site() {
 #[test]
 fn un_caractere_de_controle_est_refuse_en_francais() {
     let champs = proptest::collection::vec((texte(), texte()), 0..6);
-    essayer("sans_caractere_de_controle", champs, |champs| {
+    essayer("champs_admissibles", champs, |champs| {
         let interdit = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
         let fautif = champs.iter().find(|(_, v)| v.chars().any(interdit));
-        match sans_caractere_de_controle(champs.iter().map(|(n, v)| (n, v))) {
+        match champs_admissibles(champs.iter().map(|(n, v)| (n, v))) {
             Ok(()) => prop_assert!(fautif.is_none(), "{:?} accepté", fautif),
             Err(message) => {
                 let (nom, _) = fautif.ok_or_else(|| TestCaseError::fail("refus sans raison"))?;

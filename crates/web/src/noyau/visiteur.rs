@@ -23,7 +23,7 @@ use pilote_store::session::{self, Session};
 use pilote_store::{Auteur, Store};
 
 use crate::AppState;
-use crate::noyau::caracteres::sans_caractere_de_controle;
+use crate::noyau::caracteres::champs_admissibles;
 use crate::noyau::erreur::AppError;
 use crate::noyau::page::Entete;
 
@@ -300,7 +300,7 @@ async fn verifier_csrf(
             return Err(refus());
         }
     }
-    sans_caractere_de_controle(champs.iter().map(|(n, v)| (n, v))).map_err(AppError::BadRequest)?;
+    champs_admissibles(champs.iter().map(|(n, v)| (n, v))).map_err(AppError::BadRequest)?;
     Ok(Request::from_parts(parts, Body::from(octets)))
 }
 

@@ -668,6 +668,60 @@ async fn un_caractere_de_controle_est_refuse_en_francais() {
     }
 }
 
+/// A form keeps to the lengths of the import (a title within 300 characters, any text within
+/// 10,000), which the page's fields tell the browser; past them, refused in French and
+/// nothing saved.
+#[tokio::test]
+async fn un_texte_trop_long_est_refuse_comme_a_l_import() {
+    let appli = appli("http://localhost:3000").await;
+    let mut navigateur = appli.navigateur();
+    navigateur.connecter("coord@soissons.fr", MDP).await;
+    let page = navigateur.get("/contrats/essai-2021/fiches/1").await;
+    assert!(
+        page.corps.contains("name=\"titre\" value=") && page.corps.contains("maxlength=\"300\""),
+        "{}",
+        page.corps
+    );
+    let version = champ_cache(&page.corps, "version").unwrap();
+    let titre = "é".repeat(301);
+    let r = navigateur
+        .post(
+            "/contrats/essai-2021/fiches/1",
+            &[("version", &version), ("titre", &titre)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.texte().contains(
+            "Le champ « titre » dépasse 300 caractères (301 caractères) : raccourcissez-le."
+        ),
+        "{}",
+        r.texte()
+    );
+    let note = "n".repeat(10_001);
+    let r = navigateur
+        .post(
+            "/contrats/essai-2021/fiches/1/notes",
+            &[("version", &version), ("texte", &note)],
+        )
+        .await;
+    assert!(
+        r.texte()
+            .contains("Le champ « texte » dépasse 10000 caractères"),
+        "{}",
+        r.texte()
+    );
+    let fiche = contrat::fiche::lire(
+        &appli.store,
+        &Auteur::ligne_de_commande(),
+        &"essai-2021".parse().unwrap(),
+        "1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(fiche.version.to_string(), version, "rien n'est enregistré");
+}
+
 /// Error pages speak French, and a refusal offers to sign in (or to change account).
 #[tokio::test]
 async fn les_pages_d_erreur_sont_en_francais_et_un_refus_propose_de_se_connecter() {

@@ -3,6 +3,7 @@
 //! it covers (the whole territory, or some of its communes) and its calendar. Each field that
 //! changes is recorded in the contract's history, before → after.
 
+use pilote_domain::champ::LIBELLE_MAX;
 use pilote_domain::fiche_action::{FicheAction, Pilote};
 use pilote_domain::referentiel::{Public, Thematique};
 use pilote_domain::{CodeInsee, DatePartielle, IdContrat};
@@ -103,10 +104,10 @@ impl Redaction {
                 "indiquez le titre de la fiche-action".to_owned(),
             ));
         }
-        if titre.chars().count() > 300 {
-            return Err(StoreError::Invalid(
-                "le titre de la fiche-action dépasse 300 caractères".to_owned(),
-            ));
+        if titre.chars().count() > LIBELLE_MAX {
+            return Err(StoreError::Invalid(format!(
+                "le titre de la fiche-action dépasse {LIBELLE_MAX} caractères"
+            )));
         }
         if let (Some(debut), Some(fin)) = (self.debut, self.fin)
             && fin < debut

@@ -9,6 +9,7 @@ pub mod ordre;
 use std::str::FromStr;
 
 use pilote_domain::IdContrat;
+use pilote_domain::champ::{LIBELLE_MAX, maximum};
 use pilote_domain::strategie::NiveauObjectif;
 
 pub use element::Element;
@@ -32,9 +33,9 @@ fn texte(saisi: &str, quoi: &str, max: usize) -> Result<String, StoreError> {
     }
 }
 
-/// A title of at most 300 characters.
+/// A title, within the length of every title ([`LIBELLE_MAX`]).
 fn titre(saisi: &str, quoi: &str) -> Result<String, StoreError> {
-    texte(saisi, &format!("le titre {quoi}"), 300)
+    texte(saisi, &format!("le titre {quoi}"), LIBELLE_MAX)
 }
 
 /// What an axis says of itself.
@@ -62,7 +63,7 @@ impl AxeSaisi {
             titre: titre(&self.titre, "de l'axe")?,
             description: match self.description.trim() {
                 "" => String::new(),
-                d => texte(d, "la description de l'axe", 4000)?,
+                d => texte(d, "la description de l'axe", maximum("description"))?,
             },
             transversal: self.transversal,
         })
@@ -236,7 +237,7 @@ pub async fn ajouter_objectif(
     libelle: &str,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
-    let libelle = texte(libelle, "le libellé de l'objectif", 500)?;
+    let libelle = texte(libelle, "le libellé de l'objectif", maximum("libelle"))?;
     let lieu = lieu(&mut tx, id, place).await?;
     let (axe, parent) = (lieu.axe, lieu.objectif);
     niveau_sous(&mut tx, parent, niveau).await?;
@@ -277,7 +278,7 @@ pub async fn modifier_objectif(
     libelle: &str,
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
-    let libelle = texte(libelle, "le libellé de l'objectif", 500)?;
+    let libelle = texte(libelle, "le libellé de l'objectif", maximum("libelle"))?;
     let trouve = objectif(&mut tx, id, objectif_id).await?;
     let ligne = trouve.ligne;
     niveau_sous(&mut tx, ligne.parent, niveau).await?;
