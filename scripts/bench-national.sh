@@ -251,6 +251,15 @@ mesurer_base() {
     -H "Origin: http://127.0.0.1:$port" --data-urlencode "_csrf=$csrf" \
     --data-urlencode "email=$COMPTE" --data-urlencode "mot_de_passe=$mot_de_passe" \
     "http://127.0.0.1:$port/connexion" || echo 000)
+  # The password `user add` gives out is provisional: changed first, as its holder would.
+  curl -sS -c "$jarre" -b "$jarre" -o "$TRAVAIL/changement-$base.html" \
+    "http://127.0.0.1:$port/compte/mot-de-passe"
+  csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TRAVAIL/changement-$base.html" | sed -n 1p)
+  nouveau="$mot_de_passe, le mien"
+  curl -sS -c "$jarre" -b "$jarre" -o /dev/null \
+    -H "Origin: http://127.0.0.1:$port" --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "actuel=$mot_de_passe" --data-urlencode "nouveau=$nouveau" \
+    --data-urlencode "confirmation=$nouveau" "http://127.0.0.1:$port/compte/mot-de-passe" || true
   cookie=$(awk -F'\t' '$6 ~ /(^|-)pilote_session$/ { print $6 "=" $7 }' "$jarre")
   if [[ -z $cookie ]]; then
     echo "  connexion de $COMPTE : HTTP $code, pas de cookie de session ; les routes « session » seront lues sans" >&2
