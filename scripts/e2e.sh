@@ -2,6 +2,7 @@
 # End-to-end tests in a real browser: installs Debian's chromium if missing (never a browser
 # downloaded by the test tool), the pinned npm packages of tests/e2e, builds and serves Pilote
 # on a fresh SQLite database with an administrator, and runs tests/e2e/parcours.mjs.
+# PILOTE_E2E_CAPTURES=DOSSIER keeps a screenshot of every page checked, at 1280 and 390 px.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

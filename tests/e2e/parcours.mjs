@@ -12,6 +12,8 @@ const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const BASE = process.env.PILOTE_E2E_URL;
 const ADMIN = { email: process.env.PILOTE_E2E_ADMIN, mdp: process.env.PILOTE_E2E_ADMIN_MDP };
 const COURRIELS = process.env.PILOTE_E2E_COURRIELS;
+/** A folder to keep a screenshot of every page checked, at 1280 and 390 px, if given. */
+const CAPTURES = process.env.PILOTE_E2E_CAPTURES;
 
 /** The invitation link of the last e-mail sent to `adresse` (quoted-printable undone). */
 function lienInvitation(adresse) {
@@ -44,6 +46,22 @@ async function choisir(select, texte) {
   await select.selectOption(valeur);
 }
 
+/** Screenshots of the whole page at a desktop's and a phone's width, into CAPTURES. */
+async function capturer(page, nom) {
+  if (!CAPTURES) return;
+  const fichier = nom
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+  const taille = page.viewportSize();
+  for (const largeur of [1280, 390]) {
+    await page.setViewportSize({ width: largeur, height: 900 });
+    await page.screenshot({ path: join(CAPTURES, `${fichier}-${largeur}.png`), fullPage: true });
+  }
+  await page.setViewportSize(taille);
+}
+
 /** axe-core on the page as it stands; serious and critical violations are failures. */
 async function accessibilite(page, nom) {
   await page.evaluate(AXE);
@@ -57,6 +75,7 @@ async function accessibilite(page, nom) {
     verifier(false, `${nom} : ${v.id} (${v.impact}) — ${v.help} — ${cibles}`);
   }
   pagesVerifiees.add(nom);
+  await capturer(page, nom);
   console.log(`axe ${nom} : ${resultat.violations.length} violation(s), ${graves.length} grave(s)`);
 }
 
@@ -116,6 +135,13 @@ try {
   await accessibilite(page, "accueil (public)");
 
   await connecter(page, ADMIN);
+  await page.goto(`${BASE}/compte`);
+  await accessibilite(page, "mon compte");
+  verifier(
+    (await page.locator("main").textContent()).includes("Administrateur"),
+    "« Mon compte » nomme le rôle d'administrateur",
+  );
+  await page.goto(`${BASE}/`);
   await accessibilite(page, "accueil (connecté)");
   await envoyer(page.getByRole("link", { name: "Nouveau contrat" }));
   await accessibilite(page, "nouveau contrat");
