@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use pilote_stockage::{Cle, ErreurStockage, Stockage};
+use pilote_stockage::{Cle, Depot, ErreurStockage, Stockage};
 use pilote_store::Store;
 use pilote_store::sauvegarde::{self, Bilan, Fichiers, Futur};
 use tokio::io::{AsyncWrite, BufReader};
@@ -59,8 +59,11 @@ impl Fichiers for StockageDocuments {
     fn deposer<'a>(&'a self, cle: &'a str, octets: Vec<u8>) -> Futur<'a, ()> {
         Box::pin(async move {
             let cle = Cle::parse(cle).map_err(|e| e.to_string())?;
+            let depot = Depot::depuis_octets(&octets)
+                .await
+                .map_err(|e| format!("fichier temporaire : {e}"))?;
             self.0
-                .deposer(&cle, octets, "application/octet-stream")
+                .deposer(&cle, depot, "application/octet-stream")
                 .await
                 .map_err(|e| e.to_string())
         })

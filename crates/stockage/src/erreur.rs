@@ -36,6 +36,10 @@ pub enum ErreurStockage {
         source: io::Error,
     },
 
+    /// The temporary file of a deposit ([`crate::Depot`]) could not be written or read back.
+    #[error("fichier temporaire du document « {chemin} » : {source}")]
+    Temporaire { chemin: PathBuf, source: io::Error },
+
     /// The S3 server could not be reached, or its answer not read; `cause` is the whole
     /// chain of causes (« connexion refusée »…).
     #[error("S3 : serveur injoignable pour {operation} « {cible} » : {cause}")]

@@ -8,6 +8,7 @@
 
 mod adresse;
 mod cle;
+mod depot;
 mod erreur;
 mod local;
 mod s3;
@@ -18,6 +19,7 @@ use std::pin::Pin;
 
 pub use adresse::{Adresse, depuis_adresse};
 pub use cle::Cle;
+pub use depot::Depot;
 pub use erreur::ErreurStockage;
 pub use local::DossierLocal;
 pub use s3::{ConfigS3, S3};
@@ -27,9 +29,9 @@ pub type Futur<'a, T> = Pin<Box<dyn Future<Output = Result<T, ErreurStockage>> +
 
 /// A place that keeps documents under keys.
 pub trait Stockage: Send + Sync + fmt::Debug {
-    /// Stores `octets` under `cle`, replacing whatever was there. Readers see either the old
-    /// document or the new one, never a part of it.
-    fn deposer<'a>(&'a self, cle: &'a Cle, octets: Vec<u8>, type_mime: &'a str) -> Futur<'a, ()>;
+    /// Stores the bytes of `depot` under `cle`, replacing whatever was there, without reading
+    /// them into memory. Readers see either the old document or the new one, never a part of it.
+    fn deposer<'a>(&'a self, cle: &'a Cle, depot: Depot, type_mime: &'a str) -> Futur<'a, ()>;
 
     /// The document stored under `cle`; [`ErreurStockage::Introuvable`] when there is none.
     fn lire<'a>(&'a self, cle: &'a Cle) -> Futur<'a, Vec<u8>>;

@@ -1,13 +1,14 @@
 //! The default storage: a folder on the server's disk, one file per document at the path its
-//! key names below the root. A deposit writes a temporary file in the destination folder,
-//! flushes it to disk and renames it over the destination, so that a reader never sees a half
-//! written document and a crash leaves at worst a stray `.depot-*` file (no key can name it:
-//! key segments never start with a dot). The MIME type is not kept: the database has it.
+//! key names below the root. A deposit's temporary file, flushed to disk, is renamed over the
+//! destination (or, on another file system, copied to a `.depot-*` file beside it first), so
+//! that a reader never sees a half written document and a crash leaves at worst a stray
+//! `.depot-*` file (no key can name it: key segments never start with a dot). The MIME type is not kept: the database has it.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::{Cle, ErreurStockage, Futur, Stockage};
+use crate::depot::DepotTermine;
+use crate::{Cle, Depot, ErreurStockage, Futur, Stockage};
 
 /// Documents in a local folder, created on the first deposit.
 #[derive(Debug, Clone)]
@@ -60,28 +61,33 @@ async fn en_tache<T: Send + 'static>(
     })
 }
 
-fn ecrire_atomiquement(chemin: &Path, octets: &[u8]) -> io::Result<()> {
+/// Puts the deposit's file at `chemin`: renamed there when both are on one file system,
+/// otherwise copied to a temporary file beside `chemin`, flushed to disk, then renamed over it.
+fn placer(depot: DepotTermine, chemin: &Path) -> io::Result<()> {
     let dossier = chemin
         .parent()
         .ok_or_else(|| io::Error::other("chemin sans dossier parent"))?;
     std::fs::create_dir_all(dossier)?;
+    let source = match depot.fichier.persist(chemin) {
+        Ok(_) => return Ok(()),
+        Err(e) if e.error.kind() == io::ErrorKind::CrossesDevices => e.file,
+        Err(e) => return Err(e.error),
+    };
     let mut temporaire = tempfile::Builder::new()
         .prefix(".depot-")
         .tempfile_in(dossier)?;
-    temporaire.write_all(octets)?;
+    io::copy(&mut source.reopen()?, &mut temporaire)?;
     temporaire.as_file().sync_all()?;
     temporaire.persist(chemin).map_err(|e| e.error)?;
     Ok(())
 }
 
 impl Stockage for DossierLocal {
-    fn deposer<'a>(&'a self, cle: &'a Cle, octets: Vec<u8>, _type_mime: &'a str) -> Futur<'a, ()> {
+    fn deposer<'a>(&'a self, cle: &'a Cle, depot: Depot, _type_mime: &'a str) -> Futur<'a, ()> {
         Box::pin(async move {
             let chemin = self.chemin(cle)?;
-            en_tache("d'écrire", chemin, move |chemin| {
-                ecrire_atomiquement(chemin, &octets)
-            })
-            .await
+            let depot = depot.terminer().await?;
+            en_tache("d'écrire", chemin, move |chemin| placer(depot, chemin)).await
         })
     }
 
@@ -129,6 +135,10 @@ mod tests {
         Cle::parse(valeur).unwrap()
     }
 
+    async fn depot(octets: &[u8]) -> Depot {
+        Depot::depuis_octets(octets).await.unwrap()
+    }
+
     #[tokio::test]
     async fn depose_lit_remplace_et_supprime() {
         let dossier = tempfile::tempdir().unwrap();
@@ -136,7 +146,7 @@ mod tests {
         let cle = Cle::nouvelle("caen-2019", "2.1", "Compte rendu.pdf").unwrap();
 
         stockage
-            .deposer(&cle, b"version 1".to_vec(), "application/pdf")
+            .deposer(&cle, depot(b"version 1").await, "application/pdf")
             .await
             .unwrap();
         assert_eq!(stockage.lire(&cle).await.unwrap(), b"version 1");
@@ -149,7 +159,11 @@ mod tests {
         );
 
         stockage
-            .deposer(&cle, b"version 2, plus longue".to_vec(), "application/pdf")
+            .deposer(
+                &cle,
+                depot(b"version 2, plus longue").await,
+                "application/pdf",
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -173,11 +187,39 @@ mod tests {
         let stockage = DossierLocal::new(dossier.path());
         for _ in 0..3 {
             stockage
-                .deposer(&cle("a/b/doc.txt"), vec![1, 2, 3], "text/plain")
+                .deposer(&cle("a/b/doc.txt"), depot(&[1, 2, 3]).await, "text/plain")
                 .await
                 .unwrap();
         }
         let noms: Vec<_> = std::fs::read_dir(dossier.path().join("a/b"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(noms, ["doc.txt"]);
+    }
+
+    /// A folder on another file system than the temporary files (`/dev/shm`, a tmpfs, where
+    /// there is one): the deposit is copied, and still leaves no temporary file behind.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn un_dossier_sur_un_autre_systeme_de_fichiers_recoit_une_copie() {
+        use std::os::unix::fs::MetadataExt;
+        let peripherique = |chemin: &Path| std::fs::metadata(chemin).map(|m| m.dev()).ok();
+        let autre = Path::new("/dev/shm");
+        if peripherique(autre).is_none()
+            || peripherique(autre) == peripherique(&std::env::temp_dir())
+        {
+            eprintln!("pas de /dev/shm distinct du dossier temporaire : copie non essayée");
+            return;
+        }
+        let dossier = tempfile::tempdir_in(autre).unwrap();
+        let stockage = DossierLocal::new(dossier.path());
+        stockage
+            .deposer(&cle("a/doc.txt"), depot(b"copie").await, "text/plain")
+            .await
+            .unwrap();
+        assert_eq!(stockage.lire(&cle("a/doc.txt")).await.unwrap(), b"copie");
+        let noms: Vec<_> = std::fs::read_dir(dossier.path().join("a"))
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
@@ -200,12 +242,12 @@ mod tests {
         let dossier = tempfile::tempdir().unwrap();
         let stockage = DossierLocal::new(dossier.path());
         stockage
-            .deposer(&cle("a"), vec![1], "text/plain")
+            .deposer(&cle("a"), depot(&[1]).await, "text/plain")
             .await
             .unwrap();
         // « a » is a file, so « a/b » cannot be created below it.
         let erreur = stockage
-            .deposer(&cle("a/b"), vec![2], "text/plain")
+            .deposer(&cle("a/b"), depot(&[2]).await, "text/plain")
             .await
             .unwrap_err();
         assert!(matches!(erreur, ErreurStockage::Fichier { .. }), "{erreur}");

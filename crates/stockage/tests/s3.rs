@@ -10,7 +10,11 @@
 
 use std::sync::Arc;
 
-use pilote_stockage::{Adresse, Cle, ConfigS3, ErreurStockage, S3, Stockage};
+use pilote_stockage::{Adresse, Cle, ConfigS3, Depot, ErreurStockage, S3, Stockage};
+
+async fn depot(octets: &[u8]) -> Depot {
+    Depot::depuis_octets(octets).await.unwrap()
+}
 
 #[tokio::test]
 async fn depot_lecture_remplacement_suppression_sur_un_vrai_serveur_s3() {
@@ -37,22 +41,27 @@ async fn depot_lecture_remplacement_suppression_sur_un_vrai_serveur_s3() {
     );
 
     let cle = Cle::nouvelle("caen-2019", "2.1", "Compte rendu du COPIL.pdf").unwrap();
-    let contenu: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    // Three megabytes written piece by piece, as an upload arrives, then streamed to the server.
+    let contenu: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let mut envoi = Depot::nouveau().unwrap();
+    for morceau in contenu.chunks(64 * 1024) {
+        envoi.ecrire(morceau).await.unwrap();
+    }
     stockage
-        .deposer(&cle, contenu.clone(), "application/pdf")
+        .deposer(&cle, envoi, "application/pdf")
         .await
         .unwrap();
     assert_eq!(stockage.lire(&cle).await.unwrap(), contenu);
 
     stockage
-        .deposer(&cle, b"version 2".to_vec(), "application/pdf")
+        .deposer(&cle, depot(b"version 2").await, "application/pdf")
         .await
         .unwrap();
     assert_eq!(stockage.lire(&cle).await.unwrap(), b"version 2");
 
     let vide = Cle::parse(&format!("{cle}.vide")).unwrap();
     stockage
-        .deposer(&vide, Vec::new(), "text/plain")
+        .deposer(&vide, depot(b"").await, "text/plain")
         .await
         .unwrap();
     assert_eq!(stockage.lire(&vide).await.unwrap(), b"");

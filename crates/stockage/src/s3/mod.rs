@@ -9,13 +9,15 @@ mod sigv4;
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue,
+};
 use reqwest::{Method, StatusCode, Url};
 
 pub(crate) use sigv4::hex;
 use sigv4::{Horodatage, Identite, RequeteASigner, encoder_chemin, sha256_hex};
 
-use crate::{Cle, ErreurStockage, Futur, Stockage};
+use crate::{Cle, Depot, ErreurStockage, Futur, Stockage};
 
 /// The settings of an S3 bucket. `endpoint` is the server's base address
 /// (`https://s3.fr-par.scw.cloud`, `http://127.0.0.1:9000`), without the bucket.
@@ -138,7 +140,7 @@ impl S3 {
             .into_bytes()
         };
         let reponse = self
-            .envoyer(Method::PUT, None, corps, None, OPERATION)
+            .envoyer(Method::PUT, None, Corps::octets(corps), None, OPERATION)
             .await?;
         match reponse {
             Reponse { statut, .. } if statut.is_success() => Ok(()),
@@ -154,7 +156,7 @@ impl S3 {
         &self,
         methode: Method,
         cle: Option<&Cle>,
-        corps: Vec<u8>,
+        corps: Corps,
         type_mime: Option<&str>,
         operation: &'static str,
     ) -> Result<Reponse, ErreurStockage> {
@@ -164,10 +166,9 @@ impl S3 {
             None => encoder_chemin(&format!("/{}", self.config.bucket)),
         };
         let horodatage = Horodatage::maintenant();
-        let empreinte = sha256_hex(&corps);
         let mut entetes = vec![
             ("host", self.hote.as_str()),
-            ("x-amz-content-sha256", empreinte.as_str()),
+            ("x-amz-content-sha256", corps.empreinte.as_str()),
             ("x-amz-date", horodatage.as_str()),
         ];
         if let Some(type_mime) = type_mime {
@@ -186,7 +187,7 @@ impl S3 {
                 chemin: &chemin,
                 requete: "",
                 entetes: &entetes,
-                empreinte_corps: &empreinte,
+                empreinte_corps: &corps.empreinte,
             },
         );
         let mut en_tetes = HeaderMap::new();
@@ -200,6 +201,8 @@ impl S3 {
             };
             en_tetes.insert(nom, valeur);
         }
+        // Told, not signed: a streamed body has no length of its own, and S3 wants one.
+        en_tetes.insert(CONTENT_LENGTH, HeaderValue::from(corps.longueur));
         en_tetes.insert(
             AUTHORIZATION,
             HeaderValue::from_str(&autorisation).map_err(|_| {
@@ -218,7 +221,7 @@ impl S3 {
             .client
             .request(methode, format!("{}{chemin}", self.base))
             .headers(en_tetes)
-            .body(corps)
+            .body(corps.contenu)
             .send()
             .await
             .map_err(reseau)?;
@@ -231,6 +234,45 @@ impl S3 {
             statut,
             corps,
             code,
+        })
+    }
+}
+
+/// The body of a request, with what its signature needs to know of it.
+struct Corps {
+    contenu: reqwest::Body,
+    longueur: u64,
+    /// The lower-case hexadecimal SHA-256 of the body.
+    empreinte: String,
+}
+
+impl Corps {
+    fn octets(octets: Vec<u8>) -> Self {
+        Self {
+            longueur: octets.len() as u64,
+            empreinte: sha256_hex(&octets),
+            contenu: octets.into(),
+        }
+    }
+
+    fn vide() -> Self {
+        Self::octets(Vec::new())
+    }
+
+    /// A deposit, streamed from its file.
+    async fn depot(depot: Depot) -> Result<Self, ErreurStockage> {
+        let depot = depot.terminer().await?;
+        // The open file keeps its bytes readable once the deposit's name is removed.
+        let lecture = tokio::fs::File::open(depot.chemin())
+            .await
+            .map_err(|source| ErreurStockage::Temporaire {
+                chemin: depot.chemin().to_owned(),
+                source,
+            })?;
+        Ok(Self {
+            contenu: reqwest::Body::from(lecture),
+            longueur: depot.taille,
+            empreinte: depot.empreinte,
         })
     }
 }
@@ -327,11 +369,12 @@ fn entre_balises(corps: &[u8], balise: &str) -> Option<String> {
 }
 
 impl Stockage for S3 {
-    fn deposer<'a>(&'a self, cle: &'a Cle, octets: Vec<u8>, type_mime: &'a str) -> Futur<'a, ()> {
+    fn deposer<'a>(&'a self, cle: &'a Cle, depot: Depot, type_mime: &'a str) -> Futur<'a, ()> {
         Box::pin(async move {
             const OPERATION: &str = "le dépôt de";
+            let corps = Corps::depot(depot).await?;
             let reponse = self
-                .envoyer(Method::PUT, Some(cle), octets, Some(type_mime), OPERATION)
+                .envoyer(Method::PUT, Some(cle), corps, Some(type_mime), OPERATION)
                 .await?;
             if reponse.statut.is_success() {
                 Ok(())
@@ -345,7 +388,7 @@ impl Stockage for S3 {
         Box::pin(async move {
             const OPERATION: &str = "la lecture de";
             let reponse = self
-                .envoyer(Method::GET, Some(cle), Vec::new(), None, OPERATION)
+                .envoyer(Method::GET, Some(cle), Corps::vide(), None, OPERATION)
                 .await?;
             if reponse.statut.is_success() {
                 Ok(reponse.corps)
@@ -363,7 +406,7 @@ impl Stockage for S3 {
         Box::pin(async move {
             const OPERATION: &str = "la suppression de";
             let reponse = self
-                .envoyer(Method::DELETE, Some(cle), Vec::new(), None, OPERATION)
+                .envoyer(Method::DELETE, Some(cle), Corps::vide(), None, OPERATION)
                 .await?;
             if reponse.statut.is_success() || reponse.introuvable() {
                 Ok(())

@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use pilote_domain::autorisation::Operation;
 use pilote_domain::fiche_action::Document;
-use pilote_stockage::Cle;
+use pilote_stockage::{Cle, Depot};
 use pilote_store::contrat::{self, fiche::suivi};
 
 use super::PageFiche;
@@ -71,8 +71,16 @@ pub async fn deposer(
             )
         }
     };
+    let indisponible = |e: &dyn std::fmt::Display| {
+        tracing::error!(erreur = %e, "fichier temporaire de document");
+        AppError::Unavailable(
+            "Le serveur ne peut pas recevoir le document pour l'instant : rien n'est enregistré, \
+             réessayez plus tard."
+                .to_owned(),
+        )
+    };
     let mut saisies = Saisies::new();
-    let mut fichier: Option<(String, String, Vec<u8>)> = None;
+    let mut fichier: Option<(String, String, Depot)> = None;
     while let Some(mut champ) = multipart.next_field().await.map_err(illisible)? {
         let nom = champ.name().unwrap_or_default().to_owned();
         if nom == "fichier" {
@@ -81,15 +89,16 @@ pub async fn deposer(
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_owned();
-            // Read piece by piece, refused at the first byte past the limit.
-            let mut octets = Vec::new();
+            // Written to a temporary file piece by piece, refused at the first byte past the
+            // limit: a document is never held whole in memory.
+            let mut depot = Depot::nouveau().map_err(|e| indisponible(&e))?;
             while let Some(morceau) = champ.chunk().await.map_err(illisible)? {
-                if octets.len() + morceau.len() > maximum {
+                if depot.taille() + morceau.len() as u64 > maximum as u64 {
                     return Err(trop_gros());
                 }
-                octets.extend_from_slice(&morceau);
+                depot.ecrire(&morceau).await.map_err(|e| indisponible(&e))?;
             }
-            fichier = Some((nom_fichier, type_mime, octets));
+            fichier = Some((nom_fichier, type_mime, depot));
         } else {
             let texte = champ.text().await.map_err(illisible)?;
             saisies.insert(nom, texte);
@@ -100,8 +109,8 @@ pub async fn deposer(
     let ecran = (&state, &visiteur, PageFiche(&numero));
     let formulaire = format!("document-{numero}");
     let titre = valeur(&saisies, "titre").to_owned();
-    let (nom_fichier, type_mime, octets) = match fichier {
-        Some(f) if !f.2.is_empty() => f,
+    let (nom_fichier, type_mime, depot) = match fichier {
+        Some(f) if f.2.taille() > 0 => f,
         _ => {
             let faute = (
                 "fichier",
@@ -121,7 +130,7 @@ pub async fn deposer(
     };
     let cle = Cle::nouvelle(id.as_str(), &numero, &nom_fichier)
         .map_err(|e| AppError::BadRequest(phrase(&e.to_string())))?;
-    if let Err(e) = state.stockage.deposer(&cle, octets, &type_mime).await {
+    if let Err(e) = state.stockage.deposer(&cle, depot, &type_mime).await {
         tracing::error!(erreur = %e, stockage = state.stockage.decrire(), "dépôt de document");
         return Err(AppError::Unavailable(
             "Le stockage des documents ne répond pas : rien n'est enregistré, réessayez plus tard."

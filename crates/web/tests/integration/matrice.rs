@@ -18,7 +18,7 @@ use pilote_domain::autorisation::{
 };
 use pilote_domain::compte::Email;
 use pilote_domain::fiche_action::Document;
-use pilote_stockage::{Cle, Stockage};
+use pilote_stockage::{Cle, Depot, Stockage};
 use pilote_store::{Auteur, Store, compte, contrat, invitation};
 use pilote_web::{Politique, Route, routes};
 
@@ -843,7 +843,9 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                 .stockage
                 .deposer(
                     &cle,
-                    format!("Compte rendu {}", c.nom).into_bytes(),
+                    Depot::depuis_octets(format!("Compte rendu {}", c.nom).as_bytes())
+                        .await
+                        .unwrap(),
                     "text/plain",
                 )
                 .await
