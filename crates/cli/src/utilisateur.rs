@@ -90,16 +90,12 @@ pub async fn executer(store: &Store, commande: CommandeUtilisateur) -> Result<()
 /// provisional password once (to be changed at first sign-in); does nothing when accounts
 /// exist.
 pub async fn premier_administrateur(store: &Store, email: &str) -> Result<()> {
-    if !compte::aucun(store).await? {
-        return Ok(());
-    }
     let email = Email::parse(email).context("--admin-email")?;
-    let mot_de_passe =
-        compte::creer_avec_mot_de_passe_provisoire(store, &email, None, &[Role::Administrateur])
-            .await?;
-    println!(
-        "Administrateur « {email} » créé. {}",
-        consigne(&mot_de_passe)
-    );
+    if let Some(mot_de_passe) = compte::creer_premier_administrateur(store, &email).await? {
+        println!(
+            "Administrateur « {email} » créé. {}",
+            consigne(&mot_de_passe)
+        );
+    }
     Ok(())
 }

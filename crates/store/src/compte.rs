@@ -37,7 +37,9 @@ pub async fn creer(
     mot_de_passe: &str,
     roles: &[Role],
 ) -> Result<(), StoreError> {
-    inserer_compte(store, email, nom, mot_de_passe, roles, false).await
+    inserer_compte(store, email, nom, mot_de_passe, roles, Creation::Choisi)
+        .await
+        .map(drop)
 }
 
 /// Creates an account as [`creer`] does, with a password issued for it: random, shown once to
@@ -49,8 +51,47 @@ pub async fn creer_avec_mot_de_passe_provisoire(
     roles: &[Role],
 ) -> Result<String, StoreError> {
     let mot_de_passe = compte::mot_de_passe_aleatoire();
-    inserer_compte(store, email, nom, &mot_de_passe, roles, true).await?;
+    inserer_compte(
+        store,
+        email,
+        nom,
+        &mot_de_passe,
+        roles,
+        Creation::Provisoire,
+    )
+    .await?;
     Ok(mot_de_passe)
+}
+
+/// On a database without any account, creates `email` as administrator with a provisional
+/// password, and returns it; `None` when accounts exist. Instances starting together on one
+/// database create it once.
+pub async fn creer_premier_administrateur(
+    store: &Store,
+    email: &Email,
+) -> Result<Option<String>, StoreError> {
+    let mot_de_passe = compte::mot_de_passe_aleatoire();
+    let cree = inserer_compte(
+        store,
+        email,
+        None,
+        &mot_de_passe,
+        &[Role::Administrateur],
+        Creation::Premier,
+    )
+    .await?;
+    Ok(cree.then_some(mot_de_passe))
+}
+
+/// How an account is created.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Creation {
+    /// With the password its holder chose.
+    Choisi,
+    /// With a provisional password, to be changed at the first sign-in.
+    Provisoire,
+    /// Provisional, and only on a database without any account.
+    Premier,
 }
 
 async fn inserer_compte(
@@ -59,11 +100,22 @@ async fn inserer_compte(
     nom: Option<&str>,
     mot_de_passe: &str,
     roles: &[Role],
-    provisoire: bool,
-) -> Result<(), StoreError> {
+    creation: Creation,
+) -> Result<bool, StoreError> {
     let empreinte = compte::empreinte(mot_de_passe)?;
+    let provisoire = creation != Creation::Choisi;
     let auteur = Auteur::ligne_de_commande();
     let mut tx = store.ecriture(&auteur).await?;
+    if creation == Creation::Premier {
+        store.verrou_de_demarrage(&mut tx).await?;
+        if sqlx::query("SELECT 1 FROM utilisateur")
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+    }
     if identifiant(&mut tx, email).await?.is_some() {
         return Err(StoreError::Conflict(format!(
             "un compte « {email} » existe déjà"
@@ -99,15 +151,7 @@ async fn inserer_compte(
     .await?;
     tx.commit().await?;
     store.compteur.oublier();
-    Ok(())
-}
-
-/// Whether any account exists (to create the first administrator on an empty database).
-pub async fn aucun(store: &Store) -> Result<bool, StoreError> {
-    Ok(sqlx::query("SELECT 1 FROM utilisateur")
-        .fetch_optional(store.pool())
-        .await?
-        .is_none())
+    Ok(true)
 }
 
 /// Every account with its roles, by address.

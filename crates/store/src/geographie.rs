@@ -150,15 +150,8 @@ pub(crate) async fn charger_extrait(store: &Store) -> Result<Chargement, StoreEr
     // With the administrator's roles: the contracts' summaries are reset below, under
     // PostgreSQL's row-level security.
     let mut tx = store.ecriture(&crate::Auteur::ligne_de_commande()).await?;
-    // Instances starting together load it once: on PostgreSQL the first takes the lock until
-    // it commits (on SQLite the write transaction is exclusive already), the others then find
-    // the version it wrote.
-    if store.backend() == crate::Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(crate::VERROU_DEMARRAGE)
-            .execute(&mut *tx)
-            .await?;
-    }
+    // Instances starting together load it once: the others find the version it wrote.
+    store.verrou_de_demarrage(&mut tx).await?;
     let chargee: Option<String> = sqlx::query_scalar("SELECT version FROM geographie_version")
         .fetch_optional(&mut *tx)
         .await?;

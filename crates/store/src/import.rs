@@ -60,6 +60,10 @@ pub async fn importer(
     }
     let auteur = Auteur::ligne_de_commande();
     let mut tx = store.ecriture(&auteur).await?;
+    if si_present == SiPresent::Ignorer {
+        // Instances loading the same contracts at start-up (the demo) write them once.
+        store.verrou_de_demarrage(&mut tx).await?;
+    }
     let mut ecrits = Vec::new();
     let mut restants: Vec<&Contrat> = contrats.iter().collect();
     while !restants.is_empty() {

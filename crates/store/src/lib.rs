@@ -35,9 +35,10 @@ use pilote_domain::autorisation::Role;
 use contrat::fiche::FicheLue;
 use memoire::Memoire;
 
-/// The PostgreSQL advisory lock under which an instance migrates the schema and loads the
-/// official geography, so that instances starting together on one database do it once.
-pub(crate) const VERROU_DEMARRAGE: i64 = 0x7069_6c6f_7465;
+/// The PostgreSQL advisory lock under which an instance does its start-up work (migrating the
+/// schema, loading the official geography, the demo contracts, the first administrator), so
+/// that instances starting together on one database do it once.
+const VERROU_DEMARRAGE: i64 = 0x7069_6c6f_7465;
 
 /// The database behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +277,22 @@ impl Store {
             Backend::Sqlite => self.ecrivain.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.ecrivain.begin().await?,
         })
+    }
+
+    /// Holds the start-up lock ([`VERROU_DEMARRAGE`]) until `tx` ends, on PostgreSQL; on
+    /// SQLite the write transaction is exclusive already. Whoever comes second then finds what
+    /// the first wrote.
+    pub(crate) async fn verrou_de_demarrage(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+    ) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(VERROU_DEMARRAGE)
+                .execute(tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// On PostgreSQL, hands `roles` (one per line, in their text form) to the row-level

@@ -568,11 +568,18 @@ async fn un_contrat_absent_est_introuvable(store: &Store) {
 async fn les_comptes_portent_des_roles_qui_visent_ce_qui_existe(store: &Store) {
     contrat::creer(store, &contrat_complet()).await.unwrap();
     let marie = Email::parse("marie@caen.fr").unwrap();
-    assert!(compte::aucun(store).await.unwrap());
     compte::creer(store, &marie, Some("Marie"), "un long mot de passe", &[])
         .await
         .unwrap();
-    assert!(!compte::aucun(store).await.unwrap());
+    // Accounts exist: no first administrator any more.
+    let admin = Email::parse("admin@ars.fr").unwrap();
+    assert_eq!(
+        compte::creer_premier_administrateur(store, &admin)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(compte::roles(store, &admin).await.unwrap().is_empty());
     let erreur = compte::creer(store, &marie, None, "un autre mot de passe", &[])
         .await
         .unwrap_err();
@@ -1180,8 +1187,9 @@ async fn la_securite_des_lignes_double_la_politique_sur_postgres() {
     base.fermer().await;
 }
 
-/// Two instances starting at the same moment on an empty PostgreSQL database: both migrate
-/// and load the geography without error, and it is loaded once.
+/// Two instances starting at the same moment on an empty PostgreSQL database: both migrate,
+/// load the geography and the demo contracts, and create the first administrator without
+/// error, and each of these is done once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deux_instances_demarrent_ensemble_sur_une_base_vide() {
     let Ok(url) = std::env::var("PILOTE_TEST_POSTGRES_URL") else {
@@ -1202,7 +1210,10 @@ async fn deux_instances_demarrent_ensemble_sur_une_base_vide() {
         async move {
             let store = Store::open(&adresse).await?;
             let chargement = pilote_store::charger_geographie(&store).await?;
-            Ok::<_, StoreError>((store, chargement.charge))
+            let demo = pilote_store::demo::charger(&store).await?;
+            let admin = Email::parse("admin@ars.fr").unwrap();
+            let mot_de_passe = compte::creer_premier_administrateur(&store, &admin).await?;
+            Ok::<_, StoreError>((store, chargement.charge, demo, mot_de_passe))
         }
     };
     let (a, b) = tokio::join!(demarrer(), demarrer());
@@ -1212,6 +1223,16 @@ async fn deux_instances_demarrent_ensemble_sur_une_base_vide() {
         "la géographie chargée une fois : {} et {}",
         a.1,
         b.1
+    );
+    let demo = pilote_store::demo::contrats().unwrap().len();
+    assert_eq!(
+        (a.2.len() + b.2.len(), a.2.is_empty() || b.2.is_empty()),
+        (demo, true),
+        "les contrats de démonstration écrits une fois"
+    );
+    assert!(
+        a.3.is_some() != b.3.is_some(),
+        "le premier administrateur créé une fois"
     );
     let communes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM commune")
         .fetch_one(&mut sqlx::PgConnection::connect(&adresse).await.unwrap())
