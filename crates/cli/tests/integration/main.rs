@@ -2,4 +2,5 @@
 
 mod acces;
 mod commande;
+mod instances;
 mod sauvegarde;
