@@ -7,11 +7,10 @@ use std::time::{Duration, Instant};
 use pilote_domain::geographie::{Commune, Departement, Epci, Region, TypeCommune};
 use pilote_domain::territoire::{Territoire, TerritoireResolu};
 use pilote_domain::{CodeInsee, Siren};
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::ligne::{int, opt_int, opt_narrow, opt_parse, parse, text};
+use crate::ligne::{opt_int, opt_narrow, opt_parse, parse, text};
 use crate::lot::{Valeur, inserer, placeholders};
 use crate::{Store, StoreError};
 
@@ -329,67 +328,7 @@ fn commune(row: &AnyRow) -> Result<Commune, StoreError> {
     })
 }
 
-/// A commune or an EPCI found by a search, with its population.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Trouve {
-    /// `commune` or `epci`.
-    pub nature: &'static str,
-    pub code: String,
-    pub nom: String,
-    /// The département of a commune; the kind (CC, CA, CU…) of an EPCI.
-    pub precision: String,
-    pub population: u64,
-}
-
-/// The EPCI, then the current communes, whose name contains `texte` or whose code starts with
-/// it; at most `limite` of each, the most populated first.
-pub async fn rechercher(
-    store: &Store,
-    texte: &str,
-    limite: u32,
-) -> Result<Vec<Trouve>, StoreError> {
-    let texte = texte.trim();
-    if texte.chars().count() < 2 {
-        return Ok(Vec::new());
-    }
-    let nom = format!("%{}%", texte.to_lowercase().replace(['%', '_'], ""));
-    let code = format!("{}%", texte.replace(['%', '_'], ""));
-    let mut conn = store.pool().acquire().await?;
-    let mut trouves = Vec::new();
-    for (nature, sql) in [
-        (
-            "epci",
-            "SELECT e.code, e.nom, e.nature AS precision,
-                    CAST(COALESCE(SUM(c.population), 0) AS BIGINT) AS population
-             FROM epci e LEFT JOIN commune c ON c.epci = e.code AND c.type_commune = 'commune-actuelle'
-             WHERE LOWER(e.nom) LIKE $1 OR e.code LIKE $2
-             GROUP BY e.code, e.nom, e.nature ORDER BY population DESC, e.nom LIMIT $3",
-        ),
-        (
-            "commune",
-            "SELECT code, nom, departement AS precision, COALESCE(population, 0) AS population
-             FROM commune WHERE type_commune = 'commune-actuelle' AND (LOWER(nom) LIKE $1 OR code LIKE $2)
-             ORDER BY population DESC, nom LIMIT $3",
-        ),
-    ] {
-        for r in sqlx::query(sql)
-            .bind(&nom)
-            .bind(&code)
-            .bind(i64::from(limite))
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            trouves.push(Trouve {
-                nature,
-                code: text(&r, "code")?,
-                nom: text(&r, "nom")?,
-                precision: text(&r, "precision")?,
-                population: u64::try_from(int(&r, "population")?).unwrap_or_default(),
-            });
-        }
-    }
-    Ok(trouves)
-}
+pub use crate::repertoire::{Trouve, rechercher};
 
 /// Resolves a territory as chosen so far, to show its communes and population.
 pub async fn apercu(

@@ -18,6 +18,7 @@ mod lot;
 mod memoire;
 mod migration;
 pub mod mot_de_passe;
+mod repertoire;
 pub mod sauvegarde;
 pub mod session;
 
@@ -122,6 +123,8 @@ pub struct Store {
     sessions: Arc<Memoire<String, session::SessionGardee>>,
     /// The counter of changes as last read.
     compteur: Arc<generation::Generation>,
+    /// The territories searched by name, for the geography version last read.
+    repertoire: repertoire::RepertoireGarde,
     reglages: Reglages,
 }
 
@@ -235,7 +238,12 @@ impl Store {
             fiches_lues: Arc::new(Memoire::new(4096)),
             sessions: Arc::new(Memoire::new(16_384)),
             compteur: Arc::new(generation::Generation::new()),
+            repertoire: repertoire::RepertoireGarde::default(),
         })
+    }
+
+    pub(crate) fn repertoire(&self) -> &repertoire::RepertoireGarde {
+        &self.repertoire
     }
 
     pub fn backend(&self) -> Backend {

@@ -218,6 +218,7 @@ macro_rules! conformite {
 
 conformite!(
     la_geographie_officielle_est_complete,
+    un_territoire_se_trouve_sans_accent_ni_tiret_ni_majuscule,
     un_contrat_complet_se_relit_a_l_identique,
     le_territoire_se_resout_depuis_l_epci,
     un_code_inconnu_est_refuse_sans_rien_ecrire,
@@ -380,6 +381,65 @@ async fn la_geographie_officielle_est_complete(store: &Store) {
     assert!(epci >= 1_250, "{epci} EPCI");
     let encore = pilote_store::charger_geographie(store).await.unwrap();
     assert!(!encore.charge, "une même version ne se recharge pas");
+}
+
+async fn un_territoire_se_trouve_sans_accent_ni_tiret_ni_majuscule(store: &Store) {
+    let codes = |trouves: Vec<geographie::Trouve>| -> Vec<String> {
+        trouves.into_iter().map(|t| t.code).collect()
+    };
+    for texte in [
+        "Saint-Étienne-du-Rouvray",
+        "saint etienne du rouvray",
+        "SAINT-ETIENNE du rouvray",
+        "  saint étienne-du-rouvray ",
+    ] {
+        let trouves = geographie::rechercher(store, texte, 8).await.unwrap();
+        assert_eq!(codes(trouves), ["76575"], "{texte}");
+    }
+    for texte in ["l isle d abeau", "L'ISLE-D'ABEAU", "lisle"] {
+        let trouves = geographie::rechercher(store, texte, 8).await.unwrap();
+        assert!(
+            trouves.iter().any(|t| t.code == "38193"),
+            "{texte} : {trouves:?}"
+        );
+    }
+    // An EPCI, by a part of its name, first; by its SIREN; a commune by its code.
+    let trouves = geographie::rechercher(store, "bassin auterivain", 8)
+        .await
+        .unwrap();
+    assert_eq!(
+        (trouves[0].nature, trouves[0].nom.as_str()),
+        ("epci", "CC du Bassin Auterivain Haut-Garonnais")
+    );
+    assert_eq!(
+        codes(geographie::rechercher(store, "200068807", 8).await.unwrap()),
+        ["200068807"]
+    );
+    assert!(
+        codes(geographie::rechercher(store, "14118", 8).await.unwrap())
+            .contains(&"14118".to_owned())
+    );
+    // The most populated first, at most the limit of each kind; nothing for too little.
+    let saint = geographie::rechercher(store, "saint", 3).await.unwrap();
+    assert_eq!(
+        saint.len(),
+        3 + saint.iter().filter(|t| t.nature == "epci").count()
+    );
+    let communes: Vec<u64> = saint
+        .iter()
+        .filter(|t| t.nature == "commune")
+        .map(|t| t.population)
+        .collect();
+    assert!(communes.windows(2).all(|p| p[0] >= p[1]), "{communes:?}");
+    for rien in ["", "a", " - ", "zzzzqqq"] {
+        assert!(
+            geographie::rechercher(store, rien, 8)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{rien}"
+        );
+    }
 }
 
 /// `contrat` without the identifiers the store gives its elements (every element read has

@@ -146,6 +146,7 @@ mod tests {
         assert_eq!(empreinte().len(), 12);
         for chemin in [
             "dsfr/dsfr.min.css",
+            "dsfr/icones.min.css",
             "pilote.css",
             "htmx/htmx.min.js",
             "favicon.ico",
@@ -154,5 +155,46 @@ mod tests {
             let ressource = &CATALOGUE.ressources[chemin];
             assert_ne!(ressource.type_mime, "application/octet-stream", "{chemin}");
         }
+    }
+
+    /// The icon stylesheet keeps only the icons the templates use (scripts/vendor-dsfr.sh):
+    /// an icon used without its rule would show as a filled square.
+    #[test]
+    fn chaque_icone_des_gabarits_a_sa_regle() {
+        let icones = String::from_utf8(
+            CATALOGUE.ressources["dsfr/icones.min.css"]
+                .corps
+                .brut()
+                .to_vec(),
+        )
+        .unwrap();
+        let mut dossiers = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates"
+        ))];
+        let mut vues = 0;
+        while let Some(dossier) = dossiers.pop() {
+            for entree in std::fs::read_dir(dossier).unwrap() {
+                let chemin = entree.unwrap().path();
+                if chemin.is_dir() {
+                    dossiers.push(chemin);
+                    continue;
+                }
+                let texte = std::fs::read_to_string(&chemin).unwrap();
+                for (debut, _) in texte.match_indices("fr-icon-") {
+                    let classe: String = texte[debut..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    vues += 1;
+                    assert!(
+                        icones.contains(&format!(".{classe}:before")),
+                        "{} : l'icône {classe} n'a pas sa règle ; lancez scripts/vendor-dsfr.sh",
+                        chemin.display()
+                    );
+                }
+            }
+        }
+        assert!(vues > 0);
     }
 }

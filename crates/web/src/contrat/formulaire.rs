@@ -85,7 +85,7 @@ impl FormContrat {
 #[derive(Debug, Default)]
 struct Choix {
     trouves: Vec<Trouve>,
-    /// « 24 communes, 270 812 habitants ».
+    /// « Caen la Mer — 48 commune(s), 270 812 habitants ».
     apercu: Option<String>,
 }
 
@@ -490,13 +490,34 @@ async fn choisir_territoire(
     f.ajouter_au_territoire();
     let trouves = geographie::rechercher(&state.store, &f.recherche, 8).await?;
     let (territoire, mut erreurs) = territoire(&f);
-    let apercu = if erreurs.is_empty() {
+    let rien_choisi = territoire.epci.is_empty() && territoire.communes.is_empty();
+    if rien_choisi {
+        // Nothing chosen yet is no fault while one is searching.
+        erreurs.remove("epci");
+    }
+    let apercu = if erreurs.is_empty() && !rien_choisi {
         match geographie::apercu(&state.store, &territoire).await {
-            Ok(resolu) => Some(format!(
-                "{} commune(s), {} habitants",
-                resolu.communes.len(),
-                milliers(resolu.population)
-            )),
+            Ok(resolu) => {
+                // What was added, by name: the EPCI, then the communes chosen one by one.
+                let noms: Vec<&str> = resolu
+                    .epci
+                    .iter()
+                    .map(|e| e.nom.as_str())
+                    .chain(
+                        resolu
+                            .communes
+                            .iter()
+                            .filter(|c| territoire.communes.contains(&c.code))
+                            .map(|c| c.nom.as_str()),
+                    )
+                    .collect();
+                Some(format!(
+                    "{} — {} commune(s), {} habitants",
+                    noms.join(", "),
+                    resolu.communes.len(),
+                    milliers(resolu.population)
+                ))
+            }
             Err(StoreError::Invalid(m)) => {
                 erreurs.insert("", phrase(&m));
                 None

@@ -618,7 +618,10 @@ async fn le_territoire_se_cherche_par_nom_et_sa_population_se_calcule() {
         texte.contains("<td>14118</td>"),
         "la commune de Caen est trouvée"
     );
-    assert!(texte.contains("Territoire choisi :"), "{texte}");
+    assert!(
+        texte.contains("Territoire choisi : CU Caen la Mer, Rouen — "),
+        "ce qui est ajouté se lit par son nom : {texte}"
+    );
     assert!(
         r.corps.contains("value=\"CLS de Caen\""),
         "la saisie est gardée"
@@ -642,4 +645,28 @@ async fn le_territoire_se_cherche_par_nom_et_sa_population_se_calcule() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.corps.contains("aria-describedby=\"communes-erreur\""));
     assert!(!r.texte().contains("Territoire choisi"));
+
+    // Searching before choosing anything is no fault; a name typed without its accents, with
+    // hyphens for spaces, in capitals, is found; nothing found is said.
+    let r = ars
+        .post(
+            "/contrats/nouveau/territoire",
+            &[("recherche", "HEROUVILLE saint clair")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let texte = r.texte();
+    assert!(!texte.contains("Choisissez le territoire"), "{texte}");
+    assert!(texte.contains("<td>Hérouville-Saint-Clair</td>"), "{texte}");
+    let r = ars
+        .post(
+            "/contrats/nouveau/territoire",
+            &[("recherche", "Xyzzyville")],
+        )
+        .await;
+    assert!(
+        r.texte().contains("Aucun résultat pour « Xyzzyville »"),
+        "{}",
+        r.texte()
+    );
 }
