@@ -74,6 +74,31 @@ impl DatePartielle {
         Ok(Self { annee, mois, jour })
     }
 
+    /// A date as a person types it in a form: the French forms `15/03/2022`, `1/3/2022`,
+    /// `03/2022` (day and month of one or two digits), or those [`DatePartielle::parse`] reads.
+    pub fn lire_saisie(valeur: &str) -> Result<Self, ErreurDomaine> {
+        let texte = valeur.trim();
+        if !texte.contains('/') {
+            return Self::parse(texte);
+        }
+        let erreur = |raison| ErreurDomaine::Date {
+            valeur: texte.to_owned(),
+            raison,
+        };
+        let court = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+        let iso = match texte.split('/').map(str::trim).collect::<Vec<_>>()[..] {
+            [jour, mois, annee] if court(jour) && court(mois) => {
+                format!("{annee}-{mois:0>2}-{jour:0>2}")
+            }
+            [mois, annee] if court(mois) => format!("{annee}-{mois:0>2}"),
+            _ => return Err(erreur("attendu JJ/MM/AAAA, MM/AAAA ou AAAA")),
+        };
+        Self::parse(&iso).map_err(|e| match e {
+            ErreurDomaine::Date { raison, .. } => erreur(raison),
+            autre => autre,
+        })
+    }
+
     pub fn annee(&self) -> u16 {
         self.annee
     }
@@ -135,6 +160,30 @@ mod tests {
             DatePartielle::parse("2024-02-29").unwrap().to_string(),
             "2024-02-29"
         );
+    }
+
+    #[test]
+    fn une_saisie_se_lit_a_la_francaise_comme_a_l_iso() {
+        let lue = |s| DatePartielle::lire_saisie(s).map(|d| d.to_string());
+        assert_eq!(lue("15/03/2022").unwrap(), "2022-03-15");
+        assert_eq!(lue(" 1/3/2022 ").unwrap(), "2022-03-01");
+        assert_eq!(lue("03/2022").unwrap(), "2022-03");
+        assert_eq!(lue("2022-03-15").unwrap(), "2022-03-15");
+        assert_eq!(lue("2022").unwrap(), "2022");
+        for (faux, raison) in [
+            ("31/02/2022", "ce jour n'existe pas"),
+            ("15/13/2022", "le mois doit"),
+            ("15/03/22", "attendu AAAA"),
+            ("2022/03/15", "attendu JJ/MM/AAAA"),
+            ("15/03", "attendu AAAA"),
+            ("a/b/c", "attendu JJ/MM/AAAA"),
+        ] {
+            let message = lue(faux).unwrap_err().to_string();
+            assert!(
+                message.contains(&format!("« {faux} »")) && message.contains(raison),
+                "{faux} : {message}"
+            );
+        }
     }
 
     #[test]

@@ -301,11 +301,12 @@ pub fn lignes(saisies: &Saisies, nom: &str) -> Vec<String> {
         .collect()
 }
 
-/// A date (`AAAA`, `AAAA-MM` or `AAAA-MM-JJ`) in field `nom`, if typed.
+/// A date in field `nom`, if typed: `15/03/2022`, `03/2022`, `2022` or `2022-03-15`
+/// ([`DatePartielle::lire_saisie`]).
 pub fn date(saisies: &Saisies, nom: &'static str) -> Result<Option<DatePartielle>, Faute> {
     match valeur(saisies, nom) {
         "" => Ok(None),
-        texte => DatePartielle::parse(texte)
+        texte => DatePartielle::lire_saisie(texte)
             .map(Some)
             .map_err(|e| (nom, phrase(&e.to_string()))),
     }

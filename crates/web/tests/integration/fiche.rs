@@ -204,7 +204,7 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
         "/mesures",
         &[
             ("indicateur", indicateur),
-            ("date", "2025-12-31"),
+            ("date", "31/12/2025"),
             ("valeur", "87,5"),
             ("source", "Registre du CCAS"),
         ],
@@ -213,7 +213,7 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
     enregistrer(
         &mut p,
         "/notes",
-        &[("date", "2025-04-01"), ("texte", "Premier comité de suivi")],
+        &[("date", "1/4/2025"), ("texte", "Premier comité de suivi")],
     )
     .await;
     enregistrer(
@@ -247,6 +247,9 @@ async fn calendrier_valeurs_et_notes_se_suivent_et_se_retirent() {
         "Premier trajet — à faire",
         "<td class=\"pilote-nombre\">87.5</td><td>Registre du CCAS</td>",
         "Premier comité de suivi",
+        // Dates typed the French way (31/12/2025, 1/4/2025) read as they were meant.
+        "31 décembre 2025",
+        "1er avril 2025",
     ] {
         assert!(page.contains(attendu), "{attendu}\n{page}");
     }
