@@ -42,10 +42,12 @@ struct Page {
 }
 
 impl Page {
+    /// The kinds of organisation, none chosen beforehand: a default would mislabel silently
+    /// the partner of whoever forgets the field.
     fn choix_natures(&self) -> Vec<(String, String)> {
         let natures = NatureOrganisation::TOUS.iter();
-        natures
-            .map(|n| (n.code().into(), n.libelle().into()))
+        std::iter::once((String::new(), "— Choisir —".to_owned()))
+            .chain(natures.map(|n| (n.code().into(), n.libelle().into())))
             .collect()
     }
 
@@ -209,8 +211,15 @@ fn choix(s: &Saisies) -> Result<Choix, Faute> {
                         .to_owned(),
                 ));
             }
-            let nature = NatureOrganisation::parse(valeur(s, "nature"))
-                .map_err(|e| ("nature", phrase(&e)))?;
+            let nature = match valeur(s, "nature") {
+                "" => {
+                    return Err((
+                        "nature",
+                        format!("Choisissez la nature de « {nom} » (commune, ARS, association…)."),
+                    ));
+                }
+                code => NatureOrganisation::parse(code).map_err(|e| ("nature", phrase(&e)))?,
+            };
             let siren = match valeur(s, "siren") {
                 "" => None,
                 texte => Some(Siren::parse(texte).map_err(|e| ("siren", phrase(&e.to_string())))?),

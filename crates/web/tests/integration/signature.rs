@@ -244,6 +244,11 @@ async fn chaque_saisie_fautive_est_refusee_et_seul_le_coordinateur_modifie() {
         ),
         (
             "/parties",
+            vec![("organisation", ""), ("nom", "Mairie d'Auterive")],
+            "Choisissez la nature de « Mairie d'Auterive » (commune, ARS, association…).",
+        ),
+        (
+            "/parties",
             vec![
                 ("organisation", ""),
                 ("nom", "X"),
