@@ -192,30 +192,12 @@ impl Navigateur {
         let jeton = champ_cache(&html, "_csrf");
         let mut champs = champs.to_vec();
         champs.push(("_csrf", &jeton));
-        let corps: String = champs
-            .iter()
-            .map(|(n, v)| format!("{}={}", encoder(n), encoder(v)))
-            .collect::<Vec<_>>()
-            .join("&");
         let requete = self
             .client
             .post(format!("{}{chemin}", instance.base))
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(corps);
+            .form(&champs);
         self.envoyer(requete).await
     }
-}
-
-fn encoder(texte: &str) -> String {
-    texte
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The value of the hidden field `nom` in a page.
