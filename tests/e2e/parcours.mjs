@@ -171,7 +171,7 @@ try {
   await accessibilite(page, "nouveau contrat (recherche de territoire)");
   const resultats = await page.getByRole("table", { name: /Résultats de la recherche/ }).innerText();
   verifier(resultats.includes("247100290"), `EPCI du Creusot non trouvé : ${resultats}`);
-  verifier(await page.getByText(/Territoire choisi : \d+ commune/).isVisible(), "population non calculée");
+  verifier(await page.getByText(/Territoire choisi : CU Caen la Mer — \d+ commune/).isVisible(), "population non calculée ou territoire non nommé");
   // A result is added with a click, the population computed again.
   await envoyer(page.getByRole("button", { name: /^Ajouter CU Creusot|^Ajouter .*Creusot/ }).first());
   await page.waitForFunction(() => document.querySelector("#epci").value.includes("247100290"));
