@@ -64,13 +64,10 @@ impl Depot {
         self.taille
     }
 
-    /// Flushes what was written to disk, for a storage to move or send it.
+    /// Flushes what was written to the file, for a storage to move or send it (the local
+    /// folder also syncs it to disk before putting it in place; S3 needs no more).
     pub(crate) async fn terminer(mut self) -> Result<DepotTermine, ErreurStockage> {
-        let ecrit = async {
-            self.ecriture.flush().await?;
-            self.ecriture.sync_all().await
-        };
-        if let Err(source) = ecrit.await {
+        if let Err(source) = self.ecriture.flush().await {
             return Err(ErreurStockage::Temporaire {
                 chemin: self.fichier.path().to_owned(),
                 source,

@@ -2,7 +2,8 @@
 //! key names below the root. A deposit's temporary file, flushed to disk, is renamed over the
 //! destination (or, on another file system, copied to a `.depot-*` file beside it first), so
 //! that a reader never sees a half written document and a crash leaves at worst a stray
-//! `.depot-*` file (no key can name it: key segments never start with a dot). The MIME type is not kept: the database has it.
+//! `.depot-*` file (no key can name it: key segments never start with a dot). The MIME type
+//! is not kept: the database has it.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -61,13 +62,15 @@ async fn en_tache<T: Send + 'static>(
     })
 }
 
-/// Puts the deposit's file at `chemin`: renamed there when both are on one file system,
-/// otherwise copied to a temporary file beside `chemin`, flushed to disk, then renamed over it.
+/// Puts the deposit's file at `chemin`, flushed to disk first: renamed there when both are on
+/// one file system, otherwise copied to a temporary file beside `chemin`, flushed, then
+/// renamed over it.
 fn placer(depot: DepotTermine, chemin: &Path) -> io::Result<()> {
     let dossier = chemin
         .parent()
         .ok_or_else(|| io::Error::other("chemin sans dossier parent"))?;
     std::fs::create_dir_all(dossier)?;
+    depot.fichier.as_file().sync_all()?;
     let source = match depot.fichier.persist(chemin) {
         Ok(_) => return Ok(()),
         Err(e) if e.error.kind() == io::ErrorKind::CrossesDevices => e.file,
@@ -139,6 +142,14 @@ mod tests {
         Depot::depuis_octets(octets).await.unwrap()
     }
 
+    /// The names of the files in `dossier`.
+    fn noms(dossier: &Path) -> Vec<String> {
+        std::fs::read_dir(dossier)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect()
+    }
+
     #[tokio::test]
     async fn depose_lit_remplace_et_supprime() {
         let dossier = tempfile::tempdir().unwrap();
@@ -191,11 +202,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        let noms: Vec<_> = std::fs::read_dir(dossier.path().join("a/b"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        assert_eq!(noms, ["doc.txt"]);
+        assert_eq!(noms(&dossier.path().join("a/b")), ["doc.txt"]);
     }
 
     /// A folder on another file system than the temporary files (`/dev/shm`, a tmpfs, where
@@ -219,11 +226,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(stockage.lire(&cle("a/doc.txt")).await.unwrap(), b"copie");
-        let noms: Vec<_> = std::fs::read_dir(dossier.path().join("a"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        assert_eq!(noms, ["doc.txt"]);
+        assert_eq!(noms(&dossier.path().join("a")), ["doc.txt"]);
     }
 
     #[tokio::test]

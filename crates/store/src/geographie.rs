@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::ligne::{opt_int, opt_narrow, opt_parse, parse, text};
 use crate::lot::{Valeur, inserer, placeholders};
+pub use crate::repertoire::{Trouve, rechercher};
 use crate::{Store, StoreError};
 
 const REGIONS: &str = include_str!("../geographie/regions.tsv");
@@ -327,8 +328,6 @@ fn commune(row: &AnyRow) -> Result<Commune, StoreError> {
         population: opt_narrow(opt_int(row, "population")?, "population")?,
     })
 }
-
-pub use crate::repertoire::{Trouve, rechercher};
 
 /// Resolves a territory as chosen so far, to show its communes and population.
 pub async fn apercu(

@@ -2,8 +2,9 @@
 //! EPCI and current communes with their population, their names folded
 //! ([`pilote_domain::recherche::replier`]: case, accents, hyphens and apostrophes ignored, then
 //! spaces too), so that « saint etienne du rouvray », « SAINT-ÉTIENNE » or « lisle d abeau »
-//! find what the official names spell otherwise. Read once per version of the geography and kept in memory
-//! (some 35,000 names); a new version loaded by any instance is seen at the next search.
+//! find what the official names spell otherwise. Read once per version of the geography and
+//! kept in memory (some 35,000 names); a new version loaded by any instance is seen at the
+//! next search.
 
 use std::sync::{Arc, Mutex};
 
@@ -25,11 +26,12 @@ pub struct Trouve {
     pub population: u64,
 }
 
-/// The territories of one version of the geography, EPCI first, each kind by population.
+/// The territories of one version of the geography, each with its name as compared: the EPCI,
+/// then the current communes, each kind by population.
 #[derive(Debug)]
 pub(crate) struct Repertoire {
     version: Option<String>,
-    entrees: Vec<(String, Trouve)>,
+    par_nature: [Vec<(String, Trouve)>; 2],
 }
 
 /// The directory last read, shared by the clones of a [`Store`].
@@ -49,21 +51,17 @@ pub async fn rechercher(
         return Ok(Vec::new());
     }
     let repertoire = repertoire(store).await?;
-    let limite = limite as usize;
-    let mut trouves = Vec::new();
-    for nature in ["epci", "commune"] {
-        trouves.extend(
-            repertoire
-                .entrees
+    Ok(repertoire
+        .par_nature
+        .iter()
+        .flat_map(|entrees| {
+            entrees
                 .iter()
-                .filter(|(replie, t)| {
-                    t.nature == nature && (replie.contains(&cherche) || t.code.starts_with(texte))
-                })
-                .take(limite)
-                .map(|(_, t)| t.clone()),
-        );
-    }
-    Ok(trouves)
+                .filter(|(compare, t)| compare.contains(&cherche) || t.code.starts_with(texte))
+                .take(limite as usize)
+                .map(|(_, t)| t.clone())
+        })
+        .collect())
 }
 
 /// A name as it is compared: folded, without spaces.
@@ -83,8 +81,8 @@ async fn repertoire(store: &Store) -> Result<Arc<Repertoire>, StoreError> {
     {
         return Ok(Arc::clone(lu));
     }
-    let mut entrees = Vec::new();
-    for (nature, sql) in [
+    let mut par_nature: [Vec<(String, Trouve)>; 2] = Default::default();
+    for (entrees, (nature, sql)) in par_nature.iter_mut().zip([
         (
             "epci",
             "SELECT e.code, e.nom, e.nature AS precision,
@@ -98,7 +96,7 @@ async fn repertoire(store: &Store) -> Result<Arc<Repertoire>, StoreError> {
              FROM commune WHERE type_commune = 'commune-actuelle'
              ORDER BY population DESC, nom",
         ),
-    ] {
+    ]) {
         for r in sqlx::query(sql).fetch_all(&mut *conn).await? {
             let nom = text(&r, "nom")?;
             entrees.push((
@@ -113,7 +111,10 @@ async fn repertoire(store: &Store) -> Result<Arc<Repertoire>, StoreError> {
             ));
         }
     }
-    let lu = Arc::new(Repertoire { version, entrees });
+    let lu = Arc::new(Repertoire {
+        version,
+        par_nature,
+    });
     *garde.lock().expect("répertoire") = Some(Arc::clone(&lu));
     Ok(lu)
 }

@@ -145,14 +145,19 @@ impl Navigateur {
         }
     }
 
-    async fn envoyer(&mut self, requete: reqwest::RequestBuilder) -> (StatusCode, String, String) {
+    /// The `Cookie` header of this browser.
+    fn en_tete_cookie(&self) -> String {
         let cookies: Vec<String> = self
             .cookies
             .iter()
             .map(|(n, v)| format!("{n}={v}"))
             .collect();
+        cookies.join("; ")
+    }
+
+    async fn envoyer(&mut self, requete: reqwest::RequestBuilder) -> (StatusCode, String, String) {
         let reponse = requete
-            .header(COOKIE, cookies.join("; "))
+            .header(COOKIE, self.en_tete_cookie())
             .header(ORIGIN, PUBLIQUE)
             .send()
             .await
@@ -404,15 +409,10 @@ async fn deux_instances_sur_une_base_et_un_stockage_partages() {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    let cookies: Vec<String> = admin
-        .cookies
-        .iter()
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect();
     let lu = admin
         .client
         .get(format!("{}{lien}{numero}", b.base))
-        .header(COOKIE, cookies.join("; "))
+        .header(COOKIE, admin.en_tete_cookie())
         .send()
         .await
         .unwrap()
