@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::autorisation::PorteeContrat;
 use crate::clsm::Clsm;
-use crate::diagnostic::{Diagnostic, Evaluation};
+use crate::diagnostic::Diagnostic;
+use crate::evaluation::Evaluation;
 use crate::gouvernance::Instance;
 use crate::organisation::{Organisation, Personne};
+use crate::realisation::Realisation;
 use crate::referentiel::{Public, Thematique};
 use crate::strategie::Axe;
 use crate::territoire::Territoire;
@@ -92,6 +94,9 @@ pub struct Contrat {
     pub clsm: Option<Clsm>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evaluations: Vec<Evaluation>,
+    /// What the territory gained through the contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub realisations: Vec<Realisation>,
     /// Where the facts were taken from, for contracts entered from a public text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
@@ -131,11 +136,45 @@ pub struct Avenant {
     pub objet: String,
 }
 
+referentiel! {
+    /// Where the coordinator post stands.
+    StatutPoste, "statut du poste" {
+        APourvoir = "a-pourvoir", "À pourvoir";
+        Recrutement = "recrutement", "Recrutement lancé";
+        Pourvu = "pourvu", "Pourvu";
+    }
+}
+
+referentiel! {
+    /// How exact an amount is, as a contract's text says it.
+    Qualificatif, "qualificatif de montant" {
+        PlusDe = "plus-de", "plus de";
+        Environ = "environ", "environ";
+        JusquA = "jusqu-a", "jusqu'à";
+    }
+}
+
+impl Financement {
+    /// « plus de 30 000 € », « 12 000 € », or nothing when the amount is not known.
+    pub fn montant_en_toutes_lettres(&self) -> Option<String> {
+        let montant = self.montant?.en_euros();
+        Some(match self.qualificatif {
+            Some(q) => format!("{} {montant}", q.libelle()),
+            None => montant,
+        })
+    }
+}
+
 /// The coordinator post (chargé(e) de mission / coordonnateur CLS) and how it is funded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Coordination {
     pub poste: String,
+    /// Whether the post is filled, and since when (or when its recruitment started).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statut: Option<StatutPoste>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depuis: Option<DatePartielle>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personne: Option<Personne>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,6 +193,9 @@ pub struct Financement {
     pub financeur: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub montant: Option<Montant>,
+    /// How exact the amount is: « plus de 30 000 € », « environ 10 000 € ».
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualificatif: Option<Qualificatif>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub periode: Option<Periode>,
 }
@@ -223,6 +265,7 @@ impl Contrat {
             gouvernance: Vec::new(),
             clsm: None,
             evaluations: Vec::new(),
+            realisations: Vec::new(),
             source: None,
         }
     }
@@ -340,6 +383,20 @@ impl Contrat {
                     decision.texte
                 )));
             }
+        }
+        if let Some(r) = self.realisations.iter().find(|r| {
+            r.fiche
+                .as_ref()
+                .is_some_and(|n| !numeros.contains(n.as_str()))
+        }) {
+            return Err(erreur(format!(
+                "la réalisation « {} » renvoie à la fiche-action n°{}, qui n'existe pas",
+                r.titre,
+                r.fiche.as_deref().unwrap_or_default()
+            )));
+        }
+        for evaluation in &self.evaluations {
+            evaluation.verifier().map_err(&erreur)?;
         }
         Ok(())
     }

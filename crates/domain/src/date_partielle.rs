@@ -102,6 +102,25 @@ impl DatePartielle {
     pub fn annee(&self) -> u16 {
         self.annee
     }
+
+    /// A whole date, from a calendar's year, month and day.
+    pub fn jour(annee: u16, mois: u8, jour: u8) -> Result<Self, ErreurDomaine> {
+        Self::parse(&format!("{annee:04}-{mois:02}-{jour:02}"))
+    }
+
+    /// The last day the date covers: 31 December for a year, the month's last day for a
+    /// month. A step due « in 2025 » is late only once 2025 is over.
+    pub fn dernier_jour(&self) -> Self {
+        let mois = self.mois.unwrap_or(12);
+        Self {
+            annee: self.annee,
+            mois: Some(mois),
+            jour: Some(
+                self.jour
+                    .unwrap_or_else(|| jours_dans_le_mois(self.annee, mois)),
+            ),
+        }
+    }
 }
 
 fn jours_dans_le_mois(annee: u16, mois: u8) -> u8 {
@@ -125,6 +144,16 @@ impl DatePartielle {
             (Some(m), None) => format!("{} {}", MOIS[usize::from(m - 1)], self.annee),
             (Some(m), Some(1)) => format!("1er {} {}", MOIS[usize::from(m - 1)], self.annee),
             (Some(m), Some(j)) => format!("{j} {} {}", MOIS[usize::from(m - 1)], self.annee),
+        }
+    }
+
+    /// The date as a French form field shows it, read back by [`Self::lire_saisie`]:
+    /// « 15/03/2022 », « 03/2022 », « 2022 ».
+    pub fn en_saisie(&self) -> String {
+        match (self.mois, self.jour) {
+            (None, _) => self.annee.to_string(),
+            (Some(m), None) => format!("{m:02}/{}", self.annee),
+            (Some(m), Some(j)) => format!("{j:02}/{m:02}/{}", self.annee),
         }
     }
 }
@@ -170,6 +199,14 @@ mod tests {
         assert_eq!(lue("03/2022").unwrap(), "2022-03");
         assert_eq!(lue("2022-03-15").unwrap(), "2022-03-15");
         assert_eq!(lue("2022").unwrap(), "2022");
+        for iso in ["2022-03-15", "2022-03", "2022"] {
+            let date = DatePartielle::parse(iso).unwrap();
+            assert_eq!(DatePartielle::lire_saisie(&date.en_saisie()).unwrap(), date);
+        }
+        assert_eq!(
+            DatePartielle::parse("2022-03-05").unwrap().en_saisie(),
+            "05/03/2022"
+        );
         for (faux, raison) in [
             ("31/02/2022", "ce jour n'existe pas"),
             ("15/13/2022", "le mois doit"),
@@ -215,6 +252,16 @@ mod tests {
                 .to_string()
                 .contains("2019-04-31")
         );
+    }
+
+    #[test]
+    fn une_date_partielle_court_jusqu_a_son_dernier_jour() {
+        let d = |s| DatePartielle::parse(s).unwrap();
+        assert_eq!(d("2025").dernier_jour(), d("2025-12-31"));
+        assert_eq!(d("2024-02").dernier_jour(), d("2024-02-29"));
+        assert_eq!(d("2024-02-10").dernier_jour(), d("2024-02-10"));
+        assert_eq!(DatePartielle::jour(2024, 2, 10).unwrap(), d("2024-02-10"));
+        assert!(DatePartielle::jour(2023, 2, 29).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::evaluation::BilanFiche;
 use crate::organisation::Personne;
 use crate::referentiel::{Public, Thematique};
 use crate::{CodeInsee, DatePartielle, Montant, referentiel};
@@ -80,6 +81,9 @@ pub struct FicheAction {
     pub notes: Vec<Note>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Document>,
+    /// What was done against what was planned, once assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bilan: Option<BilanFiche>,
 }
 
 /// Who carries the action: an organisation and, where named, a person.

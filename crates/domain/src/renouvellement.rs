@@ -40,6 +40,7 @@ fn reconduire(fiche: &FicheAction) -> FicheAction {
         documents: Vec::new(),
         debut: None,
         fin: None,
+        bilan: None,
         ..fiche.clone()
     }
 }
@@ -78,6 +79,20 @@ fn objectif(o: &Objectif, reconduites: &[String]) -> Objectif {
 }
 
 impl Contrat {
+    /// The fiches-actions the evaluation proposes to carry over: those assessed as partly
+    /// done, not done or postponed; without an assessment, those neither done nor abandoned.
+    pub fn a_reconduire(&self) -> Vec<String> {
+        use crate::fiche_action::StatutAction::{Abandonnee, Realisee};
+        self.toutes_les_fiches()
+            .iter()
+            .filter(|f| match &f.bilan {
+                Some(bilan) => bilan.aboutissement.a_reconduire(),
+                None => !matches!(f.statut, Some(Realisee | Abandonnee)),
+            })
+            .map(|f| f.numero.clone())
+            .collect()
+    }
+
     /// The next generation of this contract, as `choix` describes it: unpublished, being
     /// drawn up, pointing back at this one.
     pub fn generation_suivante(&self, choix: &Renouvellement) -> Contrat {
@@ -97,6 +112,7 @@ impl Contrat {
             avenants: Vec::new(),
             diagnostics: Vec::new(),
             evaluations: Vec::new(),
+            realisations: Vec::new(),
             clsm: None,
             source: None,
             axes: self
@@ -224,5 +240,21 @@ mod tests {
         assert_eq!(suivant.gouvernance[0].membres.len(), 1);
         assert!(suivant.gouvernance[0].reunions.is_empty());
         assert_eq!(suivant.territoire, ancien.territoire);
+    }
+
+    #[test]
+    fn l_evaluation_propose_les_actions_inachevees() {
+        use crate::evaluation::{Aboutissement, BilanFiche};
+        let mut ancien = ancien();
+        assert_eq!(ancien.a_reconduire(), ["1.2"], "la 1.1 est réalisée");
+        ancien.axes[0].objectifs[0].fiches_actions[0].bilan = Some(BilanFiche {
+            aboutissement: Aboutissement::Partiellement,
+            commentaire: Some("Deux internes au lieu de cinq".into()),
+        });
+        ancien.axes[0].fiches_actions[0].bilan = Some(BilanFiche {
+            aboutissement: Aboutissement::Abandonnee,
+            commentaire: None,
+        });
+        assert_eq!(ancien.a_reconduire(), ["1.1"]);
     }
 }

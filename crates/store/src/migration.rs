@@ -79,6 +79,21 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mot de passe à changer à la première connexion",
         include_str!("../migrations/0014_mot_de_passe_a_changer.sql"),
     ),
+    (
+        15,
+        "présentation, diagnostic, coordination, évaluation et réalisations",
+        include_str!("../migrations/0015_presentation_diagnostic_evaluation.sql"),
+    ),
+    (
+        16,
+        "identifiants des indicateurs de diagnostic et des évaluations (PostgreSQL)",
+        include_str!("../migrations/0016_identites_postgres.sql"),
+    ),
+    (
+        17,
+        "identifiants des indicateurs de diagnostic et des évaluations (SQLite)",
+        include_str!("../migrations/0017_identites_sqlite.sql"),
+    ),
 ];
 
 /// Whether migration `sql` runs on `backend` (see the module's documentation).

@@ -9,8 +9,10 @@ mod api;
 mod assets;
 pub mod compte;
 mod contrat;
+mod evaluation;
 mod fiche;
 mod noyau;
+mod presentation;
 mod renouvellement;
 mod sante;
 pub mod serveur;
@@ -108,6 +110,8 @@ fn table() -> Routes {
         contrat::routes(),
         strategie::routes(),
         signature::routes(),
+        presentation::routes(),
+        evaluation::routes(),
         renouvellement::routes(),
         fiche::routes(),
         compte::routes(),

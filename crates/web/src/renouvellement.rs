@@ -38,14 +38,27 @@ impl Page {
         self.refus.saisie_ou("renouvellement", nom, defaut)
     }
 
-    /// Whether fiche-action `numero` is ticked: all are at first.
+    /// Whether fiche-action `numero` is ticked: at first, those the evaluation proposes to
+    /// carry over (`Contrat::a_reconduire`).
     fn reconduite(&self, numero: &str) -> bool {
-        self.refus.formulaire != "renouvellement"
-            || self
-                .refus
+        if self.refus.formulaire == "renouvellement" {
+            self.refus
                 .saisie("renouvellement", "fiches")
                 .lines()
                 .any(|l| l == numero)
+        } else {
+            self.c.contrat.a_reconduire().iter().any(|n| n == numero)
+        }
+    }
+
+    /// The assessment of a fiche-action, in words, beside its box.
+    fn libelle_fiche(&self, f: &pilote_domain::fiche_action::FicheAction) -> String {
+        let etat = match (&f.bilan, f.statut) {
+            (Some(b), _) => format!(" (bilan : {})", b.aboutissement.libelle().to_lowercase()),
+            (None, Some(s)) => format!(" ({})", s.libelle().to_lowercase()),
+            (None, None) => String::new(),
+        };
+        format!("n°{} — {}{etat}", f.numero, f.titre)
     }
 
     /// A suggested identifier: the old one with the next period's first year.

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use pilote_domain::autorisation::Operation;
-use pilote_domain::contrat::{Coordination, Financement, RolePartie, Signature};
+use pilote_domain::contrat::{
+    Coordination, Financement, Qualificatif, RolePartie, Signature, StatutPoste,
+};
 use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
 use pilote_domain::{IdContrat, Periode, Siren};
 use pilote_store::StoreError;
@@ -24,8 +26,8 @@ use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
-    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, date, issue, montant, optionnel,
-    refus, refuser, valeur,
+    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, choisi, coches, date, issue,
+    montant, optionnel, options, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
@@ -36,7 +38,8 @@ struct Page {
     c: ContratComplet,
     annuaire: Vec<Inscrite>,
     csrf: String,
-    fait: Option<&'static str>,
+    /// The section whose save this page confirms.
+    fait: Option<String>,
     refus: Refus,
     roles: &'static [RolePartie],
 }
@@ -45,10 +48,12 @@ impl Page {
     /// The kinds of organisation, none chosen beforehand: a default would mislabel silently
     /// the partner of whoever forgets the field.
     fn choix_natures(&self) -> Vec<(String, String)> {
-        let natures = NatureOrganisation::TOUS.iter();
-        std::iter::once((String::new(), "— Choisir —".to_owned()))
-            .chain(natures.map(|n| (n.code().into(), n.libelle().into())))
-            .collect()
+        options(
+            "— Choisir —",
+            NatureOrganisation::TOUS,
+            NatureOrganisation::code,
+            NatureOrganisation::libelle,
+        )
     }
 
     /// The directory, as choices: « Nouvelle organisation » first.
@@ -89,7 +94,7 @@ impl Page {
         let signature = self.c.contrat.signature.as_ref();
         signature
             .and_then(|s| s.date)
-            .map(|d| d.to_string())
+            .map(|d| d.en_saisie())
             .unwrap_or_default()
     }
 
@@ -98,19 +103,46 @@ impl Page {
         signature.and_then(|s| s.lieu.clone()).unwrap_or_default()
     }
 
-    /// The post as stored: title, person, function, employer.
-    fn poste_actuel(&self) -> (String, String, String, String) {
+    /// Field `nom` of the post's form: as typed if it was refused, as stored otherwise.
+    fn poste(&self, nom: &str) -> String {
+        if self.refus.formulaire == "coordination" {
+            return self.refus.saisie("coordination", nom).to_owned();
+        }
         let Some(c) = self.coordination() else {
-            return Default::default();
+            return String::new();
         };
         let personne = c.personne.as_ref();
-        (
-            c.poste.clone(),
-            personne.map(|p| p.nom.clone()).unwrap_or_default(),
-            personne
-                .and_then(|p| p.fonction.clone())
-                .unwrap_or_default(),
-            c.employeur.clone().unwrap_or_default(),
+        match nom {
+            "poste" => Some(c.poste.clone()),
+            "personne_nom" => personne.map(|p| p.nom.clone()),
+            "personne_fonction" => personne.and_then(|p| p.fonction.clone()),
+            "employeur" => c.employeur.clone(),
+            "statut" => c.statut.map(|s| s.code().to_owned()),
+            "depuis" => c.depuis.map(|d| d.en_saisie()),
+            _ => None,
+        }
+        .unwrap_or_default()
+    }
+
+    fn choix_statuts(&self) -> Vec<(String, String)> {
+        options(
+            "— Non précisé —",
+            StatutPoste::TOUS,
+            StatutPoste::code,
+            StatutPoste::libelle,
+        )
+    }
+
+    fn choix_qualificatifs(&self) -> Vec<(String, String)> {
+        options(
+            "— Non précisée —",
+            Qualificatif::TOUS,
+            Qualificatif::code,
+            |q| match q {
+                Qualificatif::PlusDe => "Plus de",
+                Qualificatif::Environ => "Environ",
+                Qualificatif::JusquA => "Jusqu'à",
+            },
         )
     }
 
@@ -152,7 +184,7 @@ async fn afficher(
     state: &AppState,
     visiteur: &Visiteur,
     id: &IdContrat,
-    fait: Option<&'static str>,
+    fait: Option<String>,
     refus: Refus,
     statut: StatusCode,
 ) -> Result<Response, AppError> {
@@ -177,15 +209,11 @@ pub async fn page(
     Parametres(q): Parametres<Fait>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
-    let fait = q
-        .fait
-        .is_some()
-        .then_some("Les engagements du contrat sont enregistrés.");
     afficher(
         &state,
         &visiteur,
         &id,
-        fait,
+        q.fait,
         Refus::default(),
         StatusCode::OK,
     )
@@ -239,14 +267,6 @@ fn choix(s: &Saisies) -> Result<Choix, Faute> {
     }
 }
 
-fn roles(s: &Saisies) -> Result<Vec<RolePartie>, Faute> {
-    valeur(s, "roles")
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(|c| RolePartie::parse(c).map_err(|e| ("roles", phrase(&e))))
-        .collect()
-}
-
 fn financement(s: &Saisies) -> Result<Financement, Faute> {
     if valeur(s, "financeur").is_empty() {
         return Err(("financeur", "Indiquez le financeur.".to_owned()));
@@ -260,6 +280,7 @@ fn financement(s: &Saisies) -> Result<Financement, Faute> {
         id: None,
         financeur: valeur(s, "financeur").to_owned(),
         montant,
+        qualificatif: choisi(s, "qualificatif", Qualificatif::parse)?,
         periode,
     })
 }
@@ -285,13 +306,22 @@ async fn traiter(
     } = formulaire;
     let (store, auteur) = (&state.store, &visiteur.auteur);
     let ecran = (state, visiteur, PageSignature);
-    let (formulaire, champ) = match action {
-        Action::Signer => ("signature", "date"),
-        Action::AjouterPartie => ("partie", "organisation"),
-        Action::AjouterAvenant => ("avenant", "objet"),
-        Action::Coordonner => ("coordination", "poste"),
-        Action::AjouterFinancement => ("financement", "financeur"),
-        Action::Retirer => ("retrait", "bouton"),
+    // The form's name, the field a store refusal is shown beside, the section a save goes
+    // back to.
+    let (formulaire, champ, section) = match action {
+        Action::Signer => ("signature", "date", "signature"),
+        Action::AjouterPartie => ("partie", "organisation", "parties"),
+        Action::AjouterAvenant => ("avenant", "objet", "avenants"),
+        Action::Coordonner => ("coordination", "poste", "coordination"),
+        Action::AjouterFinancement => ("financement", "financeur", "financements"),
+        Action::Retirer => {
+            let section = match valeur(&saisies, "element").split('-').next() {
+                Some("partie") => "parties",
+                Some("avenant") => "avenants",
+                _ => "financements",
+            };
+            ("retrait", "bouton", section)
+        }
     };
     // The fields are read (a fault stops here, `?`), then saved.
     let lu: Result<Result<(), StoreError>, Faute> = async {
@@ -305,7 +335,7 @@ async fn traiter(
             }
             Action::AjouterPartie => {
                 let choix = choix(&saisies)?;
-                let roles = roles(&saisies)?;
+                let roles = coches(&saisies, "roles", RolePartie::parse)?;
                 let representant = personne(&saisies, "representant");
                 let partie = (roles.as_slice(), representant);
                 signature::ajouter_partie(store, auteur, &id, lue, &choix, partie).await
@@ -322,6 +352,8 @@ async fn traiter(
                     poste: valeur(&saisies, "poste").to_owned(),
                     personne: personne(&saisies, "personne"),
                     employeur: optionnel(&saisies, "employeur"),
+                    statut: choisi(&saisies, "statut", StatutPoste::parse)?,
+                    depuis: date(&saisies, "depuis")?,
                     financements: Vec::new(),
                 };
                 signature::coordonner(store, auteur, &id, lue, &coordination).await
@@ -342,7 +374,7 @@ async fn traiter(
         Err(faute) => return refuser(ecran, &id, formulaire, faute, saisies).await,
     };
     let refus = refus(formulaire, &format!("{formulaire}-{champ}"), saisies);
-    issue(ecran, &id, resultat, "signature", refus).await
+    issue(ecran, &id, resultat, section, refus).await
 }
 
 /// `POST /contrats/{id}/signature`: date and place.

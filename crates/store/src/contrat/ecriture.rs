@@ -13,9 +13,10 @@ use pilote_domain::territoire::{Territoire, TerritoireResolu};
 use sqlx::AnyConnection;
 
 use super::insertion::{
-    Enfant, ajouter_codes, enfants, inserer_cibles, inserer_documents, inserer_etapes,
-    inserer_indicateurs, inserer_lignes_budget, inserer_mesures, inserer_notes, inserer_partie,
-    inserer_reunions,
+    Enfant, ajouter_codes, enfants, inserer_cibles, inserer_diagnostic, inserer_documents,
+    inserer_etapes, inserer_evaluation, inserer_indicateurs, inserer_lignes_budget,
+    inserer_mesures, inserer_notes, inserer_partie, inserer_publics_et_thematiques,
+    inserer_realisation, inserer_reunions,
 };
 use crate::geographie::resoudre;
 use crate::ligne::{int, opt_int, text, to_json};
@@ -87,35 +88,13 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     .await?;
     inserer_territoire(conn, &contrat.id, &contrat.territoire, &territoire).await?;
 
-    let listes: [(&str, Vec<String>); 2] = [
-        (
-            "contrat_public",
-            contrat
-                .publics_prioritaires
-                .iter()
-                .map(|p| p.code().to_owned())
-                .collect(),
-        ),
-        (
-            "contrat_thematique",
-            contrat
-                .thematiques
-                .iter()
-                .map(|t| t.code().to_owned())
-                .collect(),
-        ),
-    ];
-    for (table, valeurs) in listes {
-        let sql = format!("INSERT INTO {table} (contrat_id, rang, code) VALUES ($1, $2, $3)");
-        for (rang, valeur) in valeurs.iter().enumerate() {
-            sqlx::query(&sql)
-                .bind(id)
-                .bind(rang as i64)
-                .bind(valeur)
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
+    inserer_publics_et_thematiques(
+        conn,
+        id,
+        &contrat.publics_prioritaires,
+        &contrat.thematiques,
+    )
+    .await?;
     for (rang, partie) in contrat.parties.iter().enumerate() {
         inserer_partie(conn, id, rang as i64, partie).await?;
     }
@@ -134,25 +113,29 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
 
     if let Some(coordination) = &contrat.coordination {
         sqlx::query(
-            "INSERT INTO coordination (contrat_id, poste, personne_nom, personne_fonction, employeur)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO coordination (contrat_id, poste, personne_nom, personne_fonction, employeur,
+                statut, depuis)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(&coordination.poste)
         .bind(coordination.personne.as_ref().map(|p| p.nom.clone()))
         .bind(coordination.personne.as_ref().and_then(|p| p.fonction.clone()))
         .bind(coordination.employeur.as_deref())
+        .bind(coordination.statut.map(|s| s.code()))
+        .bind(coordination.depuis.map(|d| d.to_string()))
         .execute(&mut *conn)
         .await?;
         for (rang, financement) in coordination.financements.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO financement_coordination (contrat_id, rang, financeur, montant_centimes,
-                    periode_debut, periode_fin) VALUES ($1, $2, $3, $4, $5, $6)",
+                    qualificatif, periode_debut, periode_fin) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
             .bind(rang as i64)
             .bind(&financement.financeur)
             .bind(financement.montant.map(|m| m.centimes()))
+            .bind(financement.qualificatif.map(|q| q.code()))
             .bind(financement.periode.map(|p| i64::from(p.debut())))
             .bind(financement.periode.and_then(|p| p.fin()).map(i64::from))
             .execute(&mut *conn)
@@ -160,56 +143,11 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
         }
     }
 
-    for (rang, diagnostic) in contrat.diagnostics.iter().enumerate() {
-        let diagnostic_id: i64 = sqlx::query_scalar(
-            "INSERT INTO diagnostic (contrat_id, rang, titre, date, description, constats)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(id)
-        .bind(rang as i64)
-        .bind(&diagnostic.titre)
-        .bind(diagnostic.date.map(|d| d.to_string()))
-        .bind(diagnostic.description.as_deref())
-        .bind(to_json(&diagnostic.constats))
-        .fetch_one(&mut *conn)
-        .await?;
-        lot::inserer(
-            conn,
-            "indicateur_diagnostic (diagnostic_id, rang, libelle, valeur, unite, annee,
-                departement, region, france, source)",
-            "",
-            &(0..).zip(&diagnostic.indicateurs).collect::<Vec<_>>(),
-            |(rang, i)| {
-                vec![
-                    Valeur::Entier(Some(diagnostic_id)),
-                    Valeur::Entier(Some(*rang)),
-                    Valeur::Texte(Some(i.libelle.clone())),
-                    Valeur::Reel(Some(i.valeur)),
-                    Valeur::Texte(i.unite.clone()),
-                    Valeur::Entier(i.annee.map(i64::from)),
-                    Valeur::Reel(i.departement),
-                    Valeur::Reel(i.region),
-                    Valeur::Reel(i.france),
-                    Valeur::Texte(i.source.clone()),
-                ]
-            },
-        )
-        .await?;
+    for (rang, diagnostic) in (0..).zip(&contrat.diagnostics) {
+        inserer_diagnostic(conn, id, rang, diagnostic).await?;
     }
-
-    for (rang, evaluation) in contrat.evaluations.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO evaluation (contrat_id, rang, titre, date, synthese, constats)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(rang as i64)
-        .bind(&evaluation.titre)
-        .bind(evaluation.date.map(|d| d.to_string()))
-        .bind(evaluation.synthese.as_deref())
-        .bind(to_json(&evaluation.constats))
-        .execute(&mut *conn)
-        .await?;
+    for (rang, evaluation) in (0..).zip(&contrat.evaluations) {
+        inserer_evaluation(conn, id, rang, evaluation).await?;
     }
 
     let mut fiches = HashMap::new();
@@ -217,6 +155,10 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     inserer_instances(conn, id, "cls", &contrat.gouvernance, &fiches).await?;
     if let Some(clsm) = &contrat.clsm {
         inserer_clsm(conn, id, clsm, &mut fiches).await?;
+    }
+    for (rang, realisation) in (0..).zip(&contrat.realisations) {
+        let fiche = realisation.fiche.as_ref().map(|n| fiches[n]);
+        inserer_realisation(conn, id, rang, realisation, fiche).await?;
     }
     Ok(())
 }
@@ -369,7 +311,7 @@ async fn inserer_fiches(
         conn,
         "fiche_action (contrat_id, axe_id, objectif_id, rang, numero, titre, contexte, objectifs,
             description, pilote_organisation, pilote_nom, pilote_fonction, partenaires, debut,
-            fin, statut, avancement)",
+            fin, statut, avancement, bilan_aboutissement, bilan_commentaire)",
         "",
         placees,
         |p| {
@@ -394,6 +336,13 @@ async fn inserer_fiches(
                 texte(fiche.fin.map(|d| d.to_string())),
                 texte(fiche.statut.map(|s| s.code().to_owned())),
                 Valeur::Entier(fiche.avancement.map(i64::from)),
+                texte(
+                    fiche
+                        .bilan
+                        .as_ref()
+                        .map(|b| b.aboutissement.code().to_owned()),
+                ),
+                texte(fiche.bilan.as_ref().and_then(|b| b.commentaire.clone())),
             ]
         },
     )

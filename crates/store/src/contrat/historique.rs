@@ -62,6 +62,11 @@ impl Changement {
     }
 }
 
+/// A list of texts as the history shows it: one per line, `None` when empty.
+pub(crate) fn lignes(textes: &[String]) -> Option<String> {
+    (!textes.is_empty()).then(|| textes.join("\n"))
+}
+
 /// A change as the history shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entree {

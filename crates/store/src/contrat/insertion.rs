@@ -1,13 +1,18 @@
-//! Inserting a contract's children (a party, a fiche-action's codes, steps, documents, notes,
-//! budget lines, indicators with their targets and values, a meeting with its decisions),
+//! Inserting a contract's children (a party, a diagnostic with its indicators, an evaluation,
+//! an achievement, a fiche-action's codes, steps, documents, notes, budget lines, indicators
+//! with their targets and values, a meeting with its decisions),
 //! shared by the whole-contract write (a fiche's rows of one kind in one statement) and the
 //! pages' additions (one row).
 
 use std::collections::HashMap;
 
 use pilote_domain::contrat::Partie;
+use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
+use pilote_domain::evaluation::Evaluation;
 use pilote_domain::fiche_action::{Cible, Document, Etape, Indicateur, LigneBudget, Mesure, Note};
 use pilote_domain::gouvernance::Reunion;
+use pilote_domain::realisation::Realisation;
+use pilote_domain::referentiel::{Public, Thematique};
 use sqlx::AnyConnection;
 
 use crate::StoreError;
@@ -53,6 +58,140 @@ pub(crate) async fn inserer_partie(
         .await?;
     }
     Ok(())
+}
+
+/// Inserts the priority publics and themes of contract `id`, in their order.
+pub(crate) async fn inserer_publics_et_thematiques(
+    conn: &mut AnyConnection,
+    id: &str,
+    publics: &[Public],
+    thematiques: &[Thematique],
+) -> Result<(), StoreError> {
+    let listes: [(&str, Vec<&str>); 2] = [
+        ("contrat_public", publics.iter().map(|p| p.code()).collect()),
+        (
+            "contrat_thematique",
+            thematiques.iter().map(|t| t.code()).collect(),
+        ),
+    ];
+    for (table, codes) in listes {
+        let sql = format!("INSERT INTO {table} (contrat_id, rang, code) VALUES ($1, $2, $3)");
+        for (rang, code) in (0_i64..).zip(codes) {
+            sqlx::query(&sql)
+                .bind(id)
+                .bind(rang)
+                .bind(code)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts diagnostic `diagnostic` of contract `id` at `rang` with its indicators; returns its
+/// identifier.
+pub(crate) async fn inserer_diagnostic(
+    conn: &mut AnyConnection,
+    id: &str,
+    rang: i64,
+    diagnostic: &Diagnostic,
+) -> Result<i64, StoreError> {
+    let diagnostic_id: i64 = sqlx::query_scalar(
+        "INSERT INTO diagnostic (contrat_id, rang, titre, date, description, methode, realise_par,
+            constats, paroles)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(id)
+    .bind(rang)
+    .bind(&diagnostic.titre)
+    .bind(diagnostic.date.map(|d| d.to_string()))
+    .bind(diagnostic.description.as_deref())
+    .bind(diagnostic.methode.as_deref())
+    .bind(diagnostic.realise_par.as_deref())
+    .bind(to_json(&diagnostic.constats))
+    .bind(to_json(&diagnostic.paroles))
+    .fetch_one(&mut *conn)
+    .await?;
+    inserer_indicateurs_diagnostic(conn, &enfants(diagnostic_id, 0, &diagnostic.indicateurs))
+        .await?;
+    Ok(diagnostic_id)
+}
+
+pub(crate) async fn inserer_indicateurs_diagnostic(
+    conn: &mut AnyConnection,
+    lignes: &[Enfant<'_, IndicateurDiagnostic>],
+) -> Result<(), StoreError> {
+    lot::inserer(
+        conn,
+        "indicateur_diagnostic (diagnostic_id, rang, libelle, thematique, valeur, unite, annee,
+            departement, region, france, source)",
+        "",
+        lignes,
+        |(diagnostic_id, rang, i)| {
+            vec![
+                entier(*diagnostic_id),
+                entier(*rang),
+                texte(&i.libelle),
+                Valeur::Texte(i.thematique.map(|t| t.code().to_owned())),
+                Valeur::Reel(Some(i.valeur)),
+                Valeur::Texte(i.unite.clone()),
+                Valeur::Entier(i.annee.map(i64::from)),
+                Valeur::Reel(i.departement),
+                Valeur::Reel(i.region),
+                Valeur::Reel(i.france),
+                Valeur::Texte(i.source.clone()),
+            ]
+        },
+    )
+    .await
+}
+
+/// Inserts evaluation `evaluation` of contract `id` at `rang`; returns its identifier.
+pub(crate) async fn inserer_evaluation(
+    conn: &mut AnyConnection,
+    id: &str,
+    rang: i64,
+    evaluation: &Evaluation,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO evaluation (contrat_id, rang, titre, nature, date, synthese, constats,
+            recommandations, criteres)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(id)
+    .bind(rang)
+    .bind(&evaluation.titre)
+    .bind(evaluation.nature.map(|n| n.code()))
+    .bind(evaluation.date.map(|d| d.to_string()))
+    .bind(evaluation.synthese.as_deref())
+    .bind(to_json(&evaluation.constats))
+    .bind(to_json(&evaluation.recommandations))
+    .bind(to_json(&evaluation.criteres))
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Inserts achievement `realisation` of contract `id` at `rang`, linked to the fiche-action
+/// of row `fiche_id`; returns its identifier.
+pub(crate) async fn inserer_realisation(
+    conn: &mut AnyConnection,
+    id: &str,
+    rang: i64,
+    realisation: &Realisation,
+    fiche_id: Option<i64>,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO realisation (contrat_id, rang, titre, date, description, fiche_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(id)
+    .bind(rang)
+    .bind(&realisation.titre)
+    .bind(realisation.date.map(|d| d.to_string()))
+    .bind(realisation.description.as_deref())
+    .bind(fiche_id)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// A child row to insert: its parent's row id, its `rang`, the item.

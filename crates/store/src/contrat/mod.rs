@@ -1,12 +1,15 @@
 //! Contracts: writing a whole contract in one transaction, reading it back whole, listing.
 
+pub mod diagnostic;
 mod ecriture;
+pub mod evaluation;
 pub mod fiche;
 pub mod gouvernance;
 pub mod historique;
 mod insertion;
 mod lecture;
 pub mod modification;
+pub mod presentation;
 pub mod renouvellement;
 pub mod signature;
 pub mod strategie;
@@ -36,6 +39,14 @@ pub(crate) fn designation(texte: &str) -> Option<(&str, i64)> {
 }
 
 pub(crate) use ecriture::inserer;
+
+/// The refusal of a change naming element `n` of kind `quoi` that the contract no longer has
+/// (someone removed it meanwhile).
+pub(crate) fn absent(quoi: &str, n: i64) -> StoreError {
+    StoreError::Invalid(format!(
+        "le contrat n'a pas cet élément ({quoi} n°{n}) : il a été retiré"
+    ))
+}
 
 /// A contract as shown: what it holds, its resolved territory and its lineage.
 #[derive(Debug, Clone, Serialize)]

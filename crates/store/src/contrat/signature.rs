@@ -3,7 +3,7 @@
 //! amendments, and the coordinator post with its funding. Each save is one transaction based
 //! on the version read, recorded in the history.
 
-use pilote_domain::contrat::{Coordination, Financement, Partie, Signature};
+use pilote_domain::contrat::{Coordination, Financement, Partie, Signature, StatutPoste};
 use pilote_domain::organisation::{Organisation, Personne};
 use pilote_domain::{DatePartielle, IdContrat};
 
@@ -12,7 +12,7 @@ use super::insertion::inserer_partie;
 use super::{conclure, ouvrir};
 use crate::annuaire;
 use crate::journal::Auteur;
-use crate::ligne::{opt_text, text};
+use crate::ligne::{opt_code, opt_parse, opt_text, text};
 use crate::{Store, StoreError};
 
 /// Records the date and place of signature (both empty: not signed yet).
@@ -176,6 +176,12 @@ fn poste_en_clair(c: &Coordination) -> String {
     if let Some(e) = &c.employeur {
         texte.push_str(&format!(" (employeur : {e})"));
     }
+    if let Some(s) = c.statut {
+        texte.push_str(&format!(" ; {}", s.libelle().to_lowercase()));
+        if let Some(d) = c.depuis {
+            texte.push_str(&format!(" ({})", d.en_toutes_lettres()));
+        }
+    }
     texte
 }
 
@@ -194,8 +200,8 @@ pub async fn coordonner(
         ));
     }
     let avant = sqlx::query(
-        "SELECT poste, personne_nom, personne_fonction, employeur FROM coordination
-         WHERE contrat_id = $1",
+        "SELECT poste, personne_nom, personne_fonction, employeur, statut, depuis
+         FROM coordination WHERE contrat_id = $1",
     )
     .bind(id.as_str())
     .fetch_optional(&mut *tx)
@@ -208,6 +214,8 @@ pub async fn coordonner(
                 fonction: opt_text(r, "personne_fonction").ok().flatten(),
             }),
             employeur: opt_text(r, "employeur")?,
+            statut: opt_code(r, "statut", StatutPoste::parse)?,
+            depuis: opt_parse(r, "depuis")?,
             financements: Vec::new(),
         })),
         None => None,
@@ -215,10 +223,11 @@ pub async fn coordonner(
     let personne = coordination.personne.as_ref();
     let requete = if avant.is_some() {
         "UPDATE coordination SET poste = $2, personne_nom = $3, personne_fonction = $4,
-             employeur = $5 WHERE contrat_id = $1"
+             employeur = $5, statut = $6, depuis = $7 WHERE contrat_id = $1"
     } else {
-        "INSERT INTO coordination (contrat_id, poste, personne_nom, personne_fonction, employeur)
-         VALUES ($1, $2, $3, $4, $5)"
+        "INSERT INTO coordination (contrat_id, poste, personne_nom, personne_fonction, employeur,
+             statut, depuis)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)"
     };
     sqlx::query(requete)
         .bind(id.as_str())
@@ -226,6 +235,8 @@ pub async fn coordonner(
         .bind(personne.map(|p| p.nom.clone()))
         .bind(personne.and_then(|p| p.fonction.clone()))
         .bind(coordination.employeur.as_deref())
+        .bind(coordination.statut.map(|s| s.code()))
+        .bind(coordination.depuis.map(|d| d.to_string()))
         .execute(&mut *tx)
         .await?;
     let changements: Vec<Changement> = Changement::si_different(
@@ -268,20 +279,22 @@ pub async fn ajouter_financement(
     .await?;
     sqlx::query(
         "INSERT INTO financement_coordination
-            (contrat_id, rang, financeur, montant_centimes, periode_debut, periode_fin)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+            (contrat_id, rang, financeur, montant_centimes, qualificatif, periode_debut,
+             periode_fin)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id.as_str())
     .bind(rang)
     .bind(financement.financeur.trim())
     .bind(financement.montant.map(|m| m.centimes()))
+    .bind(financement.qualificatif.map(|q| q.code()))
     .bind(financement.periode.map(|p| i64::from(p.debut())))
     .bind(financement.periode.and_then(|p| p.fin()).map(i64::from))
     .execute(&mut *tx)
     .await?;
     let mut apres = financement.financeur.trim().to_owned();
-    if let Some(m) = financement.montant {
-        apres.push_str(&format!(", {}", m.en_euros()));
+    if let Some(m) = financement.montant_en_toutes_lettres() {
+        apres.push_str(&format!(", {m}"));
     }
     if let Some(p) = financement.periode {
         apres.push_str(&format!(", {}", p.en_toutes_lettres()));

@@ -68,6 +68,7 @@ pub(crate) const TABLES: &[Table] = &[
     table("reunion"),
     table("decision"),
     table("decision_fiche"),
+    table("realisation"),
     table("clsm"),
     table("evenement"),
     table("attribution"),

@@ -120,7 +120,7 @@ async fn traiter(
         Err(faute) => return refuser(ecran, &id, formulaire, faute, saisies).await,
     };
     let refus = refus(formulaire, champ, saisies);
-    issue(ecran, &id, resultat, "gouvernance#gouvernance", refus).await
+    issue(ecran, &id, resultat, "gouvernance", refus).await
 }
 
 /// `POST /contrats/{id}/instances`

@@ -153,7 +153,7 @@ impl Page {
     }
 
     fn date(&self, d: &Option<DatePartielle>) -> String {
-        d.map(|d| d.to_string()).unwrap_or_default()
+        d.map(|d| d.en_saisie()).unwrap_or_default()
     }
 
     fn a_le_public(&self, p: &Public) -> bool {

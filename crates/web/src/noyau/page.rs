@@ -10,6 +10,11 @@ pub fn designation(genre: &str, id: &Option<i64>) -> String {
     format!("{genre}-{}", id.unwrap_or_default())
 }
 
+/// Whether the page confirms a save that went back to section `section` (`?fait=section`).
+pub fn confirme(fait: &Option<String>, section: impl AsRef<str>) -> bool {
+    fait.as_deref() == Some(section.as_ref())
+}
+
 /// The page header.
 #[derive(Debug, Clone)]
 pub struct Entete {

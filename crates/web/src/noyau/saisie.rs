@@ -234,17 +234,21 @@ pub async fn preambule(
     Ok((id, version_lue(saisies)?))
 }
 
-/// The answer to a save from page `ecran`: back to it (`?fait=…`), or the page again with
+/// The answer to a save from page `ecran`: back to it, at the section the form belongs to
+/// (`?fait=section#section`: the page confirms the save there), or the page again with
 /// `refus` and the store's message.
 pub async fn issue<T>(
     (state, visiteur, ecran): (&AppState, &Visiteur, impl Ecran),
     id: &IdContrat,
     resultat: Result<T, StoreError>,
-    fait: &str,
+    section: &str,
     refus: Refus,
 ) -> Result<Response, AppError> {
     let (statut, message) = match resultat {
-        Ok(_) => return Ok(rediriger(&format!("{}?fait={fait}", ecran.chemin(id)), [])),
+        Ok(_) => {
+            let chemin = ecran.chemin(id);
+            return Ok(rediriger(&format!("{chemin}?fait={section}#{section}"), []));
+        }
         Err(StoreError::Invalid(message)) => (StatusCode::BAD_REQUEST, message),
         Err(StoreError::Perime { message, .. } | StoreError::Conflict(message)) => {
             (StatusCode::CONFLICT, message)
@@ -289,6 +293,50 @@ pub async fn refuser(
 /// Field `nom`, if typed.
 pub fn optionnel(saisies: &Saisies, nom: &str) -> Option<String> {
     Some(valeur(saisies, nom).to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The choices of a list field (`(code, label)` pairs) from a reference list, `premier` first
+/// for « none »: no value is chosen beforehand, so that a forgotten field never mislabels
+/// silently.
+pub fn options<T>(
+    premier: &str,
+    valeurs: &[T],
+    code: fn(&T) -> &'static str,
+    libelle: fn(&T) -> &'static str,
+) -> Vec<(String, String)> {
+    std::iter::once((String::new(), premier.to_owned()))
+        .chain(
+            valeurs
+                .iter()
+                .map(|v| (code(v).to_owned(), libelle(v).to_owned())),
+        )
+        .collect()
+}
+
+/// The value chosen in list `nom`, read with `lire` (a reference list's `parse`); `None` when
+/// none is.
+pub fn choisi<T>(
+    saisies: &Saisies,
+    nom: &'static str,
+    lire: fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, Faute> {
+    match valeur(saisies, nom) {
+        "" => Ok(None),
+        code => lire(code).map(Some).map_err(|e| (nom, phrase(&e))),
+    }
+}
+
+/// The values ticked in boxes `nom`, each read with `lire`.
+pub fn coches<T>(
+    saisies: &Saisies,
+    nom: &'static str,
+    lire: fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, Faute> {
+    valeur(saisies, nom)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|c| lire(c).map_err(|e| (nom, phrase(&e))))
+        .collect()
 }
 
 /// The non-empty lines of field `nom`, trimmed.

@@ -6,12 +6,14 @@ use pilote_domain::IdContrat;
 use pilote_domain::autorisation::PorteeContrat;
 use pilote_domain::clsm::{Clsm, Evenement};
 use pilote_domain::contrat::{
-    Avenant, Contrat, ContratResume, Coordination, Financement, Partie, RolePartie, Signature,
-    Source, StatutContrat,
+    Avenant, Contrat, ContratResume, Coordination, Financement, Partie, Qualificatif, RolePartie,
+    Signature, Source, StatutContrat, StatutPoste,
 };
-use pilote_domain::diagnostic::{Diagnostic, Evaluation, IndicateurDiagnostic};
+use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
+use pilote_domain::evaluation::{Evaluation, NatureEvaluation};
 use pilote_domain::gouvernance::{Decision, Instance, Membre, NatureInstance, Reunion};
 use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
+use pilote_domain::realisation::Realisation;
 use pilote_domain::referentiel::{Public, Thematique};
 use pilote_domain::strategie::Axe;
 use pilote_domain::territoire::Territoire;
@@ -168,13 +170,18 @@ pub(super) async fn lire(
         .iter()
         .map(|r| {
             Ok(Evaluation {
+                id: Some(int(r, "id")?),
                 titre: text(r, "titre")?,
+                nature: opt_code(r, "nature", NatureEvaluation::parse)?,
                 date: opt_parse(r, "date")?,
                 synthese: opt_text(r, "synthese")?,
                 constats: json(r, "constats")?,
+                recommandations: json(r, "recommandations")?,
+                criteres: json(r, "criteres")?,
             })
         })
         .collect::<Result<_, StoreError>>()?,
+        realisations: realisations(conn, id, &numeros).await?,
         source: opt_text(&row, "source_titre")?
             .map(|titre| {
                 Ok::<_, StoreError>(Source {
@@ -300,12 +307,15 @@ async fn coordination(
             montant: opt_int(f, "montant_centimes")?
                 .map(Montant::depuis_centimes)
                 .transpose()?,
+            qualificatif: opt_code(f, "qualificatif", Qualificatif::parse)?,
             periode: periode(f, "periode_debut", "periode_fin")?,
         })
     })
     .collect::<Result<_, StoreError>>()?;
     Ok(Some(Coordination {
         poste: text(&r, "poste")?,
+        statut: opt_code(&r, "statut", StatutPoste::parse)?,
+        depuis: opt_parse(&r, "depuis")?,
         personne: opt_text(&r, "personne_nom")?
             .map(|nom| {
                 Ok::<_, StoreError>(Personne {
@@ -317,6 +327,31 @@ async fn coordination(
         employeur: opt_text(&r, "employeur")?,
         financements,
     }))
+}
+
+/// The achievements, each with the number of the fiche-action it came from.
+async fn realisations(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+    numeros: &HashMap<i64, String>,
+) -> Result<Vec<Realisation>, StoreError> {
+    rows(
+        conn,
+        "SELECT * FROM realisation WHERE contrat_id = $1 ORDER BY rang",
+        id,
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Realisation {
+            id: Some(int(r, "id")?),
+            titre: text(r, "titre")?,
+            date: opt_parse(r, "date")?,
+            description: opt_text(r, "description")?,
+            fiche: opt_int(r, "fiche_id")?.and_then(|f| numeros.get(&f).cloned()),
+        })
+    })
+    .collect()
 }
 
 async fn diagnostics(
@@ -334,7 +369,9 @@ async fn diagnostics(
         "diagnostic_id",
         |r| {
             Ok(IndicateurDiagnostic {
+                id: Some(int(r, "id")?),
                 libelle: text(r, "libelle")?,
+                thematique: opt_code(r, "thematique", Thematique::parse)?,
                 valeur: float(r, "valeur")?,
                 unite: opt_text(r, "unite")?,
                 annee: opt_narrow(opt_int(r, "annee")?, "annee")?,
@@ -353,12 +390,17 @@ async fn diagnostics(
     .await?
     .iter()
     .map(|r| {
+        let diagnostic_id = int(r, "id")?;
         Ok(Diagnostic {
+            id: Some(diagnostic_id),
             titre: text(r, "titre")?,
             date: opt_parse(r, "date")?,
             description: opt_text(r, "description")?,
-            indicateurs: indicateurs.remove(&int(r, "id")?).unwrap_or_default(),
+            methode: opt_text(r, "methode")?,
+            realise_par: opt_text(r, "realise_par")?,
+            indicateurs: indicateurs.remove(&diagnostic_id).unwrap_or_default(),
             constats: json(r, "constats")?,
+            paroles: json(r, "paroles")?,
         })
     })
     .collect()

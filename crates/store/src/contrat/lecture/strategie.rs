@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use pilote_domain::evaluation::{Aboutissement, BilanFiche};
 use pilote_domain::fiche_action::{
     Cible, Document, Etape, FicheAction, Indicateur, LigneBudget, Mesure, NatureDepense, Note,
     Pilote, StatutAction, TypeIndicateur,
@@ -255,6 +256,14 @@ pub(super) async fn fiches(
             avancement: opt_narrow(opt_int(&r, "avancement")?, "avancement")?,
             notes: notes.remove(&fiche_id).unwrap_or_default(),
             documents: documents.remove(&fiche_id).unwrap_or_default(),
+            bilan: opt_code(&r, "bilan_aboutissement", Aboutissement::parse)?
+                .map(|aboutissement| {
+                    Ok::<_, StoreError>(BilanFiche {
+                        aboutissement,
+                        commentaire: opt_text(&r, "bilan_commentaire")?,
+                    })
+                })
+                .transpose()?,
         };
         rangees.push(FicheRangee {
             axe_id: int(&r, "axe_id")?,

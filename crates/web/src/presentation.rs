@@ -1,0 +1,446 @@
+//! The presentation page of a contract (`/contrats/{id}/presentation`), for those who change
+//! the whole contract: what the contract says of itself (its presentation in paragraphs, its
+//! priority publics and themes, the number of fiches-actions it announces) and its diagnostics
+//! (each changed in place, its indicators compared with the département, the région and
+//! France, its findings and what residents and professionals said). A refused form comes back
+//! with its message beside the field; a save goes back to its own section.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Operation;
+use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
+use pilote_domain::referentiel::{Public, Thematique};
+use pilote_store::StoreError;
+use pilote_store::contrat::diagnostic::{self, Element};
+use pilote_store::contrat::presentation::{self, Presentation};
+use pilote_store::contrat::{self, ContratComplet};
+
+use crate::AppState;
+use crate::noyau::erreur::AppError;
+use crate::noyau::extraction::{Chemin, Parametres};
+use crate::noyau::page::Entete;
+use crate::noyau::route::{Politique, Routes, route};
+use crate::noyau::saisie::{
+    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, annee, choisi, coches, date, issue,
+    lignes, nombre, optionnel, options, refus, refuser, valeur,
+};
+use crate::noyau::visiteur::Visiteur;
+
+#[derive(Template)]
+#[template(path = "presentation/presentation.html")]
+struct Page {
+    entete: Entete,
+    c: ContratComplet,
+    csrf: String,
+    /// The section whose save this page confirms.
+    fait: Option<String>,
+    refus: Refus,
+}
+
+impl Page {
+    /// The presentation as typed: paragraphs separated by a blank line.
+    fn paragraphes(&self) -> String {
+        self.c.contrat.presentation.join("\n\n")
+    }
+
+    fn annoncees(&self) -> String {
+        let n = self.c.contrat.fiches_actions_annoncees;
+        n.map(|n| n.to_string()).unwrap_or_default()
+    }
+
+    /// Whether public `p` is ticked: as typed in a refused form, as stored otherwise.
+    fn public_coche(&self, p: &Public) -> bool {
+        if self.refus.formulaire == "presentation" {
+            self.refus
+                .saisie("presentation", "publics")
+                .lines()
+                .any(|l| l == p.code())
+        } else {
+            self.c.contrat.publics_prioritaires.contains(p)
+        }
+    }
+
+    fn thematique_cochee(&self, t: &Thematique) -> bool {
+        if self.refus.formulaire == "presentation" {
+            self.refus
+                .saisie("presentation", "thematiques")
+                .lines()
+                .any(|l| l == t.code())
+        } else {
+            self.c.contrat.thematiques.contains(t)
+        }
+    }
+
+    fn publics(&self) -> &'static [Public] {
+        Public::TOUS
+    }
+
+    fn thematiques(&self) -> &'static [Thematique] {
+        Thematique::TOUS
+    }
+
+    /// The themes of an indicator, none chosen beforehand.
+    fn choix_thematiques(&self) -> Vec<(String, String)> {
+        options(
+            "— Aucune —",
+            Thematique::TOUS,
+            Thematique::code,
+            Thematique::libelle,
+        )
+    }
+
+    /// The name of the form of diagnostic `d` (`diagnostic-nouveau` for a new one).
+    fn formulaire_de(&self, d: &Option<i64>) -> String {
+        match d {
+            Some(n) => format!("diagnostic-{n}"),
+            None => "diagnostic-nouveau".to_owned(),
+        }
+    }
+
+    /// Field `nom` of diagnostic `d`'s form: as typed if it was refused, as stored otherwise.
+    fn champ_diagnostic(&self, d: &Diagnostic, nom: &str) -> String {
+        let formulaire = self.formulaire_de(&d.id);
+        if self.refus.formulaire == formulaire {
+            return self.refus.saisie(&formulaire, nom).to_owned();
+        }
+        match nom {
+            "titre" => d.titre.clone(),
+            "date" => d.date.map(|d| d.en_saisie()).unwrap_or_default(),
+            "description" => d.description.clone().unwrap_or_default(),
+            "methode" => d.methode.clone().unwrap_or_default(),
+            "realise_par" => d.realise_par.clone().unwrap_or_default(),
+            "constats" => d.constats.join("\n"),
+            "paroles" => d.paroles.join("\n"),
+            _ => String::new(),
+        }
+    }
+
+    /// A blank diagnostic, for the form that adds one.
+    fn nouveau(&self) -> Diagnostic {
+        Diagnostic {
+            id: None,
+            titre: String::new(),
+            date: None,
+            description: None,
+            methode: None,
+            realise_par: None,
+            indicateurs: Vec::new(),
+            constats: Vec::new(),
+            paroles: Vec::new(),
+        }
+    }
+}
+
+/// The presentation page, where its forms go back.
+pub struct PagePresentation;
+
+impl Ecran for PagePresentation {
+    fn chemin(&self, id: &IdContrat) -> String {
+        format!("/contrats/{id}/presentation")
+    }
+
+    async fn afficher(
+        &self,
+        state: &AppState,
+        visiteur: &Visiteur,
+        id: &IdContrat,
+        refus: Refus,
+        statut: StatusCode,
+    ) -> Result<Response, AppError> {
+        afficher(state, visiteur, id, None, refus, statut).await
+    }
+}
+
+async fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    fait: Option<String>,
+    refus: Refus,
+    statut: StatusCode,
+) -> Result<Response, AppError> {
+    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
+    let page = Page {
+        entete: visiteur.entete(state),
+        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
+        csrf: visiteur.csrf.clone(),
+        fait,
+        refus,
+    };
+    Ok((statut, Html(page.render()?)).into_response())
+}
+
+/// `GET /contrats/{id}/presentation`
+pub async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Chemin(id): Chemin<String>,
+    Parametres(q): Parametres<Fait>,
+) -> Result<Response, AppError> {
+    let id = crate::noyau::identifiant(&id)?;
+    afficher(
+        &state,
+        &visiteur,
+        &id,
+        q.fait,
+        Refus::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn lire_presentation(s: &Saisies) -> Result<Presentation, Faute> {
+    let annoncees = match valeur(s, "annoncees") {
+        "" => None,
+        texte => Some(texte.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            (
+                "annoncees",
+                format!("« {texte} » n'est pas un nombre de fiches-actions (un entier, par exemple 12)."),
+            )
+        })?),
+    };
+    Ok(Presentation {
+        paragraphes: valeur(s, "presentation")
+            .replace("\r\n", "\n")
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        publics: coches(s, "publics", Public::parse)?,
+        thematiques: coches(s, "thematiques", Thematique::parse)?,
+        fiches_actions_annoncees: annoncees,
+    })
+}
+
+fn lire_diagnostic(s: &Saisies) -> Result<Diagnostic, Faute> {
+    if valeur(s, "titre").is_empty() {
+        return Err((
+            "titre",
+            "Indiquez le titre du diagnostic, par exemple « Diagnostic local de santé 2021 »."
+                .to_owned(),
+        ));
+    }
+    Ok(Diagnostic {
+        id: None,
+        titre: valeur(s, "titre").to_owned(),
+        date: date(s, "date")?,
+        description: optionnel(s, "description"),
+        methode: optionnel(s, "methode"),
+        realise_par: optionnel(s, "realise_par"),
+        indicateurs: Vec::new(),
+        constats: lignes(s, "constats"),
+        paroles: lignes(s, "paroles"),
+    })
+}
+
+fn lire_indicateur(s: &Saisies) -> Result<IndicateurDiagnostic, Faute> {
+    if valeur(s, "libelle").is_empty() {
+        return Err((
+            "libelle",
+            "Indiquez ce que mesure l'indicateur, par exemple « Médecins généralistes pour 10 000 habitants ».".to_owned(),
+        ));
+    }
+    let valeur_du_territoire = nombre(s, "valeur")?.ok_or_else(|| {
+        (
+            "valeur",
+            "Indiquez la valeur mesurée sur le territoire.".to_owned(),
+        )
+    })?;
+    Ok(IndicateurDiagnostic {
+        id: None,
+        libelle: valeur(s, "libelle").to_owned(),
+        thematique: choisi(s, "thematique", Thematique::parse)?,
+        valeur: valeur_du_territoire,
+        unite: optionnel(s, "unite"),
+        annee: annee(s, "annee")?,
+        departement: nombre(s, "departement")?,
+        region: nombre(s, "region")?,
+        france: nombre(s, "france")?,
+        source: optionnel(s, "source"),
+    })
+}
+
+/// The diagnostic a form names in its field `diagnostic` (empty: a new one).
+fn diagnostic_nomme(s: &Saisies) -> Result<Option<i64>, Faute> {
+    match valeur(s, "diagnostic") {
+        "" => Ok(None),
+        n => n.parse().map(Some).map_err(|_| {
+            (
+                "titre",
+                format!("Diagnostic « {n} » inconnu : rechargez la page."),
+            )
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Presenter,
+    Diagnostic,
+    Indicateur,
+    Retirer,
+}
+
+async fn traiter(
+    state: &AppState,
+    visiteur: &Visiteur,
+    formulaire: Formulaire<SurContrat>,
+    action: Action,
+) -> Result<Response, AppError> {
+    let Formulaire {
+        id, lue, saisies, ..
+    } = formulaire;
+    let (store, auteur) = (&state.store, &visiteur.auteur);
+    let ecran = (state, visiteur, PagePresentation);
+    let numero = valeur(&saisies, "diagnostic").to_owned();
+    let cible = if numero.is_empty() {
+        "nouveau"
+    } else {
+        numero.as_str()
+    };
+    // The form's name, the field a store refusal is shown beside, the section a save goes
+    // back to.
+    let (formulaire, champ, section) = match action {
+        Action::Presenter => (
+            "presentation".to_owned(),
+            "presentation",
+            "presentation".to_owned(),
+        ),
+        Action::Diagnostic => (
+            format!("diagnostic-{cible}"),
+            "titre",
+            format!("diagnostic-{cible}"),
+        ),
+        Action::Indicateur => (
+            format!("indicateur-{cible}"),
+            "libelle",
+            format!("diagnostic-{cible}"),
+        ),
+        Action::Retirer => ("retrait".to_owned(), "bouton", "diagnostics".to_owned()),
+    };
+    let lu: Result<Result<Option<i64>, StoreError>, Faute> = async {
+        Ok(match action {
+            Action::Presenter => {
+                let p = lire_presentation(&saisies)?;
+                presentation::presenter(store, auteur, &id, lue, &p)
+                    .await
+                    .map(|()| None)
+            }
+            Action::Diagnostic => {
+                let d = lire_diagnostic(&saisies)?;
+                let nomme = diagnostic_nomme(&saisies)?;
+                diagnostic::enregistrer(store, auteur, &id, lue, nomme, &d)
+                    .await
+                    .map(Some)
+            }
+            Action::Indicateur => {
+                let i = lire_indicateur(&saisies)?;
+                let Some(d) = diagnostic_nomme(&saisies)? else {
+                    return Err((
+                        "libelle",
+                        "Choisissez le diagnostic de l'indicateur.".to_owned(),
+                    ));
+                };
+                diagnostic::ajouter_indicateur(store, auteur, &id, lue, d, &i)
+                    .await
+                    .map(|()| None)
+            }
+            Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
+                Ok(element) => diagnostic::retirer(store, auteur, &id, lue, element)
+                    .await
+                    .map(|()| None),
+                Err(e) => Err(StoreError::Invalid(e)),
+            },
+        })
+    }
+    .await;
+    let resultat = match lu {
+        Ok(resultat) => resultat,
+        Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+    };
+    // A diagnostic just added is confirmed in its own section.
+    let section = match (&resultat, action) {
+        (Ok(Some(cree)), Action::Diagnostic) => format!("diagnostic-{cree}"),
+        _ => section,
+    };
+    let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
+    issue(ecran, &id, resultat, &section, refus).await
+}
+
+/// `POST /contrats/{id}/presentation`
+pub async fn presenter(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::Presenter).await
+}
+
+/// `POST /contrats/{id}/diagnostics`: a new diagnostic, or one changed (field `diagnostic`).
+pub async fn enregistrer_diagnostic(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::Diagnostic).await
+}
+
+/// `POST /contrats/{id}/diagnostics/indicateurs`
+pub async fn ajouter_indicateur(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::Indicateur).await
+}
+
+/// `POST /contrats/{id}/diagnostics/retrait`: a diagnostic or one of its indicators.
+pub async fn retirer(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::Retirer).await
+}
+
+/// The routes of the presentation page and its forms, each with its policy.
+pub(crate) fn routes() -> Routes {
+    use Politique::*;
+    vec![
+        route(
+            Method::GET,
+            "/contrats/{id}/presentation",
+            ModifierContrat,
+            get(page),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/presentation",
+            ModifierContrat,
+            post(presenter),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/diagnostics",
+            ModifierContrat,
+            post(enregistrer_diagnostic),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/diagnostics/indicateurs",
+            ModifierContrat,
+            post(ajouter_indicateur),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/diagnostics/retrait",
+            ModifierContrat,
+            post(retirer),
+        ),
+    ]
+}
