@@ -187,14 +187,22 @@ try {
   await page.locator("#fin").fill("2029");
   await page.locator("#statut").selectOption("en-elaboration");
   await envoyer(page.getByRole("button", { name: "Créer le contrat" }));
-  await page.waitForURL(`${BASE}/contrats/essai-deux-epci-2025?fait=creation`);
-  await accessibilite(page, "contrat créé");
+  // A new contract opens on its pilotage: what is missing before publication is listed.
+  await page.waitForURL(`${BASE}/contrats/essai-deux-epci-2025/pilotage?fait=creation`);
+  await accessibilite(page, "pilotage du contrat créé");
   verifier(await page.getByText("Le contrat est créé, non publié.").isVisible(), "confirmation absente");
+  verifier(
+    (await page.locator("#publication").innerText()).includes("le diagnostic local de santé"),
+    "le diagnostic manquant n'est pas signalé avant publication",
+  );
+  await envoyer(page.getByRole("link", { name: /^Page du contrat/ }));
+  await accessibilite(page, "contrat créé");
   const territoire = await page.locator("#territoire").innerText();
   verifier(territoire.includes("Caen la Mer") || territoire.includes("CU Caen"), `EPCI de Caen absent : ${territoire}`);
+  await envoyer(page.getByRole("link", { name: "Espace de pilotage du contrat" }));
 
-  // A change of status, seen in the history.
-  await envoyer(page.getByRole("link", { name: "Modifier le contrat" }));
+  // A change of status, seen in the recent changes and in the history.
+  await envoyer(page.getByRole("link", { name: /^Informations générales/ }));
   await accessibilite(page, "modifier le contrat");
   await page.locator("#statut").selectOption("signe");
   await envoyer(page.getByRole("button", { name: "Enregistrer" }));
@@ -202,12 +210,60 @@ try {
     await page.getByText("Les modifications sont enregistrées.").isVisible(),
     "confirmation de modification absente",
   );
+  const recentes = await page.getByRole("table", { name: "Les dernières modifications du contrat" }).innerText();
+  verifier(recentes.includes("Signé"), `modifications récentes sans le changement de statut : ${recentes}`);
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025`);
   await page.getByText("Historique des modifications").click();
   await accessibilite(page, "contrat modifié (historique ouvert)");
   const historique = await page
     .getByRole("table", { name: "Modifications du contrat, les plus récentes d'abord" })
     .innerText();
   verifier(historique.includes("Signé"), `historique sans le changement de statut : ${historique}`);
+  await envoyer(page.getByRole("link", { name: "Espace de pilotage du contrat" }));
+
+  // The presentation and the diagnostic: each save goes back to its own section, confirmed
+  // there; a refused indicator keeps what was typed.
+  await envoyer(page.getByRole("link", { name: /^Présentation et diagnostic/ }));
+  await page.locator("#presentation-presentation").fill("Un contrat pour l'accès aux soins.\n\nIl s'appuie sur deux maisons de santé.");
+  await page.locator('label[for="presentation-public-jeunes"]').click();
+  await page.locator('label[for="presentation-thematique-sante-mentale"]').click();
+  await page.locator("#presentation-annoncees").fill("12");
+  await envoyer(page.getByRole("button", { name: "Enregistrer la présentation" }));
+  verifier(page.url().endsWith("?fait=presentation#presentation"), `présentation : retour à ${page.url()}`);
+  verifier(
+    await page.locator("#presentation").getByText("La présentation est enregistrée.").isVisible(),
+    "présentation non confirmée dans sa section",
+  );
+  await page.locator("#diagnostic-nouveau-titre").fill("Diagnostic local de santé 2024");
+  await page.locator("#diagnostic-nouveau-date").fill("15/03/2024");
+  await page.locator("#diagnostic-nouveau-realise_par").fill("Observatoire régional de la santé");
+  await page.locator("#diagnostic-nouveau-constats").fill("Une densité médicale faible\nDes jeunes éloignés de la prévention");
+  await page.locator("#diagnostic-nouveau-paroles").fill("« Il faut trois mois pour voir un ophtalmologue »");
+  await envoyer(page.getByRole("button", { name: "Ajouter le diagnostic" }));
+  verifier(/\?fait=diagnostic-\d+#diagnostic-\d+$/.test(page.url()), `diagnostic : retour à ${page.url()}`);
+  await page.locator("summary", { hasText: "Ajouter un indicateur" }).click();
+  const indicateur = page.locator('input[id$="-libelle"][id^="indicateur-"]');
+  await indicateur.fill("Médecins généralistes pour 10 000 habitants");
+  await page.locator('input[id^="indicateur-"][id$="-valeur"]').fill("six");
+  await envoyer(page.getByRole("button", { name: "Ajouter l'indicateur" }));
+  await accessibilite(page, "présentation et diagnostic (indicateur refusé)");
+  verifier(
+    (await page.locator('input[id^="indicateur-"][id$="-valeur"]').getAttribute("aria-invalid")) === "true",
+    "la valeur refusée n'est pas signalée",
+  );
+  verifier(
+    (await page.locator('input[id$="-libelle"][id^="indicateur-"]').inputValue()) === "Médecins généralistes pour 10 000 habitants",
+    "le libellé saisi est perdu",
+  );
+  await page.locator('input[id^="indicateur-"][id$="-valeur"]').fill("6,2");
+  await page.locator('input[id^="indicateur-"][id$="-france"]').fill("8,4");
+  await envoyer(page.getByRole("button", { name: "Ajouter l'indicateur" }));
+  await accessibilite(page, "présentation et diagnostic");
+  verifier(
+    (await page.getByRole("table", { name: /Indicateurs du diagnostic/ }).innerText()).includes("8.4"),
+    "indicateur du diagnostic absent",
+  );
+  await envoyer(page.getByRole("link", { name: "Retour au pilotage du contrat" }));
 
   // The strategy, on its own page: three axes (one transversal), a general objective, five
   // fiches-actions; one is moved up, then the whole tree renumbered.
@@ -244,7 +300,9 @@ try {
     (await page.getByRole("link", { name: "Fiche-action n°1.1 — Accueillir les internes en médecine" }).count()) === 1,
     "la fiche-action montée n'est pas devenue la 1.1",
   );
-  await envoyer(page.getByRole("link", { name: "Retour au contrat" }));
+  await envoyer(page.getByRole("link", { name: "Retour au pilotage du contrat" }));
+  await accessibilite(page, "pilotage du contrat avec sa stratégie");
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025`);
   await accessibilite(page, "contrat avec sa stratégie");
 
   // Each action's page: a budget line and an indicator; the first one written in full, with
@@ -305,7 +363,9 @@ try {
     );
   }
 
-  // The steering committee and its first meeting, a decision linked to an action.
+  // The steering committee and its first meeting, a decision linked to an action, on the
+  // governance page.
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025/gouvernance`);
   await page.locator("#instance-nature").selectOption("copil");
   await page.locator("#instance-nom").fill("COPIL du CLS");
   await envoyer(page.getByRole("button", { name: "Ajouter l'instance" }));
@@ -317,13 +377,57 @@ try {
   await page.locator("#reunion-compte_rendu").fill("Le COPIL lance le contrat.");
   await page.locator("#reunion-decisions").fill("Lancer l'accueil des internes [1.1]");
   await envoyer(page.getByRole("button", { name: "Enregistrer la réunion" }));
+  await accessibilite(page, "gouvernance du contrat");
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025`);
   await accessibilite(page, "contrat avec sa gouvernance");
   verifier(
     (await page.locator("#gouvernance").innerText()).includes("Le COPIL lance le contrat."),
     "compte rendu du COPIL absent",
   );
 
-  // The coordinator invites the pilot of fiche-action 1.1.
+  // The coordinator post, recruitment launched, and its funding « plus de » an amount.
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025/signature`);
+  await page.locator("#coordination-poste").fill("Coordonnatrice du CLS, 1 ETP");
+  await page.locator("#coordination-statut").selectOption("recrutement");
+  await page.locator("#coordination-depuis").fill("09/2025");
+  await envoyer(page.getByRole("button", { name: "Enregistrer le poste" }));
+  verifier(page.url().endsWith("#coordination"), `poste : retour à ${page.url()}`);
+  await page.locator("#financement-financeur").fill("ARS Normandie");
+  await page.locator("#financement-qualificatif").selectOption("plus-de");
+  await page.locator("#financement-montant").fill("30 000");
+  await page.locator("#financement-periode").fill("2025-2029");
+  await envoyer(page.getByRole("button", { name: "Ajouter le financement" }));
+  await accessibilite(page, "signature, partenaires et coordination");
+  verifier(
+    (await page.locator("#financements").innerText()).includes("plus de 30 000"),
+    "le financement « plus de » n'est pas dit",
+  );
+
+  // Achievements, an action's assessment and a mid-term evaluation.
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025/evaluation`);
+  await page.locator("#realisation-titre").fill("Un cabinet de télémédecine");
+  await page.locator("#realisation-date").fill("06/2026");
+  await choisir(page.locator("#realisation-fiche"), "n°1.1 —");
+  await envoyer(page.getByRole("button", { name: "Ajouter la réalisation" }));
+  const bilan = page.locator('select[id^="bilan-"][id$="-aboutissement"]').first();
+  await bilan.selectOption("partiellement");
+  await page.locator('input[id^="bilan-"][id$="-commentaire"]').first().fill("Deux internes accueillis sur cinq");
+  await envoyer(page.getByRole("button", { name: "Enregistrer le bilan de la n°1.1" }));
+  verifier(/#bilan-\d+$/.test(page.url()), `bilan : retour à ${page.url()}`);
+  await page.locator("#evaluation-nouvelle-titre").fill("Évaluation à mi-parcours");
+  await page.locator("#evaluation-nouvelle-nature").selectOption("intermediaire");
+  await page.locator("#evaluation-nouvelle-appreciation_pertinence").selectOption("satisfaisant");
+  await page.locator("#evaluation-nouvelle-commentaire_pertinence").fill("Les axes répondent au diagnostic");
+  await page.locator("#evaluation-nouvelle-recommandations").fill("Renforcer la prévention");
+  await envoyer(page.getByRole("button", { name: "Ajouter l'évaluation" }));
+  await accessibilite(page, "bilan et évaluation");
+  verifier(
+    (await page.getByRole("table", { name: "Appréciation par critère" }).innerText()).includes("Satisfaisant"),
+    "appréciation du critère absente",
+  );
+
+  // The coordinator invites the pilot of fiche-action 1.1, from the pilotage.
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025/pilotage`);
   await page.locator("#invitation-email").fill("pilote@e2e.pilote.fr");
   await page.locator("#invitation-role").selectOption("pilote");
   await page.locator("#invitation-fiche").fill("1.1");
@@ -370,6 +474,20 @@ try {
   const publique = await (await navigateur.newContext()).newPage();
   const reponse = await publique.goto(`${BASE}/contrats/essai-deux-epci-2025`);
   verifier(reponse.status() === 200, `le public ne lit pas le contrat publié (${reponse.status()})`);
+  await accessibilite(publique, "contrat publié (public)");
+  const lu = await publique.locator("main").innerText();
+  for (const fait of [
+    "Il s'appuie sur deux maisons de santé.",
+    "Observatoire régional de la santé",
+    "Il faut trois mois pour voir un ophtalmologue",
+    "Un cabinet de télémédecine",
+    "Recrutement lancé",
+    "plus de 30 000",
+    "Partiellement réalisée — Deux internes accueillis sur cinq",
+    "Renforcer la prévention",
+  ]) {
+    verifier(lu.includes(fait), `le public ne lit pas « ${fait} »`);
+  }
 
   // Sign-out.
   await page.getByRole("button", { name: "Se déconnecter" }).click();

@@ -174,6 +174,7 @@ pub fn app(state: AppState) -> Router {
         ))
         // After the visitor is known: the public refused a page signs in first; a provisional
         // password is changed before anything else.
+        .layer(middleware::from_fn(noyau::page::montrer_la_section))
         .layer(middleware::from_fn(compte::connexion::inviter_le_public))
         .layer(middleware::from_fn(
             compte::mot_de_passe::exiger_le_changement,

@@ -155,7 +155,7 @@ pub async fn renouveler(
             match renouvellement::renouveler(&state.store, &visiteur.auteur, &id, &choix).await {
                 Ok(()) => {
                     return Ok(rediriger(
-                        &format!("/contrats/{}?fait=creation", choix.id),
+                        &format!("/contrats/{}/pilotage?fait=creation", choix.id),
                         [],
                     ));
                 }

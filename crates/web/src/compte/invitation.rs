@@ -80,7 +80,10 @@ pub async fn inviter(
              Réessayez plus tard : une nouvelle invitation remplacera celle-ci."
         ))
     })?;
-    Ok(rediriger(&format!("/contrats/{id}?fait=invitation"), []))
+    Ok(rediriger(
+        &format!("/contrats/{id}/pilotage?fait=invitation#invitations"),
+        [],
+    ))
 }
 
 #[derive(Template)]

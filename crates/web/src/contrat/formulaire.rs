@@ -320,7 +320,7 @@ pub async fn creer(
     };
     match contrat::creer_pour(&state.store, &visiteur.auteur, &contrat).await {
         Ok(()) => Ok(rediriger(
-            &format!("/contrats/{}?fait=creation", contrat.id),
+            &format!("/contrats/{}/pilotage?fait=creation", contrat.id),
             [],
         )),
         // A taken identifier is the identifier's fault; the rest (the territory…) the form's.
@@ -442,7 +442,10 @@ pub async fn modifier(
         territoire: contrat.territoire,
     };
     match modification::modifier(&state.store, &visiteur.auteur, &id, lue, &generalites).await {
-        Ok(_) => Ok(rediriger(&format!("/contrats/{id}?fait=modification"), [])),
+        Ok(_) => Ok(rediriger(
+            &format!("/contrats/{id}/pilotage?fait=modification"),
+            [],
+        )),
         Err(StoreError::Perime { actuelle, message }) => {
             // The next save is based on the current version, knowingly.
             f.version = actuelle.to_string();

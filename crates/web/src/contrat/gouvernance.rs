@@ -1,21 +1,109 @@
-//! Governance from the contract page: `POST /contrats/{id}/instances` adds a body,
-//! `POST /contrats/{id}/membres` one of its members, `POST /contrats/{id}/reunions` records one
-//! of its meetings (agenda, attendance, minutes, decisions, each decision linkable to
-//! fiches-actions), `POST /contrats/{id}/gouvernance/retrait` removes any of these.
+//! The governance page of a contract (`GET /contrats/{id}/gouvernance`), for those who change
+//! it whole: `POST /contrats/{id}/instances` adds a body, `POST /contrats/{id}/membres` one of
+//! its members, `POST /contrats/{id}/reunions` records one of its meetings (agenda,
+//! attendance, minutes, decisions, each decision linkable to fiches-actions),
+//! `POST /contrats/{id}/gouvernance/retrait` removes any of these.
 
+use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Decision, Membre, NatureInstance, Reunion};
 use pilote_store::StoreError;
-use pilote_store::contrat::gouvernance;
+use pilote_store::contrat::{self, ContratComplet, gouvernance};
 
 use crate::AppState;
-use crate::contrat::pages::PageContrat;
 use crate::noyau::erreur::AppError;
+use crate::noyau::extraction::{Chemin, Parametres};
+use crate::noyau::page::Entete;
 use crate::noyau::saisie::{
-    Faute, Formulaire, Saisies, SurContrat, date, issue, lignes, optionnel, refus, refuser, valeur,
+    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, date, issue, lignes, optionnel,
+    refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
+
+#[derive(Template)]
+#[template(path = "contrat/gouvernance.html")]
+struct Page {
+    entete: Entete,
+    c: ContratComplet,
+    csrf: String,
+    /// The section whose save this page confirms.
+    fait: Option<String>,
+    refus: Refus,
+    natures_instance: &'static [NatureInstance],
+}
+
+impl Page {
+    /// The governance bodies, by identifier, as choices.
+    fn instances(&self) -> Vec<(String, String)> {
+        let instances = self.c.contrat.gouvernance.iter();
+        instances
+            .filter_map(|i| Some((i.id?.to_string(), i.nom.clone())))
+            .collect()
+    }
+}
+
+/// The governance page, where its forms go back.
+pub struct PageGouvernance;
+
+impl Ecran for PageGouvernance {
+    fn chemin(&self, id: &IdContrat) -> String {
+        format!("/contrats/{id}/gouvernance")
+    }
+
+    async fn afficher(
+        &self,
+        state: &AppState,
+        visiteur: &Visiteur,
+        id: &IdContrat,
+        refus: Refus,
+        statut: StatusCode,
+    ) -> Result<Response, AppError> {
+        afficher(state, visiteur, id, None, refus, statut).await
+    }
+}
+
+async fn afficher(
+    state: &AppState,
+    visiteur: &Visiteur,
+    id: &IdContrat,
+    fait: Option<String>,
+    refus: Refus,
+    statut: StatusCode,
+) -> Result<Response, AppError> {
+    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
+    let page = Page {
+        entete: visiteur.entete(state),
+        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
+        csrf: visiteur.csrf.clone(),
+        fait,
+        refus,
+        natures_instance: NatureInstance::TOUS,
+    };
+    Ok((statut, Html(page.render()?)).into_response())
+}
+
+/// `GET /contrats/{id}/gouvernance`
+pub async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Chemin(id): Chemin<String>,
+    Parametres(q): Parametres<Fait>,
+) -> Result<Response, AppError> {
+    let id = crate::noyau::identifiant(&id)?;
+    afficher(
+        &state,
+        &visiteur,
+        &id,
+        q.fait,
+        Refus::default(),
+        StatusCode::OK,
+    )
+    .await
+}
 
 /// « Lancer l'appel à projets [1.2, 2.1] »: the decision and the fiches-actions it names.
 fn decision(ligne: String) -> Decision {
@@ -76,7 +164,7 @@ async fn traiter(
         id, lue, saisies, ..
     } = formulaire;
     let (store, auteur) = (&state.store, &visiteur.auteur);
-    let ecran = (state, visiteur, PageContrat);
+    let ecran = (state, visiteur, PageGouvernance);
     let (formulaire, champ) = match action {
         Action::AjouterInstance => ("instance", "instance-nom"),
         Action::AjouterMembre => ("membre", "membre-organisation"),

@@ -1,5 +1,6 @@
-//! The contract itself: the list of contracts (the home page), a contract's page with the
-//! forms of its general facts and of its governance, its creation. Reads and changes go through
+//! The contract itself: the list of contracts (the home page), a contract's page, its
+//! coordinator's home (`pilotage`), the forms of its general facts and of its governance, its
+//! creation. Reads and changes go through
 //! the store, which asks the authorization policy; what the pages offer to change is asked of
 //! the same policy.
 
@@ -11,6 +12,7 @@ use crate::noyau::route::{Politique, Routes, route};
 pub mod formulaire;
 pub mod gouvernance;
 pub mod pages;
+pub mod pilotage;
 
 /// The routes of the list of contracts, a contract's page, its general form and its governance, each with its policy.
 pub(crate) fn routes() -> Routes {
@@ -58,6 +60,18 @@ pub(crate) fn routes() -> Routes {
             "/contrats/{id}/territoire",
             ModifierContrat,
             post(formulaire::territoire_modification),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/pilotage",
+            ModifierContrat,
+            get(pilotage::page),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/gouvernance",
+            ModifierContrat,
+            get(gouvernance::page),
         ),
         route(
             Method::POST,

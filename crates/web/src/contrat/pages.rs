@@ -1,17 +1,14 @@
-//! The home page (the list of contracts), the page of one contract, and the forms it offers to
-//! those who may change it: publication, progress of the actions they pilot, invitations.
+//! The home page (the list of contracts) and the page of one contract: its public reading, with
+//! for those who read it whole its history, the fiches-actions they pilot, and for its
+//! coordinators the way to the contract's pilotage (`pilotage`).
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
 use pilote_domain::contrat::{RolePartie, StatutContrat};
 use pilote_domain::fiche_action::FicheAction;
-use pilote_domain::gouvernance::NatureInstance;
 use pilote_domain::montant::milliers;
-use pilote_domain::renouvellement::renouvelable;
 use pilote_store::contrat::{self, ContratComplet, Filtre, Liste, historique};
 use serde::Deserialize;
 
@@ -20,7 +17,6 @@ use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Champs, Chemin, Parametres};
 use crate::noyau::liste::{RequeteListe, requete_de};
 use crate::noyau::page::{Entete, rediriger};
-use crate::noyau::saisie::{Ecran, Fait, Refus};
 use crate::noyau::visiteur::Visiteur;
 
 #[derive(Template)]
@@ -34,19 +30,13 @@ struct Accueil {
     creer: bool,
 }
 
-/// What the visitor may change on the contract shown.
+/// What a visitor who reads the whole contract finds beside its reading.
 struct Gestion {
-    csrf: String,
+    /// Whether they change it whole: the way to its pilotage is offered.
     modifier: bool,
-    /// Whether to offer to start the next generation: an ended contract, and the right to
-    /// create one on its territory.
-    renouveler: bool,
-    /// Who may read the whole contract sees its history.
     historique: Vec<historique::Entree>,
     /// The fiches-actions whose progress they may record.
     fiches: Vec<FicheAction>,
-    /// A form refused, to show again; empty otherwise.
-    refus: Refus,
 }
 
 #[derive(Template)]
@@ -55,9 +45,6 @@ struct Detail {
     entete: Entete,
     c: ContratComplet,
     gestion: Option<Gestion>,
-    /// The change just made, to confirm it.
-    fait: Option<&'static str>,
-    natures_instance: &'static [NatureInstance],
 }
 
 impl Accueil {
@@ -83,14 +70,6 @@ impl Detail {
             Some(c) => format!("{} ({code})", c.nom),
             None => code.to_string(),
         }
-    }
-
-    /// The governance bodies, by identifier, as choices.
-    fn instances(&self) -> Vec<(String, String)> {
-        let instances = self.c.contrat.gouvernance.iter();
-        instances
-            .filter_map(|i| Some((i.id?.to_string(), i.nom.clone())))
-            .collect()
     }
 
     fn roles(&self, roles: &[RolePartie]) -> String {
@@ -124,86 +103,37 @@ pub async fn accueil(
     Ok(Html(page.render()?))
 }
 
+/// `GET /contrats/{id}`
 pub async fn detail(
     State(state): State<AppState>,
     visiteur: Visiteur,
     Chemin(id): Chemin<String>,
-    Parametres(q): Parametres<Fait>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
-    let fait = match q.fait.as_deref() {
-        Some("creation") => Some("Le contrat est créé, non publié."),
-        Some("modification") => Some("Les modifications sont enregistrées."),
-        Some("publication") => Some("La publication du contrat est enregistrée."),
-        Some("invitation") => Some("L'invitation est envoyée."),
-        Some("gouvernance") => Some("La gouvernance du contrat est enregistrée."),
-        _ => None,
-    };
-    afficher(&state, &visiteur, &id, fait, None, StatusCode::OK).await
-}
-
-/// The contract page, where the forms of its general facts and governance go back.
-pub struct PageContrat;
-
-impl Ecran for PageContrat {
-    fn chemin(&self, id: &IdContrat) -> String {
-        format!("/contrats/{id}")
-    }
-
-    async fn afficher(
-        &self,
-        state: &AppState,
-        visiteur: &Visiteur,
-        id: &IdContrat,
-        refus: Refus,
-        statut: StatusCode,
-    ) -> Result<Response, AppError> {
-        afficher(state, visiteur, id, None, Some(refus), statut).await
-    }
-}
-
-/// The contract page, with the forms the visitor may use.
-pub(crate) async fn afficher(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &IdContrat,
-    fait: Option<&'static str>,
-    refus: Option<Refus>,
-    statut: StatusCode,
-) -> Result<Response, AppError> {
-    let c = contrat::lire(&state.store, &visiteur.auteur, id).await?;
+    let c = contrat::lire(&state.store, &visiteur.auteur, &id).await?;
     let portee = c.portee();
     let acteur = &visiteur.auteur.acteur;
-    let fiches: Vec<FicheAction> = c
-        .contrat
-        .toutes_les_fiches()
-        .into_iter()
-        .filter(|f| peut(acteur, &Operation::ModifierFiche(f.numero.clone()), &portee))
-        .cloned()
-        .collect();
-    let modifier = peut(acteur, &Operation::Modifier, &portee);
-    let historique = if peut(acteur, &Operation::LireTout, &portee) {
-        contrat::historique(&state.store, &visiteur.auteur, id).await?
+    let gestion = if peut(acteur, &Operation::LireTout, &portee) {
+        Some(Gestion {
+            modifier: peut(acteur, &Operation::Modifier, &portee),
+            historique: contrat::historique(&state.store, &visiteur.auteur, &id).await?,
+            fiches: c
+                .contrat
+                .toutes_les_fiches()
+                .into_iter()
+                .filter(|f| peut(acteur, &Operation::ModifierFiche(f.numero.clone()), &portee))
+                .cloned()
+                .collect(),
+        })
     } else {
-        Vec::new()
+        None
     };
     let page = Detail {
-        entete: visiteur.entete(state),
-        gestion: peut(acteur, &Operation::LireTout, &portee).then(|| Gestion {
-            csrf: visiteur.csrf.clone(),
-            modifier,
-            renouveler: modifier
-                && renouvelable(&c.contrat)
-                && peut(acteur, &Operation::Creer, &portee),
-            historique,
-            fiches,
-            refus: refus.unwrap_or_default(),
-        }),
+        entete: visiteur.entete(&state),
         c,
-        fait,
-        natures_instance: NatureInstance::TOUS,
+        gestion,
     };
-    Ok((statut, Html(page.render()?)).into_response())
+    Ok(Html(page.render()?).into_response())
 }
 
 #[derive(Deserialize)]
@@ -229,5 +159,8 @@ pub async fn publier(
         }
     };
     contrat::publier(&state.store, &visiteur.auteur, &id, publie).await?;
-    Ok(rediriger(&format!("/contrats/{id}?fait=publication"), []))
+    Ok(rediriger(
+        &format!("/contrats/{id}/pilotage?fait=publication#publication"),
+        [],
+    ))
 }

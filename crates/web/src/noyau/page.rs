@@ -10,6 +10,37 @@ pub fn designation(genre: &str, id: &Option<i64>) -> String {
     format!("{genre}-{}", id.unwrap_or_default())
 }
 
+/// A page asked for after a save that went back to section `fait` (`?fait=section#section`):
+/// htmx, which follows the redirect without its fragment, is told to show that section
+/// (`HX-Reswap`), as a browser without script does from the fragment. Other answers pass as
+/// they are.
+pub async fn montrer_la_section(
+    requete: axum::extract::Request,
+    suite: axum::middleware::Next,
+) -> axum::response::Response {
+    let section = (requete.method() == axum::http::Method::GET)
+        .then(|| requete.uri().query())
+        .flatten()
+        .and_then(|q| {
+            q.split('&')
+                .find_map(|paire| paire.strip_prefix("fait="))
+                .filter(|s| {
+                    !s.is_empty()
+                        && s.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                })
+                .map(str::to_owned)
+        });
+    let mut reponse = suite.run(requete).await;
+    if let Some(section) = section
+        && reponse.status() == axum::http::StatusCode::OK
+        && let Ok(valeur) = format!("innerHTML show:#{section}:top").parse()
+    {
+        reponse.headers_mut().insert("hx-reswap", valeur);
+    }
+    reponse
+}
+
 /// Whether the page confirms a save that went back to section `section` (`?fait=section`).
 pub fn confirme(fait: &Option<String>, section: impl AsRef<str>) -> bool {
     fait.as_deref() == Some(section.as_ref())

@@ -259,7 +259,26 @@ pub async fn issue<T>(
         message: phrase(&message),
         ..refus
     };
-    ecran.afficher(state, visiteur, id, refus, statut).await
+    montrer_refus(
+        &ecran,
+        id,
+        ecran.afficher(state, visiteur, id, refus, statut).await,
+    )
+}
+
+/// A refused form's page, shown at the address the form was posted to: htmx is told to put
+/// the page's own address in the history instead (`HX-Push-Url`), so that reloading it shows
+/// the page rather than send the form again.
+fn montrer_refus(
+    ecran: &impl Ecran,
+    id: &IdContrat,
+    reponse: Result<Response, AppError>,
+) -> Result<Response, AppError> {
+    let mut reponse = reponse?;
+    if let Ok(adresse) = ecran.chemin(id).parse() {
+        reponse.headers_mut().insert("hx-push-url", adresse);
+    }
+    Ok(reponse)
 }
 
 /// What a refusal of form `formulaire` shows: the message beside `champ`, `saisies` kept.
@@ -285,9 +304,10 @@ pub async fn refuser(
         message,
         ..refus(formulaire, &format!("{formulaire}-{champ}"), saisies)
     };
-    ecran
+    let reponse = ecran
         .afficher(state, visiteur, id, refus, StatusCode::BAD_REQUEST)
-        .await
+        .await;
+    montrer_refus(&ecran, id, reponse)
 }
 
 /// Field `nom`, if typed.

@@ -329,7 +329,7 @@ async fn le_pilote_modifie_sa_fiche_et_seulement_elle() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.corps);
     assert_eq!(
         r.redirection(),
-        Some("/contrats/essai-2021/fiches/1?fait=avancement")
+        Some("/contrats/essai-2021/fiches/1?fait=avancement#avancement")
     );
     let v = champ_cache(
         &pilote.get("/contrats/essai-2021/fiches/1").await.corps,

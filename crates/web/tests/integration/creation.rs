@@ -52,7 +52,11 @@ async fn ars_et_contrat(appli: &Appli) -> Navigateur<'_> {
 
 /// The version essai-2025 is at, as its page gives it to forms.
 async fn version_actuelle(ars: &mut Navigateur<'_>) -> String {
-    champ_cache(&ars.get("/contrats/essai-2025").await.corps, "version").unwrap()
+    champ_cache(
+        &ars.get("/contrats/essai-2025/gouvernance").await.corps,
+        "version",
+    )
+    .unwrap()
 }
 
 /// Adds axis 1 and its fiche-action 1.1 to essai-2025.
@@ -108,8 +112,11 @@ async fn un_agent_ars_cree_un_contrat_sur_son_territoire() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    assert_eq!(r.redirection(), Some("/contrats/essai-2025?fait=creation"));
-    let page = ars.get("/contrats/essai-2025?fait=creation").await;
+    assert_eq!(
+        r.redirection(),
+        Some("/contrats/essai-2025/pilotage?fait=creation")
+    );
+    let page = ars.get("/contrats/essai-2025/pilotage?fait=creation").await;
     assert!(page.texte().contains("Le contrat est créé, non publié."));
     assert!(page.texte().contains("CLS de Caen la Mer"));
     // Unpublished: the public does not see it.
@@ -276,9 +283,14 @@ async fn une_modification_fondee_sur_une_version_perimee_est_refusee_sans_rien_p
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    let page = collegue.get("/contrats/essai-2025?fait=modification").await;
-    let texte = page.texte();
-    assert!(texte.contains("Les modifications sont enregistrées."));
+    let page = collegue
+        .get("/contrats/essai-2025/pilotage?fait=modification")
+        .await;
+    assert!(
+        page.texte()
+            .contains("Les modifications sont enregistrées.")
+    );
+    let texte = collegue.get("/contrats/essai-2025").await.texte();
     for vu in [
         "CLS de Caen → CLS de Caen la Mer",
         "— → En élaboration",
@@ -412,7 +424,7 @@ async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ(
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
     assert_eq!(
         r.redirection(),
-        Some("/contrats/essai-2025/fiches/1.1?fait=suivi")
+        Some("/contrats/essai-2025/fiches/1.1?fait=suivi#suivi")
     );
     let page = ars.get("/contrats/essai-2025/fiches/1.1?fait=suivi").await;
     let texte = page.texte();
@@ -527,7 +539,7 @@ async fn un_copil_se_reunit_et_ses_decisions_renvoient_aux_fiches() {
     let mut ars = ars_et_contrat(&appli).await;
     avec_une_fiche(&mut ars).await;
     let version = |page: &str| champ_cache(page, "version").unwrap();
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    let v = version(&ars.get("/contrats/essai-2025/gouvernance").await.corps);
     let r = ars
         .post(
             "/contrats/essai-2025/instances",
@@ -539,7 +551,7 @@ async fn un_copil_se_reunit_et_ses_decisions_renvoient_aux_fiches() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    let v = version(&ars.get("/contrats/essai-2025").await.corps);
+    let v = version(&ars.get("/contrats/essai-2025/gouvernance").await.corps);
     let reunion = |date: &'static str, decisions: &'static str| {
         vec![
             ("instance", "COPIL du CLS"),
@@ -575,12 +587,25 @@ async fn un_copil_se_reunit_et_ses_decisions_renvoient_aux_fiches() {
     champs.push(("version", &v));
     let r = ars.post("/contrats/essai-2025/reunions", &champs).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    let texte = ars
-        .get("/contrats/essai-2025?fait=gouvernance")
-        .await
-        .texte();
+    assert_eq!(
+        r.redirection(),
+        Some("/contrats/essai-2025/gouvernance?fait=gouvernance#gouvernance")
+    );
+    let confirmee = ars
+        .get("/contrats/essai-2025/gouvernance?fait=gouvernance")
+        .await;
+    assert!(
+        confirmee
+            .texte()
+            .contains("La gouvernance du contrat est enregistrée.")
+    );
+    assert_eq!(
+        confirmee.entete("hx-reswap"),
+        Some("innerHTML show:#gouvernance:top"),
+        "htmx, qui perd le fragment, montre la section"
+    );
+    let texte = ars.get("/contrats/essai-2025").await.texte();
     for attendu in [
-        "La gouvernance du contrat est enregistrée.",
         "COPIL du CLS",
         "Hôtel de ville",
         "Programme 2026",

@@ -15,7 +15,11 @@ async fn poster(
     chemin: &str,
     champs: &[(&str, &str)],
 ) -> crate::support::application::Reponse {
-    let v = champ_cache(&n.get("/contrats/essai-2025").await.corps, "version").unwrap();
+    let v = champ_cache(
+        &n.get("/contrats/essai-2025/gouvernance").await.corps,
+        "version",
+    )
+    .unwrap();
     let mut tous = vec![("version", v.as_str())];
     tous.extend_from_slice(champs);
     n.post(&format!("/contrats/essai-2025{chemin}"), &tous)
@@ -47,7 +51,10 @@ async fn une_instance_a_ses_membres_et_tout_se_retire() {
         let r = poster(&mut c, "/instances", &[("nature", nature), ("nom", nom)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
     }
-    let instances = elements(&c.get("/contrats/essai-2025").await.texte(), "instance");
+    let instances = elements(
+        &c.get("/contrats/essai-2025/gouvernance").await.texte(),
+        "instance",
+    );
     let (copil, cotech) = (instances[0].as_str(), instances[1].as_str());
     for (chemin, champs) in [
         (
@@ -110,7 +117,7 @@ async fn une_instance_a_ses_membres_et_tout_se_retire() {
         assert!(r.texte().contains(message), "{message}\n{}", r.texte());
     }
 
-    let page = c.get("/contrats/essai-2025").await.texte();
+    let page = c.get("/contrats/essai-2025/gouvernance").await.texte();
     let retraits = [
         format!("membre-{}", elements(&page, "membre")[0]),
         format!("reunion-{}", elements(&page, "reunion")[0]),
@@ -120,9 +127,10 @@ async fn une_instance_a_ses_membres_et_tout_se_retire() {
         let r = poster(&mut c, "/gouvernance/retrait", &[("element", element)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{element}");
     }
-    let page = c.get("/contrats/essai-2025").await.texte();
+    let page = c.get("/contrats/essai-2025/gouvernance").await.texte();
     assert!(!page.contains("Membre : ARS Normandie"));
     assert!(!page.contains("Réunion du 14 mars 2025"));
+    let page = c.get("/contrats/essai-2025").await.texte();
     assert!(page.contains("<td>instance</td><td>Comité technique</td><td>—</td>"));
     assert!(page.contains("<td>réunion de « COPIL du CLS »</td><td>2025-03-14</td><td>—</td>"));
 }

@@ -55,6 +55,10 @@ const ENREGISTREES: &[&str] = &[
     "POST /contrats/{id}/coordination",
     "POST /contrats/{id}/financements",
     "POST /contrats/{id}/instances",
+    "POST /contrats/{id}/presentation",
+    "POST /contrats/{id}/diagnostics",
+    "POST /contrats/{id}/realisations",
+    "POST /contrats/{id}/evaluations",
     "POST /contrats/{id}/fiches/{numero}",
     "POST /contrats/{id}/fiches/{numero}/avancement",
     "POST /contrats/{id}/fiches/{numero}/budget",
@@ -374,7 +378,12 @@ fn cas(
                         champs(&[("communes", "14118"), ("recherche", "caen")]),
                         modifier,
                     ),
-                    "/contrats/{id}/strategie" | "/contrats/{id}/signature"
+                    "/contrats/{id}/strategie"
+                    | "/contrats/{id}/signature"
+                    | "/contrats/{id}/pilotage"
+                    | "/contrats/{id}/gouvernance"
+                    | "/contrats/{id}/presentation"
+                    | "/contrats/{id}/evaluation"
                         if route.methode == axum::http::Method::GET =>
                     {
                         (vec![], modifier)
@@ -429,6 +438,19 @@ fn cas(
                     "/contrats/{id}/financements" => {
                         (champs(&[("financeur", "ARS"), ("montant", "1000")]), traite)
                     }
+                    "/contrats/{id}/presentation" => (
+                        champs(&[("presentation", "Présentation de la matrice")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/diagnostics" => {
+                        (champs(&[("titre", "Diagnostic de la matrice")]), traite)
+                    }
+                    "/contrats/{id}/realisations" => {
+                        (champs(&[("titre", "Réalisation de la matrice")]), traite)
+                    }
+                    "/contrats/{id}/evaluations" => {
+                        (champs(&[("titre", "Évaluation de la matrice")]), traite)
+                    }
                     "/contrats/{id}/instances" => (
                         champs(&[("nature", "copil"), ("nom", "Comité de la matrice")]),
                         traite,
@@ -457,6 +479,24 @@ fn cas(
                     "/contrats/{id}/strategie/numerotation" => (vec![], traite),
                     "/contrats/{id}/strategie/suppression" => {
                         (champs(&[("element", "objectif-999999999")]), traite)
+                    }
+                    "/contrats/{id}/diagnostics/indicateurs" => (
+                        champs(&[
+                            ("diagnostic", "999999999"),
+                            ("libelle", "Indicateur de la matrice"),
+                            ("valeur", "1"),
+                        ]),
+                        traite,
+                    ),
+                    "/contrats/{id}/diagnostics/retrait" => {
+                        (champs(&[("element", "indicateur-999999999")]), traite)
+                    }
+                    "/contrats/{id}/bilans" => (
+                        champs(&[("fiche", "999999999"), ("aboutissement", "realisee")]),
+                        traite,
+                    ),
+                    "/contrats/{id}/evaluation/retrait" => {
+                        (champs(&[("element", "realisation-999999999")]), traite)
                     }
                     "/contrats/{id}/signature/retrait" => {
                         (champs(&[("element", "avenant-999999999")]), traite)

@@ -187,7 +187,8 @@ async fn chaque_rubrique_d_un_contrat_complet_est_affichee() {
         "<a href=\"#fiche-1.2\">fiche-action n°1.2</a>",
         "Fiche-action n°M1 — Premiers secours en santé mentale",
         "Assemblée plénière",
-        "Évaluation finale (novembre 2024)",
+        "Évaluation finale</h3>",
+        "<span class=\"fr-badge\">novembre 2024</span>",
         "Quartier du Chemin Vert",
     ] {
         assert!(html.contains(attendu), "absent de la page : {attendu}");

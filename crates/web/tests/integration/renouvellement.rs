@@ -39,8 +39,8 @@ async fn l_ars_prepare_la_generation_suivante_avec_les_actions_choisies() {
     let appli = appli(StatutContrat::Clos).await;
     let mut ars = appli.navigateur();
     ars.connecter("ars@normandie.fr", MDP).await;
-    let contrat = ars.get("/contrats/caen-2019").await.texte();
-    assert!(contrat.contains("Préparer la génération suivante"));
+    let pilotage = ars.get("/contrats/caen-2019/pilotage").await.texte();
+    assert!(pilotage.contains("Génération suivante"));
     let page = ars.get("/contrats/caen-2019/renouvellement").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -61,7 +61,10 @@ async fn l_ars_prepare_la_generation_suivante_avec_les_actions_choisies() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
-    assert_eq!(r.redirection(), Some("/contrats/caen-2025?fait=creation"));
+    assert_eq!(
+        r.redirection(),
+        Some("/contrats/caen-2025/pilotage?fait=creation")
+    );
     let nouveau = ars.get("/contrats/caen-2025").await.texte();
     assert!(nouveau.contains("2<sup>e</sup> génération"));
     assert!(nouveau.contains("<a href=\"/contrats/caen-2019\">CLS d'essai caen-2019</a>"));

@@ -86,7 +86,7 @@ async fn enregistrer(ars: &mut Navigateur<'_>, chemin: &str, champs: &[(&str, &s
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{chemin} : {}", r.texte());
     assert_eq!(
         r.redirection(),
-        Some("/contrats/essai-2025/strategie?fait=strategie")
+        Some("/contrats/essai-2025/strategie?fait=strategie#strategie")
     );
 }
 

@@ -192,9 +192,12 @@ impl Reponse {
     }
 
     pub fn redirection(&self) -> Option<&str> {
-        self.entetes
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
+        self.entete(header::LOCATION.as_str())
+    }
+
+    /// Header `nom`, if present and readable.
+    pub fn entete(&self, nom: &str) -> Option<&str> {
+        self.entetes.get(nom).and_then(|v| v.to_str().ok())
     }
 }
 
