@@ -137,6 +137,23 @@ impl Page {
         .unwrap_or_default()
     }
 
+    /// The message of a form refused for an action or an evaluation the page no longer shows
+    /// (someone removed it meanwhile): said at the top of the page.
+    fn refus_sans_formulaire(&self) -> Option<&str> {
+        let k = &self.c.contrat;
+        let present = |f: &str| {
+            ["realisation", "retrait", "evaluation-nouvelle"].contains(&f)
+                || k.toutes_les_fiches()
+                    .iter()
+                    .any(|fiche| f == format!("bilan-{}", fiche.id.unwrap_or_default()))
+                || k.evaluations
+                    .iter()
+                    .any(|e| f == format!("evaluation-{}", e.id.unwrap_or_default()))
+        };
+        (!self.refus.message.is_empty() && !present(&self.refus.formulaire))
+            .then_some(self.refus.message.as_str())
+    }
+
     /// A blank evaluation, for the form that adds one.
     fn nouvelle(&self) -> Evaluation {
         Evaluation {

@@ -268,6 +268,21 @@ impl Navigateur<'_> {
     }
 
     /// Posts a form with the CSRF token the site's pages give this browser.
+    /// Posts `champs` to `action` as a form of page `page` would: with the version the page
+    /// gives its forms.
+    pub async fn soumettre(
+        &mut self,
+        page: &str,
+        action: &str,
+        champs: &[(&str, &str)],
+    ) -> Reponse {
+        let lue = self.get(page).await;
+        let version = champ_cache(&lue.corps, "version").expect("la page a des formulaires");
+        let mut tous = vec![("version", version.as_str())];
+        tous.extend_from_slice(champs);
+        self.post(action, &tous).await
+    }
+
     pub async fn post(&mut self, uri: &str, champs: &[(&str, &str)]) -> Reponse {
         let jeton = self.csrf().await;
         let mut champs = champs.to_vec();

@@ -1,0 +1,325 @@
+//! The presentation page: what the contract says of itself (presentation, publics, themes,
+//! actions announced) and its diagnostics with their indicators, each save going back to its
+//! own section; refusals named field by field with nothing saved; who may use it.
+
+use axum::http::StatusCode;
+use pilote_domain::autorisation::Role;
+use pilote_domain::compte::Email;
+use pilote_store::{compte, contrat};
+
+use crate::support::application::{Appli, Navigateur, contrat as contrat_essai, elements};
+
+const MDP: &str = "un mot de passe assez long";
+const PAGE: &str = "/contrats/essai-2025/presentation";
+
+async fn appli() -> Appli {
+    let appli = Appli::demarrer("http://localhost", None).await;
+    for id in ["essai-2025", "autre-2025"] {
+        contrat::creer(&appli.store, &contrat_essai(id, true, &["14118"], 1))
+            .await
+            .unwrap();
+    }
+    for (email, role) in [
+        ("coord@caen.fr", "coordinateur:essai-2025"),
+        ("coord@autre.fr", "coordinateur:autre-2025"),
+        ("partenaire@caen.fr", "partenaire:essai-2025"),
+    ] {
+        let roles = vec![Role::parse(role).unwrap()];
+        compte::creer(
+            &appli.store,
+            &Email::parse(email).unwrap(),
+            None,
+            MDP,
+            &roles,
+        )
+        .await
+        .unwrap();
+    }
+    appli
+}
+
+async fn connecte<'a>(appli: &'a Appli, email: &str) -> Navigateur<'a> {
+    let mut n = appli.navigateur();
+    n.connecter(email, MDP).await;
+    n
+}
+
+#[tokio::test]
+async fn la_presentation_se_redige_et_revient_a_sa_section() {
+    let appli = appli().await;
+    let mut c = connecte(&appli, "coord@caen.fr").await;
+    let r = c
+        .soumettre(
+            PAGE,
+            "/contrats/essai-2025/presentation",
+            &[
+                (
+                    "presentation",
+                    "Un contrat pour l'accès aux soins.\r\n\r\nIl s'appuie sur deux maisons de santé.",
+                ),
+                ("publics", "jeunes"),
+                ("publics", "seniors"),
+                ("thematiques", "sante-mentale"),
+                ("annoncees", "22"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    assert_eq!(
+        r.redirection(),
+        Some("/contrats/essai-2025/presentation?fait=presentation#presentation")
+    );
+    let page = c
+        .get("/contrats/essai-2025/presentation?fait=presentation")
+        .await;
+    assert!(page.texte().contains("La présentation est enregistrée."));
+    assert!(
+        page.corps.contains(
+            "id=\"presentation-public-jeunes\" name=\"publics\" value=\"jeunes\" checked"
+        )
+    );
+
+    let publique = appli.navigateur().get("/contrats/essai-2025").await.texte();
+    for attendu in [
+        "<p>Un contrat pour l'accès aux soins.</p>",
+        "<p>Il s'appuie sur deux maisons de santé.</p>",
+        "<dt>Fiches-actions annoncées</dt><dd>22</dd>",
+        "Jeunes, Seniors",
+        "Santé mentale",
+    ] {
+        assert!(publique.contains(attendu), "absent : {attendu}");
+    }
+    let historique = c.get("/contrats/essai-2025").await.texte();
+    assert!(historique.contains("<td>fiches-actions annoncées</td><td>—</td><td>22</td>"));
+
+    // Bad input: named beside its field, what was typed kept, nothing saved.
+    for (champs, champ, message) in [
+        (
+            vec![("presentation", "Autre texte"), ("annoncees", "douze")],
+            "presentation-annoncees",
+            "« douze » n'est pas un nombre de fiches-actions",
+        ),
+        (
+            vec![("presentation", "Autre texte"), ("publics", "martiens")],
+            "presentation-publics",
+            "martiens",
+        ),
+    ] {
+        let r = c
+            .soumettre(PAGE, "/contrats/essai-2025/presentation", &champs)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.texte().contains(message), "{message} : {}", r.texte());
+        assert!(r.corps.contains(&format!("id=\"{champ}\"")));
+        assert!(
+            r.texte().contains(">Autre texte</textarea>"),
+            "saisie perdue"
+        );
+        assert_eq!(
+            r.entete("hx-push-url"),
+            Some(PAGE),
+            "rechargée, la page se relit sans renvoyer le formulaire"
+        );
+    }
+    let publique = appli.navigateur().get("/contrats/essai-2025").await.texte();
+    assert!(!publique.contains("Autre texte"));
+}
+
+#[tokio::test]
+async fn un_diagnostic_se_saisit_se_corrige_et_se_retire() {
+    let appli = appli().await;
+    let mut c = connecte(&appli, "coord@caen.fr").await;
+    let action = "/contrats/essai-2025/diagnostics";
+    // A title is required; a date is read as typed in France.
+    let r = c
+        .soumettre(PAGE, action, &[("titre", ""), ("methode", "Entretiens")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.texte().contains("Indiquez le titre du diagnostic"));
+    assert!(
+        r.corps
+            .contains("aria-describedby=\"diagnostic-nouveau-titre-erreur\"")
+    );
+    assert!(r.texte().contains("value=\"Entretiens\""));
+    let r = c
+        .soumettre(
+            PAGE,
+            action,
+            &[("titre", "DLS 2024"), ("date", "31/02/2024")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.texte().contains("ce jour n'existe pas"), "{}", r.texte());
+
+    let r = c
+        .soumettre(
+            PAGE,
+            action,
+            &[
+                ("titre", "Diagnostic local de santé 2024"),
+                ("date", "15/03/2024"),
+                ("realise_par", "Observatoire régional de la santé"),
+                ("methode", "Données statistiques et entretiens"),
+                (
+                    "constats",
+                    "Une densité médicale faible\nDes jeunes éloignés de la prévention",
+                ),
+                (
+                    "paroles",
+                    "« Il faut trois mois pour voir un ophtalmologue »",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let retour = r.redirection().unwrap().to_owned();
+    let diagnostic = retour
+        .rsplit_once("#diagnostic-")
+        .map(|(_, n)| n.to_owned())
+        .expect("le retour nomme la section du diagnostic");
+    assert_eq!(
+        retour,
+        format!("{PAGE}?fait=diagnostic-{diagnostic}#diagnostic-{diagnostic}")
+    );
+    assert!(
+        c.get(&retour)
+            .await
+            .texte()
+            .contains("Le diagnostic est enregistré.")
+    );
+
+    // Its indicators: a value that is not a number is refused, the rest kept.
+    let indicateurs = "/contrats/essai-2025/diagnostics/indicateurs";
+    let mut champs = vec![
+        ("diagnostic", diagnostic.as_str()),
+        ("libelle", "Médecins généralistes pour 10 000 habitants"),
+        ("thematique", "acces-aux-soins"),
+        ("valeur", "six"),
+        ("annee", "2023"),
+        ("france", "8,4"),
+        ("source", "DREES"),
+    ];
+    let r = c.soumettre(PAGE, indicateurs, &champs).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.texte().contains("« six » n'est pas un nombre."));
+    assert!(
+        r.corps
+            .contains(&format!("id=\"indicateur-{diagnostic}-valeur\""))
+    );
+    assert!(
+        r.texte()
+            .contains("value=\"Médecins généralistes pour 10 000 habitants\"")
+    );
+    champs[3] = ("valeur", "6,2");
+    let r = c.soumettre(PAGE, indicateurs, &champs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let r = c
+        .soumettre(
+            PAGE,
+            indicateurs,
+            &[
+                ("diagnostic", "999999"),
+                ("libelle", "Perdu"),
+                ("valeur", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.texte().contains("il a été retiré"));
+
+    let publique = appli.navigateur().get("/contrats/essai-2025").await.texte();
+    for attendu in [
+        "Diagnostic local de santé 2024 (15 mars 2024)",
+        "<dt>Réalisé par</dt><dd>Observatoire régional de la santé</dd>",
+        "<li>Des jeunes éloignés de la prévention</li>",
+        "« Il faut trois mois pour voir un ophtalmologue »",
+        "Médecins généralistes pour 10 000 habitants, 2023",
+        ">6.2</td>",
+        ">8.4</td>",
+        "Accès aux soins</span>",
+    ] {
+        assert!(publique.contains(attendu), "absent : {attendu}");
+    }
+
+    // Changed in place: its indicators stay, the history says what changed.
+    let r = c
+        .soumettre(
+            PAGE,
+            action,
+            &[
+                ("diagnostic", &diagnostic),
+                ("titre", "Diagnostic local de santé 2024, mis à jour"),
+                ("date", "03/2024"),
+                ("realise_par", "Observatoire régional de la santé"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let contrat = c.get("/contrats/essai-2025").await.texte();
+    assert!(contrat.contains("mis à jour (mars 2024)"));
+    assert!(contrat.contains(">6.2</td>"), "l'indicateur est gardé");
+    assert!(contrat.contains("<td>diagnostic « Diagnostic local de santé 2024 », méthode</td><td>Données statistiques et entretiens</td><td>—</td>"));
+
+    // Removed: an indicator, then the diagnostic; a second removal is named.
+    let page = c.get(PAGE).await.texte();
+    let indicateur = format!("indicateur-{}", elements(&page, "indicateur")[0]);
+    let retrait = "/contrats/essai-2025/diagnostics/retrait";
+    let r = c
+        .soumettre(PAGE, retrait, &[("element", &indicateur)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.redirection(),
+        Some(format!("{PAGE}?fait=diagnostics#diagnostics").as_str())
+    );
+    let r = c
+        .soumettre(PAGE, retrait, &[("element", &indicateur)])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.texte().contains("il a été retiré"));
+    let element = format!("diagnostic-{diagnostic}");
+    let r = c.soumettre(PAGE, retrait, &[("element", &element)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !appli
+            .navigateur()
+            .get("/contrats/essai-2025")
+            .await
+            .texte()
+            .contains("Diagnostic local")
+    );
+}
+
+#[tokio::test]
+async fn seuls_ceux_qui_modifient_le_contrat_presentent_et_diagnostiquent() {
+    let appli = appli().await;
+    for email in ["partenaire@caen.fr", "coord@autre.fr"] {
+        let mut n = connecte(&appli, email).await;
+        assert_eq!(n.get(PAGE).await.status, StatusCode::FORBIDDEN, "{email}");
+        let r = n
+            .post(
+                "/contrats/essai-2025/diagnostics",
+                &[("version", "1"), ("titre", "Intrus")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{email}");
+    }
+    // Two saves from one reading: the second is told what changed meanwhile.
+    let mut c = connecte(&appli, "coord@caen.fr").await;
+    let page = c.get(PAGE).await;
+    let v = crate::support::application::champ_cache(&page.corps, "version").unwrap();
+    for (titre, attendu) in [
+        ("Premier", StatusCode::SEE_OTHER),
+        ("Second", StatusCode::CONFLICT),
+    ] {
+        let r = c
+            .post(
+                "/contrats/essai-2025/diagnostics",
+                &[("version", &v), ("titre", titre)],
+            )
+            .await;
+        assert_eq!(r.status, attendu, "{titre}");
+    }
+    let contrat = c.get("/contrats/essai-2025").await.texte();
+    assert!(contrat.contains("Premier") && !contrat.contains("<h3>Second"));
+}
