@@ -62,6 +62,26 @@ async function capturer(page, nom) {
   await page.setViewportSize(taille);
 }
 
+/**
+ * Whether a save went back to its section: the address confirms it (`?fait=section`; htmx
+ * follows the redirect without its fragment) and the section's confirmation is on screen.
+ */
+async function revenuA(page, section, confirmation) {
+  const motif = section instanceof RegExp ? section : new RegExp(`\\?fait=${section}(#${section})?$`);
+  verifier(motif.test(page.url()), `retour à ${page.url()} au lieu de la section ${section}`);
+  const message = page.getByText(confirmation).first();
+  const visible = await message.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  verifier(visible, `confirmation « ${confirmation} » hors de l'écran après ${page.url()}`);
+}
+
+/** The text of `locator` as written (textContent: badges are shown in capitals). */
+async function texte(locator) {
+  return (await locator.textContent()).replace(/\s+/g, " ");
+}
+
 /** axe-core on the page as it stands; serious and critical violations are failures. */
 async function accessibilite(page, nom) {
   await page.evaluate(AXE);
@@ -229,18 +249,14 @@ try {
   await page.locator('label[for="presentation-thematique-sante-mentale"]').click();
   await page.locator("#presentation-annoncees").fill("12");
   await envoyer(page.getByRole("button", { name: "Enregistrer la présentation" }));
-  verifier(page.url().endsWith("?fait=presentation#presentation"), `présentation : retour à ${page.url()}`);
-  verifier(
-    await page.locator("#presentation").getByText("La présentation est enregistrée.").isVisible(),
-    "présentation non confirmée dans sa section",
-  );
+  await revenuA(page, "presentation", "La présentation est enregistrée.");
   await page.locator("#diagnostic-nouveau-titre").fill("Diagnostic local de santé 2024");
   await page.locator("#diagnostic-nouveau-date").fill("15/03/2024");
   await page.locator("#diagnostic-nouveau-realise_par").fill("Observatoire régional de la santé");
   await page.locator("#diagnostic-nouveau-constats").fill("Une densité médicale faible\nDes jeunes éloignés de la prévention");
   await page.locator("#diagnostic-nouveau-paroles").fill("« Il faut trois mois pour voir un ophtalmologue »");
   await envoyer(page.getByRole("button", { name: "Ajouter le diagnostic" }));
-  verifier(/\?fait=diagnostic-\d+#diagnostic-\d+$/.test(page.url()), `diagnostic : retour à ${page.url()}`);
+  await revenuA(page, /\?fait=diagnostic-\d+(#diagnostic-\d+)?$/, "Le diagnostic est enregistré.");
   await page.locator("summary", { hasText: "Ajouter un indicateur" }).click();
   const indicateur = page.locator('input[id$="-libelle"][id^="indicateur-"]');
   await indicateur.fill("Médecins généralistes pour 10 000 habitants");
@@ -391,7 +407,7 @@ try {
   await page.locator("#coordination-statut").selectOption("recrutement");
   await page.locator("#coordination-depuis").fill("09/2025");
   await envoyer(page.getByRole("button", { name: "Enregistrer le poste" }));
-  verifier(page.url().endsWith("#coordination"), `poste : retour à ${page.url()}`);
+  await revenuA(page, "coordination", "Le poste de coordination est enregistré.");
   await page.locator("#financement-financeur").fill("ARS Normandie");
   await page.locator("#financement-qualificatif").selectOption("plus-de");
   await page.locator("#financement-montant").fill("30 000");
@@ -399,7 +415,7 @@ try {
   await envoyer(page.getByRole("button", { name: "Ajouter le financement" }));
   await accessibilite(page, "signature, partenaires et coordination");
   verifier(
-    (await page.locator("#financements").innerText()).includes("plus de 30 000"),
+    (await texte(page.locator("#financements"))).includes("plus de 30 000"),
     "le financement « plus de » n'est pas dit",
   );
 
@@ -413,7 +429,7 @@ try {
   await bilan.selectOption("partiellement");
   await page.locator('input[id^="bilan-"][id$="-commentaire"]').first().fill("Deux internes accueillis sur cinq");
   await envoyer(page.getByRole("button", { name: "Enregistrer le bilan de la n°1.1" }));
-  verifier(/#bilan-\d+$/.test(page.url()), `bilan : retour à ${page.url()}`);
+  await revenuA(page, /\?fait=bilan-\d+(#bilan-\d+)?$/, "Le bilan de la fiche-action est enregistré.");
   await page.locator("#evaluation-nouvelle-titre").fill("Évaluation à mi-parcours");
   await page.locator("#evaluation-nouvelle-nature").selectOption("intermediaire");
   await page.locator("#evaluation-nouvelle-appreciation_pertinence").selectOption("satisfaisant");
@@ -475,7 +491,7 @@ try {
   const reponse = await publique.goto(`${BASE}/contrats/essai-deux-epci-2025`);
   verifier(reponse.status() === 200, `le public ne lit pas le contrat publié (${reponse.status()})`);
   await accessibilite(publique, "contrat publié (public)");
-  const lu = await publique.locator("main").innerText();
+  const lu = await texte(publique.locator("main"));
   for (const fait of [
     "Il s'appuie sur deux maisons de santé.",
     "Observatoire régional de la santé",

@@ -109,6 +109,10 @@ pub struct Signature {
     pub date: Option<DatePartielle>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lieu: Option<String>,
+    /// Who was present at the signature without signing (an elected official of a
+    /// neighbouring body, the ARS's director…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub presents: Vec<Personne>,
 }
 
 /// An organisation taking part in the contract, its roles, and who represents it.
@@ -473,6 +477,7 @@ mod tests {
         c.signature = Some(Signature {
             date: Some(DatePartielle::parse("2026").unwrap()),
             lieu: None,
+            presents: Vec::new(),
         });
         assert!(
             c.verifier()

@@ -47,3 +47,50 @@ pub struct Personne {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fonction: Option<String>,
 }
+
+impl Personne {
+    /// « Cathy Hoareau, vice-présidente de la CCBA »: the person on one line, as a form lists
+    /// several, read back by [`Personne::lire_ligne`].
+    pub fn en_ligne(&self) -> String {
+        match &self.fonction {
+            Some(f) => format!("{}, {f}", self.nom),
+            None => self.nom.clone(),
+        }
+    }
+
+    /// Reads « Nom, fonction » (the function is what follows the first comma); `None` for a
+    /// blank line.
+    pub fn lire_ligne(ligne: &str) -> Option<Personne> {
+        let (nom, fonction) = match ligne.split_once(',') {
+            Some((nom, fonction)) => (nom.trim(), Some(fonction.trim())),
+            None => (ligne.trim(), None),
+        };
+        (!nom.is_empty()).then(|| Personne {
+            nom: nom.to_owned(),
+            fonction: fonction.filter(|f| !f.is_empty()).map(str::to_owned),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn une_personne_s_ecrit_et_se_lit_sur_une_ligne() {
+        let p =
+            Personne::lire_ligne(" Cathy Hoareau , vice-présidente, chargée de la santé ").unwrap();
+        assert_eq!(p.nom, "Cathy Hoareau");
+        assert_eq!(
+            p.fonction.as_deref(),
+            Some("vice-présidente, chargée de la santé")
+        );
+        assert_eq!(Personne::lire_ligne(&p.en_ligne()), Some(p));
+        assert_eq!(
+            Personne::lire_ligne("Gérard Roujas,").unwrap().fonction,
+            None
+        );
+        assert_eq!(Personne::lire_ligne("  "), None);
+        assert_eq!(Personne::lire_ligne(", maire"), None);
+    }
+}

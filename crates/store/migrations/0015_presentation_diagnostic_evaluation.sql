@@ -1,7 +1,9 @@
--- What a CLS says that had no place (issue 12): how and by whom a diagnostic was made and
+-- What a CLS says that had no place (issue 12): who was present at the signature (JSON array
+-- of {nom, fonction}); how and by whom a diagnostic was made and
 -- what residents and professionals said; an indicator's theme; the coordinator post's status;
 -- how exact a funding is; a fiche-action's assessment; an evaluation's nature,
 -- recommendations and criteria; the contract's achievements.
+ALTER TABLE contrat ADD COLUMN signature_presents TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE diagnostic ADD COLUMN methode TEXT;
 ALTER TABLE diagnostic ADD COLUMN realise_par TEXT;
 -- JSON array of texts.

@@ -141,7 +141,7 @@ impl Page {
     /// (someone removed it meanwhile): said at the top of the page.
     fn refus_sans_formulaire(&self) -> Option<&str> {
         let k = &self.c.contrat;
-        let present = |f: &str| {
+        self.refus.sans_formulaire(|f| {
             ["realisation", "retrait", "evaluation-nouvelle"].contains(&f)
                 || k.toutes_les_fiches()
                     .iter()
@@ -149,9 +149,7 @@ impl Page {
                 || k.evaluations
                     .iter()
                     .any(|e| f == format!("evaluation-{}", e.id.unwrap_or_default()))
-        };
-        (!self.refus.message.is_empty() && !present(&self.refus.formulaire))
-            .then_some(self.refus.message.as_str())
+        })
     }
 
     /// A blank evaluation, for the form that adds one.

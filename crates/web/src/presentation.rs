@@ -122,17 +122,13 @@ impl Page {
     /// The message of a form refused for a diagnostic the page no longer shows (someone
     /// removed it meanwhile): said at the top of the diagnostics.
     fn refus_sans_formulaire(&self) -> Option<&str> {
-        let present = |f: &str| {
-            f == "presentation"
-                || f == "retrait"
-                || f == "diagnostic-nouveau"
+        self.refus.sans_formulaire(|f| {
+            ["presentation", "retrait", "diagnostic-nouveau"].contains(&f)
                 || self.c.contrat.diagnostics.iter().any(|d| {
                     let n = d.id.unwrap_or_default();
                     f == format!("diagnostic-{n}") || f == format!("indicateur-{n}")
                 })
-        };
-        (!self.refus.message.is_empty() && !present(&self.refus.formulaire))
-            .then_some(self.refus.message.as_str())
+        })
     }
 
     /// A blank diagnostic, for the form that adds one.

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use pilote_domain::autorisation::Operation;
 use pilote_domain::contrat::{
-    Coordination, Financement, Qualificatif, RolePartie, Signature, StatutPoste,
+    Coordination, Financement, Partie, Qualificatif, RolePartie, Signature, StatutPoste,
 };
 use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
 use pilote_domain::{IdContrat, Periode, Siren};
@@ -27,7 +27,7 @@ use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
     Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, choisi, coches, date, issue,
-    montant, optionnel, options, refus, refuser, valeur,
+    lignes, montant, optionnel, options, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
@@ -96,6 +96,51 @@ impl Page {
             .and_then(|s| s.date)
             .map(|d| d.en_saisie())
             .unwrap_or_default()
+    }
+
+    /// Who was present at the signature, one per line, as typed in the form.
+    fn signature_presents(&self) -> String {
+        let signature = self.c.contrat.signature.as_ref();
+        let presents = signature.map(|s| s.presents.as_slice()).unwrap_or_default();
+        en_lignes(presents)
+    }
+
+    /// Field `nom` of party `p`'s form: as typed if it was refused, as stored otherwise.
+    fn representants(&self, p: &Partie) -> String {
+        let formulaire = format!("partie-{}", p.id.unwrap_or_default());
+        if self.refus.formulaire == formulaire {
+            self.refus.saisie(&formulaire, "representants").to_owned()
+        } else {
+            en_lignes(&p.representants)
+        }
+    }
+
+    /// Whether role `r` of party `p` is ticked: as typed if its form was refused, as stored
+    /// otherwise.
+    fn role_de_la_partie(&self, p: &Partie, r: &RolePartie) -> bool {
+        let formulaire = format!("partie-{}", p.id.unwrap_or_default());
+        if self.refus.formulaire == formulaire {
+            self.refus
+                .saisie(&formulaire, "roles")
+                .lines()
+                .any(|l| l == r.code())
+        } else {
+            p.roles.contains(r)
+        }
+    }
+
+    /// The message of a form refused for a party the page no longer shows (someone removed it
+    /// meanwhile): said at the top of the parties.
+    fn refus_sans_formulaire(&self) -> Option<&str> {
+        self.refus.sans_formulaire(|f| {
+            !f.starts_with("partie-")
+                || self
+                    .c
+                    .contrat
+                    .parties
+                    .iter()
+                    .any(|p| f == format!("partie-{}", p.id.unwrap_or_default()))
+        })
     }
 
     fn signature_lieu(&self) -> String {
@@ -220,6 +265,23 @@ pub async fn page(
     .await
 }
 
+/// People one per line, « Nom, fonction », as a form shows them.
+fn en_lignes(personnes: &[Personne]) -> String {
+    personnes
+        .iter()
+        .map(Personne::en_ligne)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The people listed in field `nom`, one per line: « Nom, fonction ».
+fn personnes(s: &Saisies, nom: &str) -> Vec<Personne> {
+    lignes(s, nom)
+        .iter()
+        .filter_map(|l| Personne::lire_ligne(l))
+        .collect()
+}
+
 /// A person named in fields `{prefixe}_nom` and `{prefixe}_fonction`.
 fn personne(s: &Saisies, prefixe: &str) -> Option<Personne> {
     optionnel(s, &format!("{prefixe}_nom")).map(|nom| Personne {
@@ -289,6 +351,7 @@ fn financement(s: &Saisies) -> Result<Financement, Faute> {
 enum Action {
     Signer,
     AjouterPartie,
+    ModifierPartie,
     AjouterAvenant,
     Coordonner,
     AjouterFinancement,
@@ -308,9 +371,11 @@ async fn traiter(
     let ecran = (state, visiteur, PageSignature);
     // The form's name, the field a store refusal is shown beside, the section a save goes
     // back to.
+    let partie = format!("partie-{}", valeur(&saisies, "partie"));
     let (formulaire, champ, section) = match action {
         Action::Signer => ("signature", "date", "signature"),
         Action::AjouterPartie => ("partie", "organisation", "parties"),
+        Action::ModifierPartie => (partie.as_str(), "roles", partie.as_str()),
         Action::AjouterAvenant => ("avenant", "objet", "avenants"),
         Action::Coordonner => ("coordination", "poste", "coordination"),
         Action::AjouterFinancement => ("financement", "financeur", "financements"),
@@ -330,15 +395,24 @@ async fn traiter(
                 let signature = Signature {
                     date: date(&saisies, "date")?,
                     lieu: optionnel(&saisies, "lieu"),
+                    presents: personnes(&saisies, "presents"),
                 };
                 signature::signer(store, auteur, &id, lue, &signature).await
             }
             Action::AjouterPartie => {
                 let choix = choix(&saisies)?;
                 let roles = coches(&saisies, "roles", RolePartie::parse)?;
-                let representant = personne(&saisies, "representant");
-                let partie = (roles.as_slice(), representant);
+                let partie = (roles.as_slice(), personnes(&saisies, "representants"));
                 signature::ajouter_partie(store, auteur, &id, lue, &choix, partie).await
+            }
+            Action::ModifierPartie => {
+                let roles = coches(&saisies, "roles", RolePartie::parse)?;
+                let partie = valeur(&saisies, "partie")
+                    .parse::<i64>()
+                    .map_err(|_| ("roles", "Partie inconnue : rechargez la page.".to_owned()))?;
+                let representants = personnes(&saisies, "representants");
+                signature::modifier_partie(store, auteur, &id, lue, partie, &roles, &representants)
+                    .await
             }
             Action::AjouterAvenant => {
                 let date = date(&saisies, "date")?;
@@ -393,6 +467,16 @@ pub async fn ajouter_partie(
     formulaire: Formulaire<SurContrat>,
 ) -> Result<Response, AppError> {
     traiter(&state, &visiteur, formulaire, Action::AjouterPartie).await
+}
+
+/// `POST /contrats/{id}/parties/modification`: the roles and representatives of party
+/// `partie` (its identifier), changed in place.
+pub async fn modifier_partie(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    formulaire: Formulaire<SurContrat>,
+) -> Result<Response, AppError> {
+    traiter(&state, &visiteur, formulaire, Action::ModifierPartie).await
 }
 
 /// `POST /contrats/{id}/avenants`
@@ -452,6 +536,12 @@ pub(crate) fn routes() -> Routes {
             "/contrats/{id}/parties",
             ModifierContrat,
             post(ajouter_partie),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/parties/modification",
+            ModifierContrat,
+            post(modifier_partie),
         ),
         route(
             Method::POST,

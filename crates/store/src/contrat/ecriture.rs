@@ -46,11 +46,11 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     let horodatage = now();
     sqlx::query(
         "INSERT INTO contrat (id, nom, generation, publie, precedent, statut, periode_debut, periode_fin,
-            duree_annees, demarche_lancee, signature_date, signature_lieu, presentation, priorites,
-            enjeux, quartiers_prioritaires, fiches_actions_annoncees, source_titre,
-            source_mise_a_jour, version, cree_le, modifie_le)
+            duree_annees, demarche_lancee, signature_date, signature_lieu, signature_presents,
+            presentation, priorites, enjeux, quartiers_prioritaires, fiches_actions_annoncees,
+            source_titre, source_mise_a_jour, version, cree_le, modifie_le)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-            $19, 1, $20, $20)",
+            $19, $20, 1, $21, $21)",
     )
     .bind(id)
     .bind(&contrat.nom)
@@ -70,6 +70,13 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
             .map(|d| d.to_string()),
     )
     .bind(contrat.signature.as_ref().and_then(|s| s.lieu.clone()))
+    .bind(to_json(
+        &contrat
+            .signature
+            .as_ref()
+            .map(|s| s.presents.as_slice())
+            .unwrap_or_default(),
+    ))
     .bind(to_json(&contrat.presentation))
     .bind(to_json(&contrat.priorites))
     .bind(to_json(&contrat.enjeux))

@@ -11,6 +11,7 @@ use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
 use pilote_domain::evaluation::Evaluation;
 use pilote_domain::fiche_action::{Cible, Document, Etape, Indicateur, LigneBudget, Mesure, Note};
 use pilote_domain::gouvernance::Reunion;
+use pilote_domain::organisation::Personne;
 use pilote_domain::realisation::Realisation;
 use pilote_domain::referentiel::{Public, Thematique};
 use sqlx::AnyConnection;
@@ -46,12 +47,21 @@ pub(crate) async fn inserer_partie(
     .bind(to_json(&partie.roles))
     .fetch_one(&mut *conn)
     .await?;
-    for (rang, personne) in partie.representants.iter().enumerate() {
+    inserer_representants(conn, partie_id, &partie.representants).await
+}
+
+/// Inserts the representatives of party `partie_id`, in their order.
+pub(crate) async fn inserer_representants(
+    conn: &mut AnyConnection,
+    partie_id: i64,
+    representants: &[Personne],
+) -> Result<(), StoreError> {
+    for (rang, personne) in (0_i64..).zip(representants) {
         sqlx::query(
             "INSERT INTO representant (partie_id, rang, nom, fonction) VALUES ($1, $2, $3, $4)",
         )
         .bind(partie_id)
-        .bind(rang as i64)
+        .bind(rang)
         .bind(&personne.nom)
         .bind(personne.fonction.as_deref())
         .execute(&mut *conn)

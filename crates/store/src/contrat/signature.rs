@@ -3,19 +3,32 @@
 //! amendments, and the coordinator post with its funding. Each save is one transaction based
 //! on the version read, recorded in the history.
 
-use pilote_domain::contrat::{Coordination, Financement, Partie, Signature, StatutPoste};
+use pilote_domain::contrat::{
+    Coordination, Financement, Partie, RolePartie, Signature, StatutPoste,
+};
 use pilote_domain::organisation::{Organisation, Personne};
 use pilote_domain::{DatePartielle, IdContrat};
 
 use super::historique::Changement;
-use super::insertion::inserer_partie;
+use super::insertion::{inserer_partie, inserer_representants};
 use super::{conclure, ouvrir};
 use crate::annuaire;
 use crate::journal::Auteur;
-use crate::ligne::{opt_code, opt_parse, opt_text, text};
+use crate::ligne::{json, opt_code, opt_parse, opt_text, text, to_json};
 use crate::{Store, StoreError};
 
-/// Records the date and place of signature (both empty: not signed yet).
+/// The people of a list, one per line, for the history.
+fn en_lignes(personnes: &[Personne]) -> Option<String> {
+    (!personnes.is_empty()).then(|| {
+        personnes
+            .iter()
+            .map(Personne::en_ligne)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// Records the date and place of signature (both empty: not signed yet) and who was present.
 pub async fn signer(
     store: &Store,
     auteur: &Auteur,
@@ -29,16 +42,23 @@ pub async fn signer(
         .as_deref()
         .map(str::trim)
         .filter(|l| !l.is_empty());
-    let avant = sqlx::query("SELECT signature_date, signature_lieu FROM contrat WHERE id = $1")
-        .bind(id.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE contrat SET signature_date = $1, signature_lieu = $2 WHERE id = $3")
-        .bind(signature.date.map(|d| d.to_string()))
-        .bind(lieu)
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await?;
+    let avant = sqlx::query(
+        "SELECT signature_date, signature_lieu, signature_presents FROM contrat WHERE id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE contrat SET signature_date = $1, signature_lieu = $2, signature_presents = $3
+         WHERE id = $4",
+    )
+    .bind(signature.date.map(|d| d.to_string()))
+    .bind(lieu)
+    .bind(to_json(&signature.presents))
+    .bind(id.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let presents_avant: Vec<Personne> = json(&avant, "signature_presents")?;
     let changements: Vec<Changement> = [
         Changement::si_different(
             "date de signature",
@@ -49,6 +69,11 @@ pub async fn signer(
             "lieu de signature",
             opt_text(&avant, "signature_lieu")?,
             lieu.map(str::to_owned),
+        ),
+        Changement::si_different(
+            "présents à la signature",
+            en_lignes(&presents_avant),
+            en_lignes(&signature.presents),
         ),
     ]
     .into_iter()
@@ -65,21 +90,21 @@ pub enum Choix {
 }
 
 /// Adds a party after the others: an organisation of the directory (or a new one, entered
-/// there), its roles and its representative. An organisation is a party once.
+/// there), its roles and its representatives. An organisation is a party once.
 pub async fn ajouter_partie(
     store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
     choix: &Choix,
-    partie: (&[pilote_domain::contrat::RolePartie], Option<Personne>),
+    partie: (&[RolePartie], Vec<Personne>),
 ) -> Result<(), StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let organisation = match choix {
         Choix::Annuaire(entree) => annuaire::organisation(&mut tx, *entree).await?,
         Choix::Nouvelle(o) => o.clone(),
     };
-    let (roles, representant) = partie;
+    let (roles, representants) = partie;
     let inscrite = annuaire::inscrire(&mut tx, &organisation).await?;
     let organisation = annuaire::organisation(&mut tx, inscrite).await?;
     let deja: Option<i64> =
@@ -103,26 +128,90 @@ pub async fn ajouter_partie(
         id: None,
         organisation,
         roles: roles.to_vec(),
-        representants: representant.into_iter().collect(),
+        representants,
     };
     inserer_partie(&mut tx, id.as_str(), rang, &partie).await?;
-    let mut apres = partie.organisation.nom.clone();
-    if !partie.roles.is_empty() {
-        let roles: Vec<&str> = partie.roles.iter().map(|r| r.libelle()).collect();
-        apres.push_str(&format!(" ({})", roles.join(", ")));
-    }
-    for p in &partie.representants {
-        apres.push_str(&format!(" — {}", p.nom));
-        if let Some(f) = &p.fonction {
-            apres.push_str(&format!(", {f}"));
-        }
-    }
+    let apres = format!(
+        "{} ({})",
+        partie.organisation.nom,
+        partie_en_clair(&partie.roles, &partie.representants)
+    );
     let changement = Changement {
         champ: "partie".to_owned(),
         avant: None,
         apres: Some(apres),
     };
     conclure(tx, auteur, &[changement]).await
+}
+
+/// A party's roles and representatives, for the history.
+fn partie_en_clair(roles: &[RolePartie], representants: &[Personne]) -> String {
+    let roles: Vec<&str> = roles.iter().map(|r| r.libelle()).collect();
+    let mut texte = if roles.is_empty() {
+        "rôle non précisé".to_owned()
+    } else {
+        roles.join(", ")
+    };
+    for p in representants {
+        texte.push_str(&format!(" — {}", p.en_ligne()));
+    }
+    texte
+}
+
+/// Changes in place the roles and representatives of party `partie` (its identifier).
+pub async fn modifier_partie(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    partie: i64,
+    roles: &[RolePartie],
+    representants: &[Personne],
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
+    let r = sqlx::query(
+        "SELECT p.roles, o.nom FROM partie p JOIN organisation o ON o.id = p.organisation_id
+         WHERE p.id = $1 AND p.contrat_id = $2",
+    )
+    .bind(partie)
+    .bind(id.as_str())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| super::absent("partie", partie))?;
+    let roles_avant: Vec<RolePartie> = json(&r, "roles")?;
+    let representants_avant: Vec<Personne> =
+        sqlx::query("SELECT nom, fonction FROM representant WHERE partie_id = $1 ORDER BY rang")
+            .bind(partie)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|l| {
+                Ok(Personne {
+                    nom: text(l, "nom")?,
+                    fonction: opt_text(l, "fonction")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+    let changements: Vec<Changement> = Changement::si_different(
+        &format!("partie « {} »", text(&r, "nom")?),
+        Some(partie_en_clair(&roles_avant, &representants_avant)),
+        Some(partie_en_clair(roles, representants)),
+    )
+    .into_iter()
+    .collect();
+    if !changements.is_empty() {
+        sqlx::query("UPDATE partie SET roles = $1 WHERE id = $2")
+            .bind(to_json(&roles))
+            .bind(partie)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM representant WHERE partie_id = $1")
+            .bind(partie)
+            .execute(&mut *tx)
+            .await?;
+        inserer_representants(&mut tx, partie, representants).await?;
+    }
+    conclure(tx, auteur, &changements).await
 }
 
 /// Adds an amendment, numbered after the others; returns its number.

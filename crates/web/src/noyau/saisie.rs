@@ -168,6 +168,12 @@ impl Refus {
         (self.champ == champ.as_ref()).then_some(self.message.as_str())
     }
 
+    /// The message of a refused form the page does not show (`montre` says which forms it
+    /// shows): one for an element someone removed meanwhile, said apart from any field.
+    pub fn sans_formulaire(&self, montre: impl Fn(&str) -> bool) -> Option<&str> {
+        (!self.message.is_empty() && !montre(&self.formulaire)).then_some(self.message.as_str())
+    }
+
     /// What was typed in field `nom` of form `formulaire` if that form was refused, `actuelle`
     /// (the value stored) otherwise.
     pub fn saisie_ou<'a>(

@@ -491,6 +491,10 @@ fn cas(
                     "/contrats/{id}/diagnostics/retrait" => {
                         (champs(&[("element", "indicateur-999999999")]), traite)
                     }
+                    "/contrats/{id}/parties/modification" => (
+                        champs(&[("partie", "999999999"), ("roles", "partenaire")]),
+                        traite,
+                    ),
                     "/contrats/{id}/bilans" => (
                         champs(&[("fiche", "999999999"), ("aboutissement", "realisee")]),
                         traite,

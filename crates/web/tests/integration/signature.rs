@@ -70,7 +70,14 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
         &mut c,
         "essai-2025",
         "/signature",
-        &[("date", "2025-06-12"), ("lieu", "Caen")],
+        &[
+            ("date", "12/06/2025"),
+            ("lieu", "Caen"),
+            (
+                "presents",
+                "Gérard Roujas, président du PETR\n\nJérôme Farlene, directeur de l'ARS",
+            ),
+        ],
     )
     .await;
     enregistrer(
@@ -84,8 +91,7 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
             ("siren", "130007917"),
             ("roles", "signataire"),
             ("roles", "financeur"),
-            ("representant_nom", "Thomas Deroche"),
-            ("representant_fonction", "directeur général"),
+            ("representants", "Thomas Deroche, directeur général"),
         ],
     )
     .await;
@@ -107,6 +113,8 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
             ("poste", "Coordonnatrice du CLS, 1 ETP"),
             ("personne_nom", "Claire Dupont"),
             ("employeur", "Ville de Caen"),
+            ("statut", "pourvu"),
+            ("depuis", "01/09/2025"),
         ],
     )
     .await;
@@ -116,6 +124,7 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
         "/financements",
         &[
             ("financeur", "ARS Normandie"),
+            ("qualificatif", "environ"),
             ("montant", "25 000"),
             ("periode", "2025-2027"),
         ],
@@ -130,12 +139,60 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
         "Coordonnatrice du CLS, 1 ETP",
         "<td>avenant n°1</td><td>—</td><td>Ajout d'un axe santé mentale (2026-01)</td>",
         "<td>lieu de signature</td><td>—</td><td>Caen</td>",
+        "<dt>Présents à la signature</dt><dd>Gérard Roujas, président du PETR ; Jérôme Farlene, directeur de l'ARS</dd>",
+        "Pourvu — 1er septembre 2025</span>",
+        "ARS Normandie : environ 25",
     ] {
         assert!(page.contains(attendu), "{attendu}");
     }
     let signature = c.get(PAGE).await.texte();
-    assert!(signature.contains("ARS Normandie : 25"), "{signature}");
+    assert!(
+        signature.contains("ARS Normandie : environ 25"),
+        "{signature}"
+    );
     assert!(signature.contains("€ (2025–2027)"), "{signature}");
+
+    // A party changed in place: its roles and several representatives.
+    let partie = elements(&signature, "partie")[0].clone();
+    let r = poster(
+        &mut c,
+        "essai-2025",
+        "/parties/modification",
+        &[
+            ("partie", &partie),
+            ("roles", "signataire"),
+            (
+                "representants",
+                "Thomas Deroche, directeur général\nAnne Martin, déléguée départementale",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    assert_eq!(
+        r.redirection(),
+        Some(format!("{PAGE}?fait=partie-{partie}#partie-{partie}").as_str())
+    );
+    let page = c.get("/contrats/essai-2025").await.texte();
+    assert!(
+        page.contains("Thomas Deroche, directeur général ; Anne Martin, déléguée départementale")
+    );
+    assert!(page.contains(
+        "<td>partie « ARS Normandie »</td><td>Signataire, Financeur — Thomas Deroche, directeur général</td><td>Signataire — Thomas Deroche, directeur général — Anne Martin, déléguée départementale</td>"
+    ));
+    let r = poster(
+        &mut c,
+        "essai-2025",
+        "/parties/modification",
+        &[("partie", "999999"), ("roles", "pilote")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.texte().contains("(partie n°999999) : il a été retiré"),
+        "{}",
+        r.texte()
+    );
 
     // The directory is shared: another contract's coordinator picks the ARS from it.
     let annuaire = annuaire::lister(&appli.store).await.unwrap();

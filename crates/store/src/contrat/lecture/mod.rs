@@ -128,7 +128,12 @@ pub(super) async fn lire(
         signature: {
             let date = opt_parse(&row, "signature_date")?;
             let lieu = opt_text(&row, "signature_lieu")?;
-            (date.is_some() || lieu.is_some()).then_some(Signature { date, lieu })
+            let presents: Vec<Personne> = json(&row, "signature_presents")?;
+            (date.is_some() || lieu.is_some() || !presents.is_empty()).then_some(Signature {
+                date,
+                lieu,
+                presents,
+            })
         },
         presentation: json(&row, "presentation")?,
         priorites: json(&row, "priorites")?,
