@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests in a real browser: installs Debian's chromium if missing (never a browser
 # downloaded by the test tool), the pinned npm packages of tests/e2e, builds and serves Pilote
-# on a fresh SQLite database with an administrator, and runs tests/e2e/parcours.mjs.
+# on a fresh SQLite database with an administrator and an ARS agent, and runs
+# tests/e2e/parcours.mjs (the coordinator's path) then tests/e2e/acceptation.mjs (a real CLS,
+# ../shared/seeds/005, entered through the pages; it prints the actions counted).
 # PILOTE_E2E_CAPTURES=DOSSIER keeps a screenshot of every page checked, at 1280 and 390 px.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,11 @@ admin=admin@e2e.pilote.fr
 sortie=$("$pilote" --database-url "$base" user add "$admin" --nom "Administratrice E2E")
 mdp=$(printf '%s\n' "$sortie" | grep -o '[A-Za-z0-9]\{20\}$' | tail -1)
 "$pilote" --database-url "$base" user grant "$admin" administrateur >/dev/null
+# The acceptance test's first-time coordinator: an agent of the ARS Occitanie.
+ars=ars-occitanie@e2e.pilote.fr
+sortie=$("$pilote" --database-url "$base" user add "$ars" --nom "Agent ARS Occitanie")
+mdp_ars=$(printf '%s\n' "$sortie" | grep -o '[A-Za-z0-9]\{20\}$' | tail -1)
+"$pilote" --database-url "$base" user grant "$ars" ars:region:76 >/dev/null
 
 "$pilote" --database-url "$base" serve --listen "127.0.0.1:$port" --url-publique "$url" \
   --courriels-dossier "$dossier/courriels" --documents "$dossier/documents" >"$dossier/serveur.log" 2>&1 &
@@ -36,6 +43,9 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-PILOTE_E2E_URL="$url" PILOTE_E2E_ADMIN="$admin" PILOTE_E2E_ADMIN_MDP="$mdp" \
-  PILOTE_E2E_COURRIELS="$dossier/courriels" \
-  node tests/e2e/parcours.mjs || { echo "--- journal du serveur"; tail -50 "$dossier/serveur.log"; exit 1; }
+export PILOTE_E2E_URL="$url" PILOTE_E2E_ADMIN="$admin" PILOTE_E2E_ADMIN_MDP="$mdp" \
+  PILOTE_E2E_ARS="$ars" PILOTE_E2E_ARS_MDP="$mdp_ars" PILOTE_E2E_COURRIELS="$dossier/courriels"
+for test in parcours acceptation; do
+  echo "== tests/e2e/$test.mjs"
+  node "tests/e2e/$test.mjs" || { echo "--- journal du serveur"; tail -50 "$dossier/serveur.log"; exit 1; }
+done

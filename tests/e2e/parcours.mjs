@@ -1,151 +1,22 @@
 // The coordinator's path through Pilote in a real browser (Debian's chromium driven by
 // playwright-core), with axe-core run on every page visited: any serious or critical
-// violation fails the run. Started by scripts/e2e.sh, which serves Pilote and gives the
-// address and the accounts in the environment.
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+// violation fails the run (the shared tools are in outils.mjs).
+import {
+  ADMIN,
+  BASE,
+  accessibilite,
+  choisir,
+  connecter,
+  envoyer,
+  lancerNavigateur,
+  lienInvitation,
+  revenuA,
+  terminer,
+  texte,
+  verifier,
+} from "./outils.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const BASE = process.env.PILOTE_E2E_URL;
-const ADMIN = { email: process.env.PILOTE_E2E_ADMIN, mdp: process.env.PILOTE_E2E_ADMIN_MDP };
-const COURRIELS = process.env.PILOTE_E2E_COURRIELS;
-/** A folder to keep a screenshot of every page checked, at 1280 and 390 px, if given. */
-const CAPTURES = process.env.PILOTE_E2E_CAPTURES;
-
-/** The invitation link of the last e-mail sent to `adresse` (quoted-printable undone). */
-function lienInvitation(adresse) {
-  const textes = readdirSync(COURRIELS)
-    .sort()
-    .map((f) => readFileSync(join(COURRIELS, f), "utf8"))
-    .map((t) => t.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
-    .filter((t) => t.includes(`To: ${adresse}`));
-  const lien = textes.at(-1)?.match(/https?:\/\/\S+\/invitations\/[0-9a-f]{64}/);
-  if (!lien) throw new Error(`aucune invitation pour ${adresse}`);
-  return lien[0];
-}
-
-const echecs = [];
-const pagesVerifiees = new Set();
-
-function verifier(condition, message) {
-  if (!condition) {
-    echecs.push(message);
-    console.error(`ÉCHEC : ${message}`);
-  }
-}
-
-/**
- * Chooses in `select` the option whose text holds `texte` (« Axe 2 — »): forms name the
- * strategy's elements by their identifier, which the test does not know in advance.
- */
-async function choisir(select, texte) {
-  const valeur = await select.locator("option", { hasText: texte }).first().getAttribute("value");
-  await select.selectOption(valeur);
-}
-
-/** Screenshots of the whole page at a desktop's and a phone's width, into CAPTURES. */
-async function capturer(page, nom) {
-  if (!CAPTURES) return;
-  const fichier = nom
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^A-Za-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-  const taille = page.viewportSize();
-  for (const largeur of [1280, 390]) {
-    await page.setViewportSize({ width: largeur, height: 900 });
-    await page.screenshot({ path: join(CAPTURES, `${fichier}-${largeur}.png`), fullPage: true });
-  }
-  await page.setViewportSize(taille);
-}
-
-/**
- * Whether a save went back to its section: the address confirms it (`?fait=section`; htmx
- * follows the redirect without its fragment) and the section's confirmation is on screen.
- */
-async function revenuA(page, section, confirmation) {
-  const motif = section instanceof RegExp ? section : new RegExp(`\\?fait=${section}(#${section})?$`);
-  verifier(motif.test(page.url()), `retour à ${page.url()} au lieu de la section ${section}`);
-  const message = page.getByText(confirmation).first();
-  const visible = await message.evaluate((e) => {
-    const r = e.getBoundingClientRect();
-    return r.top >= 0 && r.bottom <= window.innerHeight;
-  });
-  verifier(visible, `confirmation « ${confirmation} » hors de l'écran après ${page.url()}`);
-}
-
-/** The text of `locator` as written (textContent: badges are shown in capitals). */
-async function texte(locator) {
-  return (await locator.textContent()).replace(/\s+/g, " ");
-}
-
-/** axe-core on the page as it stands; serious and critical violations are failures. */
-async function accessibilite(page, nom) {
-  await page.evaluate(AXE);
-  const resultat = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { resultTypes: ["violations"] }),
-  );
-  const graves = resultat.violations.filter((v) => ["serious", "critical"].includes(v.impact));
-  for (const v of graves) {
-    const cibles = v.nodes.map((n) => n.target.join(" ")).join(" | ");
-    verifier(false, `${nom} : ${v.id} (${v.impact}) — ${v.help} — ${cibles}`);
-  }
-  pagesVerifiees.add(nom);
-  await capturer(page, nom);
-  console.log(`axe ${nom} : ${resultat.violations.length} violation(s), ${graves.length} grave(s)`);
-}
-
-/**
- * Clicks `element`, a link or button htmx swaps in place (hx-boost), and waits until the new
- * page has settled.
- */
-async function envoyer(element) {
-  const page = element.page();
-  await page.evaluate(() => {
-    window.piloteRegle = new Promise((fini) =>
-      document.addEventListener("htmx:afterSettle", () => fini(), { once: true }),
-    );
-  });
-  await element.click();
-  await page.evaluate(() => window.piloteRegle);
-}
-
-async function connecter(page, compte) {
-  await page.goto(`${BASE}/connexion`);
-  await accessibilite(page, "connexion");
-  await page.getByLabel("Adresse électronique", { exact: true }).fill(compte.email);
-  await page.getByLabel("Mot de passe", { exact: true }).fill(compte.mdp);
-  await envoyer(page.getByRole("button", { name: "Se connecter" }));
-  if (page.url().includes("/compte/mot-de-passe")) {
-    // A password given out by `pilote user add` is provisional: changed at first sign-in,
-    // then on to the page asked for.
-    await accessibilite(page, "changement du mot de passe provisoire");
-    const nouveau = `${compte.mdp} choisi par moi`;
-    await page.locator("#mot-de-passe-actuel").fill(compte.mdp);
-    await page.locator("#mot-de-passe-nouveau").fill(nouveau);
-    await page.locator("#mot-de-passe-confirmation").fill(nouveau);
-    await page.getByRole("button", { name: "Changer de mot de passe" }).click();
-    compte.mdp = nouveau;
-  }
-  await page.waitForURL(`${BASE}/`);
-}
-
-const navigateur = await chromium.launch({
-  executablePath: process.env.PILOTE_E2E_CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const navigateur = await lancerNavigateur();
 try {
   // axe is evaluated through the DevTools protocol, which the CSP does not govern.
   const contexte = await navigateur.newContext({ locale: "fr-FR" });
@@ -513,5 +384,4 @@ try {
   await navigateur.close();
 }
 
-console.log(`${pagesVerifiees.size} page(s) vérifiée(s) par axe-core, ${echecs.length} échec(s)`);
-process.exit(echecs.length === 0 ? 0 : 1);
+terminer();
