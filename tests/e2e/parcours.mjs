@@ -376,6 +376,14 @@ try {
     verifier(lu.includes(fait), `le public ne lit pas « ${fait} »`);
   }
 
+  // The partners directory, kept by the administration.
+  await page.goto(`${BASE}/annuaire`);
+  await accessibilite(page, "annuaire des partenaires");
+  verifier(
+    (await texte(page.locator("main"))).includes("ARS Normandie"),
+    "l'annuaire ne montre pas le financeur saisi",
+  );
+
   // Sign-out.
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await page.waitForURL(`${BASE}/`);

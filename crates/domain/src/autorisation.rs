@@ -146,6 +146,21 @@ pub fn cree_des_contrats(acteur: &Acteur) -> bool {
         .any(|r| matches!(r, Role::Administrateur | Role::AgentArs { .. }))
 }
 
+/// Whether `acteur` keeps the partners directory shared by every contract (an entry corrected,
+/// two duplicates merged): administrators and national ARS agents, whose scope covers every
+/// contract that may name an entry.
+pub fn tient_l_annuaire(acteur: &Acteur) -> bool {
+    acteur.roles.iter().any(|r| {
+        matches!(
+            r,
+            Role::Administrateur
+                | Role::AgentArs {
+                    perimetre: Perimetre::National
+                }
+        )
+    })
+}
+
 /// The roles that may change the whole contract.
 fn modifie_tout(role: &Role, contrat: &PorteeContrat) -> bool {
     match role {

@@ -5,6 +5,7 @@
 //! Every route is declared in [`routes`] with the [`Politique`] it enforces; the router is
 //! built from that table only, and the authorization matrix test drives every entry of it.
 
+mod annuaire;
 mod api;
 mod assets;
 pub mod compte;
@@ -108,6 +109,7 @@ impl AppState {
 fn table() -> Routes {
     [
         contrat::routes(),
+        annuaire::routes(),
         strategie::routes(),
         signature::routes(),
         presentation::routes(),

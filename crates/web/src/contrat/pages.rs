@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use pilote_domain::autorisation::{Operation, cree_des_contrats, peut};
+use pilote_domain::autorisation::{Operation, cree_des_contrats, peut, tient_l_annuaire};
 use pilote_domain::contrat::{RolePartie, StatutContrat};
 use pilote_domain::fiche_action::FicheAction;
 use pilote_domain::montant::milliers;
@@ -28,6 +28,8 @@ struct Accueil {
     statuts: &'static [StatutContrat],
     /// Whether to offer « Nouveau contrat ».
     creer: bool,
+    /// Whether to offer the partners directory's page.
+    annuaire: bool,
 }
 
 /// What a visitor who reads the whole contract finds beside its reading.
@@ -99,6 +101,7 @@ pub async fn accueil(
         filtre,
         statuts: StatutContrat::TOUS,
         creer: cree_des_contrats(&visiteur.auteur.acteur),
+        annuaire: tient_l_annuaire(&visiteur.auteur.acteur),
     };
     Ok(Html(page.render()?))
 }

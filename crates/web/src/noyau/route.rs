@@ -29,6 +29,9 @@ pub enum Politique {
     /// What fiche-action `{numero}` of contract `{id}` keeps for those who read the whole
     /// contract (its documents): signatories, partners, pilots, ARS agents in scope.
     LireFiche,
+    /// The partners directory shared by every contract: who keeps it (administrators, national
+    /// ARS agents).
+    Annuaire,
     /// An invitation link (`{jeton}`): whoever holds a valid one.
     Invitation,
     /// The signed-in person's own account (their page, their password, their sessions): any

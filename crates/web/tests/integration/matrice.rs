@@ -14,7 +14,7 @@ use crate::support::application::{Appli, Navigateur, contrat as contrat_essai};
 use axum::http::StatusCode;
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{
-    Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut,
+    Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut, tient_l_annuaire,
 };
 use pilote_domain::compte::Email;
 use pilote_domain::fiche_action::Document;
@@ -678,6 +678,27 @@ fn cas(
                 Attendu::Absent,
             )])
             .collect(),
+        Politique::Annuaire => {
+            let permis = tient_l_annuaire(acteur);
+            // An entry that does not exist: refused for its input once the right is granted.
+            let (champs, attendu) = match route.chemin {
+                "/annuaire" => (vec![], Attendu::Permis),
+                "/annuaire/modification" => (
+                    champs(&[
+                        ("entree", "999999999"),
+                        ("nom", "Matrice"),
+                        ("nature", "association"),
+                    ]),
+                    Attendu::Invalide,
+                ),
+                _ => (
+                    champs(&[("garder", "999999998"), ("doublon", "999999999")]),
+                    Attendu::Invalide,
+                ),
+            };
+            let attendu = if permis { attendu } else { Attendu::Interdit };
+            vec![un(route.chemin.into(), champs, attendu)]
+        }
         Politique::Invitation => {
             let inconnue = "0".repeat(64);
             let mut cas = vec![un(
