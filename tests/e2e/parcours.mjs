@@ -380,8 +380,8 @@ try {
   await page.goto(`${BASE}/annuaire`);
   await accessibilite(page, "annuaire des partenaires");
   verifier(
-    (await texte(page.locator("main"))).includes("ARS Normandie"),
-    "l'annuaire ne montre pas le financeur saisi",
+    (await texte(page.locator("main"))).includes("Fusionner deux doublons"),
+    "l'annuaire n'offre pas la fusion des doublons",
   );
 
   // Sign-out.
