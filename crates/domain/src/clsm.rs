@@ -3,9 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::DatePartielle;
 use crate::gouvernance::Instance;
 use crate::strategie::Axe;
+use crate::{DatePartielle, referentiel};
+
+referentiel! {
+    /// What kind of event a council runs.
+    NatureEvenement, "nature d'événement" {
+        Sism = "sism", "Semaines d'information sur la santé mentale";
+        Formation = "formation", "Formation";
+        Rencontre = "rencontre", "Rencontre, conférence, forum";
+        Autre = "autre", "Autre événement";
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +37,12 @@ pub struct Clsm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evenement {
+    /// Its identifier in the store, stable for its whole life (`None` until stored); forms
+    /// name it by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nature: Option<NatureEvenement>,
     pub titre: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<DatePartielle>,

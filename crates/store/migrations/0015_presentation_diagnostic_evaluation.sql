@@ -15,6 +15,7 @@ ALTER TABLE financement_coordination ADD COLUMN qualificatif TEXT;
 ALTER TABLE fiche_action ADD COLUMN bilan_aboutissement TEXT;
 ALTER TABLE fiche_action ADD COLUMN bilan_commentaire TEXT;
 ALTER TABLE evaluation ADD COLUMN nature TEXT;
+ALTER TABLE evenement ADD COLUMN nature TEXT;
 -- JSON array of texts.
 ALTER TABLE evaluation ADD COLUMN recommandations TEXT NOT NULL DEFAULT '[]';
 -- JSON array of {critere, appreciation, commentaire}.

@@ -1,5 +1,6 @@
 -- sqlite seulement
--- Stable identities on SQLite (ADR 0014) for the diagnostics' indicators and the evaluations:
+-- Stable identities on SQLite (ADR 0014) for the diagnostics' indicators, the evaluations and
+-- the CLSM's events:
 -- the columns migration 16 adds on PostgreSQL, each table rebuilt with its rows copied in
 -- their order.
 
@@ -45,3 +46,19 @@ INSERT INTO evaluation_identifiee (contrat_id, rang, titre, date, synthese, cons
     FROM evaluation ORDER BY contrat_id, rang;
 DROP TABLE evaluation;
 ALTER TABLE evaluation_identifiee RENAME TO evaluation;
+
+CREATE TABLE evenement_identifie (
+    id {{id}},
+    contrat_id TEXT NOT NULL REFERENCES clsm (contrat_id) ON DELETE CASCADE,
+    rang BIGINT NOT NULL,
+    titre TEXT NOT NULL,
+    date TEXT,
+    description TEXT,
+    nature TEXT,
+    UNIQUE (contrat_id, rang)
+);
+INSERT INTO evenement_identifie (contrat_id, rang, titre, date, description, nature)
+    SELECT contrat_id, rang, titre, date, description, nature
+    FROM evenement ORDER BY contrat_id, rang;
+DROP TABLE evenement;
+ALTER TABLE evenement_identifie RENAME TO evenement;

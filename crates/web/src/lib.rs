@@ -8,6 +8,7 @@
 mod annuaire;
 mod api;
 mod assets;
+mod clsm;
 pub mod compte;
 mod contrat;
 mod evaluation;
@@ -114,6 +115,7 @@ fn table() -> Routes {
         signature::routes(),
         presentation::routes(),
         evaluation::routes(),
+        clsm::routes(),
         renouvellement::routes(),
         fiche::routes(),
         compte::routes(),

@@ -14,9 +14,9 @@ use sqlx::AnyConnection;
 
 use super::insertion::{
     Enfant, ajouter_codes, enfants, inserer_cibles, inserer_diagnostic, inserer_documents,
-    inserer_etapes, inserer_evaluation, inserer_indicateurs, inserer_lignes_budget,
-    inserer_mesures, inserer_notes, inserer_partie, inserer_publics_et_thematiques,
-    inserer_realisation, inserer_reunions,
+    inserer_etapes, inserer_evaluation, inserer_evenement, inserer_indicateurs,
+    inserer_lignes_budget, inserer_mesures, inserer_notes, inserer_partie,
+    inserer_publics_et_thematiques, inserer_realisation, inserer_reunions,
 };
 use crate::geographie::resoudre;
 use crate::ligne::{int, opt_int, text, to_json};
@@ -159,7 +159,7 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
 
     let mut fiches = HashMap::new();
     inserer_axes(conn, id, "cls", &contrat.axes, &mut fiches).await?;
-    inserer_instances(conn, id, "cls", &contrat.gouvernance, &fiches).await?;
+    inserer_instances(conn, id, ("cls", 0), &contrat.gouvernance, &fiches).await?;
     if let Some(clsm) = &contrat.clsm {
         inserer_clsm(conn, id, clsm, &mut fiches).await?;
     }
@@ -186,25 +186,15 @@ async fn inserer_clsm(
     .execute(&mut *conn)
     .await?;
     inserer_axes(conn, id, "clsm", &clsm.axes, fiches).await?;
-    inserer_instances(conn, id, "clsm", &clsm.instances, fiches).await?;
-    for (rang, evenement) in clsm.evenements.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO evenement (contrat_id, rang, titre, date, description)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(rang as i64)
-        .bind(&evenement.titre)
-        .bind(evenement.date.map(|d| d.to_string()))
-        .bind(evenement.description.as_deref())
-        .execute(&mut *conn)
-        .await?;
+    inserer_instances(conn, id, ("clsm", 0), &clsm.instances, fiches).await?;
+    for (rang, evenement) in (0..).zip(&clsm.evenements) {
+        inserer_evenement(conn, id, rang, evenement).await?;
     }
     Ok(())
 }
 
 /// Inserts axes, their objective trees and actions; records each action's id by number.
-async fn inserer_axes(
+pub(super) async fn inserer_axes(
     conn: &mut AnyConnection,
     id: &str,
     perimetre: &str,
@@ -448,21 +438,23 @@ async fn inserer_fiches(
     inserer_mesures(conn, &mesures).await
 }
 
-async fn inserer_instances(
+/// Inserts governance bodies of the contract (`perimetre` `cls`) or of its CLSM (`clsm`), the
+/// first at `premier`, with their members, meetings and decisions.
+pub(super) async fn inserer_instances(
     conn: &mut AnyConnection,
     id: &str,
-    perimetre: &str,
+    (perimetre, premier): (&str, i64),
     instances: &[Instance],
     fiches: &HashMap<String, i64>,
 ) -> Result<(), StoreError> {
-    for (rang, instance) in instances.iter().enumerate() {
+    for (rang, instance) in (premier..).zip(instances) {
         let instance_id: i64 = sqlx::query_scalar(
             "INSERT INTO instance (contrat_id, perimetre, rang, nature, nom, description, presidence)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(id)
         .bind(perimetre)
-        .bind(rang as i64)
+        .bind(rang)
         .bind(instance.nature.code())
         .bind(&instance.nom)
         .bind(instance.description.as_deref())

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use pilote_domain::clsm::Evenement;
 use pilote_domain::contrat::Partie;
 use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
 use pilote_domain::evaluation::Evaluation;
@@ -177,6 +178,27 @@ pub(crate) async fn inserer_evaluation(
     .bind(to_json(&evaluation.constats))
     .bind(to_json(&evaluation.recommandations))
     .bind(to_json(&evaluation.criteres))
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Inserts event `evenement` of the CLSM of contract `id` at `rang`; returns its identifier.
+pub(crate) async fn inserer_evenement(
+    conn: &mut AnyConnection,
+    id: &str,
+    rang: i64,
+    evenement: &Evenement,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO evenement (contrat_id, rang, nature, titre, date, description)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(id)
+    .bind(rang)
+    .bind(evenement.nature.map(|n| n.code()))
+    .bind(&evenement.titre)
+    .bind(evenement.date.map(|d| d.to_string()))
+    .bind(evenement.description.as_deref())
     .fetch_one(&mut *conn)
     .await?)
 }

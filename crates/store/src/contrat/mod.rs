@@ -1,5 +1,6 @@
 //! Contracts: writing a whole contract in one transaction, reading it back whole, listing.
 
+pub mod clsm;
 pub mod diagnostic;
 mod ecriture;
 pub mod evaluation;

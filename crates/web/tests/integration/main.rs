@@ -3,6 +3,7 @@
 //! provider served here.
 
 mod annuaire;
+mod clsm;
 mod compte;
 mod concurrence;
 mod connexion;

@@ -59,6 +59,7 @@ const ENREGISTREES: &[&str] = &[
     "POST /contrats/{id}/diagnostics",
     "POST /contrats/{id}/realisations",
     "POST /contrats/{id}/evaluations",
+    "POST /contrats/{id}/clsm",
     "POST /contrats/{id}/fiches/{numero}",
     "POST /contrats/{id}/fiches/{numero}/avancement",
     "POST /contrats/{id}/fiches/{numero}/budget",
@@ -384,6 +385,7 @@ fn cas(
                     | "/contrats/{id}/gouvernance"
                     | "/contrats/{id}/presentation"
                     | "/contrats/{id}/evaluation"
+                    | "/contrats/{id}/clsm"
                         if route.methode == axum::http::Method::GET =>
                     {
                         (vec![], modifier)
@@ -490,6 +492,23 @@ fn cas(
                     ),
                     "/contrats/{id}/diagnostics/retrait" => {
                         (champs(&[("element", "indicateur-999999999")]), traite)
+                    }
+                    "/contrats/{id}/clsm" => (champs(&[("nom", "CLSM de la matrice")]), traite),
+                    "/contrats/{id}/clsm/axes" => {
+                        (champs(&[("titre", "Axe du CLSM de la matrice")]), traite)
+                    }
+                    "/contrats/{id}/clsm/instances" => (
+                        champs(&[
+                            ("nature", "assemblee-pleniere"),
+                            ("nom", "Assemblée de la matrice"),
+                        ]),
+                        traite,
+                    ),
+                    "/contrats/{id}/clsm/evenements" => {
+                        (champs(&[("titre", "Événement de la matrice")]), traite)
+                    }
+                    "/contrats/{id}/clsm/retrait" => {
+                        (champs(&[("element", "evenement-999999999")]), traite)
                     }
                     "/contrats/{id}/parties/modification" => (
                         champs(&[("partie", "999999999"), ("roles", "partenaire")]),

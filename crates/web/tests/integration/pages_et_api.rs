@@ -172,7 +172,7 @@ async fn chaque_rubrique_d_un_contrat_complet_est_affichee() {
         "12 mars 2020, Le Creusot",
         "Avenant n°1 (juin 2022) : Ajout d&#39;une fiche-action",
         "Coordinatrice CLS : Une Coordinatrice, chargée de mission",
-        "ARS : 75\u{202f}000\u{a0}€ (2020–2024)",
+        "ARS : plus de 75\u{202f}000\u{a0}€ (2020–2024)",
         "APL médecins généralistes (consultations/an/hab.), 2021",
         "Axe 2 — Mobilité <span class=\"fr-badge fr-badge--new\">Transversal</span>",
         "data-profondeur=\"2\"",

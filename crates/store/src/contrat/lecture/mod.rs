@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::PorteeContrat;
-use pilote_domain::clsm::{Clsm, Evenement};
+use pilote_domain::clsm::{Clsm, Evenement, NatureEvenement};
 use pilote_domain::contrat::{
     Avenant, Contrat, ContratResume, Coordination, Financement, Partie, Qualificatif, RolePartie,
     Signature, Source, StatutContrat, StatutPoste,
@@ -537,6 +537,8 @@ async fn clsm(
     .iter()
     .map(|e| {
         Ok(Evenement {
+            id: Some(int(e, "id")?),
+            nature: opt_code(e, "nature", NatureEvenement::parse)?,
             titre: text(e, "titre")?,
             date: opt_parse(e, "date")?,
             description: opt_text(e, "description")?,
