@@ -313,6 +313,17 @@ try {
     "appréciation du critère absente",
   );
 
+  // The local mental-health council, its event.
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025/clsm`);
+  await page.locator("#clsm-nom").fill("CLSM de Caen la Mer");
+  await page.locator("#clsm-lancement").fill("2025");
+  await envoyer(page.getByRole("button", { name: "Créer le conseil" }));
+  await page.locator("#evenement-nature").selectOption("sism");
+  await page.locator("#evenement-titre").fill("SISM 2025");
+  await envoyer(page.getByRole("button", { name: "Ajouter l'événement" }));
+  await revenuA(page, "evenements", "Les événements du conseil sont enregistrés.");
+  await accessibilite(page, "conseil local de santé mentale");
+
   // The coordinator invites the pilot of fiche-action 1.1, from the pilotage.
   await page.goto(`${BASE}/contrats/essai-deux-epci-2025/pilotage`);
   await page.locator("#invitation-email").fill("pilote@e2e.pilote.fr");
@@ -372,6 +383,8 @@ try {
     "plus de 30 000",
     "Partiellement réalisée — Deux internes accueillis sur cinq",
     "Renforcer la prévention",
+    "CLSM de Caen la Mer",
+    "SISM 2025",
   ]) {
     verifier(lu.includes(fait), `le public ne lit pas « ${fait} »`);
   }
