@@ -6,15 +6,14 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::clsm::{Evenement, NatureEvenement};
 use pilote_domain::gouvernance::{Instance, Membre, NatureInstance};
 use pilote_store::StoreError;
+use pilote_store::contrat::ContratComplet;
 use pilote_store::contrat::clsm::{self, Element, EnTete};
-use pilote_store::contrat::{self, ContratComplet};
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
@@ -23,7 +22,7 @@ use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
     Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, choisi, date, issue, lignes,
-    optionnel, options, refus, refuser, valeur,
+    optionnel, options, page_de_gestion, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
@@ -109,15 +108,15 @@ async fn afficher(
     refus: Refus,
     statut: StatusCode,
 ) -> Result<Response, AppError> {
-    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
-    let page = Page {
-        entete: visiteur.entete(state),
-        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
-        csrf: visiteur.csrf.clone(),
-        fait,
-        refus,
-    };
-    Ok((statut, Html(page.render()?)).into_response())
+    let contexte = (state, visiteur, id);
+    page_de_gestion(contexte, (fait, refus, statut), |cadre| Page {
+        entete: cadre.entete,
+        c: cadre.c,
+        csrf: cadre.csrf,
+        fait: cadre.fait,
+        refus: cadre.refus,
+    })
+    .await
 }
 
 /// `GET /contrats/{id}/clsm`

@@ -7,18 +7,17 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::evaluation::{
     Aboutissement, Appreciation, BilanFiche, Critere, Evaluation, Jugement, NatureEvaluation,
 };
 use pilote_domain::fiche_action::FicheAction;
 use pilote_domain::realisation::Realisation;
 use pilote_store::StoreError;
+use pilote_store::contrat::ContratComplet;
 use pilote_store::contrat::evaluation::{self, Element};
-use pilote_store::contrat::{self, ContratComplet};
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
@@ -27,7 +26,7 @@ use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
     Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, choisi, date, issue, lignes,
-    optionnel, options, refus, refuser, valeur,
+    optionnel, options, page_de_gestion, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
@@ -195,15 +194,15 @@ async fn afficher(
     refus: Refus,
     statut: StatusCode,
 ) -> Result<Response, AppError> {
-    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
-    let page = Page {
-        entete: visiteur.entete(state),
-        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
-        csrf: visiteur.csrf.clone(),
-        fait,
-        refus,
-    };
-    Ok((statut, Html(page.render()?)).into_response())
+    let contexte = (state, visiteur, id);
+    page_de_gestion(contexte, (fait, refus, statut), |cadre| Page {
+        entete: cadre.entete,
+        c: cadre.c,
+        csrf: cadre.csrf,
+        fait: cadre.fait,
+        refus: cadre.refus,
+    })
+    .await
 }
 
 /// `GET /contrats/{id}/evaluation`

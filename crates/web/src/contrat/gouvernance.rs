@@ -7,12 +7,11 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use pilote_domain::IdContrat;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::gouvernance::{Decision, Membre, NatureInstance, Reunion};
 use pilote_store::StoreError;
-use pilote_store::contrat::{self, ContratComplet, gouvernance};
+use pilote_store::contrat::{ContratComplet, gouvernance};
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
@@ -20,7 +19,7 @@ use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::Entete;
 use crate::noyau::saisie::{
     Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, date, issue, lignes, optionnel,
-    refus, refuser, valeur,
+    page_de_gestion, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
@@ -74,16 +73,16 @@ async fn afficher(
     refus: Refus,
     statut: StatusCode,
 ) -> Result<Response, AppError> {
-    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
-    let page = Page {
-        entete: visiteur.entete(state),
-        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
-        csrf: visiteur.csrf.clone(),
-        fait,
-        refus,
+    let contexte = (state, visiteur, id);
+    page_de_gestion(contexte, (fait, refus, statut), |cadre| Page {
+        entete: cadre.entete,
+        c: cadre.c,
+        csrf: cadre.csrf,
+        fait: cadre.fait,
+        refus: cadre.refus,
         natures_instance: NatureInstance::TOUS,
-    };
-    Ok((statut, Html(page.render()?)).into_response())
+    })
+    .await
 }
 
 /// `GET /contrats/{id}/gouvernance`

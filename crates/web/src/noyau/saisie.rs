@@ -9,7 +9,7 @@ use std::future::Future;
 use axum::Form;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use pilote_domain::autorisation::Operation;
 use pilote_domain::{DatePartielle, IdContrat, Montant};
 use pilote_store::{StoreError, contrat};
@@ -37,6 +37,35 @@ pub trait Ecran: Send + Sync {
         refus: Refus,
         statut: StatusCode,
     ) -> impl Future<Output = Result<Response, AppError>> + Send;
+}
+
+/// What every page of a contract for those who change it whole shows: its header, the
+/// contract, the visitor's CSRF token, the section a save went back to, a refused form.
+pub struct Cadre {
+    pub entete: crate::noyau::page::Entete,
+    pub c: contrat::ContratComplet,
+    pub csrf: String,
+    pub fait: Option<String>,
+    pub refus: Refus,
+}
+
+/// Page `faire` of contract `id` for who changes it whole, answered with `statut`: the right
+/// asked first (a refusal reads nothing), then the contract read.
+pub async fn page_de_gestion<T: askama::Template>(
+    (state, visiteur, id): (&AppState, &Visiteur, &IdContrat),
+    (fait, refus, statut): (Option<String>, Refus, StatusCode),
+    faire: impl FnOnce(Cadre) -> T,
+) -> Result<Response, AppError> {
+    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
+    let cadre = Cadre {
+        entete: visiteur.entete(state),
+        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
+        csrf: visiteur.csrf.clone(),
+        fait,
+        refus,
+    };
+    let html = faire(cadre).render()?;
+    Ok((statut, axum::response::Html(html)).into_response())
 }
 
 /// Who may send a form, by what its path names.

@@ -3,17 +3,13 @@
 //! ARS agents only.
 
 use axum::http::StatusCode;
-use pilote_domain::autorisation::Role;
-use pilote_domain::compte::Email;
-use pilote_store::{annuaire, compte, contrat, import};
+use pilote_store::{annuaire, import};
 
-use crate::support::application::{Appli, Navigateur};
-
-const MDP: &str = "un mot de passe assez long";
+use crate::support::application::Appli;
 
 /// Three published contracts: two name the ARS under two spellings, the third names both.
 async fn appli() -> Appli {
-    let appli = Appli::demarrer("http://localhost", None).await;
+    let mut contrats = Vec::new();
     for (id, parties) in [
         ("caen-2025", vec!["ARS Normandie"]),
         ("lisieux-2025", vec!["ARS de Normandie"]),
@@ -32,33 +28,14 @@ async fn appli() -> Appli {
                  roles = [\"signataire\"]\n"
             ));
         }
-        contrat::creer(&appli.store, &import::lire(id, &texte).unwrap())
-            .await
-            .unwrap();
+        contrats.push(import::lire(id, &texte).unwrap());
     }
-    for (email, role) in [
+    let comptes = [
         ("admin@pilote.fr", "administrateur"),
         ("ars@normandie.fr", "ars:region:28"),
         ("coord@caen.fr", "coordinateur:caen-2025"),
-    ] {
-        let roles = vec![Role::parse(role).unwrap()];
-        compte::creer(
-            &appli.store,
-            &Email::parse(email).unwrap(),
-            None,
-            MDP,
-            &roles,
-        )
-        .await
-        .unwrap();
-    }
-    appli
-}
-
-async fn connecte<'a>(appli: &'a Appli, email: &str) -> Navigateur<'a> {
-    let mut n = appli.navigateur();
-    n.connecter(email, MDP).await;
-    n
+    ];
+    Appli::avec(&contrats, &comptes).await
 }
 
 /// The directory's entry named `nom`.
@@ -71,7 +48,7 @@ async fn entree(appli: &Appli, nom: &str) -> String {
 #[tokio::test]
 async fn l_annuaire_se_corrige_et_ses_doublons_se_fusionnent() {
     let appli = appli().await;
-    let mut a = connecte(&appli, "admin@pilote.fr").await;
+    let mut a = appli.connecte("admin@pilote.fr").await;
     assert!(
         a.get("/")
             .await
@@ -207,7 +184,7 @@ async fn l_annuaire_se_corrige_et_ses_doublons_se_fusionnent() {
 async fn seuls_l_administration_et_l_ars_nationale_tiennent_l_annuaire() {
     let appli = appli().await;
     for email in ["ars@normandie.fr", "coord@caen.fr"] {
-        let mut n = connecte(&appli, email).await;
+        let mut n = appli.connecte(email).await;
         assert!(
             !n.get("/")
                 .await

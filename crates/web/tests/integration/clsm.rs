@@ -2,52 +2,24 @@
 //! members and events added and removed, the public reading them; refusals said with nothing
 //! saved; a pilot kept out.
 
+use crate::support::application::{Appli, contrat as contrat_essai, elements};
 use axum::http::StatusCode;
-use pilote_domain::autorisation::Role;
-use pilote_domain::compte::Email;
-use pilote_store::{compte, contrat};
 
-use crate::support::application::{Appli, Navigateur, contrat as contrat_essai, elements};
-
-const MDP: &str = "un mot de passe assez long";
 const PAGE: &str = "/contrats/essai-2025/clsm";
 
 async fn appli() -> Appli {
-    let appli = Appli::demarrer("http://localhost", None).await;
-    contrat::creer(
-        &appli.store,
-        &contrat_essai("essai-2025", true, &["14118"], 1),
-    )
-    .await
-    .unwrap();
-    for (email, role) in [
+    let contrats = [contrat_essai("essai-2025", true, &["14118"], 1)];
+    let comptes = [
         ("coord@caen.fr", "coordinateur:essai-2025"),
         ("pilote@caen.fr", "pilote:essai-2025:1"),
-    ] {
-        let roles = vec![Role::parse(role).unwrap()];
-        compte::creer(
-            &appli.store,
-            &Email::parse(email).unwrap(),
-            None,
-            MDP,
-            &roles,
-        )
-        .await
-        .unwrap();
-    }
-    appli
-}
-
-async fn connecte<'a>(appli: &'a Appli, email: &str) -> Navigateur<'a> {
-    let mut n = appli.navigateur();
-    n.connecter(email, MDP).await;
-    n
+    ];
+    Appli::avec(&contrats, &comptes).await
 }
 
 #[tokio::test]
 async fn le_conseil_se_cree_et_se_remplit_depuis_sa_page() {
     let appli = appli().await;
-    let mut c = connecte(&appli, "coord@caen.fr").await;
+    let mut c = appli.connecte("coord@caen.fr").await;
     // Nothing before the council itself.
     let r = c
         .soumettre(
@@ -191,7 +163,7 @@ async fn le_conseil_se_cree_et_se_remplit_depuis_sa_page() {
 #[tokio::test]
 async fn un_pilote_ne_touche_pas_au_conseil() {
     let appli = appli().await;
-    let mut p = connecte(&appli, "pilote@caen.fr").await;
+    let mut p = appli.connecte("pilote@caen.fr").await;
     assert_eq!(p.get(PAGE).await.status, StatusCode::FORBIDDEN);
     let r = p
         .post(

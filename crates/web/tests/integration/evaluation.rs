@@ -2,46 +2,18 @@
 //! assessment, the contract's evaluations with the five criteria; the public reads them;
 //! refusals named with nothing saved; renewal proposes the actions to carry over.
 
-use axum::http::StatusCode;
-use pilote_domain::autorisation::Role;
-use pilote_domain::compte::Email;
-use pilote_store::{compte, contrat};
-
 use crate::support::application::{Appli, Navigateur, contrat as contrat_essai, elements};
+use axum::http::StatusCode;
 
-const MDP: &str = "un mot de passe assez long";
 const PAGE: &str = "/contrats/essai-2025/evaluation";
 
 async fn appli() -> Appli {
-    let appli = Appli::demarrer("http://localhost", None).await;
-    contrat::creer(
-        &appli.store,
-        &contrat_essai("essai-2025", true, &["14118"], 3),
-    )
-    .await
-    .unwrap();
-    for (email, role) in [
+    let contrats = [contrat_essai("essai-2025", true, &["14118"], 3)];
+    let comptes = [
         ("coord@caen.fr", "coordinateur:essai-2025"),
         ("pilote@caen.fr", "pilote:essai-2025:1"),
-    ] {
-        let roles = vec![Role::parse(role).unwrap()];
-        compte::creer(
-            &appli.store,
-            &Email::parse(email).unwrap(),
-            None,
-            MDP,
-            &roles,
-        )
-        .await
-        .unwrap();
-    }
-    appli
-}
-
-async fn connecte<'a>(appli: &'a Appli, email: &str) -> Navigateur<'a> {
-    let mut n = appli.navigateur();
-    n.connecter(email, MDP).await;
-    n
+    ];
+    Appli::avec(&contrats, &comptes).await
 }
 
 /// The identifier of fiche-action `numero` as the page's assessment forms name it.
@@ -59,7 +31,7 @@ async fn fiche(c: &mut Navigateur<'_>, numero: &str) -> String {
 #[tokio::test]
 async fn realisations_bilans_et_evaluations_se_saisissent_et_se_lisent() {
     let appli = appli().await;
-    let mut c = connecte(&appli, "coord@caen.fr").await;
+    let mut c = appli.connecte("coord@caen.fr").await;
 
     // An achievement, linked to its action; one citing a missing action is refused.
     let r = c
@@ -238,7 +210,7 @@ async fn realisations_bilans_et_evaluations_se_saisissent_et_se_lisent() {
 #[tokio::test]
 async fn un_pilote_n_evalue_pas_le_contrat() {
     let appli = appli().await;
-    let mut p = connecte(&appli, "pilote@caen.fr").await;
+    let mut p = appli.connecte("pilote@caen.fr").await;
     assert_eq!(p.get(PAGE).await.status, StatusCode::FORBIDDEN);
     for chemin in ["/bilans", "/realisations", "/evaluations"] {
         let r = p

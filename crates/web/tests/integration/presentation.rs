@@ -2,52 +2,25 @@
 //! actions announced) and its diagnostics with their indicators, each save going back to its
 //! own section; refusals named field by field with nothing saved; who may use it.
 
+use crate::support::application::{Appli, contrat as contrat_essai, elements};
 use axum::http::StatusCode;
-use pilote_domain::autorisation::Role;
-use pilote_domain::compte::Email;
-use pilote_store::{compte, contrat};
 
-use crate::support::application::{Appli, Navigateur, contrat as contrat_essai, elements};
-
-const MDP: &str = "un mot de passe assez long";
 const PAGE: &str = "/contrats/essai-2025/presentation";
 
 async fn appli() -> Appli {
-    let appli = Appli::demarrer("http://localhost", None).await;
-    for id in ["essai-2025", "autre-2025"] {
-        contrat::creer(&appli.store, &contrat_essai(id, true, &["14118"], 1))
-            .await
-            .unwrap();
-    }
-    for (email, role) in [
+    let contrats = ["essai-2025", "autre-2025"].map(|id| contrat_essai(id, true, &["14118"], 1));
+    let comptes = [
         ("coord@caen.fr", "coordinateur:essai-2025"),
         ("coord@autre.fr", "coordinateur:autre-2025"),
         ("partenaire@caen.fr", "partenaire:essai-2025"),
-    ] {
-        let roles = vec![Role::parse(role).unwrap()];
-        compte::creer(
-            &appli.store,
-            &Email::parse(email).unwrap(),
-            None,
-            MDP,
-            &roles,
-        )
-        .await
-        .unwrap();
-    }
-    appli
-}
-
-async fn connecte<'a>(appli: &'a Appli, email: &str) -> Navigateur<'a> {
-    let mut n = appli.navigateur();
-    n.connecter(email, MDP).await;
-    n
+    ];
+    Appli::avec(&contrats, &comptes).await
 }
 
 #[tokio::test]
 async fn la_presentation_se_redige_et_revient_a_sa_section() {
     let appli = appli().await;
-    let mut c = connecte(&appli, "coord@caen.fr").await;
+    let mut c = appli.connecte("coord@caen.fr").await;
     let r = c
         .soumettre(
             PAGE,
@@ -128,7 +101,7 @@ async fn la_presentation_se_redige_et_revient_a_sa_section() {
 #[tokio::test]
 async fn un_diagnostic_se_saisit_se_corrige_et_se_retire() {
     let appli = appli().await;
-    let mut c = connecte(&appli, "coord@caen.fr").await;
+    let mut c = appli.connecte("coord@caen.fr").await;
     let action = "/contrats/essai-2025/diagnostics";
     // A title is required; a date is read as typed in France.
     let r = c
@@ -294,7 +267,7 @@ async fn un_diagnostic_se_saisit_se_corrige_et_se_retire() {
 async fn seuls_ceux_qui_modifient_le_contrat_presentent_et_diagnostiquent() {
     let appli = appli().await;
     for email in ["partenaire@caen.fr", "coord@autre.fr"] {
-        let mut n = connecte(&appli, email).await;
+        let mut n = appli.connecte(email).await;
         assert_eq!(n.get(PAGE).await.status, StatusCode::FORBIDDEN, "{email}");
         let r = n
             .post(
@@ -305,7 +278,7 @@ async fn seuls_ceux_qui_modifient_le_contrat_presentent_et_diagnostiquent() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{email}");
     }
     // Two saves from one reading: the second is told what changed meanwhile.
-    let mut c = connecte(&appli, "coord@caen.fr").await;
+    let mut c = appli.connecte("coord@caen.fr").await;
     let page = c.get(PAGE).await;
     let v = crate::support::application::champ_cache(&page.corps, "version").unwrap();
     for (titre, attendu) in [

@@ -57,7 +57,34 @@ pub fn copier_modele(destination: &Path) {
     std::fs::copy(modele, destination).unwrap();
 }
 
+/// The password of the accounts [`Appli::avec`] creates.
+pub const MDP_ESSAI: &str = "un mot de passe assez long";
+
 impl Appli {
+    /// A fresh application holding `contrats` and the accounts `comptes` (address, role in
+    /// its text form), each with the password [`MDP_ESSAI`].
+    pub async fn avec(contrats: &[Contrat], comptes: &[(&str, &str)]) -> Self {
+        let appli = Self::demarrer("http://localhost", None).await;
+        for c in contrats {
+            pilote_store::contrat::creer(&appli.store, c).await.unwrap();
+        }
+        for (email, role) in comptes {
+            let roles = vec![pilote_domain::autorisation::Role::parse(role).unwrap()];
+            let email = pilote_domain::compte::Email::parse(email).unwrap();
+            pilote_store::compte::creer(&appli.store, &email, None, MDP_ESSAI, &roles)
+                .await
+                .unwrap();
+        }
+        appli
+    }
+
+    /// A browser signed in as `email`, one of the accounts of [`Appli::avec`].
+    pub async fn connecte(&self, email: &str) -> Navigateur<'_> {
+        let mut n = self.navigateur();
+        n.connecter(email, MDP_ESSAI).await;
+        n
+    }
+
     /// A fresh SQLite database with the geography loaded, served at `url_publique`.
     pub async fn demarrer(url_publique: &str, oidc: Option<ClientOidc>) -> Self {
         Self::sur("sqlite://pilote.db", url_publique, oidc).await
