@@ -42,7 +42,8 @@ struct Page {
     entete: Entete,
     c: ContratComplet,
     csrf: String,
-    fait: Option<&'static str>,
+    /// The section a save went back to, where the page confirms it.
+    fait: Option<String>,
     refus: Refus,
     niveaux: &'static [NiveauObjectif],
 }
@@ -115,7 +116,7 @@ async fn afficher(
     state: &AppState,
     visiteur: &Visiteur,
     id: &IdContrat,
-    fait: Option<&'static str>,
+    fait: Option<String>,
     refus: Refus,
     statut: StatusCode,
 ) -> Result<Response, AppError> {
@@ -139,15 +140,11 @@ pub async fn page(
     Parametres(q): Parametres<Fait>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
-    let fait = q
-        .fait
-        .is_some()
-        .then_some("La stratégie du contrat est enregistrée.");
     afficher(
         &state,
         &visiteur,
         &id,
-        fait,
+        q.fait,
         Refus::default(),
         StatusCode::OK,
     )
@@ -303,11 +300,16 @@ async fn traiter(
         }
     };
     let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
+    // An addition goes back to the forms, to add the next; any other change to the tree.
+    let section = match action {
+        Action::AjouterAxe | Action::AjouterObjectif | Action::AjouterFiche => "ajouts",
+        _ => "strategie",
+    };
     issue(
         (state, visiteur, PageStrategie),
         &id,
         resultat,
-        "strategie",
+        section,
         refus,
     )
     .await

@@ -155,7 +155,7 @@ pub async fn deposer(
         supprimer_fichier(&state, cle.as_str()).await;
     }
     let refus = refus(&formulaire, &format!("{formulaire}-titre"), saisies);
-    issue(ecran, &id, resultat, "suivi", refus).await
+    issue(ecran, &id, resultat, "documents", refus).await
 }
 
 /// The content type of a document, from its name.

@@ -50,7 +50,8 @@ struct Page {
     /// The version of the fiche-action its forms were read at.
     version: i64,
     csrf: String,
-    fait: Option<&'static str>,
+    /// The section a save went back to, where the page confirms it.
+    fait: Option<String>,
     refus: Refus,
     /// Whether the visitor changes the whole contract (and so its strategy).
     coordination: bool,
@@ -215,7 +216,7 @@ async fn afficher(
     state: &AppState,
     visiteur: &Visiteur,
     (id, numero): (&IdContrat, &str),
-    fait: Option<&'static str>,
+    fait: Option<String>,
     refus: Refus,
     statut: StatusCode,
 ) -> Result<Response, AppError> {
@@ -253,18 +254,12 @@ pub async fn page(
     Parametres(q): Parametres<Fait>,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
-    let fait = match q.fait.as_deref() {
-        Some("avancement") => Some("L'avancement de la fiche-action est enregistré."),
-        Some("suivi") => Some("Le suivi de la fiche-action est enregistré."),
-        Some(_) => Some("La fiche-action est enregistrée."),
-        None => None,
-    };
     let refus = Refus::default();
     afficher(
         &state,
         &visiteur,
         (&id, &numero),
-        fait,
+        q.fait,
         refus,
         StatusCode::OK,
     )
@@ -505,13 +500,23 @@ async fn traiter(
         Ok(resultat) => resultat,
         Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
     };
-    let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
-    let fait = match action {
+    // The section a save goes back to, where the page confirms it.
+    let section = match action {
         Action::Avancer => "avancement",
         Action::Rediger => "redaction",
-        _ => "suivi",
+        Action::AjouterEtape | Action::MarquerEtape => "calendrier",
+        Action::AjouterMesure | Action::AjouterCible => "indicateurs",
+        Action::AjouterNote => "notes",
+        Action::Retirer => match valeur(&saisies, "element").split('-').next() {
+            Some("etape") => "calendrier",
+            Some("budget") => "budget",
+            Some("note") => "notes",
+            Some("document") => "documents",
+            _ => "indicateurs",
+        },
     };
-    issue(ecran, &id, resultat, fait, refus).await
+    let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
+    issue(ecran, &id, resultat, section, refus).await
 }
 
 /// `POST /contrats/{id}/fiches/{numero}/avancement`: status and progress.

@@ -86,7 +86,7 @@ async fn ajouter(
         saisies,
     } = formulaire;
     let (store, auteur) = (&state.store, &visiteur.auteur);
-    let (formulaire, champ, resultat) = match ajout {
+    let (formulaire, champ, resultat, section) = match ajout {
         Ajout::Budget => {
             let formulaire = format!("budget-{numero}");
             let ligne = match ligne_budget(&saisies) {
@@ -104,7 +104,7 @@ async fn ajouter(
             };
             let resultat =
                 fiche::ajouter_ligne_budget(store, auteur, &id, &numero, lue, &ligne).await;
-            (formulaire, "financeur", resultat)
+            (formulaire, "financeur", resultat, "budget")
         }
         Ajout::Indicateur => {
             let formulaire = format!("indicateur-{numero}");
@@ -123,7 +123,7 @@ async fn ajouter(
             };
             let resultat =
                 fiche::ajouter_indicateur(store, auteur, &id, &numero, lue, &indicateur).await;
-            (formulaire, "libelle", resultat)
+            (formulaire, "libelle", resultat, "indicateurs")
         }
     };
     let refus = refus(&formulaire, &format!("{formulaire}-{champ}"), saisies);
@@ -131,7 +131,7 @@ async fn ajouter(
         (state, visiteur, PageFiche(&numero)),
         &id,
         resultat,
-        "suivi",
+        section,
         refus,
     )
     .await

@@ -424,12 +424,14 @@ async fn le_budget_et_les_indicateurs_d_une_fiche_se_saisissent_champ_par_champ(
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
     assert_eq!(
         r.redirection(),
-        Some("/contrats/essai-2025/fiches/1.1?fait=suivi#suivi")
+        Some("/contrats/essai-2025/fiches/1.1?fait=indicateurs#indicateurs")
     );
-    let page = ars.get("/contrats/essai-2025/fiches/1.1?fait=suivi").await;
+    let page = ars
+        .get("/contrats/essai-2025/fiches/1.1?fait=indicateurs")
+        .await;
     let texte = page.texte();
     for attendu in [
-        "Le suivi de la fiche-action est enregistré.",
+        "Les indicateurs sont enregistrés.",
         "Budget de la fiche-action n°1.1",
         "ARS Normandie",
         "120\u{202f}000\u{a0}€",

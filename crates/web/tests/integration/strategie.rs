@@ -84,9 +84,14 @@ async fn enregistrer(ars: &mut Navigateur<'_>, chemin: &str, champs: &[(&str, &s
         .post(&format!("/contrats/essai-2025{chemin}"), &tous)
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{chemin} : {}", r.texte());
+    // An addition goes back to the forms, to add the next; any other change to the tree.
+    let section = match chemin {
+        "/axes" | "/objectifs" | "/fiches" => "ajouts",
+        _ => "strategie",
+    };
     assert_eq!(
         r.redirection(),
-        Some("/contrats/essai-2025/strategie?fait=strategie#strategie")
+        Some(format!("/contrats/essai-2025/strategie?fait={section}#{section}").as_str())
     );
 }
 
