@@ -201,11 +201,108 @@ async fn lectures_pendant_les_ecritures(coordinateur: &Navigateur<'_>) {
     }
 }
 
+/// The contract's own parts at once: `ENSEMBLE` people save its presentation from one version
+/// (one acknowledged, the others told it changed, the acknowledged text stored), then as many
+/// add achievements while others read the evaluation page, each writer reading the page again
+/// when told it changed: every read answered, every acknowledged achievement there.
+async fn les_parties_du_contrat_a_plusieurs(coordinateur: &Navigateur<'_>) {
+    const PAGE: &str = "/contrats/essai-2025/evaluation";
+    let mut lecteur = coordinateur.clone();
+    let presentation = "/contrats/essai-2025/presentation";
+    let version = champ_cache(&lecteur.get(presentation).await.corps, "version").unwrap();
+    let textes: Vec<String> = (1..=ENSEMBLE)
+        .map(|k| format!("Présentation n°{k}"))
+        .collect();
+    let reponses = join_all(textes.iter().map(|texte| {
+        let mut onglet = coordinateur.clone();
+        let version = version.clone();
+        async move {
+            let champs = [
+                ("version", version.as_str()),
+                ("presentation", texte.as_str()),
+            ];
+            (
+                onglet.post(presentation, &champs).await.status,
+                texte.clone(),
+            )
+        }
+    }))
+    .await;
+    let comptes = compter(reponses.iter().map(|(s, _)| *s));
+    println!("présentations simultanées d'une version : {comptes:?}");
+    assert_eq!(erreurs_serveur(&comptes), 0, "{comptes:?}");
+    assert_eq!(
+        comptes.get(&303),
+        Some(&1),
+        "écrasement silencieux : {comptes:?}"
+    );
+    let acquittee = &reponses
+        .iter()
+        .find(|(s, _)| *s == StatusCode::SEE_OTHER)
+        .unwrap()
+        .1;
+    let contrat = lecteur.get("/contrats/essai-2025").await.texte();
+    assert!(
+        contrat.contains(acquittee.as_str()),
+        "la présentation acquittée est perdue"
+    );
+
+    let ecritures = join_all((0..ENSEMBLE).map(|e| {
+        let mut onglet = coordinateur.clone();
+        async move {
+            let titre = format!("Réalisation de l'écrivain {e}");
+            let mut statuts = Vec::new();
+            loop {
+                let page = onglet.get(PAGE).await;
+                statuts.push(page.status);
+                let version = champ_cache(&page.corps, "version").unwrap();
+                let champs = [("version", version.as_str()), ("titre", titre.as_str())];
+                let r = onglet
+                    .post("/contrats/essai-2025/realisations", &champs)
+                    .await;
+                statuts.push(r.status);
+                if r.status != StatusCode::CONFLICT {
+                    return (
+                        statuts,
+                        (r.status == StatusCode::SEE_OTHER).then_some(titre),
+                    );
+                }
+            }
+        }
+    }));
+    let lectures = join_all((0..ENSEMBLE).map(|_| {
+        let mut onglet = coordinateur.clone();
+        async move {
+            let mut statuts = Vec::new();
+            for _ in 0..5 {
+                statuts.push(onglet.get(PAGE).await.status);
+            }
+            statuts
+        }
+    }));
+    let (ecritures, lectures) = tokio::join!(ecritures, lectures);
+    let lues = compter(lectures.into_iter().flatten());
+    let ecrites = compter(ecritures.iter().flat_map(|(s, _)| s.iter().copied()));
+    println!("réalisations ajoutées à plusieurs : {ecrites:?} ; lectures : {lues:?}");
+    assert_eq!(lues.keys().collect::<Vec<_>>(), [&200], "{lues:?}");
+    assert_eq!(erreurs_serveur(&ecrites), 0, "{ecrites:?}");
+    let page = lecteur.get(PAGE).await.texte();
+    let acquittees: Vec<&String> = ecritures.iter().filter_map(|(_, t)| t.as_ref()).collect();
+    assert_eq!(acquittees.len(), ENSEMBLE);
+    for titre in acquittees {
+        assert!(
+            page.contains(titre.as_str()),
+            "écriture acquittée perdue : {titre}"
+        );
+    }
+}
+
 async fn scenarios(appli: &Appli) {
     let coordinateur = coordinateur(appli).await;
     une_sauvegarde_par_version(appli, &coordinateur).await;
     un_retrait_par_element(&coordinateur).await;
     lectures_pendant_les_ecritures(&coordinateur).await;
+    les_parties_du_contrat_a_plusieurs(&coordinateur).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
