@@ -47,7 +47,8 @@ enum Commande {
     Journal(journal::CommandeJournal),
     /// Applies pending database migrations and loads the official geography.
     Migrate,
-    /// Imports contracts from TOML files (the format of demo/*.toml); all or nothing.
+    /// Imports contracts from TOML files (the format of demo/*.toml) or from spreadsheets (XLSX,
+    /// ODS: sheets Contrat, Axes, Fiches-actions, Budget, Indicateurs); all or nothing.
     Import {
         #[arg(required = true)]
         fichiers: Vec<PathBuf>,
@@ -131,9 +132,24 @@ async fn ouvrir(configuration: &Configuration) -> Result<Store> {
 async fn importer(configuration: &Configuration, fichiers: &[PathBuf]) -> Result<()> {
     let mut contrats = Vec::new();
     for fichier in fichiers {
-        let contenu = std::fs::read_to_string(fichier)
-            .with_context(|| format!("lecture de {}", fichier.display()))?;
-        contrats.push(import::lire(&fichier.display().to_string(), &contenu)?);
+        let nom = fichier.display().to_string();
+        let extension = fichier.extension().and_then(|e| e.to_str());
+        let contrat = match extension.map(str::to_lowercase).as_deref() {
+            // A spreadsheet: every fault named by sheet, line and column.
+            Some("xlsx" | "ods") => {
+                let octets = std::fs::read(fichier).with_context(|| format!("lecture de {nom}"))?;
+                import::tableur::lire(octets).map_err(|erreurs| {
+                    let lignes: Vec<String> = erreurs.iter().map(|e| format!("  - {e}")).collect();
+                    anyhow::anyhow!("{nom} : {} erreur(s)\n{}", lignes.len(), lignes.join("\n"))
+                })?
+            }
+            _ => {
+                let contenu = std::fs::read_to_string(fichier)
+                    .with_context(|| format!("lecture de {nom}"))?;
+                import::lire(&nom, &contenu)?
+            }
+        };
+        contrats.push(contrat);
     }
     let store = ouvrir(configuration).await?;
     let ecrits = import::importer(&store, &contrats, SiPresent::Refuser).await?;

@@ -2,6 +2,7 @@
 //! every document is read and checked first, then all are written in one transaction, so a
 //! faulty document leaves the database as it was.
 
+pub mod tableur;
 mod traduction;
 
 pub use traduction::donnee_fr;

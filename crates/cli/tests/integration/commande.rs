@@ -284,3 +284,85 @@ fn une_configuration_de_service_incomplete_est_refusee() {
     assert!(!ok);
     assert!(texte.contains("oidc_client_id"), "{texte}");
 }
+
+/// A workbook as Excel writes them (rust_xlsxwriter): sheets of text lines, the first their
+/// headers.
+fn classeur(chemin: &std::path::Path, feuilles: &[(&str, &[&[&str]])]) {
+    let mut classeur = rust_xlsxwriter::Workbook::new();
+    for (nom, lignes) in feuilles {
+        let feuille = classeur.add_worksheet();
+        feuille.set_name(*nom).unwrap();
+        for (l, ligne) in lignes.iter().enumerate() {
+            for (c, texte) in ligne.iter().enumerate() {
+                feuille.write_string(l as u32, c as u16, *texte).unwrap();
+            }
+        }
+    }
+    classeur.save(chemin).unwrap();
+}
+
+#[test]
+fn un_plan_s_importe_d_un_tableur_et_ses_fautes_sont_localisees() {
+    let dossier = tempfile::tempdir().unwrap();
+    let contrat: &[&[&str]] = &[
+        &[
+            "Identifiant",
+            "Nom",
+            "Génération",
+            "Début",
+            "Fin",
+            "Communes",
+        ],
+        &[
+            "tableur-2024",
+            "CLS tiré d'un tableur",
+            "1",
+            "2024",
+            "2028",
+            "14118",
+        ],
+    ];
+    let axes: &[&[&str]] = &[&["Numéro", "Titre"], &["1", "Accès aux soins"]];
+    let fautives: &[&[&str]] = &[
+        &["Axe", "Numéro", "Titre", "Statut"],
+        &["1", "1.1", "Maison de santé", "en cours"],
+        &["3", "1.2", "", "presque finie"],
+    ];
+    classeur(
+        &dossier.path().join("fautif.xlsx"),
+        &[
+            ("Contrat", contrat),
+            ("Axes", axes),
+            ("Fiches-actions", fautives),
+        ],
+    );
+    let (ok, texte) = pilote(dossier.path(), &["import", "fautif.xlsx"]);
+    assert!(!ok);
+    for attendu in [
+        "fautif.xlsx : 3 erreur(s)",
+        "feuille « Fiches-actions », ligne 3, colonne A (« Axe ») : la feuille « Axes » n'a pas d'axe n°3",
+        "feuille « Fiches-actions », ligne 3, colonne C (« Titre ») : indiquez le titre",
+        "feuille « Fiches-actions », ligne 3, colonne D (« Statut ») : « presque finie » inconnu",
+    ] {
+        assert!(texte.contains(attendu), "{attendu}\n{texte}");
+    }
+
+    let fiches: &[&[&str]] = &[
+        &["Axe", "Numéro", "Titre"],
+        &["1", "1.1", "Maison de santé"],
+    ];
+    classeur(
+        &dossier.path().join("plan.xlsx"),
+        &[
+            ("Contrat", contrat),
+            ("Axes", axes),
+            ("Fiches-actions", fiches),
+        ],
+    );
+    let (ok, texte) = pilote(dossier.path(), &["import", "plan.xlsx"]);
+    assert!(ok, "{texte}");
+    assert!(
+        texte.contains("1 contrat(s) importé(s) : tableur-2024"),
+        "{texte}"
+    );
+}

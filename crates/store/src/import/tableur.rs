@@ -1,0 +1,818 @@
+//! A contract's plan read from the spreadsheet coordinators keep (XLSX from Excel or
+//! LibreOffice, or ODS), through calamine. Sheets and columns are found by their French names,
+//! in any order, case, accents and punctuation aside: « Contrat » (one line: identifiant, nom,
+//! génération, début, fin, statut, EPCI, communes), « Axes » (numéro, titre, description,
+//! transversal), « Fiches-actions » (axe, numéro, titre, contexte, objectifs, description,
+//! pilote, partenaires, publics, thématiques, début, fin, statut, avancement), « Budget »
+//! (fiche-action, année, financeur, nature, prévisionnel, réalisé) and « Indicateurs »
+//! (fiche-action, libellé, type, unité, valeur initiale, année cible, cible). Every fault is
+//! named by sheet, line (as the spreadsheet numbers it) and column, all of them at once; a
+//! workbook with any fault gives no contract.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use pilote_domain::contrat::{Contrat, StatutContrat};
+use pilote_domain::fiche_action::{
+    Cible, FicheAction, Indicateur, LigneBudget, NatureDepense, Pilote, StatutAction,
+    TypeIndicateur,
+};
+use pilote_domain::recherche::replier;
+use pilote_domain::referentiel::{Public, Thematique};
+use pilote_domain::strategie::Axe;
+use pilote_domain::territoire::Territoire;
+use pilote_domain::{CodeInsee, DatePartielle, IdContrat, Montant, Periode, Siren};
+
+/// One fault of a workbook: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErreurTableur {
+    pub feuille: String,
+    /// The line as the spreadsheet numbers it (the headers are on line 1); 0 for the sheet.
+    pub ligne: u32,
+    /// The column's letter and header, when one is at fault.
+    pub colonne: Option<(String, String)>,
+    pub message: String,
+}
+
+impl fmt::Display for ErreurTableur {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.feuille.is_empty() {
+            return f.write_str(&self.message);
+        }
+        write!(f, "feuille « {} »", self.feuille)?;
+        if self.ligne > 0 {
+            write!(f, ", ligne {}", self.ligne)?;
+        }
+        if let Some((lettre, entete)) = &self.colonne {
+            write!(f, ", colonne {lettre} (« {entete} »)")?;
+        }
+        write!(f, " : {}", self.message)
+    }
+}
+
+/// « A », « Z », « AA »… for column `n` (from 0).
+fn lettre(mut n: usize) -> String {
+    let mut lettres = Vec::new();
+    loop {
+        lettres.push(b'A' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    lettres.reverse();
+    String::from_utf8(lettres).unwrap_or_default()
+}
+
+/// A cell as text: numbers without a useless decimal part, dates as `AAAA-MM-JJ`.
+fn texte(cellule: &Data) -> String {
+    match cellule {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "oui" } else { "non" }.to_owned(),
+        Data::DateTime(d) => {
+            // Days since 30 December 1899, as spreadsheets count them.
+            let origine = time::Date::from_calendar_date(1899, time::Month::December, 30)
+                .expect("une date valide");
+            match origine.checked_add(time::Duration::days(d.as_f64().floor() as i64)) {
+                Some(jour) => format!(
+                    "{:04}-{:02}-{:02}",
+                    jour.year(),
+                    u8::from(jour.month()),
+                    jour.day()
+                ),
+                None => d.as_f64().to_string(),
+            }
+        }
+    }
+}
+
+/// A sheet read: its header names (folded) by column, and its lines.
+struct Feuille {
+    nom: String,
+    entetes: Vec<(String, String)>,
+    /// Each line's number in the spreadsheet and its cells as text.
+    lignes: Vec<(u32, Vec<String>)>,
+}
+
+/// One line of a sheet, for reading its cells by header.
+struct Ligne<'a> {
+    feuille: &'a Feuille,
+    numero: u32,
+    cellules: &'a [String],
+}
+
+impl Ligne<'_> {
+    fn colonne(&self, entete: &str) -> Option<usize> {
+        self.feuille
+            .entetes
+            .iter()
+            .position(|(replie, _)| replie == &replier(entete))
+    }
+
+    /// The text of column `entete` (empty when the column or the cell is).
+    fn valeur(&self, entete: &str) -> &str {
+        self.colonne(entete)
+            .and_then(|i| self.cellules.get(i))
+            .map_or("", String::as_str)
+    }
+
+    fn optionnel(&self, entete: &str) -> Option<String> {
+        Some(self.valeur(entete).to_owned()).filter(|v| !v.is_empty())
+    }
+
+    fn erreur(&self, entete: &str, message: String) -> ErreurTableur {
+        let colonne = self.colonne(entete).map(|i| {
+            let nom = self.feuille.entetes[i].1.clone();
+            (lettre(i), nom)
+        });
+        ErreurTableur {
+            feuille: self.feuille.nom.clone(),
+            ligne: self.numero,
+            colonne,
+            message,
+        }
+    }
+
+    /// Column `entete` read with `lire`, `None` when empty; a fault is kept in `erreurs`.
+    fn lire<T>(
+        &self,
+        entete: &str,
+        erreurs: &mut Vec<ErreurTableur>,
+        lire: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match self.valeur(entete) {
+            "" => None,
+            v => lire(v)
+                .map_err(|m| erreurs.push(self.erreur(entete, m)))
+                .ok(),
+        }
+    }
+
+    /// The items of a list cell: separated by `;` or line breaks.
+    fn liste(&self, entete: &str) -> Vec<String> {
+        self.valeur(entete)
+            .split([';', '\n'])
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Feuille {
+    fn lignes(&self) -> impl Iterator<Item = Ligne<'_>> {
+        self.lignes.iter().map(|(numero, cellules)| Ligne {
+            feuille: self,
+            numero: *numero,
+            cellules,
+        })
+    }
+}
+
+/// A reference list's value named by its code or its French label.
+fn referentiel<T: Copy>(
+    valeurs: &[T],
+    code: fn(&T) -> &'static str,
+    libelle: fn(&T) -> &'static str,
+) -> impl Fn(&str) -> Result<T, String> {
+    move |texte| {
+        let replie = replier(texte);
+        valeurs
+            .iter()
+            .find(|v| replier(code(v)) == replie || replier(libelle(v)) == replie)
+            .copied()
+            .ok_or_else(|| {
+                let possibles: Vec<&str> = valeurs.iter().map(libelle).collect();
+                format!(
+                    "« {texte} » inconnu ; valeurs possibles : {}",
+                    possibles.join(", ")
+                )
+            })
+    }
+}
+
+fn nombre<T: std::str::FromStr>(quoi: &'static str) -> impl Fn(&str) -> Result<T, String> {
+    move |texte| {
+        texte
+            .replace([' ', '\u{a0}', '\u{202f}'], "")
+            .replace(',', ".")
+            .parse()
+            .map_err(|_| format!("« {texte} » n'est pas {quoi}"))
+    }
+}
+
+fn date(texte: &str) -> Result<DatePartielle, String> {
+    DatePartielle::lire_saisie(texte).map_err(|e| e.to_string())
+}
+
+/// Reads the workbook `octets` (XLSX or ODS) into a contract, checked by the domain's rules.
+pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
+    let sans_feuille = |message: String| ErreurTableur {
+        feuille: String::new(),
+        ligne: 0,
+        colonne: None,
+        message,
+    };
+    let mut classeur = open_workbook_auto_from_rs(Cursor::new(octets)).map_err(|e| {
+        vec![sans_feuille(format!(
+            "ce fichier n'est pas un classeur XLSX ou ODS lisible ({e})"
+        ))]
+    })?;
+    let mut feuilles: BTreeMap<String, Feuille> = BTreeMap::new();
+    for nom in classeur.sheet_names() {
+        let Ok(plage) = classeur.worksheet_range(&nom) else {
+            continue;
+        };
+        let (debut, _) = plage.start().unwrap_or((0, 0));
+        let mut lignes = plage.rows().enumerate().map(|(i, cellules)| {
+            (
+                debut + i as u32 + 1,
+                cellules.iter().map(texte).collect::<Vec<_>>(),
+            )
+        });
+        let entetes = lignes
+            .next()
+            .map(|(_, e)| e.into_iter().map(|n| (replier(&n), n)).collect())
+            .unwrap_or_default();
+        let lignes = lignes
+            .filter(|(_, c)| c.iter().any(|v| !v.is_empty()))
+            .collect();
+        feuilles.insert(
+            replier(&nom),
+            Feuille {
+                nom,
+                entetes,
+                lignes,
+            },
+        );
+    }
+    let mut erreurs = Vec::new();
+    let feuille = |nom: &str| feuilles.get(&replier(nom));
+
+    // The contract: its one line.
+    let Some(contrat) = feuille("Contrat") else {
+        return Err(vec![sans_feuille(
+            "le classeur n'a pas de feuille « Contrat » (identifiant, nom, territoire…)".into(),
+        )]);
+    };
+    let Some(l) = contrat.lignes().next() else {
+        return Err(vec![ErreurTableur {
+            feuille: contrat.nom.clone(),
+            ligne: 2,
+            colonne: None,
+            message: "la ligne 2 doit décrire le contrat".into(),
+        }]);
+    };
+    let id = l.lire("Identifiant", &mut erreurs, |v| {
+        IdContrat::parse(v).map_err(|e| e.to_string())
+    });
+    if l.valeur("Identifiant").is_empty() {
+        erreurs.push(l.erreur("Identifiant", "indiquez l'identifiant du contrat".into()));
+    }
+    let nom = l.valeur("Nom").to_owned();
+    if nom.is_empty() {
+        erreurs.push(l.erreur("Nom", "indiquez le nom du contrat".into()));
+    }
+    let generation = l.lire(
+        "Génération",
+        &mut erreurs,
+        nombre::<u8>("une génération (1, 2…)"),
+    );
+    let debut = l.lire("Début", &mut erreurs, nombre::<u16>("une année"));
+    let fin = l.lire("Fin", &mut erreurs, nombre::<u16>("une année"));
+    let periode = match (debut, fin) {
+        (Some(d), f) => Periode::new(d, f)
+            .map_err(|e| erreurs.push(l.erreur("Fin", e.to_string())))
+            .ok(),
+        _ => None,
+    };
+    let statut = l.lire(
+        "Statut",
+        &mut erreurs,
+        referentiel(
+            StatutContrat::TOUS,
+            StatutContrat::code,
+            StatutContrat::libelle,
+        ),
+    );
+    let epci: Vec<Siren> = l
+        .liste("EPCI")
+        .iter()
+        .filter_map(|v| {
+            Siren::parse(v)
+                .map_err(|e| erreurs.push(l.erreur("EPCI", e.to_string())))
+                .ok()
+        })
+        .collect();
+    let communes: Vec<CodeInsee> = l
+        .liste("Communes")
+        .iter()
+        .filter_map(|v| {
+            CodeInsee::parse(v)
+                .map_err(|e| erreurs.push(l.erreur("Communes", e.to_string())))
+                .ok()
+        })
+        .collect();
+
+    // The axes, by number.
+    let mut axes: Vec<Axe> = Vec::new();
+    for l in feuille("Axes").into_iter().flat_map(Feuille::lignes) {
+        let numero = l.lire("Numéro", &mut erreurs, nombre::<u16>("un numéro d'axe"));
+        let titre = l.valeur("Titre");
+        if titre.is_empty() {
+            erreurs.push(l.erreur("Titre", "indiquez le titre de l'axe".into()));
+        }
+        if let Some(numero) = numero {
+            axes.push(Axe {
+                id: None,
+                numero,
+                titre: titre.to_owned(),
+                description: l.optionnel("Description"),
+                transversal: matches!(
+                    replier(l.valeur("Transversal")).as_str(),
+                    "oui" | "x" | "vrai"
+                ),
+                objectifs: Vec::new(),
+                fiches_actions: Vec::new(),
+            });
+        } else {
+            erreurs.push(l.erreur("Numéro", "indiquez le numéro de l'axe".into()));
+        }
+    }
+
+    // The fiches-actions, under their axis.
+    let mut fiches: Vec<(u16, FicheAction)> = Vec::new();
+    for l in feuille("Fiches-actions")
+        .into_iter()
+        .flat_map(Feuille::lignes)
+    {
+        let axe = l.lire("Axe", &mut erreurs, nombre::<u16>("un numéro d'axe"));
+        let numero = l.valeur("Numéro").to_owned();
+        let titre = l.valeur("Titre").to_owned();
+        if numero.is_empty() {
+            erreurs.push(l.erreur("Numéro", "indiquez le numéro de la fiche-action".into()));
+        }
+        if titre.is_empty() {
+            erreurs.push(l.erreur("Titre", "indiquez le titre de la fiche-action".into()));
+        }
+        match axe {
+            Some(a) if axes.iter().any(|x| x.numero == a) => {}
+            Some(a) => {
+                erreurs.push(l.erreur("Axe", format!("la feuille « Axes » n'a pas d'axe n°{a}")))
+            }
+            None => erreurs.push(l.erreur("Axe", "indiquez le numéro de l'axe".into())),
+        }
+        let publics = l
+            .liste("Publics")
+            .iter()
+            .filter_map(|v| {
+                referentiel(Public::TOUS, Public::code, Public::libelle)(v)
+                    .map_err(|m| erreurs.push(l.erreur("Publics", m)))
+                    .ok()
+            })
+            .collect();
+        let thematiques = l
+            .liste("Thématiques")
+            .iter()
+            .filter_map(|v| {
+                referentiel(Thematique::TOUS, Thematique::code, Thematique::libelle)(v)
+                    .map_err(|m| erreurs.push(l.erreur("Thématiques", m)))
+                    .ok()
+            })
+            .collect();
+        let fiche = FicheAction {
+            id: None,
+            numero,
+            titre,
+            contexte: l.optionnel("Contexte"),
+            objectifs: l.liste("Objectifs"),
+            description: l.optionnel("Description"),
+            pilote: l.optionnel("Pilote").map(|organisation| Pilote {
+                organisation,
+                personne: None,
+            }),
+            partenaires: l.liste("Partenaires"),
+            publics,
+            thematiques,
+            communes: Vec::new(),
+            debut: l.lire("Début", &mut erreurs, date),
+            fin: l.lire("Fin", &mut erreurs, date),
+            etapes: Vec::new(),
+            budget: Vec::new(),
+            indicateurs: Vec::new(),
+            statut: l.lire(
+                "Statut",
+                &mut erreurs,
+                referentiel(
+                    StatutAction::TOUS,
+                    StatutAction::code,
+                    StatutAction::libelle,
+                ),
+            ),
+            avancement: l.lire(
+                "Avancement",
+                &mut erreurs,
+                nombre::<u8>("un pourcentage de 0 à 100"),
+            ),
+            notes: Vec::new(),
+            documents: Vec::new(),
+            bilan: None,
+        };
+        fiches.push((axe.unwrap_or_default(), fiche));
+    }
+    let fiche_de = |l: &Ligne, erreurs: &mut Vec<ErreurTableur>| {
+        let numero = l.valeur("Fiche-action");
+        let i = fiches.iter().position(|(_, f)| f.numero == numero);
+        if i.is_none() {
+            erreurs.push(l.erreur(
+                "Fiche-action",
+                format!("la feuille « Fiches-actions » n'a pas de fiche-action n°{numero}"),
+            ));
+        }
+        i
+    };
+
+    // Budget lines and indicators, under their fiche-action.
+    let mut budget: Vec<(usize, LigneBudget)> = Vec::new();
+    for l in feuille("Budget").into_iter().flat_map(Feuille::lignes) {
+        let fiche = fiche_de(&l, &mut erreurs);
+        let annee = l.lire("Année", &mut erreurs, nombre::<u16>("une année"));
+        let nature = l.lire(
+            "Nature",
+            &mut erreurs,
+            referentiel(
+                NatureDepense::TOUS,
+                NatureDepense::code,
+                NatureDepense::libelle,
+            ),
+        );
+        let montant = |v: &str| Montant::parse(v).map_err(|e| e.to_string());
+        let previsionnel = l.lire("Prévisionnel", &mut erreurs, montant);
+        let realise = l.lire("Réalisé", &mut erreurs, montant);
+        if l.valeur("Financeur").is_empty() {
+            erreurs.push(l.erreur("Financeur", "indiquez le financeur".into()));
+        }
+        if l.valeur("Année").is_empty() {
+            erreurs.push(l.erreur("Année", "indiquez l'année".into()));
+        }
+        if l.valeur("Nature").is_empty() {
+            erreurs.push(l.erreur("Nature", "indiquez fonctionnement ou investissement".into()));
+        }
+        if let (Some(f), Some(annee), Some(nature)) = (fiche, annee, nature) {
+            budget.push((
+                f,
+                LigneBudget {
+                    id: None,
+                    annee,
+                    financeur: l.valeur("Financeur").to_owned(),
+                    nature,
+                    previsionnel,
+                    realise,
+                },
+            ));
+        }
+    }
+    let mut indicateurs: Vec<(usize, Indicateur)> = Vec::new();
+    for l in feuille("Indicateurs").into_iter().flat_map(Feuille::lignes) {
+        let fiche = fiche_de(&l, &mut erreurs);
+        let type_indicateur = l.lire(
+            "Type",
+            &mut erreurs,
+            referentiel(
+                TypeIndicateur::TOUS,
+                TypeIndicateur::code,
+                TypeIndicateur::libelle,
+            ),
+        );
+        let libelle = l.valeur("Libellé").to_owned();
+        if libelle.is_empty() {
+            erreurs.push(l.erreur("Libellé", "indiquez ce que mesure l'indicateur".into()));
+        }
+        let valeur_initiale = l.lire("Valeur initiale", &mut erreurs, nombre::<f64>("un nombre"));
+        let annee = l.lire("Année cible", &mut erreurs, nombre::<u16>("une année"));
+        let cible = l.lire("Cible", &mut erreurs, nombre::<f64>("un nombre"));
+        if let (Some(f), Some(type_indicateur)) = (fiche, type_indicateur) {
+            indicateurs.push((
+                f,
+                Indicateur {
+                    id: None,
+                    libelle,
+                    type_indicateur,
+                    unite: l.optionnel("Unité"),
+                    valeur_initiale,
+                    cibles: match (annee, cible) {
+                        (Some(annee), Some(valeur)) => vec![Cible {
+                            id: None,
+                            annee,
+                            valeur,
+                        }],
+                        _ => Vec::new(),
+                    },
+                    valeurs: Vec::new(),
+                },
+            ));
+        } else if l.valeur("Type").is_empty() {
+            erreurs.push(l.erreur("Type", "indiquez processus ou résultat".into()));
+        }
+    }
+    if !erreurs.is_empty() {
+        return Err(erreurs);
+    }
+
+    for (f, ligne) in budget {
+        fiches[f].1.budget.push(ligne);
+    }
+    for (f, indicateur) in indicateurs {
+        fiches[f].1.indicateurs.push(indicateur);
+    }
+    for (axe, fiche) in fiches {
+        if let Some(a) = axes.iter_mut().find(|a| a.numero == axe) {
+            a.fiches_actions.push(fiche);
+        }
+    }
+    let mut resultat = Contrat::nouveau(
+        id.expect("vérifié plus haut"),
+        nom,
+        generation.unwrap_or(1),
+        Territoire {
+            epci,
+            communes,
+            quartiers_prioritaires: Vec::new(),
+        },
+    );
+    resultat.periode = periode;
+    resultat.statut = statut;
+    resultat.axes = axes;
+    resultat.verifier().map_err(|e| {
+        vec![ErreurTableur {
+            feuille: String::new(),
+            ligne: 0,
+            colonne: None,
+            message: e.to_string(),
+        }]
+    })?;
+    Ok(resultat)
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    use super::*;
+
+    /// A workbook written by a real spreadsheet writer (rust_xlsxwriter, as Excel writes them):
+    /// `feuilles` by name, each a header line then lines of text, numbers or dates.
+    enum Cellule {
+        T(&'static str),
+        N(f64),
+        D(u16, u8, u8),
+    }
+    use Cellule::{D, N, T};
+
+    fn classeur(feuilles: &[(&str, Vec<Vec<Cellule>>)]) -> Vec<u8> {
+        let mut classeur = Workbook::new();
+        let format_date = Format::new().set_num_format("dd/mm/yyyy");
+        for (nom, lignes) in feuilles {
+            let feuille = classeur.add_worksheet();
+            feuille.set_name(*nom).unwrap();
+            for (l, ligne) in lignes.iter().enumerate() {
+                for (c, cellule) in ligne.iter().enumerate() {
+                    let (l, c) = (l as u32, c as u16);
+                    match cellule {
+                        T(t) => feuille.write_string(l, c, *t).map(drop),
+                        N(n) => feuille.write_number(l, c, *n).map(drop),
+                        D(a, m, j) => {
+                            let date = ExcelDateTime::from_ymd(*a, *m, *j).unwrap();
+                            feuille
+                                .write_datetime_with_format(l, c, &date, &format_date)
+                                .map(drop)
+                        }
+                    }
+                    .unwrap();
+                }
+            }
+        }
+        classeur.save_to_buffer().unwrap()
+    }
+
+    fn plan() -> Vec<(&'static str, Vec<Vec<Cellule>>)> {
+        vec![
+            (
+                "Contrat",
+                vec![
+                    vec![
+                        T("Identifiant"),
+                        T("Nom"),
+                        T("Génération"),
+                        T("Début"),
+                        T("Fin"),
+                        T("Statut"),
+                        T("EPCI"),
+                        T("Communes"),
+                    ],
+                    vec![
+                        T("sud-toulousain-2022"),
+                        T("CLS du Pays Sud Toulousain"),
+                        N(1.0),
+                        N(2022.0),
+                        N(2025.0),
+                        T("En cours"),
+                        T("200068807; 200068815"),
+                        T(""),
+                    ],
+                ],
+            ),
+            (
+                "Axes",
+                vec![
+                    // Headers in another order, case and accents aside.
+                    vec![T("TITRE"), T("Numero"), T("Transversal")],
+                    vec![T("Accès aux droits et aux soins"), N(1.0), T("")],
+                    vec![T("Santé environnementale"), N(2.0), T("oui")],
+                ],
+            ),
+            (
+                "Fiches-actions",
+                vec![
+                    vec![
+                        T("Axe"),
+                        T("Numéro"),
+                        T("Titre"),
+                        T("Pilote"),
+                        T("Partenaires"),
+                        T("Publics"),
+                        T("Thématiques"),
+                        T("Début"),
+                        T("Statut"),
+                        T("Avancement"),
+                        T("Objectifs"),
+                    ],
+                    vec![
+                        N(1.0),
+                        T("1.1"),
+                        T("Informer sur l'installation"),
+                        T("CC du Volvestre"),
+                        T("CPAM; Ordre des médecins"),
+                        T("Professionnels"),
+                        T("acces-aux-soins"),
+                        D(2022, 3, 15),
+                        T("En cours"),
+                        N(40.0),
+                        T("Attirer des médecins\nAccueillir des internes"),
+                    ],
+                    vec![
+                        N(2.0),
+                        T("2.1"),
+                        T("Qualité de l'air intérieur"),
+                        T(""),
+                        T(""),
+                        T("Enfants; jeunes"),
+                        T("Santé environnement"),
+                        T("2022"),
+                        T(""),
+                        T(""),
+                        T(""),
+                    ],
+                ],
+            ),
+            (
+                "Budget",
+                vec![
+                    vec![
+                        T("Fiche-action"),
+                        T("Année"),
+                        T("Financeur"),
+                        T("Nature"),
+                        T("Prévisionnel"),
+                        T("Réalisé"),
+                    ],
+                    vec![
+                        T("1.1"),
+                        N(2022.0),
+                        T("ARS Occitanie"),
+                        T("Fonctionnement"),
+                        N(12000.0),
+                        T("9 500,50"),
+                    ],
+                ],
+            ),
+            (
+                "Indicateurs",
+                vec![
+                    vec![
+                        T("Fiche-action"),
+                        T("Libellé"),
+                        T("Type"),
+                        T("Unité"),
+                        T("Valeur initiale"),
+                        T("Année cible"),
+                        T("Cible"),
+                    ],
+                    vec![
+                        T("2.1"),
+                        T("Crèches sensibilisées"),
+                        T("Indicateur de processus"),
+                        T("crèches"),
+                        N(0.0),
+                        N(2025.0),
+                        N(12.0),
+                    ],
+                ],
+            ),
+        ]
+    }
+
+    #[test]
+    fn un_plan_se_lit_de_son_classeur() {
+        let contrat = lire(classeur(&plan())).unwrap();
+        assert_eq!(contrat.id.as_str(), "sud-toulousain-2022");
+        assert_eq!(
+            contrat.periode.map(|p| p.to_string()).as_deref(),
+            Some("2022-2025")
+        );
+        assert_eq!(contrat.statut, Some(StatutContrat::EnCours));
+        assert_eq!(contrat.territoire.epci.len(), 2);
+        assert_eq!(contrat.axes.len(), 2);
+        assert!(contrat.axes[1].transversal && !contrat.axes[0].transversal);
+        let f = &contrat.axes[0].fiches_actions[0];
+        assert_eq!(f.titre, "Informer sur l'installation");
+        assert_eq!(
+            f.pilote.as_ref().map(|p| p.organisation.as_str()),
+            Some("CC du Volvestre")
+        );
+        assert_eq!(f.partenaires, ["CPAM", "Ordre des médecins"]);
+        assert_eq!(f.publics, [Public::Professionnels]);
+        assert_eq!(f.thematiques, [Thematique::AccesAuxSoins]);
+        assert_eq!(
+            f.debut.map(|d| d.to_string()).as_deref(),
+            Some("2022-03-15"),
+            "une date du tableur"
+        );
+        assert_eq!(f.avancement, Some(40));
+        assert_eq!(
+            f.objectifs,
+            ["Attirer des médecins", "Accueillir des internes"]
+        );
+        assert_eq!(
+            f.budget[0].previsionnel,
+            Some(Montant::parse("12000").unwrap())
+        );
+        assert_eq!(
+            f.budget[0].realise,
+            Some(Montant::parse("9500,50").unwrap())
+        );
+        let g = &contrat.axes[1].fiches_actions[0];
+        assert_eq!(g.publics, [Public::Enfants, Public::Jeunes]);
+        assert_eq!(g.debut.map(|d| d.to_string()).as_deref(), Some("2022"));
+        assert_eq!(g.indicateurs[0].cibles[0].valeur, 12.0);
+        assert_eq!(g.indicateurs[0].type_indicateur, TypeIndicateur::Processus);
+    }
+
+    #[test]
+    fn chaque_faute_est_nommee_par_feuille_ligne_et_colonne() {
+        let mut feuilles = plan();
+        feuilles[2].1[1][0] = N(7.0); // no axis 7
+        feuilles[2].1[2][5] = T("Martiens"); // an unknown public
+        feuilles[3].1[1][3] = T("Fonctionnement courant");
+        feuilles[4].1[1][0] = T("9.9");
+        let erreurs: Vec<String> = lire(classeur(&feuilles))
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        for attendu in [
+            "feuille « Fiches-actions », ligne 2, colonne A (« Axe ») : la feuille « Axes » n'a pas d'axe n°7",
+            "feuille « Fiches-actions », ligne 3, colonne F (« Publics ») : « Martiens » inconnu",
+            "feuille « Budget », ligne 2, colonne D (« Nature ») : « Fonctionnement courant » inconnu",
+            "feuille « Indicateurs », ligne 2, colonne A (« Fiche-action ») : la feuille « Fiches-actions » n'a pas de fiche-action n°9.9",
+        ] {
+            assert!(
+                erreurs.iter().any(|e| e.starts_with(attendu)),
+                "{attendu}\n{erreurs:#?}"
+            );
+        }
+        assert_eq!(erreurs.len(), 4, "{erreurs:#?}");
+    }
+
+    #[test]
+    fn un_fichier_qui_n_est_pas_un_classeur_est_refuse() {
+        let erreurs = lire(b"id = \"pas un classeur\"".to_vec()).unwrap_err();
+        assert!(
+            erreurs[0]
+                .to_string()
+                .starts_with("ce fichier n'est pas un classeur XLSX ou ODS")
+        );
+        let sans_contrat = classeur(&[("Axes", vec![vec![T("Numéro")]])]);
+        assert!(
+            lire(sans_contrat).unwrap_err()[0]
+                .to_string()
+                .contains("pas de feuille « Contrat »")
+        );
+    }
+}
