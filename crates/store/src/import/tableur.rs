@@ -560,6 +560,92 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
     Ok(resultat)
 }
 
+/// The sheets of a plan, each with its columns and an example line that imports as it is.
+const MODELE: &[(&str, &[(&str, &str)])] = &[
+    (
+        "Contrat",
+        &[
+            ("Identifiant", "mon-contrat-2025"),
+            ("Nom", "Contrat local de santé de Caen 2025-2029"),
+            ("Génération", "1"),
+            ("Début", "2025"),
+            ("Fin", "2029"),
+            ("Statut", "En élaboration"),
+            ("EPCI", "200065597"),
+            ("Communes", ""),
+        ],
+    ),
+    (
+        "Axes",
+        &[
+            ("Numéro", "1"),
+            ("Titre", "Accès aux soins"),
+            ("Description", ""),
+            ("Transversal", "non"),
+        ],
+    ),
+    (
+        "Fiches-actions",
+        &[
+            ("Axe", "1"),
+            ("Numéro", "1.1"),
+            ("Titre", "Accueillir les internes en médecine"),
+            ("Contexte", ""),
+            ("Objectifs", "Attirer des médecins ; Loger les internes"),
+            ("Description", ""),
+            ("Pilote", "Ville de Caen"),
+            ("Partenaires", "CPAM ; Faculté de médecine"),
+            ("Publics", "Professionnels"),
+            ("Thématiques", "Accès aux soins"),
+            ("Début", "09/2025"),
+            ("Fin", ""),
+            ("Statut", "À venir"),
+            ("Avancement", ""),
+        ],
+    ),
+    (
+        "Budget",
+        &[
+            ("Fiche-action", "1.1"),
+            ("Année", "2025"),
+            ("Financeur", "ARS Normandie"),
+            ("Nature", "Fonctionnement"),
+            ("Prévisionnel", "12000"),
+            ("Réalisé", ""),
+        ],
+    ),
+    (
+        "Indicateurs",
+        &[
+            ("Fiche-action", "1.1"),
+            ("Libellé", "Internes accueillis"),
+            ("Type", "Indicateur de résultat"),
+            ("Unité", "internes"),
+            ("Valeur initiale", "0"),
+            ("Année cible", "2027"),
+            ("Cible", "5"),
+        ],
+    ),
+];
+
+/// The workbook to fill in (XLSX): one sheet per part of the plan, bold frozen headers, an
+/// example line in each that imports as it is.
+pub fn modele() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut classeur = rust_xlsxwriter::Workbook::new();
+    let gras = rust_xlsxwriter::Format::new().set_bold();
+    for (nom, colonnes) in MODELE {
+        let feuille = classeur.add_worksheet();
+        feuille.set_name(*nom)?;
+        for (c, (entete, exemple)) in (0_u16..).zip(colonnes.iter()) {
+            feuille.write_string_with_format(0, c, *entete, &gras)?;
+            feuille.write_string(1, c, *exemple)?;
+            feuille.set_column_width(c, (entete.len().max(exemple.len()) + 2).min(50) as f64)?;
+        }
+        feuille.set_freeze_panes(1, 0)?;
+    }
+    classeur.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -798,6 +884,16 @@ mod tests {
             );
         }
         assert_eq!(erreurs.len(), 4, "{erreurs:#?}");
+    }
+
+    #[test]
+    fn le_modele_s_importe_tel_quel() {
+        let contrat = lire(modele().unwrap()).unwrap();
+        assert_eq!(contrat.id.as_str(), "mon-contrat-2025");
+        let fiche = &contrat.axes[0].fiches_actions[0];
+        assert_eq!(fiche.partenaires, ["CPAM", "Faculté de médecine"]);
+        assert_eq!(fiche.budget.len(), 1);
+        assert_eq!(fiche.indicateurs[0].cibles[0].annee, 2027);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::noyau::route::{Politique, Routes, route};
 
 pub mod formulaire;
 pub mod gouvernance;
+pub mod modele;
 pub mod pages;
 pub mod pilotage;
 
@@ -19,6 +20,12 @@ pub(crate) fn routes() -> Routes {
     use Politique::*;
     vec![
         route(Method::GET, "/", ListeContrats, get(pages::accueil)),
+        route(
+            Method::GET,
+            "/modele-plan.xlsx",
+            Ouverte,
+            get(modele::telecharger),
+        ),
         route(
             Method::GET,
             "/contrats/nouveau",

@@ -44,6 +44,15 @@ impl TestApp {
     }
 
     async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let (status, entetes, corps) = self.get_octets(uri).await;
+        (
+            status,
+            entetes,
+            String::from_utf8_lossy(&corps).into_owned(),
+        )
+    }
+
+    async fn get_octets(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let reponse = self
             .router
             .clone()
@@ -53,11 +62,7 @@ impl TestApp {
         let status = reponse.status();
         let entetes = reponse.headers().clone();
         let corps = reponse.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            entetes,
-            String::from_utf8_lossy(&corps).into_owned(),
-        )
+        (status, entetes, corps.to_vec())
     }
 }
 
@@ -485,4 +490,17 @@ async fn seules_les_pages_posent_un_cookie_et_la_sante_repond() {
     let (statut, _, corps) = app.get("/sante").await;
     assert_eq!(statut, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(corps, "la base de données ne répond pas\n");
+}
+
+#[tokio::test]
+async fn le_modele_de_plan_se_telecharge_et_s_importe() {
+    let app = TestApp::demarrer().await;
+    let r = app.get_octets("/modele-plan.xlsx").await;
+    assert_eq!(r.0, StatusCode::OK);
+    assert_eq!(
+        r.1.get(header::CONTENT_TYPE).unwrap(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let contrat = pilote_store::import::tableur::lire(r.2).unwrap();
+    assert_eq!(contrat.axes[0].fiches_actions[0].numero, "1.1");
 }
