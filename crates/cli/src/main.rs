@@ -48,7 +48,7 @@ enum Commande {
     /// Applies pending database migrations and loads the official geography.
     Migrate,
     /// Imports contracts from TOML files (the format of demo/*.toml) or from spreadsheets (XLSX,
-    /// ODS: sheets Contrat, Axes, Fiches-actions, Budget, Indicateurs); all or nothing.
+    /// ODS: sheets Contrat, Axes, Objectifs, Fiches-actions, Budget, Indicateurs); all or nothing.
     Import {
         #[arg(required = true)]
         fichiers: Vec<PathBuf>,

@@ -2,8 +2,10 @@
 //! LibreOffice, or ODS), through calamine. Sheets and columns are found by their French names,
 //! in any order, case, accents and punctuation aside: « Contrat » (one line: identifiant, nom,
 //! génération, début, fin, statut, EPCI, communes), « Axes » (numéro, titre, description,
-//! transversal), « Fiches-actions » (axe, numéro, titre, contexte, objectifs, description,
-//! pilote, partenaires, publics, thématiques, début, fin, statut, avancement), « Budget »
+//! transversal), « Objectifs » (axe, niveau, libellé), « Fiches-actions » (axe, objectif — the
+//! label of one of its axis' objectives, or empty —, numéro, titre, contexte, objectifs,
+//! description, pilote, partenaires, publics, thématiques, début, fin, statut, avancement),
+//! « Budget »
 //! (fiche-action, année, financeur, nature, prévisionnel, réalisé) and « Indicateurs »
 //! (fiche-action, libellé, type, unité, valeur initiale, année cible, cible). Every fault is
 //! named by sheet, line (as the spreadsheet numbers it) and column, all of them at once; a
@@ -21,7 +23,7 @@ use pilote_domain::fiche_action::{
 };
 use pilote_domain::recherche::replier;
 use pilote_domain::referentiel::{Public, Thematique};
-use pilote_domain::strategie::Axe;
+use pilote_domain::strategie::{Axe, NiveauObjectif, Objectif};
 use pilote_domain::territoire::Territoire;
 use pilote_domain::{CodeInsee, DatePartielle, IdContrat, Montant, Periode, Siren};
 
@@ -346,8 +348,52 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
         }
     }
 
-    // The fiches-actions, under their axis.
-    let mut fiches: Vec<(u16, FicheAction)> = Vec::new();
+    // The objectives, under their axis.
+    let mut objectifs: Vec<(u16, Objectif)> = Vec::new();
+    for l in feuille("Objectifs").into_iter().flat_map(Feuille::lignes) {
+        let axe = l.lire("Axe", &mut erreurs, nombre::<u16>("un numéro d'axe"));
+        match axe {
+            Some(a) if axes.iter().any(|x| x.numero == a) => {}
+            Some(a) => {
+                erreurs.push(l.erreur("Axe", format!("la feuille « Axes » n'a pas d'axe n°{a}")))
+            }
+            None => erreurs.push(l.erreur("Axe", "indiquez le numéro de l'axe".into())),
+        }
+        let niveau = l.lire(
+            "Niveau",
+            &mut erreurs,
+            referentiel(
+                NiveauObjectif::TOUS,
+                NiveauObjectif::code,
+                NiveauObjectif::libelle,
+            ),
+        );
+        if l.valeur("Niveau").is_empty() {
+            erreurs.push(l.erreur(
+                "Niveau",
+                "indiquez général, spécifique ou opérationnel".into(),
+            ));
+        }
+        let libelle = l.valeur("Libellé").to_owned();
+        if libelle.is_empty() {
+            erreurs.push(l.erreur("Libellé", "indiquez le libellé de l'objectif".into()));
+        }
+        if let (Some(axe), Some(niveau)) = (axe, niveau) {
+            objectifs.push((
+                axe,
+                Objectif {
+                    id: None,
+                    niveau,
+                    libelle,
+                    sous_objectifs: Vec::new(),
+                    fiches_actions: Vec::new(),
+                },
+            ));
+        }
+    }
+
+    // The fiches-actions, under their axis or one of its objectives.
+    let mut fiches: Vec<(u16, Option<usize>, FicheAction)> = Vec::new();
     for l in feuille("Fiches-actions")
         .into_iter()
         .flat_map(Feuille::lignes)
@@ -368,6 +414,26 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
             }
             None => erreurs.push(l.erreur("Axe", "indiquez le numéro de l'axe".into())),
         }
+        // An objective is looked for under a known axis only (an unknown one is said already).
+        let axe_connu = axe.filter(|a| axes.iter().any(|x| x.numero == *a));
+        let objectif = match l.valeur("Objectif") {
+            _ if axe_connu.is_none() => None,
+            "" => None,
+            libelle => {
+                let trouve = objectifs
+                    .iter()
+                    .position(|(a, o)| Some(*a) == axe && replier(&o.libelle) == replier(libelle));
+                if trouve.is_none() {
+                    erreurs.push(l.erreur(
+                        "Objectif",
+                        format!(
+                            "la feuille « Objectifs » n'a pas d'objectif « {libelle} » sous cet axe"
+                        ),
+                    ));
+                }
+                trouve
+            }
+        };
         let publics = l
             .liste("Publics")
             .iter()
@@ -424,11 +490,11 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
             documents: Vec::new(),
             bilan: None,
         };
-        fiches.push((axe.unwrap_or_default(), fiche));
+        fiches.push((axe.unwrap_or_default(), objectif, fiche));
     }
     let fiche_de = |l: &Ligne, erreurs: &mut Vec<ErreurTableur>| {
         let numero = l.valeur("Fiche-action");
-        let i = fiches.iter().position(|(_, f)| f.numero == numero);
+        let i = fiches.iter().position(|(_, _, f)| f.numero == numero);
         if i.is_none() {
             erreurs.push(l.erreur(
                 "Fiche-action",
@@ -526,14 +592,24 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
     }
 
     for (f, ligne) in budget {
-        fiches[f].1.budget.push(ligne);
+        fiches[f].2.budget.push(ligne);
     }
     for (f, indicateur) in indicateurs {
-        fiches[f].1.indicateurs.push(indicateur);
+        fiches[f].2.indicateurs.push(indicateur);
     }
-    for (axe, fiche) in fiches {
+    for (axe, objectif, fiche) in fiches {
+        match objectif {
+            Some(o) => objectifs[o].1.fiches_actions.push(fiche),
+            None => {
+                if let Some(a) = axes.iter_mut().find(|a| a.numero == axe) {
+                    a.fiches_actions.push(fiche);
+                }
+            }
+        }
+    }
+    for (axe, objectif) in objectifs {
         if let Some(a) = axes.iter_mut().find(|a| a.numero == axe) {
-            a.fiches_actions.push(fiche);
+            a.objectifs.push(objectif);
         }
     }
     let mut resultat = Contrat::nouveau(
@@ -585,9 +661,18 @@ const MODELE: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "Objectifs",
+        &[
+            ("Axe", "1"),
+            ("Niveau", "Objectif général"),
+            ("Libellé", "Renforcer l'offre de premier recours"),
+        ],
+    ),
+    (
         "Fiches-actions",
         &[
             ("Axe", "1"),
+            ("Objectif", "Renforcer l'offre de premier recours"),
             ("Numéro", "1.1"),
             ("Titre", "Accueillir les internes en médecine"),
             ("Contexte", ""),
@@ -687,7 +772,7 @@ mod tests {
         classeur.save_to_buffer().unwrap()
     }
 
-    fn plan() -> Vec<(&'static str, Vec<Vec<Cellule>>)> {
+    fn plan_sans_objectifs() -> Vec<(&'static str, Vec<Vec<Cellule>>)> {
         vec![
             (
                 "Contrat",
@@ -814,6 +899,25 @@ mod tests {
         ]
     }
 
+    /// The plan with its sheet of objectives, fiche-action 1.1 under the one of axis 1.
+    fn plan() -> Vec<(&'static str, Vec<Vec<Cellule>>)> {
+        let mut feuilles = plan_sans_objectifs();
+        let fiches = &mut feuilles[2].1;
+        fiches[0].push(T("Objectif"));
+        fiches[1].push(T("attirer des professionnels de sante"));
+        fiches[2].push(T(""));
+        let objectifs = vec![
+            vec![T("Axe"), T("Niveau"), T("Libellé")],
+            vec![
+                N(1.0),
+                T("general"),
+                T("Attirer des professionnels de santé"),
+            ],
+        ];
+        feuilles.insert(2, ("Objectifs", objectifs));
+        feuilles
+    }
+
     #[test]
     fn un_plan_se_lit_de_son_classeur() {
         let contrat = lire(classeur(&plan())).unwrap();
@@ -826,7 +930,13 @@ mod tests {
         assert_eq!(contrat.territoire.epci.len(), 2);
         assert_eq!(contrat.axes.len(), 2);
         assert!(contrat.axes[1].transversal && !contrat.axes[0].transversal);
-        let f = &contrat.axes[0].fiches_actions[0];
+        let objectif = &contrat.axes[0].objectifs[0];
+        assert_eq!(objectif.libelle, "Attirer des professionnels de santé");
+        assert!(
+            contrat.axes[0].fiches_actions.is_empty(),
+            "la 1.1 est sous son objectif"
+        );
+        let f = &objectif.fiches_actions[0];
         assert_eq!(f.titre, "Informer sur l'installation");
         assert_eq!(
             f.pilote.as_ref().map(|p| p.organisation.as_str()),
@@ -863,10 +973,11 @@ mod tests {
     #[test]
     fn chaque_faute_est_nommee_par_feuille_ligne_et_colonne() {
         let mut feuilles = plan();
-        feuilles[2].1[1][0] = N(7.0); // no axis 7
-        feuilles[2].1[2][5] = T("Martiens"); // an unknown public
-        feuilles[3].1[1][3] = T("Fonctionnement courant");
-        feuilles[4].1[1][0] = T("9.9");
+        feuilles[3].1[1][0] = N(7.0); // no axis 7
+        feuilles[3].1[2][5] = T("Martiens");
+        feuilles[3].1[2][11] = T("Un objectif inconnu"); // an unknown public
+        feuilles[4].1[1][3] = T("Fonctionnement courant");
+        feuilles[5].1[1][0] = T("9.9");
         let erreurs: Vec<String> = lire(classeur(&feuilles))
             .unwrap_err()
             .iter()
@@ -875,6 +986,7 @@ mod tests {
         for attendu in [
             "feuille « Fiches-actions », ligne 2, colonne A (« Axe ») : la feuille « Axes » n'a pas d'axe n°7",
             "feuille « Fiches-actions », ligne 3, colonne F (« Publics ») : « Martiens » inconnu",
+            "feuille « Fiches-actions », ligne 3, colonne L (« Objectif ») : la feuille « Objectifs » n'a pas d'objectif « Un objectif inconnu » sous cet axe",
             "feuille « Budget », ligne 2, colonne D (« Nature ») : « Fonctionnement courant » inconnu",
             "feuille « Indicateurs », ligne 2, colonne A (« Fiche-action ») : la feuille « Fiches-actions » n'a pas de fiche-action n°9.9",
         ] {
@@ -883,14 +995,16 @@ mod tests {
                 "{attendu}\n{erreurs:#?}"
             );
         }
-        assert_eq!(erreurs.len(), 4, "{erreurs:#?}");
+        assert_eq!(erreurs.len(), 5, "{erreurs:#?}");
     }
 
     #[test]
     fn le_modele_s_importe_tel_quel() {
         let contrat = lire(modele().unwrap()).unwrap();
         assert_eq!(contrat.id.as_str(), "mon-contrat-2025");
-        let fiche = &contrat.axes[0].fiches_actions[0];
+        let objectif = &contrat.axes[0].objectifs[0];
+        assert_eq!(objectif.niveau, NiveauObjectif::General);
+        let fiche = &objectif.fiches_actions[0];
         assert_eq!(fiche.partenaires, ["CPAM", "Faculté de médecine"]);
         assert_eq!(fiche.budget.len(), 1);
         assert_eq!(fiche.indicateurs[0].cibles[0].annee, 2027);
