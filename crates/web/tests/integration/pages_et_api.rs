@@ -502,5 +502,5 @@ async fn le_modele_de_plan_se_telecharge_et_s_importe() {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
     let contrat = pilote_store::import::tableur::lire(r.2).unwrap();
-    assert_eq!(contrat.axes[0].fiches_actions[0].numero, "1.1");
+    assert_eq!(contrat.axes[0].objectifs[0].fiches_actions[0].numero, "1.1");
 }
