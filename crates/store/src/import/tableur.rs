@@ -11,7 +11,7 @@
 //! named by sheet, line (as the spreadsheet numbers it) and column, all of them at once; a
 //! workbook with any fault gives no contract.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::Cursor;
 
@@ -213,53 +213,92 @@ fn date(texte: &str) -> Result<DatePartielle, String> {
     DatePartielle::lire_saisie(texte).map_err(|e| e.to_string())
 }
 
+/// A workbook opened: its sheets, by their folded names.
+struct Classeur(BTreeMap<String, Feuille>);
+
+impl Classeur {
+    /// Opens the workbook `octets` (XLSX or ODS) and reads its sheets as text.
+    fn ouvrir(octets: Vec<u8>) -> Result<Self, Vec<ErreurTableur>> {
+    let mut classeur = open_workbook_auto_from_rs(Cursor::new(octets)).map_err(|e| {
+            vec![ErreurTableur::du_classeur(format!(
+                "ce fichier n'est pas un classeur XLSX ou ODS lisible ({e})"
+            ))]
+        })?;
+        let mut feuilles: BTreeMap<String, Feuille> = BTreeMap::new();
+        for nom in classeur.sheet_names() {
+            let Ok(plage) = classeur.worksheet_range(&nom) else {
+                continue;
+            };
+            let (debut, _) = plage.start().unwrap_or((0, 0));
+            let mut lignes = plage.rows().enumerate().map(|(i, cellules)| {
+                (
+                    debut + i as u32 + 1,
+                    cellules.iter().map(texte).collect::<Vec<_>>(),
+                )
+            });
+            let entetes = lignes
+                .next()
+                .map(|(_, e)| e.into_iter().map(|n| (replier(&n), n)).collect())
+                .unwrap_or_default();
+            let lignes = lignes
+                .filter(|(_, c)| c.iter().any(|v| !v.is_empty()))
+                .collect();
+            feuilles.insert(
+                replier(&nom),
+                Feuille {
+                    nom,
+                    entetes,
+                    lignes,
+                },
+            );
+        }
+        Ok(Self(feuilles))
+    }
+
+    fn feuille(&self, nom: &str) -> Option<&Feuille> {
+        self.0.get(&replier(nom))
+    }
+}
+
+impl ErreurTableur {
+    /// A fault of the whole workbook, not of one of its sheets.
+    fn du_classeur(message: String) -> Self {
+        Self {
+            feuille: String::new(),
+            ligne: 0,
+            colonne: None,
+            message,
+        }
+    }
+}
+
+/// The numbers a plan may not take: those of the contract it goes into.
+#[derive(Debug, Default)]
+struct NumerosPris {
+    axes: BTreeSet<u16>,
+    fiches: BTreeSet<String>,
+}
+
+impl NumerosPris {
+    fn de(contrat: &Contrat) -> Self {
+        Self {
+            axes: contrat.axes.iter().map(|a| a.numero).collect(),
+            fiches: contrat
+                .toutes_les_fiches()
+                .iter()
+                .map(|f| f.numero.clone())
+                .collect(),
+        }
+    }
+}
+
 /// Reads the workbook `octets` (XLSX or ODS) into a contract, checked by the domain's rules.
 pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
-    let sans_feuille = |message: String| ErreurTableur {
-        feuille: String::new(),
-        ligne: 0,
-        colonne: None,
-        message,
-    };
-    let mut classeur = open_workbook_auto_from_rs(Cursor::new(octets)).map_err(|e| {
-        vec![sans_feuille(format!(
-            "ce fichier n'est pas un classeur XLSX ou ODS lisible ({e})"
-        ))]
-    })?;
-    let mut feuilles: BTreeMap<String, Feuille> = BTreeMap::new();
-    for nom in classeur.sheet_names() {
-        let Ok(plage) = classeur.worksheet_range(&nom) else {
-            continue;
-        };
-        let (debut, _) = plage.start().unwrap_or((0, 0));
-        let mut lignes = plage.rows().enumerate().map(|(i, cellules)| {
-            (
-                debut + i as u32 + 1,
-                cellules.iter().map(texte).collect::<Vec<_>>(),
-            )
-        });
-        let entetes = lignes
-            .next()
-            .map(|(_, e)| e.into_iter().map(|n| (replier(&n), n)).collect())
-            .unwrap_or_default();
-        let lignes = lignes
-            .filter(|(_, c)| c.iter().any(|v| !v.is_empty()))
-            .collect();
-        feuilles.insert(
-            replier(&nom),
-            Feuille {
-                nom,
-                entetes,
-                lignes,
-            },
-        );
-    }
+    let classeur = Classeur::ouvrir(octets)?;
     let mut erreurs = Vec::new();
-    let feuille = |nom: &str| feuilles.get(&replier(nom));
-
     // The contract: its one line.
-    let Some(contrat) = feuille("Contrat") else {
-        return Err(vec![sans_feuille(
+    let Some(contrat) = classeur.feuille("Contrat") else {
+        return Err(vec![ErreurTableur::du_classeur(
             "le classeur n'a pas de feuille « Contrat » (identifiant, nom, territoire…)".into(),
         )]);
     };
@@ -322,15 +361,85 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
         })
         .collect();
 
+    let axes = plan(&classeur, &NumerosPris::default(), &mut erreurs);
+    if !erreurs.is_empty() {
+        return Err(erreurs);
+    }
+    let mut resultat = Contrat::nouveau(
+        id.expect("vérifié plus haut"),
+        nom,
+        generation.unwrap_or(1),
+        Territoire {
+            epci,
+            communes,
+            quartiers_prioritaires: Vec::new(),
+        },
+    );
+    resultat.periode = periode;
+    resultat.statut = statut;
+    resultat.axes = axes;
+    resultat
+        .verifier()
+        .map_err(|e| vec![ErreurTableur::du_classeur(e.to_string())])?;
+    Ok(resultat)
+}
+
+/// Reads the plan of workbook `octets` (its sheets « Axes », « Objectifs », « Fiches-actions »,
+/// « Budget » and « Indicateurs »; a sheet « Contrat » is not read) as axes to add to `dans`: an
+/// axis or fiche-action number `dans` already has is a fault of its line, and the contract with
+/// the plan added must keep the domain's rules.
+pub fn lire_plan(octets: Vec<u8>, dans: &Contrat) -> Result<Vec<Axe>, Vec<ErreurTableur>> {
+    let classeur = Classeur::ouvrir(octets)?;
+    let mut erreurs = Vec::new();
+    let axes = plan(&classeur, &NumerosPris::de(dans), &mut erreurs);
+    if !erreurs.is_empty() {
+        return Err(erreurs);
+    }
+    if axes.is_empty() {
+        return Err(vec![ErreurTableur::du_classeur(
+            "le classeur n'a aucun axe : remplissez la feuille « Axes » (numéro, titre…)".into(),
+        )]);
+    }
+    let mut complet = dans.clone();
+    complet.axes.extend(axes.iter().cloned());
+    complet
+        .verifier()
+        .map_err(|e| vec![ErreurTableur::du_classeur(e.to_string())])?;
+    Ok(axes)
+}
+
+/// Why number `numero` (of `quoi`: « un axe »…) cannot be taken: the contract has it already, or a line
+/// above (`au_dessus`).
+fn deja<'a, T: Ord + fmt::Display + 'a>(
+    numero: &T,
+    pris: &BTreeSet<T>,
+    mut au_dessus: impl Iterator<Item = &'a T>,
+    quoi: &str,
+) -> Option<String> {
+    if pris.contains(numero) {
+        Some(format!("le contrat a déjà {quoi} n°{numero}"))
+    } else if au_dessus.any(|n| n == numero) {
+        Some(format!("une ligne précédente a déjà le numéro {numero}"))
+    } else {
+        None
+    }
+}
+
+/// The axes of the plan, their objectives and fiches-actions with their budget and
+/// indicators; every fault is kept in `erreurs` (the axes are then incomplete).
+fn plan(classeur: &Classeur, pris: &NumerosPris, erreurs: &mut Vec<ErreurTableur>) -> Vec<Axe> {
     // The axes, by number.
     let mut axes: Vec<Axe> = Vec::new();
-    for l in feuille("Axes").into_iter().flat_map(Feuille::lignes) {
-        let numero = l.lire("Numéro", &mut erreurs, nombre::<u16>("un numéro d'axe"));
+    for l in classeur.feuille("Axes").into_iter().flat_map(Feuille::lignes) {
+        let numero = l.lire("Numéro", erreurs, nombre::<u16>("un numéro d'axe"));
         let titre = l.valeur("Titre");
         if titre.is_empty() {
             erreurs.push(l.erreur("Titre", "indiquez le titre de l'axe".into()));
         }
         if let Some(numero) = numero {
+            if let Some(faute) = deja(&numero, &pris.axes, axes.iter().map(|a| &a.numero), "un axe") {
+                erreurs.push(l.erreur("Numéro", faute));
+            }
             axes.push(Axe {
                 id: None,
                 numero,
@@ -349,9 +458,10 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
     }
 
     // The objectives, under their axis.
-    let mut objectifs: Vec<(u16, Objectif)> = Vec::new();
-    for l in feuille("Objectifs").into_iter().flat_map(Feuille::lignes) {
-        let axe = l.lire("Axe", &mut erreurs, nombre::<u16>("un numéro d'axe"));
+    // Each with its axis and the line (index) of its parent objective, if any.
+    let mut objectifs: Vec<(u16, Option<usize>, Objectif)> = Vec::new();
+    for l in classeur.feuille("Objectifs").into_iter().flat_map(Feuille::lignes) {
+        let axe = l.lire("Axe", erreurs, nombre::<u16>("un numéro d'axe"));
         match axe {
             Some(a) if axes.iter().any(|x| x.numero == a) => {}
             Some(a) => {
@@ -361,7 +471,7 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
         }
         let niveau = l.lire(
             "Niveau",
-            &mut erreurs,
+            erreurs,
             referentiel(
                 NiveauObjectif::TOUS,
                 NiveauObjectif::code,
@@ -378,9 +488,34 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
         if libelle.is_empty() {
             erreurs.push(l.erreur("Libellé", "indiquez le libellé de l'objectif".into()));
         }
+        let sous_cet_axe = |nom: &str| {
+            objectifs
+                .iter()
+                .position(|(a, _, o)| Some(*a) == axe && replier(&o.libelle) == replier(nom))
+        };
+        if !libelle.is_empty() && sous_cet_axe(&libelle).is_some() {
+            erreurs.push(l.erreur(
+                "Libellé",
+                "une ligne précédente a déjà ce libellé sous cet axe".into(),
+            ));
+        }
+        let parent = match l.valeur("Objectif parent") {
+            "" => None,
+            nom => {
+                let trouve = sous_cet_axe(nom);
+                if trouve.is_none() {
+                    erreurs.push(l.erreur(
+                        "Objectif parent",
+                        format!("aucune ligne précédente n'a d'objectif « {nom} » sous cet axe"),
+                    ));
+                }
+                trouve
+            }
+        };
         if let (Some(axe), Some(niveau)) = (axe, niveau) {
             objectifs.push((
                 axe,
+                parent,
                 Objectif {
                     id: None,
                     niveau,
@@ -394,15 +529,22 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
 
     // The fiches-actions, under their axis or one of its objectives.
     let mut fiches: Vec<(u16, Option<usize>, FicheAction)> = Vec::new();
-    for l in feuille("Fiches-actions")
+    for l in classeur.feuille("Fiches-actions")
         .into_iter()
         .flat_map(Feuille::lignes)
     {
-        let axe = l.lire("Axe", &mut erreurs, nombre::<u16>("un numéro d'axe"));
+        let axe = l.lire("Axe", erreurs, nombre::<u16>("un numéro d'axe"));
         let numero = l.valeur("Numéro").to_owned();
         let titre = l.valeur("Titre").to_owned();
         if numero.is_empty() {
             erreurs.push(l.erreur("Numéro", "indiquez le numéro de la fiche-action".into()));
+        } else if let Some(faute) = deja(
+            &numero,
+            &pris.fiches,
+            fiches.iter().map(|(_, _, f)| &f.numero),
+            "une fiche-action",
+        ) {
+            erreurs.push(l.erreur("Numéro", faute));
         }
         if titre.is_empty() {
             erreurs.push(l.erreur("Titre", "indiquez le titre de la fiche-action".into()));
@@ -422,7 +564,7 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
             libelle => {
                 let trouve = objectifs
                     .iter()
-                    .position(|(a, o)| Some(*a) == axe && replier(&o.libelle) == replier(libelle));
+                    .position(|(a, _, o)| Some(*a) == axe && replier(&o.libelle) == replier(libelle));
                 if trouve.is_none() {
                     erreurs.push(l.erreur(
                         "Objectif",
@@ -467,14 +609,14 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
             publics,
             thematiques,
             communes: Vec::new(),
-            debut: l.lire("Début", &mut erreurs, date),
-            fin: l.lire("Fin", &mut erreurs, date),
+            debut: l.lire("Début", erreurs, date),
+            fin: l.lire("Fin", erreurs, date),
             etapes: Vec::new(),
             budget: Vec::new(),
             indicateurs: Vec::new(),
             statut: l.lire(
                 "Statut",
-                &mut erreurs,
+                erreurs,
                 referentiel(
                     StatutAction::TOUS,
                     StatutAction::code,
@@ -483,7 +625,7 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
             ),
             avancement: l.lire(
                 "Avancement",
-                &mut erreurs,
+                erreurs,
                 nombre::<u8>("un pourcentage de 0 à 100"),
             ),
             notes: Vec::new(),
@@ -506,12 +648,12 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
 
     // Budget lines and indicators, under their fiche-action.
     let mut budget: Vec<(usize, LigneBudget)> = Vec::new();
-    for l in feuille("Budget").into_iter().flat_map(Feuille::lignes) {
-        let fiche = fiche_de(&l, &mut erreurs);
-        let annee = l.lire("Année", &mut erreurs, nombre::<u16>("une année"));
+    for l in classeur.feuille("Budget").into_iter().flat_map(Feuille::lignes) {
+        let fiche = fiche_de(&l, erreurs);
+        let annee = l.lire("Année", erreurs, nombre::<u16>("une année"));
         let nature = l.lire(
             "Nature",
-            &mut erreurs,
+            erreurs,
             referentiel(
                 NatureDepense::TOUS,
                 NatureDepense::code,
@@ -519,8 +661,8 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
             ),
         );
         let montant = |v: &str| Montant::parse(v).map_err(|e| e.to_string());
-        let previsionnel = l.lire("Prévisionnel", &mut erreurs, montant);
-        let realise = l.lire("Réalisé", &mut erreurs, montant);
+        let previsionnel = l.lire("Prévisionnel", erreurs, montant);
+        let realise = l.lire("Réalisé", erreurs, montant);
         if l.valeur("Financeur").is_empty() {
             erreurs.push(l.erreur("Financeur", "indiquez le financeur".into()));
         }
@@ -545,11 +687,11 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
         }
     }
     let mut indicateurs: Vec<(usize, Indicateur)> = Vec::new();
-    for l in feuille("Indicateurs").into_iter().flat_map(Feuille::lignes) {
-        let fiche = fiche_de(&l, &mut erreurs);
+    for l in classeur.feuille("Indicateurs").into_iter().flat_map(Feuille::lignes) {
+        let fiche = fiche_de(&l, erreurs);
         let type_indicateur = l.lire(
             "Type",
-            &mut erreurs,
+            erreurs,
             referentiel(
                 TypeIndicateur::TOUS,
                 TypeIndicateur::code,
@@ -560,9 +702,9 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
         if libelle.is_empty() {
             erreurs.push(l.erreur("Libellé", "indiquez ce que mesure l'indicateur".into()));
         }
-        let valeur_initiale = l.lire("Valeur initiale", &mut erreurs, nombre::<f64>("un nombre"));
-        let annee = l.lire("Année cible", &mut erreurs, nombre::<u16>("une année"));
-        let cible = l.lire("Cible", &mut erreurs, nombre::<f64>("un nombre"));
+        let valeur_initiale = l.lire("Valeur initiale", erreurs, nombre::<f64>("un nombre"));
+        let annee = l.lire("Année cible", erreurs, nombre::<u16>("une année"));
+        let cible = l.lire("Cible", erreurs, nombre::<f64>("un nombre"));
         if let (Some(f), Some(type_indicateur)) = (fiche, type_indicateur) {
             indicateurs.push((
                 f,
@@ -587,10 +729,6 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
             erreurs.push(l.erreur("Type", "indiquez processus ou résultat".into()));
         }
     }
-    if !erreurs.is_empty() {
-        return Err(erreurs);
-    }
-
     for (f, ligne) in budget {
         fiches[f].2.budget.push(ligne);
     }
@@ -599,7 +737,7 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
     }
     for (axe, objectif, fiche) in fiches {
         match objectif {
-            Some(o) => objectifs[o].1.fiches_actions.push(fiche),
+            Some(o) => objectifs[o].2.fiches_actions.push(fiche),
             None => {
                 if let Some(a) = axes.iter_mut().find(|a| a.numero == axe) {
                     a.fiches_actions.push(fiche);
@@ -607,33 +745,23 @@ pub fn lire(octets: Vec<u8>) -> Result<Contrat, Vec<ErreurTableur>> {
             }
         }
     }
-    for (axe, objectif) in objectifs {
+    // Each objective into its parent (on a line above), from the last line up; then the
+    // remaining ones into their axis.
+    let mut a_placer: Vec<_> = objectifs.into_iter().map(Some).collect();
+    for i in (0..a_placer.len()).rev() {
+        if let Some((_, Some(parent), _)) = a_placer[i]
+            && let Some((_, _, objectif)) = a_placer[i].take()
+            && let Some((_, _, p)) = &mut a_placer[parent]
+        {
+            p.sous_objectifs.insert(0, objectif);
+        }
+    }
+    for (axe, _, objectif) in a_placer.into_iter().flatten() {
         if let Some(a) = axes.iter_mut().find(|a| a.numero == axe) {
             a.objectifs.push(objectif);
         }
     }
-    let mut resultat = Contrat::nouveau(
-        id.expect("vérifié plus haut"),
-        nom,
-        generation.unwrap_or(1),
-        Territoire {
-            epci,
-            communes,
-            quartiers_prioritaires: Vec::new(),
-        },
-    );
-    resultat.periode = periode;
-    resultat.statut = statut;
-    resultat.axes = axes;
-    resultat.verifier().map_err(|e| {
-        vec![ErreurTableur {
-            feuille: String::new(),
-            ligne: 0,
-            colonne: None,
-            message: e.to_string(),
-        }]
-    })?;
-    Ok(resultat)
+    axes
 }
 
 /// The sheets of a plan, each with its columns and an example line that imports as it is.
@@ -666,6 +794,7 @@ const MODELE: &[(&str, &[(&str, &str)])] = &[
             ("Axe", "1"),
             ("Niveau", "Objectif général"),
             ("Libellé", "Renforcer l'offre de premier recours"),
+            ("Objectif parent", ""),
         ],
     ),
     (
@@ -1008,6 +1137,97 @@ mod tests {
         assert_eq!(fiche.partenaires, ["CPAM", "Faculté de médecine"]);
         assert_eq!(fiche.budget.len(), 1);
         assert_eq!(fiche.indicateurs[0].cibles[0].annee, 2027);
+    }
+
+    #[test]
+    fn un_objectif_se_range_sous_son_parent() {
+        let mut feuilles = plan();
+        let objectifs = &mut feuilles[2].1;
+        objectifs[0].push(T("Objectif parent"));
+        objectifs.push(vec![
+            N(1.0),
+            T("spécifique"),
+            T("Accueillir des internes"),
+            T("attirer des professionnels de sante"),
+        ]);
+        objectifs.push(vec![
+            N(1.0),
+            T("opérationnel"),
+            T("Loger les internes"),
+            T("Accueillir des internes"),
+        ]);
+        let colonne_objectif = feuilles[3].1[1].len() - 1;
+        feuilles[3].1[1][colonne_objectif] = T("Loger les internes");
+        let contrat = lire(classeur(&feuilles)).unwrap();
+        let general = &contrat.axes[0].objectifs;
+        assert_eq!(general.len(), 1, "un seul objectif à la racine de l'axe");
+        let specifique = &general[0].sous_objectifs[0];
+        assert_eq!(specifique.niveau, NiveauObjectif::Specifique);
+        let operationnel = &specifique.sous_objectifs[0];
+        assert_eq!(operationnel.libelle, "Loger les internes");
+        assert_eq!(operationnel.fiches_actions[0].numero, "1.1");
+
+        // A parent named below its child, or not at all, and a label twice under one axis.
+        let objectifs = &mut feuilles[2].1;
+        objectifs[3][3] = T("Un objectif plus bas");
+        objectifs.push(vec![N(1.0), T("général"), T("Un objectif plus bas"), T("")]);
+        objectifs.push(vec![N(1.0), T("général"), T("Accueillir des internes"), T("")]);
+        let erreurs: Vec<String> = lire(classeur(&feuilles))
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            erreurs,
+            [
+                "feuille « Objectifs », ligne 4, colonne D (« Objectif parent ») : aucune ligne \
+                 précédente n'a d'objectif « Un objectif plus bas » sous cet axe",
+                "feuille « Objectifs », ligne 6, colonne C (« Libellé ») : une ligne précédente a \
+                 déjà ce libellé sous cet axe",
+            ]
+        );
+    }
+
+    #[test]
+    fn un_plan_s_ajoute_a_un_contrat_sans_en_reprendre_les_numeros() {
+        let octets = classeur(&plan());
+        let existant = lire(octets.clone()).unwrap();
+        let vide = Contrat::nouveau(
+            IdContrat::parse("autre-contrat").unwrap(),
+            "Autre contrat".into(),
+            1,
+            existant.territoire.clone(),
+        );
+        let axes = lire_plan(octets.clone(), &vide).unwrap();
+        assert_eq!(axes, existant.axes, "la feuille « Contrat » n'est pas lue");
+
+        let erreurs: Vec<String> = lire_plan(octets, &existant)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        for attendu in [
+            "feuille « Axes », ligne 2, colonne B (« Numero ») : le contrat a déjà un axe n°1",
+            "feuille « Axes », ligne 3, colonne B (« Numero ») : le contrat a déjà un axe n°2",
+            "feuille « Fiches-actions », ligne 2, colonne B (« Numéro ») : le contrat a déjà une fiche-action n°1.1",
+            "feuille « Fiches-actions », ligne 3, colonne B (« Numéro ») : le contrat a déjà une fiche-action n°2.1",
+        ] {
+            assert!(erreurs.iter().any(|e| e == attendu), "{attendu}\n{erreurs:#?}");
+        }
+        assert_eq!(erreurs.len(), 4, "{erreurs:#?}");
+
+        let mut doublons = plan();
+        doublons[3].1[2][1] = T("1.1");
+        let erreurs = lire_plan(classeur(&doublons), &vide).unwrap_err();
+        assert_eq!(
+            erreurs[0].to_string(),
+            "feuille « Fiches-actions », ligne 3, colonne B (« Numéro ») : une ligne précédente a \
+             déjà le numéro 1.1"
+        );
+        let sans_axe = classeur(&[("Axes", vec![vec![T("Numéro"), T("Titre")]])]);
+        assert!(lire_plan(sans_axe, &vide).unwrap_err()[0]
+            .to_string()
+            .contains("aucun axe"));
     }
 
     #[test]
