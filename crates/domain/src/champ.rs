@@ -2,7 +2,8 @@
 //! control character (line breaks and tabulations aside: a database may refuse one, and no
 //! text needs one), at most [`LIBELLE_MAX`] characters for a name, a title or a label, and at
 //! most [`TEXTE_MAX`] for any other text (a description, a note, a list typed one item per
-//! line). A field is known by its name, the same in the forms and in the import.
+//! line). A field is known by its name, the same in the forms and in the import; a workbook
+//! carried back by a form in base64 is bounded by the form's size only.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -37,10 +38,16 @@ const LIBELLES: [&str; 20] = [
     "unite",
 ];
 
+/// The field that carries a workbook back from its preview to its confirmation (in base64):
+/// a file, not a text typed, bounded by the size of a form alone.
+const CLASSEUR: &str = "classeur";
+
 /// The most characters field `nom` may hold.
 pub fn maximum(nom: &str) -> usize {
     if LIBELLES.contains(&nom) {
         LIBELLE_MAX
+    } else if nom == CLASSEUR {
+        usize::MAX
     } else {
         TEXTE_MAX
     }
@@ -61,7 +68,7 @@ pub fn verifier(designation: &str, nom: &str, valeur: &str) -> Result<(), String
     }
     let max = maximum(nom);
     // Counting stops past the limit: a huge text is not walked to its end.
-    let n = valeur.chars().take(max + 1).count();
+    let n = valeur.chars().take(max.saturating_add(1)).count();
     if n > max {
         return Err(format!(
             "{designation} dépasse {max} caractères ({} caractères) : raccourcissez-le",

@@ -14,6 +14,7 @@ mod contrat;
 mod evaluation;
 mod fiche;
 mod noyau;
+mod plan;
 mod presentation;
 mod renouvellement;
 mod sante;
@@ -112,6 +113,7 @@ fn table() -> Routes {
         contrat::routes(),
         annuaire::routes(),
         strategie::routes(),
+        plan::routes(),
         signature::routes(),
         presentation::routes(),
         evaluation::routes(),

@@ -262,7 +262,7 @@ impl Classeur {
 
 impl ErreurTableur {
     /// A fault of the whole workbook, not of one of its sheets.
-    fn du_classeur(message: String) -> Self {
+    pub fn du_classeur(message: String) -> Self {
         Self {
             feuille: String::new(),
             ligne: 0,

@@ -14,6 +14,7 @@ mod gouvernance;
 mod matrice;
 mod oidc;
 mod pages_et_api;
+mod plan;
 mod presentation;
 mod proconnect;
 mod renouvellement;

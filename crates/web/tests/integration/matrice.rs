@@ -272,6 +272,15 @@ fn traite(permis: Attendu) -> Attendu {
     }
 }
 
+/// A request the person may make, sent with bad input: refused for it (400).
+fn invalide_si_permis(permis: Attendu) -> Attendu {
+    if permis == Attendu::Permis {
+        Attendu::Invalide
+    } else {
+        permis
+    }
+}
+
 /// Every request the matrix makes for one person, route by route.
 fn cas(
     route: &Route,
@@ -386,19 +395,13 @@ fn cas(
                     | "/contrats/{id}/presentation"
                     | "/contrats/{id}/evaluation"
                     | "/contrats/{id}/clsm"
+                    | "/contrats/{id}/plan"
                         if route.methode == axum::http::Method::GET =>
                     {
                         (vec![], modifier)
                     }
                     // An empty name: refused as bad input once the right is granted.
-                    "/contrats/{id}" => (
-                        champs(&[("nom", "")]),
-                        if modifier == Attendu::Permis {
-                            Attendu::Invalide
-                        } else {
-                            modifier
-                        },
-                    ),
+                    "/contrats/{id}" => (champs(&[("nom", "")]), invalide_si_permis(modifier)),
                     // Saved: additions that change neither the numbers nor the names the
                     // matrix looks for.
                     "/contrats/{id}/axes" => (champs(&[("titre", "Axe de la matrice")]), traite),
@@ -524,6 +527,13 @@ fn cas(
                     "/contrats/{id}/signature/retrait" => {
                         (champs(&[("element", "avenant-999999999")]), traite)
                     }
+                    // A workbook that is not one, and an upload that is not multipart:
+                    // refused as bad input once the right is granted, before the store.
+                    "/contrats/{id}/plan" => (
+                        champs(&[("classeur", "pas un classeur !")]),
+                        invalide_si_permis(modifier),
+                    ),
+                    "/contrats/{id}/plan/apercu" => (vec![], invalide_si_permis(modifier)),
                     "/contrats/{id}/publication" => (
                         vec![("publie", if p.publie { "oui" } else { "non" }.to_owned())],
                         modifier,
@@ -625,11 +635,7 @@ fn cas(
                     // granted, before the store.
                     "/contrats/{id}/fiches/{numero}/documents" => (
                         vec![("version", "illisible".to_owned())],
-                        if permis == Attendu::Permis {
-                            Attendu::Invalide
-                        } else {
-                            permis
-                        },
+                        invalide_si_permis(permis),
                     ),
                     autre => panic!("route sans cas de test : {autre}"),
                 };
@@ -663,11 +669,7 @@ fn cas(
                 let (champs, attendu) = if route.methode == axum::http::Method::GET {
                     (vec![], attendu)
                 } else {
-                    let attendu = if attendu == Attendu::Permis {
-                        Attendu::Invalide
-                    } else {
-                        attendu
-                    };
+                    let attendu = invalide_si_permis(attendu);
                     (
                         vec![("identifiant", "Pas Un Identifiant".to_owned())],
                         attendu,

@@ -4,6 +4,7 @@
 //! the version the page was read at, recorded in the history.
 
 mod element;
+pub mod plan;
 pub mod ordre;
 
 use std::str::FromStr;
