@@ -63,7 +63,10 @@ enum Etape {
     /// Nothing sent yet.
     Depot,
     /// The workbook `nom` refused, with its faults.
-    Fautes { nom: String, fautes: Vec<ErreurTableur> },
+    Fautes {
+        nom: String,
+        fautes: Vec<ErreurTableur>,
+    },
     /// The workbook `nom` read: its plan, and the workbook to send back to confirm.
     Apercu {
         nom: String,

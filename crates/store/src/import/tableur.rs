@@ -219,7 +219,7 @@ struct Classeur(BTreeMap<String, Feuille>);
 impl Classeur {
     /// Opens the workbook `octets` (XLSX or ODS) and reads its sheets as text.
     fn ouvrir(octets: Vec<u8>) -> Result<Self, Vec<ErreurTableur>> {
-    let mut classeur = open_workbook_auto_from_rs(Cursor::new(octets)).map_err(|e| {
+        let mut classeur = open_workbook_auto_from_rs(Cursor::new(octets)).map_err(|e| {
             vec![ErreurTableur::du_classeur(format!(
                 "ce fichier n'est pas un classeur XLSX ou ODS lisible ({e})"
             ))]
@@ -430,14 +430,23 @@ fn deja<'a, T: Ord + fmt::Display + 'a>(
 fn plan(classeur: &Classeur, pris: &NumerosPris, erreurs: &mut Vec<ErreurTableur>) -> Vec<Axe> {
     // The axes, by number.
     let mut axes: Vec<Axe> = Vec::new();
-    for l in classeur.feuille("Axes").into_iter().flat_map(Feuille::lignes) {
+    for l in classeur
+        .feuille("Axes")
+        .into_iter()
+        .flat_map(Feuille::lignes)
+    {
         let numero = l.lire("Numéro", erreurs, nombre::<u16>("un numéro d'axe"));
         let titre = l.valeur("Titre");
         if titre.is_empty() {
             erreurs.push(l.erreur("Titre", "indiquez le titre de l'axe".into()));
         }
         if let Some(numero) = numero {
-            if let Some(faute) = deja(&numero, &pris.axes, axes.iter().map(|a| &a.numero), "un axe") {
+            if let Some(faute) = deja(
+                &numero,
+                &pris.axes,
+                axes.iter().map(|a| &a.numero),
+                "un axe",
+            ) {
                 erreurs.push(l.erreur("Numéro", faute));
             }
             axes.push(Axe {
@@ -460,7 +469,11 @@ fn plan(classeur: &Classeur, pris: &NumerosPris, erreurs: &mut Vec<ErreurTableur
     // The objectives, under their axis.
     // Each with its axis and the line (index) of its parent objective, if any.
     let mut objectifs: Vec<(u16, Option<usize>, Objectif)> = Vec::new();
-    for l in classeur.feuille("Objectifs").into_iter().flat_map(Feuille::lignes) {
+    for l in classeur
+        .feuille("Objectifs")
+        .into_iter()
+        .flat_map(Feuille::lignes)
+    {
         let axe = l.lire("Axe", erreurs, nombre::<u16>("un numéro d'axe"));
         match axe {
             Some(a) if axes.iter().any(|x| x.numero == a) => {}
@@ -529,7 +542,8 @@ fn plan(classeur: &Classeur, pris: &NumerosPris, erreurs: &mut Vec<ErreurTableur
 
     // The fiches-actions, under their axis or one of its objectives.
     let mut fiches: Vec<(u16, Option<usize>, FicheAction)> = Vec::new();
-    for l in classeur.feuille("Fiches-actions")
+    for l in classeur
+        .feuille("Fiches-actions")
         .into_iter()
         .flat_map(Feuille::lignes)
     {
@@ -562,9 +576,9 @@ fn plan(classeur: &Classeur, pris: &NumerosPris, erreurs: &mut Vec<ErreurTableur
             _ if axe_connu.is_none() => None,
             "" => None,
             libelle => {
-                let trouve = objectifs
-                    .iter()
-                    .position(|(a, _, o)| Some(*a) == axe && replier(&o.libelle) == replier(libelle));
+                let trouve = objectifs.iter().position(|(a, _, o)| {
+                    Some(*a) == axe && replier(&o.libelle) == replier(libelle)
+                });
                 if trouve.is_none() {
                     erreurs.push(l.erreur(
                         "Objectif",
@@ -648,7 +662,11 @@ fn plan(classeur: &Classeur, pris: &NumerosPris, erreurs: &mut Vec<ErreurTableur
 
     // Budget lines and indicators, under their fiche-action.
     let mut budget: Vec<(usize, LigneBudget)> = Vec::new();
-    for l in classeur.feuille("Budget").into_iter().flat_map(Feuille::lignes) {
+    for l in classeur
+        .feuille("Budget")
+        .into_iter()
+        .flat_map(Feuille::lignes)
+    {
         let fiche = fiche_de(&l, erreurs);
         let annee = l.lire("Année", erreurs, nombre::<u16>("une année"));
         let nature = l.lire(
@@ -687,7 +705,11 @@ fn plan(classeur: &Classeur, pris: &NumerosPris, erreurs: &mut Vec<ErreurTableur
         }
     }
     let mut indicateurs: Vec<(usize, Indicateur)> = Vec::new();
-    for l in classeur.feuille("Indicateurs").into_iter().flat_map(Feuille::lignes) {
+    for l in classeur
+        .feuille("Indicateurs")
+        .into_iter()
+        .flat_map(Feuille::lignes)
+    {
         let fiche = fiche_de(&l, erreurs);
         let type_indicateur = l.lire(
             "Type",
@@ -1171,7 +1193,12 @@ mod tests {
         let objectifs = &mut feuilles[2].1;
         objectifs[3][3] = T("Un objectif plus bas");
         objectifs.push(vec![N(1.0), T("général"), T("Un objectif plus bas"), T("")]);
-        objectifs.push(vec![N(1.0), T("général"), T("Accueillir des internes"), T("")]);
+        objectifs.push(vec![
+            N(1.0),
+            T("général"),
+            T("Accueillir des internes"),
+            T(""),
+        ]);
         let erreurs: Vec<String> = lire(classeur(&feuilles))
             .unwrap_err()
             .iter()
@@ -1212,7 +1239,10 @@ mod tests {
             "feuille « Fiches-actions », ligne 2, colonne B (« Numéro ») : le contrat a déjà une fiche-action n°1.1",
             "feuille « Fiches-actions », ligne 3, colonne B (« Numéro ») : le contrat a déjà une fiche-action n°2.1",
         ] {
-            assert!(erreurs.iter().any(|e| e == attendu), "{attendu}\n{erreurs:#?}");
+            assert!(
+                erreurs.iter().any(|e| e == attendu),
+                "{attendu}\n{erreurs:#?}"
+            );
         }
         assert_eq!(erreurs.len(), 4, "{erreurs:#?}");
 
@@ -1225,9 +1255,75 @@ mod tests {
              déjà le numéro 1.1"
         );
         let sans_axe = classeur(&[("Axes", vec![vec![T("Numéro"), T("Titre")]])]);
-        assert!(lire_plan(sans_axe, &vide).unwrap_err()[0]
-            .to_string()
-            .contains("aucun axe"));
+        assert!(
+            lire_plan(sans_axe, &vide).unwrap_err()[0]
+                .to_string()
+                .contains("aucun axe")
+        );
+    }
+
+    /// `classeur` saved again by LibreOffice (headless) in format `format` (`ods`, `xlsx`);
+    /// `None` when LibreOffice is absent and `PILOTE_TEST_LIBREOFFICE` does not ask for it.
+    fn par_libreoffice(classeur: &[u8], format: &str) -> Option<Vec<u8>> {
+        let exige = std::env::var_os("PILOTE_TEST_LIBREOFFICE").is_some();
+        let present = std::process::Command::new("soffice")
+            .arg("--version")
+            .output()
+            .is_ok_and(|s| s.status.success());
+        if !present {
+            assert!(!exige, "PILOTE_TEST_LIBREOFFICE : soffice est introuvable");
+            eprintln!("LibreOffice absent : classeurs de LibreOffice non essayés");
+            return None;
+        }
+        let dossier = tempfile::tempdir().unwrap();
+        let source = dossier.path().join("plan.xlsx");
+        std::fs::write(&source, classeur).unwrap();
+        let sortie = dossier.path().join("libreoffice");
+        let profil = format!(
+            "-env:UserInstallation=file://{}",
+            dossier.path().join("profil").display()
+        );
+        let statut = std::process::Command::new("soffice")
+            .args([
+                profil.as_str(),
+                "--headless",
+                "--convert-to",
+                format,
+                "--outdir",
+            ])
+            .arg(&sortie)
+            .arg(&source)
+            .output()
+            .unwrap();
+        assert!(statut.status.success(), "{statut:?}");
+        Some(std::fs::read(sortie.join(format!("plan.{format}"))).unwrap())
+    }
+
+    #[test]
+    fn un_classeur_enregistre_par_libreoffice_donne_le_meme_plan() {
+        let mut feuilles = plan();
+        feuilles[2].1[0].push(T("Objectif parent"));
+        feuilles[2].1.push(vec![
+            N(1.0),
+            T("Objectif spécifique"),
+            T("Accueillir des internes"),
+            T("Attirer des professionnels de santé"),
+        ]);
+        let original = classeur(&feuilles);
+        let attendu = lire(original.clone()).unwrap();
+        for format in ["ods", "xlsx"] {
+            let Some(octets) = par_libreoffice(&original, format) else {
+                return;
+            };
+            assert_eq!(lire(octets).unwrap(), attendu, "{format}");
+        }
+        let modele = modele().unwrap();
+        let ods = par_libreoffice(&modele, "ods").unwrap();
+        assert_eq!(
+            lire(ods).unwrap(),
+            lire(modele).unwrap(),
+            "le modèle en ODS"
+        );
     }
 
     #[test]

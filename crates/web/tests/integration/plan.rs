@@ -90,9 +90,16 @@ async fn le_plan_s_apercoit_puis_s_importe_en_entier() {
     assert_eq!(fiche.budget.len(), 1);
     assert_eq!(fiche.indicateurs[0].cibles[0].annee, 2027);
     let strategie = c.get("/contrats/essai-2025/strategie?fait=import").await;
-    assert!(strategie.texte().contains("Le plan du classeur est importé"));
+    assert!(
+        strategie
+            .texte()
+            .contains("Le plan du classeur est importé")
+    );
     let historique = c.get("/contrats/essai-2025/pilotage").await.texte();
-    assert!(historique.contains("Accès aux soins (importé, 1 fiche-action)"), "{historique}");
+    assert!(
+        historique.contains("Accès aux soins (importé, 1 fiche-action)"),
+        "{historique}"
+    );
 
     // The same confirmation again: its version is stale, nothing is added twice.
     let r = c.post(PAGE, &envoi).await;
@@ -179,7 +186,11 @@ async fn chaque_faute_du_classeur_est_nommee_et_rien_n_est_enregistre() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.texte().contains("le contrat a déjà un axe n°1"));
-    assert_eq!(axes(&appli, "plein-2025").await, avant, "rien n'est enregistré");
+    assert_eq!(
+        axes(&appli, "plein-2025").await,
+        avant,
+        "rien n'est enregistré"
+    );
 }
 
 #[tokio::test]

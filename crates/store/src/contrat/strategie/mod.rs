@@ -4,8 +4,8 @@
 //! the version the page was read at, recorded in the history.
 
 mod element;
-pub mod plan;
 pub mod ordre;
+pub mod plan;
 
 use std::str::FromStr;
 
