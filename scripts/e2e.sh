@@ -33,6 +33,14 @@ ars=ars-occitanie@e2e.pilote.fr
 sortie=$("$pilote" --database-url "$base" user add "$ars" --nom "Agent ARS Occitanie")
 mdp_ars=$(printf '%s\n' "$sortie" | grep -o '[A-Za-z0-9]\{20\}$' | tail -1)
 "$pilote" --database-url "$base" user grant "$ars" ars:region:76 >/dev/null
+# A contract without a plan yet, for the plan imported from a spreadsheet.
+cat >"$dossier/sans-plan.toml" <<'TOML'
+id = "essai-sans-plan-2025"
+nom = "CLS d'essai sans plan"
+generation = 1
+territoire = { communes = ["14118"] }
+TOML
+"$pilote" --database-url "$base" import "$dossier/sans-plan.toml" >/dev/null
 
 "$pilote" --database-url "$base" serve --listen "127.0.0.1:$port" --url-publique "$url" \
   --courriels-dossier "$dossier/courriels" --documents "$dossier/documents" >"$dossier/serveur.log" 2>&1 &

@@ -389,6 +389,37 @@ try {
     verifier(lu.includes(fait), `le public ne lit pas « ${fait} »`);
   }
 
+  // A plan imported from the spreadsheet template into a contract without one: previewed,
+  // confirmed, then the same workbook refused, each number it takes again named.
+  const modele = await page.request.get(`${BASE}/modele-plan.xlsx`);
+  verifier(modele.status() === 200, `modèle du plan absent (${modele.status()})`);
+  const classeur = { name: "plan.xlsx", mimeType: "application/octet-stream", buffer: await modele.body() };
+  await page.goto(`${BASE}/contrats/essai-sans-plan-2025/strategie`);
+  await envoyer(page.getByRole("link", { name: /Importer un plan depuis un tableur/ }));
+  await accessibilite(page, "import d'un plan");
+  await page.locator("#plan-fichier").setInputFiles(classeur);
+  await envoyer(page.getByRole("button", { name: "Voir l'aperçu" }));
+  await accessibilite(page, "aperçu du plan importé");
+  verifier(
+    (await texte(page.locator("#apercu"))).includes("1 axe, 1 objectif, 1 fiche-action, 1 ligne de budget, 1 indicateur"),
+    `aperçu sans le résumé du plan : ${await texte(page.locator("main"))}`,
+  );
+  await envoyer(page.getByRole("button", { name: "Importer ce plan dans le contrat" }));
+  await revenuA(page, "import", "Le plan du classeur est importé");
+  verifier(
+    (await page.getByRole("link", { name: "Fiche-action n°1.1 — Accueillir les internes en médecine" }).count()) === 1,
+    "la fiche-action du plan importé est absente de la stratégie",
+  );
+  await envoyer(page.getByRole("link", { name: /Importer un plan depuis un tableur/ }));
+  await page.locator("#plan-fichier").setInputFiles(classeur);
+  await envoyer(page.getByRole("button", { name: "Voir l'aperçu" }));
+  await accessibilite(page, "plan refusé, ses fautes nommées");
+  const fautes = await texte(page.getByRole("table", { name: "Problèmes du classeur" }));
+  verifier(
+    fautes.includes("le contrat a déjà un axe n°1") && fautes.includes("le contrat a déjà une fiche-action n°1.1"),
+    `fautes du classeur non nommées : ${fautes}`,
+  );
+
   // The partners directory, kept by the administration.
   await page.goto(`${BASE}/annuaire`);
   await accessibilite(page, "annuaire des partenaires");

@@ -262,7 +262,7 @@ async fn importer(
     let (statut, message) =
         match strategie::plan::ajouter(&state.store, &visiteur.auteur, &id, lue, &axes).await {
             Ok(()) => {
-                let vers = format!("/contrats/{id}/strategie?fait=import#strategie");
+                let vers = format!("/contrats/{id}/strategie?fait=import#import");
                 return Ok(rediriger(&vers, []));
             }
             Err(StoreError::Perime { .. } | StoreError::Conflict(_)) => {

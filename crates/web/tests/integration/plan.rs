@@ -81,7 +81,7 @@ async fn le_plan_s_apercoit_puis_s_importe_en_entier() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
     assert_eq!(
         r.redirection(),
-        Some("/contrats/essai-2025/strategie?fait=import#strategie")
+        Some("/contrats/essai-2025/strategie?fait=import#import")
     );
     let importes = axes(&appli, "essai-2025").await;
     assert_eq!(importes.len(), 1);
@@ -126,9 +126,9 @@ async fn chaque_faute_du_classeur_est_nommee_et_rien_n_est_enregistre() {
     for attendu in [
         "« plan.xlsx » n'est pas importé",
         "2 problèmes à corriger",
-        "A (Numéro)",
+        "Feuille « Axes », ligne 2, colonne A (Numéro)",
         "le contrat a déjà un axe n°1",
-        "C (Numéro)",
+        "Feuille « Fiches-actions », ligne 2, colonne C (Numéro)",
         "le contrat a déjà une fiche-action n°1.1",
     ] {
         assert!(texte.contains(attendu), "{attendu}\n{texte}");
