@@ -297,12 +297,95 @@ async fn les_parties_du_contrat_a_plusieurs(coordinateur: &Navigateur<'_>) {
     }
 }
 
+/// A workbook (XLSX) of one axis, numbered 9, and its fiche-action 9.1.
+fn classeur_de_l_axe_9() -> Vec<u8> {
+    let feuilles: [(&str, [[&str; 3]; 2]); 2] = [
+        (
+            "Axes",
+            [
+                ["Numéro", "Titre", "Transversal"],
+                ["9", "Axe importé à plusieurs", "non"],
+            ],
+        ),
+        (
+            "Fiches-actions",
+            [
+                ["Axe", "Numéro", "Titre"],
+                ["9", "9.1", "Action importée à plusieurs"],
+            ],
+        ),
+    ];
+    let mut classeur = rust_xlsxwriter::Workbook::new();
+    for (nom, lignes) in feuilles {
+        let feuille = classeur.add_worksheet();
+        feuille.set_name(nom).unwrap();
+        for (l, ligne) in (0..).zip(lignes) {
+            for (c, cellule) in (0..).zip(ligne) {
+                feuille.write_string(l, c, cellule).unwrap();
+            }
+        }
+    }
+    classeur.save_to_buffer().unwrap()
+}
+
+/// `ENSEMBLE` tabs preview one workbook from the same version, then confirm at once while
+/// others read the strategy: one import is acknowledged, the others are told the contract
+/// changed; the plan is there once.
+async fn un_plan_importe_a_plusieurs(coordinateur: &Navigateur<'_>) {
+    const PLAN: &str = "/contrats/essai-2025/plan";
+    let mut lecteur = coordinateur.clone();
+    let apercu = lecteur
+        .deposer(
+            "/contrats/essai-2025/plan/apercu",
+            &[],
+            ("plan.xlsx", &classeur_de_l_axe_9()),
+        )
+        .await;
+    assert_eq!(apercu.status, StatusCode::OK, "{}", apercu.texte());
+    let version = champ_cache(&apercu.corps, "version").unwrap();
+    let classeur = champ_cache(&apercu.corps, "classeur").unwrap();
+    let imports = join_all((0..ENSEMBLE).map(|_| {
+        let mut onglet = coordinateur.clone();
+        let champs = [
+            ("version", version.clone()),
+            ("nom", "plan.xlsx".to_owned()),
+            ("classeur", classeur.clone()),
+        ];
+        async move {
+            let champs = champs.each_ref().map(|(n, v)| (*n, v.as_str()));
+            onglet.post(PLAN, &champs).await.status
+        }
+    }));
+    let lectures = join_all((0..ENSEMBLE).map(|_| {
+        let mut onglet = coordinateur.clone();
+        async move { onglet.get("/contrats/essai-2025/strategie").await.status }
+    }));
+    let (imports, lectures) = tokio::join!(imports, lectures);
+    let comptes = compter(imports);
+    println!("imports simultanés d'un plan : {comptes:?}");
+    assert_eq!(erreurs_serveur(&comptes), 0, "{comptes:?}");
+    assert_eq!(
+        comptes.get(&303),
+        Some(&1),
+        "import en double : {comptes:?}"
+    );
+    assert_eq!(comptes.get(&409), Some(&(ENSEMBLE - 1)), "{comptes:?}");
+    assert_eq!(compter(lectures).keys().collect::<Vec<_>>(), [&200]);
+    let strategie = lecteur.get("/contrats/essai-2025/strategie").await.texte();
+    assert_eq!(
+        strategie.matches("Axe 9 — Axe importé à plusieurs</h2>").count(),
+        1,
+        "le plan acquitté manque ou figure deux fois"
+    );
+}
+
 async fn scenarios(appli: &Appli) {
     let coordinateur = coordinateur(appli).await;
     une_sauvegarde_par_version(appli, &coordinateur).await;
     un_retrait_par_element(&coordinateur).await;
     lectures_pendant_les_ecritures(&coordinateur).await;
     les_parties_du_contrat_a_plusieurs(&coordinateur).await;
+    un_plan_importe_a_plusieurs(&coordinateur).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
