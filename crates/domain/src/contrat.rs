@@ -284,7 +284,7 @@ impl Contrat {
     }
 
     /// What the public may read of a published contract: everything but who wrote the
-    /// follow-up notes and where the documents' files are kept (they are downloaded through
+    /// follow-up notes and where the documents' files (of fiches-actions and diagnostics) are kept (they are downloaded through
     /// Pilote, by those who read the whole contract).
     pub fn projection_publique(mut self) -> Self {
         let mut projeter = |fiche: &mut crate::fiche_action::FicheAction| {
@@ -301,6 +301,9 @@ impl Contrat {
             .chain(self.clsm.iter_mut().flat_map(|c| &mut c.axes))
         {
             axe.pour_chaque_fiche(&mut projeter);
+        }
+        for document in self.diagnostics.iter_mut().flat_map(|d| &mut d.documents) {
+            document.reference.clear();
         }
         self
     }

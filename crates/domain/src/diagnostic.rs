@@ -1,10 +1,11 @@
 //! The diagnostic local de santé: a dated, shared picture of the territory's health — how and
 //! by whom it was made, its indicators compared with the wider levels, its findings and what
-//! residents and professionals said.
+//! residents and professionals said, the documents that report it.
 
 use serde::{Deserialize, Serialize};
 
 use crate::DatePartielle;
+use crate::fiche_action::Document;
 use crate::referentiel::Thematique;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +35,10 @@ pub struct Diagnostic {
     /// What residents and professionals said, in their words or summed up.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paroles: Vec<String>,
+    /// The documents that report it (the study, its summary…), kept as files in the
+    /// document storage like a fiche-action's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
 }
 
 /// One indicator of the territory, compared with the wider levels where known.

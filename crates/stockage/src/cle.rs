@@ -62,6 +62,28 @@ impl Cle {
         numero_fiche: &str,
         nom_fichier: &str,
     ) -> Result<Self, ErreurStockage> {
+        let numero = assainir(numero_fiche, 32);
+        if numero.is_empty() {
+            return Err(ErreurStockage::CleInvalide {
+                cle: numero_fiche.to_owned(),
+                raison: "le numéro de fiche ne contient aucun caractère utilisable",
+            });
+        }
+        Self::sous(contrat, &format!("fiches/{numero}"), nom_fichier)
+    }
+
+    /// A fresh key for a document of diagnostic `diagnostic` (its identifier) of contract
+    /// `contrat`: `contrats/{contrat}/diagnostics/{diagnostic}/{32 hex}-{file name}`.
+    pub fn de_diagnostic(
+        contrat: &str,
+        diagnostic: i64,
+        nom_fichier: &str,
+    ) -> Result<Self, ErreurStockage> {
+        Self::sous(contrat, &format!("diagnostics/{diagnostic}"), nom_fichier)
+    }
+
+    /// `contrats/{contrat}/{dossier}/{32 hex}-{file name}`, `dossier` already safe.
+    fn sous(contrat: &str, dossier: &str, nom_fichier: &str) -> Result<Self, ErreurStockage> {
         if contrat.is_empty()
             || contrat.starts_with('.')
             || !contrat.bytes().all(autorise)
@@ -72,18 +94,11 @@ impl Cle {
                 raison: "l'identifiant de contrat ne peut pas servir de segment de clé",
             });
         }
-        let numero = assainir(numero_fiche, 32);
-        if numero.is_empty() {
-            return Err(ErreurStockage::CleInvalide {
-                cle: numero_fiche.to_owned(),
-                raison: "le numéro de fiche ne contient aucun caractère utilisable",
-            });
-        }
         let nom = nom_sur(nom_fichier);
         let mut alea = [0u8; 16];
         getrandom::fill(&mut alea).map_err(|e| ErreurStockage::Alea(e.to_string()))?;
         let alea = crate::s3::hex(&alea);
-        Self::parse(&format!("contrats/{contrat}/fiches/{numero}/{alea}-{nom}"))
+        Self::parse(&format!("contrats/{contrat}/{dossier}/{alea}-{nom}"))
     }
 
     pub fn as_str(&self) -> &str {
@@ -244,5 +259,12 @@ mod tests {
         assert!(Cle::nouvelle("../x", "1", "x.pdf").is_err());
         assert!(Cle::nouvelle("a/b", "1", "x.pdf").is_err());
         assert!(Cle::nouvelle("caen-2019", "…", "x.pdf").is_err());
+        let cle = Cle::de_diagnostic("caen-2019", 7, "DLS 2021.pdf").unwrap();
+        assert!(
+            cle.as_str()
+                .starts_with("contrats/caen-2019/diagnostics/7/")
+        );
+        assert!(cle.as_str().ends_with("-DLS-2021.pdf"), "{}", cle.as_str());
+        assert!(Cle::de_diagnostic("../x", 7, "x.pdf").is_err());
     }
 }

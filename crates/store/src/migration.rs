@@ -94,6 +94,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "identifiants des indicateurs de diagnostic et des évaluations (SQLite)",
         include_str!("../migrations/0017_identites_sqlite.sql"),
     ),
+    (
+        18,
+        "documents des diagnostics",
+        include_str!("../migrations/0018_documents_diagnostic.sql"),
+    ),
 ];
 
 /// Whether migration `sql` runs on `backend` (see the module's documentation).

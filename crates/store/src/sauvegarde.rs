@@ -31,8 +31,12 @@ pub const OBJET_JOURNAL: &str = "base entière";
 /// The future a [`Fichiers`] method returns; its error, in French, names what failed.
 pub type Futur<'a, T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send + 'a>>;
 
+/// The tables whose rows name a document's file (`reference`): of fiches-actions, of
+/// diagnostics.
+const TABLES_DE_DOCUMENTS: [&str; 2] = ["document", "document_diagnostic"];
+
 /// Where the documents' files are read from for a backup and put back on a restore, by the
-/// key their row names (`document.reference`). The store knows documents only by their keys:
+/// key their row names (`document.reference`, `document_diagnostic.reference`). The store knows documents only by their keys:
 /// the caller hands it the document storage behind this trait.
 pub trait Fichiers: Send + Sync {
     /// The file stored under `cle`; `None` when there is none.
@@ -248,7 +252,8 @@ async fn ecrire_table<W: AsyncWrite + Unpin>(
             .collect::<Vec<_>>()
             .join(", "),
     };
-    let reference = (table == "document")
+    let reference = TABLES_DE_DOCUMENTS
+        .contains(&table)
         .then(|| noms.iter().position(|n| *n == "reference"))
         .flatten();
     let sql = format!("SELECT {} FROM {table} ORDER BY {ordre}", noms.join(", "));

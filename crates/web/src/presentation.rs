@@ -2,30 +2,38 @@
 //! the whole contract: what the contract says of itself (its presentation in paragraphs, its
 //! priority publics and themes, the number of fiches-actions it announces) and its diagnostics
 //! (each changed in place, its indicators compared with the département, the région and
-//! France, its findings and what residents and professionals said). A refused form comes back
-//! with its message beside the field; a save goes back to its own section.
+//! France, its findings and what residents and professionals said, its documents: files in the
+//! document storage, downloaded by those who read the whole contract). A refused form comes
+//! back with its message beside the field; a save goes back to its own section.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Operation;
 use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
+use pilote_domain::fiche_action::Document;
 use pilote_domain::referentiel::{Public, Thematique};
+use pilote_stockage::Cle;
 use pilote_store::StoreError;
-use pilote_store::contrat::ContratComplet;
 use pilote_store::contrat::diagnostic::{self, Element};
 use pilote_store::contrat::presentation::{self, Presentation};
+use pilote_store::contrat::{self, ContratComplet};
 
 use crate::AppState;
-use crate::noyau::erreur::AppError;
+use crate::noyau::caracteres::champs_admissibles;
+use crate::noyau::document::{self, Envoi};
+use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Chemin, Parametres};
+use crate::noyau::limites::en_octets;
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
     Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, annee, choisi, coches, date, issue,
-    lignes, nombre, optionnel, options, page_de_gestion, refus, refuser, valeur,
+    lignes, nombre, optionnel, options, page_de_gestion, preambule, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
@@ -38,6 +46,8 @@ struct Page {
     /// The section whose save this page confirms.
     fait: Option<String>,
     refus: Refus,
+    /// The largest document, in words (« 20 Mo »).
+    document_max: String,
 }
 
 impl Page {
@@ -125,7 +135,9 @@ impl Page {
             ["presentation", "retrait", "diagnostic-nouveau"].contains(&f)
                 || self.c.contrat.diagnostics.iter().any(|d| {
                     let n = d.id.unwrap_or_default();
-                    f == format!("diagnostic-{n}") || f == format!("indicateur-{n}")
+                    ["diagnostic", "indicateur", "document"]
+                        .iter()
+                        .any(|genre| f == format!("{genre}-{n}"))
                 })
         })
     }
@@ -142,6 +154,7 @@ impl Page {
             indicateurs: Vec::new(),
             constats: Vec::new(),
             paroles: Vec::new(),
+            documents: Vec::new(),
         }
     }
 }
@@ -181,6 +194,7 @@ async fn afficher(
         csrf: cadre.csrf,
         fait: cadre.fait,
         refus: cadre.refus,
+        document_max: en_octets(state.limites.document_max),
     })
     .await
 }
@@ -246,6 +260,7 @@ fn lire_diagnostic(s: &Saisies) -> Result<Diagnostic, Faute> {
         indicateurs: Vec::new(),
         constats: lignes(s, "constats"),
         paroles: lignes(s, "paroles"),
+        documents: Vec::new(),
     })
 }
 
@@ -362,9 +377,13 @@ async fn traiter(
                     .map(|()| None)
             }
             Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
-                Ok(element) => diagnostic::retirer(store, auteur, &id, lue, element)
-                    .await
-                    .map(|()| None),
+                Ok(element) => {
+                    let retire = diagnostic::retirer(store, auteur, &id, lue, element).await;
+                    for cle in retire.iter().flatten() {
+                        document::supprimer_fichier(state, cle).await;
+                    }
+                    retire.map(|_| None)
+                }
                 Err(e) => Err(StoreError::Invalid(e)),
             },
         })
@@ -419,6 +438,82 @@ pub async fn retirer(
     traiter(&state, &visiteur, formulaire, Action::Retirer).await
 }
 
+/// `POST /contrats/{id}/diagnostics/documents` (multipart): a file with its title and date
+/// for diagnostic `diagnostic`, deposited in the storage, then attached in one transaction; if
+/// that is refused, the file is removed again.
+pub async fn deposer_document(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Chemin(id): Chemin<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    // The right first, before anything sent is looked at.
+    let contrat_id = crate::noyau::identifiant(&id)?;
+    let operation = Operation::Modifier;
+    contrat::autorise(&state.store, &visiteur.auteur, &contrat_id, &operation).await?;
+    let Envoi { saisies, fichier } = document::recevoir(&state, multipart).await?;
+    let (id, lue) = preambule(&state, &visiteur, &id, &operation, &saisies).await?;
+    champs_admissibles(&saisies).map_err(AppError::BadRequest)?;
+    let ecran = (&state, &visiteur, PagePresentation);
+    let cible = valeur(&saisies, "diagnostic").to_owned();
+    let formulaire = format!("document-{cible}");
+    let lu = (|| {
+        let diagnostic = diagnostic_nomme(&saisies)?.ok_or_else(|| {
+            (
+                "fichier",
+                "Choisissez le diagnostic du document.".to_owned(),
+            )
+        })?;
+        let fichier = fichier.filter(|f| f.depot.taille() > 0).ok_or_else(|| {
+            (
+                "fichier",
+                "Choisissez le fichier à joindre (il est vide ou absent).".to_owned(),
+            )
+        })?;
+        Ok((diagnostic, fichier, date(&saisies, "date")?))
+    })();
+    let (diagnostic, fichier, date) = match lu {
+        Ok(lu) => lu,
+        Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
+    };
+    let titre = match valeur(&saisies, "titre") {
+        "" => fichier.nom.clone(),
+        titre => titre.to_owned(),
+    };
+    let cle = Cle::de_diagnostic(id.as_str(), diagnostic, &fichier.nom)
+        .map_err(|e| AppError::BadRequest(phrase(&e.to_string())))?;
+    document::deposer(&state, &cle, fichier).await?;
+    let piece = Document {
+        id: None,
+        titre,
+        date,
+        reference: cle.as_str().to_owned(),
+    };
+    let resultat =
+        diagnostic::ajouter_document(&state.store, &visiteur.auteur, &id, lue, diagnostic, &piece)
+            .await;
+    if resultat.is_err() {
+        document::supprimer_fichier(&state, cle.as_str()).await;
+    }
+    let refus = refus(&formulaire, &format!("{formulaire}-titre"), saisies);
+    issue(ecran, &id, resultat, &format!("diagnostic-{cible}"), refus).await
+}
+
+/// `GET /contrats/{id}/diagnostics/documents/{document}`: the file, as an attachment, for
+/// those who read the whole contract.
+pub async fn telecharger_document(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Chemin((id, piece)): Chemin<(String, String)>,
+) -> Result<Response, AppError> {
+    let id = crate::noyau::identifiant(&id)?;
+    let piece = piece.parse::<i64>().map_err(|_| {
+        AppError::NotFound(format!("Aucun document « {piece} » pour ce diagnostic."))
+    })?;
+    let piece = diagnostic::document(&state.store, &visiteur.auteur, &id, piece).await?;
+    document::servir(&state, &piece).await
+}
+
 /// The routes of the presentation page and its forms, each with its policy.
 pub(crate) fn routes() -> Routes {
     use Politique::*;
@@ -452,6 +547,18 @@ pub(crate) fn routes() -> Routes {
             "/contrats/{id}/diagnostics/retrait",
             ModifierContrat,
             post(retirer),
+        ),
+        route(
+            Method::POST,
+            "/contrats/{id}/diagnostics/documents",
+            ModifierContrat,
+            post(deposer_document),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/diagnostics/documents/{document}",
+            LireToutLeContrat,
+            get(telecharger_document),
         ),
     ]
 }

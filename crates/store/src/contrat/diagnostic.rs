@@ -1,14 +1,19 @@
 //! The diagnostics from the pages: one added or changed whole (title, date, description,
-//! method, who made it, findings, what residents and professionals said), an indicator added
-//! to one, either removed. Each save is one transaction based on the version read, recorded
+//! method, who made it, findings, what residents and professionals said), an indicator or a
+//! document added to one, any of them removed. Each save is one transaction based on the version read, recorded
 //! in the history.
 
 use pilote_domain::IdContrat;
+use pilote_domain::autorisation::Operation;
 use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
+use pilote_domain::fiche_action::Document;
 
 use super::historique::{Changement, lignes};
-use super::insertion::{enfants, inserer_diagnostic, inserer_indicateurs_diagnostic};
-use super::{absent, conclure, designation, lecture, ouvrir};
+use super::insertion::{
+    DOCUMENTS_DE_DIAGNOSTIC, enfants, inserer_diagnostic, inserer_documents,
+    inserer_indicateurs_diagnostic,
+};
+use super::{absent, autoriser, conclure, designation, lecture, ouvrir};
 use crate::journal::Auteur;
 use crate::ligne::{text, to_json};
 use crate::{Store, StoreError};
@@ -99,6 +104,81 @@ pub async fn enregistrer(
     Ok(diagnostic_id)
 }
 
+/// The title of diagnostic `diagnostic` of contract `id`, and the rank after the last of its
+/// rows in `table` (its indicators, its documents).
+async fn place_sous(
+    tx: &mut sqlx::AnyConnection,
+    id: &IdContrat,
+    diagnostic: i64,
+    table: &str,
+) -> Result<(String, i64), StoreError> {
+    let titre: String =
+        sqlx::query_scalar("SELECT titre FROM diagnostic WHERE id = $1 AND contrat_id = $2")
+            .bind(diagnostic)
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| absent("diagnostic", diagnostic))?;
+    let rang: i64 = sqlx::query_scalar(&format!(
+        "SELECT COALESCE(MAX(rang), -1) + 1 FROM {table} WHERE diagnostic_id = $1"
+    ))
+    .bind(diagnostic)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok((titre, rang))
+}
+
+/// Attaches a document, already deposited in the storage under `document.reference`, to
+/// diagnostic `diagnostic`, after its others.
+pub async fn ajouter_document(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    lue: i64,
+    diagnostic: i64,
+    document: &Document,
+) -> Result<(), StoreError> {
+    let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
+    if document.titre.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "indiquez le titre du document".to_owned(),
+        ));
+    }
+    let (titre, rang) = place_sous(&mut tx, id, diagnostic, "document_diagnostic").await?;
+    let lignes = enfants(diagnostic, rang, std::slice::from_ref(document));
+    inserer_documents(&mut tx, DOCUMENTS_DE_DIAGNOSTIC, &lignes).await?;
+    let changement = Changement {
+        champ: format!("document du diagnostic « {titre} »"),
+        avant: None,
+        apres: Some(document.titre.clone()),
+    };
+    conclure(tx, auteur, &[changement]).await
+}
+
+/// Document `document` of one of contract `id`'s diagnostics, for those who read the whole
+/// contract.
+pub async fn document(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    document: i64,
+) -> Result<Document, StoreError> {
+    let mut tx = store.lecture(auteur).await?;
+    autoriser(&mut tx, auteur, id, &Operation::LireTout).await?;
+    let r = sqlx::query(
+        "SELECT x.* FROM document_diagnostic x JOIN diagnostic d ON d.id = x.diagnostic_id
+         WHERE x.id = $1 AND d.contrat_id = $2",
+    )
+    .bind(document)
+    .bind(id.as_str())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("aucun document n°{document} pour ce contrat")))?;
+    let document = lecture::document(&r)?;
+    tx.commit().await?;
+    Ok(document)
+}
+
 /// Adds indicator `indicateur` after the others of diagnostic `diagnostic`.
 pub async fn ajouter_indicateur(
     store: &Store,
@@ -114,19 +194,7 @@ pub async fn ajouter_indicateur(
             "indiquez le libellé de l'indicateur".to_owned(),
         ));
     }
-    let titre: String =
-        sqlx::query_scalar("SELECT titre FROM diagnostic WHERE id = $1 AND contrat_id = $2")
-            .bind(diagnostic)
-            .bind(id.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| absent("diagnostic", diagnostic))?;
-    let rang: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(rang), -1) + 1 FROM indicateur_diagnostic WHERE diagnostic_id = $1",
-    )
-    .bind(diagnostic)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (titre, rang) = place_sous(&mut tx, id, diagnostic, "indicateur_diagnostic").await?;
     inserer_indicateurs_diagnostic(
         &mut tx,
         &enfants(diagnostic, rang, std::slice::from_ref(indicateur)),
@@ -152,30 +220,34 @@ pub async fn ajouter_indicateur(
 pub enum Element {
     Diagnostic(i64),
     Indicateur(i64),
+    Document(i64),
 }
 
 impl std::str::FromStr for Element {
     type Err = String;
 
-    /// `diagnostic-3`, `indicateur-12`.
+    /// `diagnostic-3`, `indicateur-12`, `document-4`.
     fn from_str(texte: &str) -> Result<Self, Self::Err> {
         let erreur = || format!("élément « {texte} » inconnu");
         match designation(texte).ok_or_else(erreur)? {
             ("diagnostic", n) => Ok(Element::Diagnostic(n)),
             ("indicateur", n) => Ok(Element::Indicateur(n)),
+            ("document", n) => Ok(Element::Document(n)),
             _ => Err(erreur()),
         }
     }
 }
 
-/// Removes a diagnostic (with its indicators) or one indicator.
+/// Removes a diagnostic (with its indicators and documents), one indicator or one document;
+/// returns the keys of the documents' files, for the caller to remove from the storage once
+/// this is committed.
 pub async fn retirer(
     store: &Store,
     auteur: &Auteur,
     id: &IdContrat,
     lue: i64,
     element: Element,
-) -> Result<(), StoreError> {
+) -> Result<Vec<String>, StoreError> {
     let mut tx = ouvrir(store, auteur, id, Some(lue)).await?;
     let (sql, supprimer, quoi, n) = match element {
         Element::Diagnostic(n) => (
@@ -191,6 +263,13 @@ pub async fn retirer(
             "indicateur",
             n,
         ),
+        Element::Document(n) => (
+            "SELECT x.titre AS resume, d.titre FROM document_diagnostic x
+             JOIN diagnostic d ON d.id = x.diagnostic_id WHERE x.id = $1 AND d.contrat_id = $2",
+            "DELETE FROM document_diagnostic WHERE id = $1",
+            "document",
+            n,
+        ),
     };
     let r = sqlx::query(sql)
         .bind(n)
@@ -198,15 +277,30 @@ pub async fn retirer(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| absent(quoi, n))?;
+    // The files of the documents that go.
+    let fichiers = match element {
+        Element::Diagnostic(_) => Some("diagnostic_id"),
+        Element::Document(_) => Some("id"),
+        Element::Indicateur(_) => None,
+    };
+    let fichiers: Vec<String> = match fichiers {
+        Some(colonne) => {
+            let sql = format!("SELECT reference FROM document_diagnostic WHERE {colonne} = $1");
+            sqlx::query_scalar(&sql).bind(n).fetch_all(&mut *tx).await?
+        }
+        None => Vec::new(),
+    };
     sqlx::query(supprimer).bind(n).execute(&mut *tx).await?;
     let champ = match element {
         Element::Diagnostic(_) => "diagnostic".to_owned(),
         Element::Indicateur(_) => format!("indicateur du diagnostic « {} »", text(&r, "titre")?),
+        Element::Document(_) => format!("document du diagnostic « {} »", text(&r, "titre")?),
     };
     let changement = Changement {
         champ,
         avant: Some(text(&r, "resume")?),
         apres: None,
     };
-    conclure(tx, auteur, &[changement]).await
+    conclure(tx, auteur, &[changement]).await?;
+    Ok(fichiers)
 }

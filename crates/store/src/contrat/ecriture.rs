@@ -13,8 +13,8 @@ use pilote_domain::territoire::{Territoire, TerritoireResolu};
 use sqlx::AnyConnection;
 
 use super::insertion::{
-    Enfant, ajouter_codes, enfants, inserer_cibles, inserer_diagnostic, inserer_documents,
-    inserer_etapes, inserer_evaluation, inserer_evenement, inserer_indicateurs,
+    DOCUMENTS_DE_FICHE, Enfant, ajouter_codes, enfants, inserer_cibles, inserer_diagnostic,
+    inserer_documents, inserer_etapes, inserer_evaluation, inserer_evenement, inserer_indicateurs,
     inserer_lignes_budget, inserer_mesures, inserer_notes, inserer_partie,
     inserer_publics_et_thematiques, inserer_realisation, inserer_reunions,
 };
@@ -412,7 +412,7 @@ async fn inserer_fiches(
     }
     inserer_etapes(conn, &de(&rangees, |f| &f.etapes)).await?;
     inserer_lignes_budget(conn, &de(&rangees, |f| &f.budget)).await?;
-    inserer_documents(conn, &de(&rangees, |f| &f.documents)).await?;
+    inserer_documents(conn, DOCUMENTS_DE_FICHE, &de(&rangees, |f| &f.documents)).await?;
     inserer_notes(conn, &de(&rangees, |f| &f.notes)).await?;
     let indicateurs = de(&rangees, |f| &f.indicateurs);
     inserer_indicateurs(conn, &indicateurs).await?;

@@ -125,6 +125,12 @@ pub(crate) async fn inserer_diagnostic(
     .await?;
     inserer_indicateurs_diagnostic(conn, &enfants(diagnostic_id, 0, &diagnostic.indicateurs))
         .await?;
+    inserer_documents(
+        conn,
+        DOCUMENTS_DE_DIAGNOSTIC,
+        &enfants(diagnostic_id, 0, &diagnostic.documents),
+    )
+    .await?;
     Ok(diagnostic_id)
 }
 
@@ -290,19 +296,27 @@ pub(crate) async fn inserer_etapes(
     .await
 }
 
-/// Inserts documents of fiches-actions.
+/// The table of a fiche-action's documents, with the columns [`inserer_documents`] fills.
+pub(crate) const DOCUMENTS_DE_FICHE: &str = "document (fiche_id, rang, titre, date, reference)";
+/// The table of a diagnostic's documents, likewise.
+pub(crate) const DOCUMENTS_DE_DIAGNOSTIC: &str =
+    "document_diagnostic (diagnostic_id, rang, titre, date, reference)";
+
+/// Inserts documents into `table` (with its columns: the owner's id, rang, titre, date,
+/// reference): those of fiches-actions or of diagnostics.
 pub(crate) async fn inserer_documents(
     conn: &mut AnyConnection,
+    table: &str,
     documents: &[Enfant<'_, Document>],
 ) -> Result<(), StoreError> {
     lot::inserer(
         conn,
-        "document (fiche_id, rang, titre, date, reference)",
+        table,
         "",
         documents,
-        |(fiche_id, rang, document)| {
+        |(proprietaire, rang, document)| {
             vec![
-                entier(*fiche_id),
+                entier(*proprietaire),
                 entier(*rang),
                 texte(&document.titre),
                 Valeur::Texte(document.date.map(|d| d.to_string())),

@@ -46,6 +46,7 @@ pub(crate) const TABLES: &[Table] = &[
     table("financement_coordination"),
     table("diagnostic"),
     table("indicateur_diagnostic"),
+    table("document_diagnostic"),
     table("evaluation"),
     table("axe"),
     Table {

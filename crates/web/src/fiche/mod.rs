@@ -487,7 +487,7 @@ async fn traiter(
                 Ok(element) => {
                     let retire = fiche::suivi::retirer(store, auteur, la_fiche, lue, element).await;
                     if let Ok(Some(cle)) = &retire {
-                        document::supprimer_fichier(state, cle).await;
+                        crate::noyau::document::supprimer_fichier(state, cle).await;
                     }
                     retire.map(drop)
                 }

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod caracteres;
 pub mod compression;
 pub mod courriel;
+pub mod document;
 pub mod erreur;
 pub mod extraction;
 pub mod limites;

@@ -29,6 +29,9 @@ pub enum Politique {
     /// What fiche-action `{numero}` of contract `{id}` keeps for those who read the whole
     /// contract (its documents): signatories, partners, pilots, ARS agents in scope.
     LireFiche,
+    /// What contract `{id}` keeps for those who read it whole (its diagnostics' documents):
+    /// signatories, partners, pilots, ARS agents in scope.
+    LireToutLeContrat,
     /// The partners directory shared by every contract: who keeps it (administrators, national
     /// ARS agents).
     Annuaire,

@@ -373,7 +373,9 @@ async fn un_plan_importe_a_plusieurs(coordinateur: &Navigateur<'_>) {
     assert_eq!(compter(lectures).keys().collect::<Vec<_>>(), [&200]);
     let strategie = lecteur.get("/contrats/essai-2025/strategie").await.texte();
     assert_eq!(
-        strategie.matches("Axe 9 — Axe importé à plusieurs</h2>").count(),
+        strategie
+            .matches("Axe 9 — Axe importé à plusieurs</h2>")
+            .count(),
         1,
         "le plan acquitté manque ou figure deux fois"
     );

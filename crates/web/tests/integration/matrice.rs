@@ -17,6 +17,7 @@ use pilote_domain::autorisation::{
     Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut, tient_l_annuaire,
 };
 use pilote_domain::compte::Email;
+use pilote_domain::diagnostic::Diagnostic;
 use pilote_domain::fiche_action::Document;
 use pilote_stockage::{Cle, Depot, Stockage};
 use pilote_store::{Auteur, Store, compte, contrat, invitation};
@@ -79,6 +80,8 @@ struct ContratMatrice {
     axe: i64,
     /// The identifier of each fiche's document, once stored.
     documents: Vec<String>,
+    /// The identifier of the document of its diagnostic, once stored.
+    document_diagnostic: String,
 }
 
 struct Personne {
@@ -112,6 +115,7 @@ fn jeu(contrats_par_lieu: usize) -> (Vec<ContratMatrice>, Vec<Personne>) {
                 fiches: (1..=FICHES).map(|f| format!("1.{f}")).collect(),
                 axe: 0,
                 documents: Vec::new(),
+                document_diagnostic: String::new(),
             });
         }
     }
@@ -533,7 +537,9 @@ fn cas(
                         champs(&[("classeur", "pas un classeur !")]),
                         invalide_si_permis(modifier),
                     ),
-                    "/contrats/{id}/plan/apercu" => (vec![], invalide_si_permis(modifier)),
+                    "/contrats/{id}/plan/apercu" | "/contrats/{id}/diagnostics/documents" => {
+                        (vec![], invalide_si_permis(modifier))
+                    }
                     "/contrats/{id}/publication" => (
                         vec![("publie", if p.publie { "oui" } else { "non" }.to_owned())],
                         modifier,
@@ -695,6 +701,19 @@ fn cas(
                 avec_id(&absent)
                     .replace("{numero}", "1")
                     .replace("{document}", "1"),
+                vec![],
+                Attendu::Absent,
+            )])
+            .collect(),
+        Politique::LireToutLeContrat => contrats
+            .iter()
+            .map(|c| {
+                let uri = avec_id(&c.portee).replace("{document}", &c.document_diagnostic);
+                let attendu = attendu_pour(acteur, &Operation::LireTout, &c.portee);
+                un(uri, vec![], attendu)
+            })
+            .chain([un(
+                avec_id(&absent).replace("{document}", "1"),
                 vec![],
                 Attendu::Absent,
             )])
@@ -943,9 +962,35 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                 reference: cle.as_str().to_owned(),
             });
         }
+        // And its diagnostic one.
+        let cle = Cle::parse(&format!("contrats/{}/diagnostics/1/dls.txt", k.id)).unwrap();
+        appli
+            .stockage
+            .deposer(
+                &cle,
+                Depot::depuis_octets(format!("Diagnostic {}", c.nom).as_bytes())
+                    .await
+                    .unwrap(),
+                "text/plain",
+            )
+            .await
+            .unwrap();
+        let mut diagnostic: Diagnostic =
+            toml::from_str("titre = \"Diagnostic local de santé\"").unwrap();
+        diagnostic.documents.push(Document {
+            id: None,
+            titre: "Rapport du diagnostic".into(),
+            date: None,
+            reference: cle.as_str().to_owned(),
+        });
+        k.diagnostics.push(diagnostic);
         contrat::creer(&appli.store, &k).await.unwrap();
         let lu = contrat::lire(&appli.store, &admin, &k.id).await.unwrap();
         c.axe = lu.contrat.axes[0].id.unwrap();
+        c.document_diagnostic = lu.contrat.diagnostics[0].documents[0]
+            .id
+            .unwrap()
+            .to_string();
         for f in &c.fiches {
             let lue = contrat::fiche::lire(&appli.store, &admin, &k.id, f)
                 .await

@@ -1,8 +1,8 @@
 //! The presentation page: what the contract says of itself (presentation, publics, themes,
-//! actions announced) and its diagnostics with their indicators, each save going back to its
-//! own section; refusals named field by field with nothing saved; who may use it.
+//! actions announced) and its diagnostics with their indicators and documents, each save going
+//! back to its own section; refusals named field by field with nothing saved; who may use it.
 
-use crate::support::application::{Appli, contrat as contrat_essai, elements};
+use crate::support::application::{Appli, champ_cache, contrat as contrat_essai, elements};
 use axum::http::StatusCode;
 
 const PAGE: &str = "/contrats/essai-2025/presentation";
@@ -261,6 +261,128 @@ async fn un_diagnostic_se_saisit_se_corrige_et_se_retire() {
             .texte()
             .contains("Diagnostic local")
     );
+}
+
+/// The files kept for the diagnostics of contract essai-2025.
+fn fichiers_des_diagnostics(appli: &Appli) -> Vec<std::path::PathBuf> {
+    let dossier = appli
+        .stockage
+        .racine()
+        .join("contrats/essai-2025/diagnostics");
+    let mut fichiers = Vec::new();
+    for d in std::fs::read_dir(dossier).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(d.path()).into_iter().flatten().flatten() {
+            if !f.file_name().to_string_lossy().starts_with(".depot-") {
+                fichiers.push(f.path());
+            }
+        }
+    }
+    fichiers
+}
+
+#[tokio::test]
+async fn un_diagnostic_garde_ses_documents() {
+    let appli = appli().await;
+    let mut c = appli.connecte("coord@caen.fr").await;
+    let r = c
+        .soumettre(
+            PAGE,
+            "/contrats/essai-2025/diagnostics",
+            &[("titre", "Diagnostic local de santé 2024")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let diagnostic = elements(&c.get(PAGE).await.corps, "diagnostic")[0].clone();
+    let depot = "/contrats/essai-2025/diagnostics/documents";
+    let version = || async {
+        let mut n = appli.connecte("coord@caen.fr").await;
+        champ_cache(&n.get(PAGE).await.corps, "version").unwrap()
+    };
+
+    // Refused, nothing kept: an empty file, a date that is not one, a stale version.
+    let v = version().await;
+    for (champs, fichier, statut, message) in [
+        (
+            vec![("date", "2024")],
+            ("vide.pdf", &b""[..]),
+            StatusCode::BAD_REQUEST,
+            "Choisissez le fichier à joindre",
+        ),
+        (
+            vec![("date", "hier")],
+            ("dls.pdf", &b"%PDF"[..]),
+            StatusCode::BAD_REQUEST,
+            "hier",
+        ),
+    ] {
+        let mut tous = vec![("version", v.as_str()), ("diagnostic", diagnostic.as_str())];
+        tous.extend(champs);
+        let r = c.deposer(depot, &tous, fichier).await;
+        assert_eq!(r.status, statut, "{}", r.texte());
+        assert!(r.texte().contains(message), "{message}\n{}", r.texte());
+    }
+    let perimee = [("version", "1"), ("diagnostic", diagnostic.as_str())];
+    let r = c.deposer(depot, &perimee, ("dls.pdf", b"%PDF")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.texte());
+    assert!(
+        fichiers_des_diagnostics(&appli).is_empty(),
+        "aucun fichier gardé"
+    );
+
+    let champs = [
+        ("version", v.as_str()),
+        ("diagnostic", diagnostic.as_str()),
+        ("titre", "Rapport de l'ORS"),
+        ("date", "03/2024"),
+    ];
+    let r = c
+        .deposer(depot, &champs, ("DLS 2024.pdf", b"%PDF-1.7 rapport"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    assert_eq!(
+        r.redirection(),
+        Some(format!("{PAGE}?fait=diagnostic-{diagnostic}#diagnostic-{diagnostic}").as_str())
+    );
+    let page = c.get(PAGE).await;
+    assert!(page.texte().contains("Rapport de l'ORS"));
+    let document = elements(&page.corps, "document")[0].clone();
+    let adresse = format!("/contrats/essai-2025/diagnostics/documents/{document}");
+    let r = c.get(&adresse).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.corps, "%PDF-1.7 rapport");
+    assert_eq!(r.entete("content-type"), Some("application/pdf"));
+    assert_eq!(fichiers_des_diagnostics(&appli).len(), 1);
+
+    // The public reads its title on the published contract, not its file.
+    let mut public = appli.navigateur();
+    let publique = public.get("/contrats/essai-2025").await.texte();
+    assert!(publique.contains("Rapport de l'ORS"));
+    assert!(!publique.contains(&adresse));
+    let refus = public.get(&adresse).await;
+    assert_eq!(refus.status, StatusCode::SEE_OTHER, "invité à se connecter");
+    assert!(
+        refus
+            .redirection()
+            .unwrap()
+            .starts_with("/connexion?suite=")
+    );
+    let mut partenaire = appli.connecte("partenaire@caen.fr").await;
+    assert_eq!(partenaire.get(&adresse).await.status, StatusCode::OK);
+
+    // Removed with its diagnostic: the row and the file.
+    let r = c
+        .soumettre(
+            PAGE,
+            "/contrats/essai-2025/diagnostics/retrait",
+            &[("element", &format!("diagnostic-{diagnostic}"))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    assert!(
+        fichiers_des_diagnostics(&appli).is_empty(),
+        "fichier orphelin"
+    );
+    assert_eq!(c.get(&adresse).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

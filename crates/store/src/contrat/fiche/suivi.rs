@@ -12,7 +12,7 @@ use pilote_domain::fiche_action::{Cible, Document, Etape, Mesure, Note};
 use super::rang_suivant;
 use crate::contrat::historique::Changement;
 use crate::contrat::insertion::{
-    inserer_documents, inserer_etapes, inserer_mesures, inserer_notes,
+    DOCUMENTS_DE_FICHE, inserer_documents, inserer_etapes, inserer_mesures, inserer_notes,
 };
 use crate::contrat::{Modification, autoriser, ouvrir_fiche};
 use crate::journal::Auteur;
@@ -317,7 +317,7 @@ pub async fn ajouter_document(
         ..document.clone()
     };
     let rang = rang_suivant(&mut tx, "document", fiche).await?;
-    inserer_documents(&mut tx, &[(fiche, rang, &document)]).await?;
+    inserer_documents(&mut tx, DOCUMENTS_DE_FICHE, &[(fiche, rang, &document)]).await?;
     let changement = Changement {
         champ: "document".to_owned(),
         avant: None,

@@ -11,6 +11,7 @@ use pilote_domain::contrat::{
 };
 use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
 use pilote_domain::evaluation::{Evaluation, NatureEvaluation};
+use pilote_domain::fiche_action::Document;
 use pilote_domain::gouvernance::{Decision, Instance, Membre, NatureInstance, Reunion};
 use pilote_domain::organisation::{NatureOrganisation, Organisation, Personne};
 use pilote_domain::realisation::Realisation;
@@ -359,6 +360,16 @@ async fn realisations(
     .collect()
 }
 
+/// A document of a fiche-action or of a diagnostic.
+pub(super) fn document(r: &AnyRow) -> Result<Document, StoreError> {
+    Ok(Document {
+        id: Some(int(r, "id")?),
+        titre: text(r, "titre")?,
+        date: opt_parse(r, "date")?,
+        reference: text(r, "reference")?,
+    })
+}
+
 async fn diagnostics(
     conn: &mut AnyConnection,
     id: &IdContrat,
@@ -387,6 +398,17 @@ async fn diagnostics(
             })
         },
     )?;
+    let mut documents = grouper(
+        &rows(
+            conn,
+            "SELECT x.* FROM document_diagnostic x JOIN diagnostic d ON d.id = x.diagnostic_id
+             WHERE d.contrat_id = $1 ORDER BY x.diagnostic_id, x.rang",
+            id,
+        )
+        .await?,
+        "diagnostic_id",
+        document,
+    )?;
     rows(
         conn,
         "SELECT * FROM diagnostic WHERE contrat_id = $1 ORDER BY rang",
@@ -406,6 +428,7 @@ async fn diagnostics(
             indicateurs: indicateurs.remove(&diagnostic_id).unwrap_or_default(),
             constats: json(r, "constats")?,
             paroles: json(r, "paroles")?,
+            documents: documents.remove(&diagnostic_id).unwrap_or_default(),
         })
     })
     .collect()

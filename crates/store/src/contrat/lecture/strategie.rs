@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use pilote_domain::evaluation::{Aboutissement, BilanFiche};
 use pilote_domain::fiche_action::{
-    Cible, Document, Etape, FicheAction, Indicateur, LigneBudget, Mesure, NatureDepense, Note,
-    Pilote, StatutAction, TypeIndicateur,
+    Cible, Etape, FicheAction, Indicateur, LigneBudget, Mesure, NatureDepense, Note, Pilote,
+    StatutAction, TypeIndicateur,
 };
 use pilote_domain::organisation::Personne;
 use pilote_domain::referentiel::{Public, Thematique};
@@ -142,14 +142,7 @@ pub(super) async fn fiches(
             .lignes(conn, &par_fiche("document", "rang"))
             .await?,
         "fiche_id",
-        |r| {
-            Ok(Document {
-                id: Some(int(r, "id")?),
-                titre: text(r, "titre")?,
-                date: opt_parse(r, "date")?,
-                reference: text(r, "reference")?,
-            })
-        },
+        super::document,
     )?;
     let mut notes = grouper(
         &selection.lignes(conn, &par_fiche("note", "rang")).await?,
