@@ -5,10 +5,9 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
-use pilote_domain::IdContrat;
 use pilote_domain::clsm::{Evenement, NatureEvenement};
 use pilote_domain::gouvernance::{Instance, Membre, NatureInstance};
 use pilote_store::StoreError;
@@ -17,18 +16,17 @@ use pilote_store::contrat::clsm::{self, Element, EnTete};
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
-use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
-    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, choisi, date, issue, lignes,
-    optionnel, options, page_de_gestion, refus, refuser, valeur,
+    Cadre, Faute, Formulaire, PageDeGestion, Refus, Saisies, SurContrat, choisi, date, issue,
+    lignes, montrer, optionnel, options, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
 #[derive(Template)]
 #[template(path = "clsm/clsm.html")]
-struct Page {
+pub struct Page {
     entete: Entete,
     c: ContratComplet,
     csrf: String,
@@ -83,59 +81,19 @@ impl Page {
 /// The council's page, where its forms go back.
 pub struct PageClsm;
 
-impl Ecran for PageClsm {
-    fn chemin(&self, id: &IdContrat) -> String {
-        format!("/contrats/{id}/clsm")
+impl PageDeGestion for PageClsm {
+    const CHEMIN: &'static str = "clsm";
+    type Gabarit = Page;
+
+    fn gabarit(_: &AppState, cadre: Cadre) -> Page {
+        Page {
+            entete: cadre.entete,
+            c: cadre.c,
+            csrf: cadre.csrf,
+            fait: cadre.fait,
+            refus: cadre.refus,
+        }
     }
-
-    async fn afficher(
-        &self,
-        state: &AppState,
-        visiteur: &Visiteur,
-        id: &IdContrat,
-        refus: Refus,
-        statut: StatusCode,
-    ) -> Result<Response, AppError> {
-        afficher(state, visiteur, id, None, refus, statut).await
-    }
-}
-
-async fn afficher(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &IdContrat,
-    fait: Option<String>,
-    refus: Refus,
-    statut: StatusCode,
-) -> Result<Response, AppError> {
-    let contexte = (state, visiteur, id);
-    page_de_gestion(contexte, (fait, refus, statut), |cadre| Page {
-        entete: cadre.entete,
-        c: cadre.c,
-        csrf: cadre.csrf,
-        fait: cadre.fait,
-        refus: cadre.refus,
-    })
-    .await
-}
-
-/// `GET /contrats/{id}/clsm`
-pub async fn page(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Chemin(id): Chemin<String>,
-    Parametres(q): Parametres<Fait>,
-) -> Result<Response, AppError> {
-    let id = crate::noyau::identifiant(&id)?;
-    afficher(
-        &state,
-        &visiteur,
-        &id,
-        q.fait,
-        Refus::default(),
-        StatusCode::OK,
-    )
-    .await
 }
 
 fn en_tete(s: &Saisies) -> Result<EnTete, Faute> {
@@ -321,7 +279,7 @@ pub(crate) fn routes() -> Routes {
             Method::GET,
             "/contrats/{id}/clsm",
             ModifierContrat,
-            get(page),
+            get(montrer::<PageClsm>),
         ),
         route(
             Method::POST,

@@ -6,10 +6,9 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
-use pilote_domain::IdContrat;
 use pilote_domain::evaluation::{
     Aboutissement, Appreciation, BilanFiche, Critere, Evaluation, Jugement, NatureEvaluation,
 };
@@ -21,18 +20,17 @@ use pilote_store::contrat::evaluation::{self, Element};
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
-use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
-    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, choisi, date, issue, lignes,
-    optionnel, options, page_de_gestion, refus, refuser, valeur,
+    Cadre, Faute, Formulaire, PageDeGestion, Refus, Saisies, SurContrat, choisi, date, issue,
+    lignes, montrer, optionnel, options, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
 #[derive(Template)]
 #[template(path = "evaluation/evaluation.html")]
-struct Page {
+pub struct Page {
     entete: Entete,
     c: ContratComplet,
     csrf: String,
@@ -169,59 +167,19 @@ impl Page {
 /// The evaluation page, where its forms go back.
 pub struct PageEvaluation;
 
-impl Ecran for PageEvaluation {
-    fn chemin(&self, id: &IdContrat) -> String {
-        format!("/contrats/{id}/evaluation")
+impl PageDeGestion for PageEvaluation {
+    const CHEMIN: &'static str = "evaluation";
+    type Gabarit = Page;
+
+    fn gabarit(_: &AppState, cadre: Cadre) -> Page {
+        Page {
+            entete: cadre.entete,
+            c: cadre.c,
+            csrf: cadre.csrf,
+            fait: cadre.fait,
+            refus: cadre.refus,
+        }
     }
-
-    async fn afficher(
-        &self,
-        state: &AppState,
-        visiteur: &Visiteur,
-        id: &IdContrat,
-        refus: Refus,
-        statut: StatusCode,
-    ) -> Result<Response, AppError> {
-        afficher(state, visiteur, id, None, refus, statut).await
-    }
-}
-
-async fn afficher(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &IdContrat,
-    fait: Option<String>,
-    refus: Refus,
-    statut: StatusCode,
-) -> Result<Response, AppError> {
-    let contexte = (state, visiteur, id);
-    page_de_gestion(contexte, (fait, refus, statut), |cadre| Page {
-        entete: cadre.entete,
-        c: cadre.c,
-        csrf: cadre.csrf,
-        fait: cadre.fait,
-        refus: cadre.refus,
-    })
-    .await
-}
-
-/// `GET /contrats/{id}/evaluation`
-pub async fn page(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Chemin(id): Chemin<String>,
-    Parametres(q): Parametres<Fait>,
-) -> Result<Response, AppError> {
-    let id = crate::noyau::identifiant(&id)?;
-    afficher(
-        &state,
-        &visiteur,
-        &id,
-        q.fait,
-        Refus::default(),
-        StatusCode::OK,
-    )
-    .await
 }
 
 fn lire_realisation(s: &Saisies) -> Result<Realisation, Faute> {
@@ -443,7 +401,7 @@ pub(crate) fn routes() -> Routes {
             Method::GET,
             "/contrats/{id}/evaluation",
             ModifierContrat,
-            get(page),
+            get(montrer::<PageEvaluation>),
         ),
         route(
             Method::POST,

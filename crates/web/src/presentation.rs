@@ -9,10 +9,9 @@
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
-use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;
 use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
 use pilote_domain::fiche_action::Document;
@@ -27,19 +26,19 @@ use crate::AppState;
 use crate::noyau::caracteres::champs_admissibles;
 use crate::noyau::document::{self, Envoi};
 use crate::noyau::erreur::{AppError, phrase};
-use crate::noyau::extraction::{Chemin, Parametres};
+use crate::noyau::extraction::Chemin;
 use crate::noyau::limites::en_octets;
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
-    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, annee, choisi, coches, date, issue,
-    lignes, nombre, optionnel, options, page_de_gestion, preambule, refus, refuser, valeur,
+    Cadre, Faute, Formulaire, PageDeGestion, Refus, Saisies, SurContrat, annee, choisi, coches,
+    date, issue, lignes, montrer, nombre, optionnel, options, preambule, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
 #[derive(Template)]
 #[template(path = "presentation/presentation.html")]
-struct Page {
+pub struct Page {
     entete: Entete,
     c: ContratComplet,
     csrf: String,
@@ -162,60 +161,20 @@ impl Page {
 /// The presentation page, where its forms go back.
 pub struct PagePresentation;
 
-impl Ecran for PagePresentation {
-    fn chemin(&self, id: &IdContrat) -> String {
-        format!("/contrats/{id}/presentation")
+impl PageDeGestion for PagePresentation {
+    const CHEMIN: &'static str = "presentation";
+    type Gabarit = Page;
+
+    fn gabarit(state: &AppState, cadre: Cadre) -> Page {
+        Page {
+            entete: cadre.entete,
+            c: cadre.c,
+            csrf: cadre.csrf,
+            fait: cadre.fait,
+            refus: cadre.refus,
+            document_max: en_octets(state.limites.document_max),
+        }
     }
-
-    async fn afficher(
-        &self,
-        state: &AppState,
-        visiteur: &Visiteur,
-        id: &IdContrat,
-        refus: Refus,
-        statut: StatusCode,
-    ) -> Result<Response, AppError> {
-        afficher(state, visiteur, id, None, refus, statut).await
-    }
-}
-
-async fn afficher(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &IdContrat,
-    fait: Option<String>,
-    refus: Refus,
-    statut: StatusCode,
-) -> Result<Response, AppError> {
-    let contexte = (state, visiteur, id);
-    page_de_gestion(contexte, (fait, refus, statut), |cadre| Page {
-        entete: cadre.entete,
-        c: cadre.c,
-        csrf: cadre.csrf,
-        fait: cadre.fait,
-        refus: cadre.refus,
-        document_max: en_octets(state.limites.document_max),
-    })
-    .await
-}
-
-/// `GET /contrats/{id}/presentation`
-pub async fn page(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Chemin(id): Chemin<String>,
-    Parametres(q): Parametres<Fait>,
-) -> Result<Response, AppError> {
-    let id = crate::noyau::identifiant(&id)?;
-    afficher(
-        &state,
-        &visiteur,
-        &id,
-        q.fait,
-        Refus::default(),
-        StatusCode::OK,
-    )
-    .await
 }
 
 fn lire_presentation(s: &Saisies) -> Result<Presentation, Faute> {
@@ -522,7 +481,7 @@ pub(crate) fn routes() -> Routes {
             Method::GET,
             "/contrats/{id}/presentation",
             ModifierContrat,
-            get(page),
+            get(montrer::<PagePresentation>),
         ),
         route(
             Method::POST,

@@ -6,26 +6,23 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
-use pilote_domain::IdContrat;
 use pilote_domain::gouvernance::{Decision, Membre, NatureInstance, Reunion};
 use pilote_store::StoreError;
 use pilote_store::contrat::{ContratComplet, gouvernance};
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
-use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::Entete;
 use crate::noyau::saisie::{
-    Ecran, Fait, Faute, Formulaire, Refus, Saisies, SurContrat, date, issue, lignes, optionnel,
-    page_de_gestion, refus, refuser, valeur,
+    Cadre, Faute, Formulaire, PageDeGestion, Refus, Saisies, SurContrat, date, issue, lignes,
+    optionnel, refus, refuser, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
 #[derive(Template)]
 #[template(path = "contrat/gouvernance.html")]
-struct Page {
+pub struct Page {
     entete: Entete,
     c: ContratComplet,
     csrf: String,
@@ -48,60 +45,20 @@ impl Page {
 /// The governance page, where its forms go back.
 pub struct PageGouvernance;
 
-impl Ecran for PageGouvernance {
-    fn chemin(&self, id: &IdContrat) -> String {
-        format!("/contrats/{id}/gouvernance")
+impl PageDeGestion for PageGouvernance {
+    const CHEMIN: &'static str = "gouvernance";
+    type Gabarit = Page;
+
+    fn gabarit(_: &AppState, cadre: Cadre) -> Page {
+        Page {
+            entete: cadre.entete,
+            c: cadre.c,
+            csrf: cadre.csrf,
+            fait: cadre.fait,
+            refus: cadre.refus,
+            natures_instance: NatureInstance::TOUS,
+        }
     }
-
-    async fn afficher(
-        &self,
-        state: &AppState,
-        visiteur: &Visiteur,
-        id: &IdContrat,
-        refus: Refus,
-        statut: StatusCode,
-    ) -> Result<Response, AppError> {
-        afficher(state, visiteur, id, None, refus, statut).await
-    }
-}
-
-async fn afficher(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &IdContrat,
-    fait: Option<String>,
-    refus: Refus,
-    statut: StatusCode,
-) -> Result<Response, AppError> {
-    let contexte = (state, visiteur, id);
-    page_de_gestion(contexte, (fait, refus, statut), |cadre| Page {
-        entete: cadre.entete,
-        c: cadre.c,
-        csrf: cadre.csrf,
-        fait: cadre.fait,
-        refus: cadre.refus,
-        natures_instance: NatureInstance::TOUS,
-    })
-    .await
-}
-
-/// `GET /contrats/{id}/gouvernance`
-pub async fn page(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Chemin(id): Chemin<String>,
-    Parametres(q): Parametres<Fait>,
-) -> Result<Response, AppError> {
-    let id = crate::noyau::identifiant(&id)?;
-    afficher(
-        &state,
-        &visiteur,
-        &id,
-        q.fait,
-        Refus::default(),
-        StatusCode::OK,
-    )
-    .await
 }
 
 /// « Lancer l'appel à projets [1.2, 2.1] »: the decision and the fiches-actions it names.

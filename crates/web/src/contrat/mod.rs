@@ -8,6 +8,7 @@ use axum::http::Method;
 use axum::routing::{get, post};
 
 use crate::noyau::route::{Politique, Routes, route};
+use crate::noyau::saisie::montrer;
 
 pub mod formulaire;
 pub mod gouvernance;
@@ -78,7 +79,7 @@ pub(crate) fn routes() -> Routes {
             Method::GET,
             "/contrats/{id}/gouvernance",
             ModifierContrat,
-            get(gouvernance::page),
+            get(montrer::<gouvernance::PageGouvernance>),
         ),
         route(
             Method::POST,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use axum::Form;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use pilote_domain::autorisation::Operation;
@@ -19,6 +19,7 @@ use serde::de::DeserializeOwned;
 use super::identifiant;
 use crate::AppState;
 use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::rediriger;
 use crate::noyau::visiteur::Visiteur;
 
@@ -66,6 +67,48 @@ pub async fn page_de_gestion<T: askama::Template>(
     };
     let html = faire(cadre).render()?;
     Ok((statut, axum::response::Html(html)).into_response())
+}
+
+/// A page of a contract for who changes it whole, made from its [`Cadre`] (and the server's
+/// settings): its `GET` ([`montrer`]) and the [`Ecran`] its forms go back to come with it.
+pub trait PageDeGestion: Send + Sync + 'static {
+    /// Its address under the contract's: `presentation` for `/contrats/{id}/presentation`.
+    const CHEMIN: &'static str;
+    /// What shows it.
+    type Gabarit: askama::Template;
+
+    fn gabarit(state: &AppState, cadre: Cadre) -> Self::Gabarit;
+}
+
+impl<P: PageDeGestion> Ecran for P {
+    fn chemin(&self, id: &IdContrat) -> String {
+        format!("/contrats/{id}/{}", P::CHEMIN)
+    }
+
+    async fn afficher(
+        &self,
+        state: &AppState,
+        visiteur: &Visiteur,
+        id: &IdContrat,
+        refus: Refus,
+        statut: StatusCode,
+    ) -> Result<Response, AppError> {
+        let contexte = (state, visiteur, id);
+        page_de_gestion(contexte, (None, refus, statut), |c| P::gabarit(state, c)).await
+    }
+}
+
+/// `GET /contrats/{id}/…`: page `P`, confirming the save `?fait=…` names.
+pub async fn montrer<P: PageDeGestion>(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Chemin(id): Chemin<String>,
+    Parametres(q): Parametres<Fait>,
+) -> Result<Response, AppError> {
+    let id = identifiant(&id)?;
+    let contexte = (&state, &visiteur, &id);
+    let etat = (q.fait, Refus::default(), StatusCode::OK);
+    page_de_gestion(contexte, etat, |c| P::gabarit(&state, c)).await
 }
 
 /// Who may send a form, by what its path names.
