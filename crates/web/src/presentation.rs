@@ -14,7 +14,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use pilote_domain::autorisation::Operation;
 use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
-use pilote_domain::fiche_action::Document;
 use pilote_domain::referentiel::{Public, Thematique};
 use pilote_stockage::Cle;
 use pilote_store::StoreError;
@@ -25,7 +24,7 @@ use pilote_store::contrat::{self, ContratComplet};
 use crate::AppState;
 use crate::noyau::caracteres::champs_admissibles;
 use crate::noyau::document::{self, Envoi};
-use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Chemin;
 use crate::noyau::limites::en_octets;
 use crate::noyau::page::Entete;
@@ -435,25 +434,13 @@ pub async fn deposer_document(
         Ok(lu) => lu,
         Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
     };
-    let titre = match valeur(&saisies, "titre") {
-        "" => fichier.nom.clone(),
-        titre => titre.to_owned(),
-    };
-    let cle = Cle::de_diagnostic(id.as_str(), diagnostic, &fichier.nom)
-        .map_err(|e| AppError::BadRequest(phrase(&e.to_string())))?;
-    document::deposer(&state, &cle, fichier).await?;
-    let piece = Document {
-        id: None,
-        titre,
-        date,
-        reference: cle.as_str().to_owned(),
-    };
-    let resultat =
-        diagnostic::ajouter_document(&state.store, &visiteur.auteur, &id, lue, diagnostic, &piece)
-            .await;
-    if resultat.is_err() {
-        document::supprimer_fichier(&state, cle.as_str()).await;
-    }
+    let cle = Cle::de_diagnostic(id.as_str(), diagnostic, &fichier.nom);
+    let (store, auteur, le_contrat) = (&state.store, &visiteur.auteur, &id);
+    let titre = (valeur(&saisies, "titre"), date);
+    let resultat = document::joindre(&state, (cle, fichier), titre, |piece| async move {
+        diagnostic::ajouter_document(store, auteur, le_contrat, lue, diagnostic, &piece).await
+    })
+    .await?;
     let refus = refus(&formulaire, &format!("{formulaire}-titre"), saisies);
     issue(ecran, &id, resultat, &format!("diagnostic-{cible}"), refus).await
 }

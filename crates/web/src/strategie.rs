@@ -7,24 +7,20 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::Method;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use pilote_domain::IdContrat;
-use pilote_domain::autorisation::Operation;
 use pilote_domain::strategie::{Axe, NiveauObjectif};
 use pilote_store::StoreError;
+use pilote_store::contrat::ContratComplet;
 use pilote_store::contrat::strategie::ordre::{self, Sens};
 use pilote_store::contrat::strategie::{self, AxeSaisi, Element, Place};
-use pilote_store::contrat::{self, ContratComplet};
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
-use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::{Entete, designation};
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{
-    Ecran, Fait, Formulaire, Refus, Saisies, SurContrat, issue, refus, valeur,
+    Cadre, Formulaire, PageDeGestion, Refus, Saisies, SurContrat, issue, montrer, refus, valeur,
 };
 use crate::noyau::visiteur::Visiteur;
 
@@ -38,7 +34,7 @@ struct LigneObjectif<'a> {
 
 #[derive(Template)]
 #[template(path = "strategie/strategie.html")]
-struct Page {
+pub struct Page {
     entete: Entete,
     c: ContratComplet,
     csrf: String,
@@ -94,61 +90,20 @@ impl Page {
 /// The strategy page, where its forms go back.
 pub struct PageStrategie;
 
-impl Ecran for PageStrategie {
-    fn chemin(&self, id: &IdContrat) -> String {
-        format!("/contrats/{id}/strategie")
+impl PageDeGestion for PageStrategie {
+    const CHEMIN: &'static str = "strategie";
+    type Gabarit = Page;
+
+    fn gabarit(_: &AppState, cadre: Cadre) -> Page {
+        Page {
+            entete: cadre.entete,
+            c: cadre.c,
+            csrf: cadre.csrf,
+            fait: cadre.fait,
+            refus: cadre.refus,
+            niveaux: NiveauObjectif::TOUS,
+        }
     }
-
-    async fn afficher(
-        &self,
-        state: &AppState,
-        visiteur: &Visiteur,
-        id: &IdContrat,
-        refus: Refus,
-        statut: StatusCode,
-    ) -> Result<Response, AppError> {
-        afficher(state, visiteur, id, None, refus, statut).await
-    }
-}
-
-/// The strategy page, with `refus` shown again if a form was refused.
-async fn afficher(
-    state: &AppState,
-    visiteur: &Visiteur,
-    id: &IdContrat,
-    fait: Option<String>,
-    refus: Refus,
-    statut: StatusCode,
-) -> Result<Response, AppError> {
-    contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
-    let page = Page {
-        entete: visiteur.entete(state),
-        c: contrat::lire(&state.store, &visiteur.auteur, id).await?,
-        csrf: visiteur.csrf.clone(),
-        fait,
-        refus,
-        niveaux: NiveauObjectif::TOUS,
-    };
-    Ok((statut, Html(page.render()?)).into_response())
-}
-
-/// `GET /contrats/{id}/strategie`
-pub async fn page(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Chemin(id): Chemin<String>,
-    Parametres(q): Parametres<Fait>,
-) -> Result<Response, AppError> {
-    let id = crate::noyau::identifiant(&id)?;
-    afficher(
-        &state,
-        &visiteur,
-        &id,
-        q.fait,
-        Refus::default(),
-        StatusCode::OK,
-    )
-    .await
 }
 
 /// An element named by a form field, or the store's refusal naming the field.
@@ -407,7 +362,7 @@ pub(crate) fn routes() -> Routes {
             Method::GET,
             "/contrats/{id}/strategie",
             ModifierContrat,
-            get(page),
+            get(montrer::<PageStrategie>),
         ),
         route(
             Method::POST,

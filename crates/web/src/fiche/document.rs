@@ -7,7 +7,6 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::response::Response;
 use pilote_domain::autorisation::Operation;
-use pilote_domain::fiche_action::Document;
 use pilote_stockage::Cle;
 use pilote_store::contrat::{self, fiche::suivi};
 
@@ -15,7 +14,7 @@ use super::PageFiche;
 use crate::AppState;
 use crate::noyau::caracteres::champs_admissibles;
 use crate::noyau::document::{self, Envoi};
-use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Chemin;
 use crate::noyau::saisie::{date, issue, preambule, refus, refuser, valeur};
 use crate::noyau::visiteur::Visiteur;
@@ -52,24 +51,14 @@ pub async fn deposer(
         Ok(d) => d,
         Err(faute) => return refuser(ecran, &id, &formulaire, faute, saisies).await,
     };
-    let titre = match valeur(&saisies, "titre") {
-        "" => fichier.nom.clone(),
-        titre => titre.to_owned(),
-    };
-    let cle = Cle::nouvelle(id.as_str(), &numero, &fichier.nom)
-        .map_err(|e| AppError::BadRequest(phrase(&e.to_string())))?;
-    document::deposer(&state, &cle, fichier).await?;
-    let piece = Document {
-        id: None,
-        titre,
-        date,
-        reference: cle.as_str().to_owned(),
-    };
-    let resultat =
-        suivi::ajouter_document(&state.store, &visiteur.auteur, (&id, &numero), lue, &piece).await;
-    if resultat.is_err() {
-        document::supprimer_fichier(&state, cle.as_str()).await;
-    }
+    let cle = Cle::nouvelle(id.as_str(), &numero, &fichier.nom);
+    let (store, auteur) = (&state.store, &visiteur.auteur);
+    let la_fiche = (&id, numero.as_str());
+    let titre = (valeur(&saisies, "titre"), date);
+    let resultat = document::joindre(&state, (cle, fichier), titre, |piece| async move {
+        suivi::ajouter_document(store, auteur, la_fiche, lue, &piece).await
+    })
+    .await?;
     let refus = refus(&formulaire, &format!("{formulaire}-titre"), saisies);
     issue(ecran, &id, resultat, "documents", refus).await
 }

@@ -6,11 +6,15 @@ use axum::extract::Multipart;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::future::Future;
+
+use pilote_domain::DatePartielle;
 use pilote_domain::fiche_action::Document;
-use pilote_stockage::{Cle, Depot};
+use pilote_stockage::{Cle, Depot, ErreurStockage};
+use pilote_store::StoreError;
 
 use crate::AppState;
-use crate::noyau::erreur::AppError;
+use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::limites::en_octets;
 use crate::noyau::saisie::Saisies;
 
@@ -99,8 +103,39 @@ pub async fn recevoir(
     Ok(envoi)
 }
 
+/// Deposits `fichier` under `cle`, then attaches it by `attacher` (its row written in one
+/// transaction), titled `titre` or, untitled, by its file name; if that is refused, the file is
+/// removed again. Gives what `attacher` gave.
+pub async fn joindre<F>(
+    state: &AppState,
+    (cle, fichier): (Result<Cle, ErreurStockage>, Fichier),
+    (titre, date): (&str, Option<DatePartielle>),
+    attacher: impl FnOnce(Document) -> F,
+) -> Result<Result<(), StoreError>, AppError>
+where
+    F: Future<Output = Result<(), StoreError>>,
+{
+    let cle = cle.map_err(|e| AppError::BadRequest(phrase(&e.to_string())))?;
+    let titre = match titre {
+        "" => fichier.nom.clone(),
+        titre => titre.to_owned(),
+    };
+    deposer(state, &cle, fichier).await?;
+    let piece = Document {
+        id: None,
+        titre,
+        date,
+        reference: cle.as_str().to_owned(),
+    };
+    let resultat = attacher(piece).await;
+    if resultat.is_err() {
+        supprimer_fichier(state, cle.as_str()).await;
+    }
+    Ok(resultat)
+}
+
 /// Deposits `fichier` in the document storage under `cle`.
-pub async fn deposer(state: &AppState, cle: &Cle, fichier: Fichier) -> Result<(), AppError> {
+async fn deposer(state: &AppState, cle: &Cle, fichier: Fichier) -> Result<(), AppError> {
     if let Err(e) = state
         .stockage
         .deposer(cle, fichier.depot, &fichier.type_mime)
