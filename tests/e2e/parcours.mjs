@@ -145,11 +145,27 @@ try {
   await page.locator('input[id^="indicateur-"][id$="-valeur"]').fill("6,2");
   await page.locator('input[id^="indicateur-"][id$="-france"]').fill("8,4");
   await envoyer(page.getByRole("button", { name: "Ajouter l'indicateur" }));
-  await accessibilite(page, "présentation et diagnostic");
   verifier(
     (await page.getByRole("table", { name: /Indicateurs du diagnostic/ }).innerText()).includes("8.4"),
     "indicateur du diagnostic absent",
   );
+  // The study itself, joined to its diagnostic.
+  await page.locator("summary", { hasText: "Joindre un document" }).click();
+  await page.locator('input[id^="document-"][id$="-titre"]').fill("Rapport de l'observatoire");
+  await page.locator('input[id^="document-"][id$="-fichier"]').setInputFiles({
+    name: "DLS 2024.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4 diagnostic local de santé"),
+  });
+  await envoyer(page.getByRole("button", { name: "Joindre le document" }));
+  await revenuA(page, /\?fait=diagnostic-\d+(#diagnostic-\d+)?$/, "Le diagnostic est enregistré.");
+  const lien = page.getByRole("link", { name: "Rapport de l'observatoire" });
+  const fichier = await page.request.get(new URL(await lien.getAttribute("href"), BASE).href);
+  verifier(
+    fichier.status() === 200 && (await fichier.text()).startsWith("%PDF-1.4"),
+    `document du diagnostic non servi (${fichier.status()})`,
+  );
+  await accessibilite(page, "présentation et diagnostic");
   await envoyer(page.getByRole("link", { name: "Retour au pilotage du contrat" }));
 
   // The strategy, on its own page: three axes (one transversal), a general objective, five
