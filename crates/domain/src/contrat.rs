@@ -284,8 +284,8 @@ impl Contrat {
     }
 
     /// What the public may read of a published contract: everything but who wrote the
-    /// follow-up notes and where the documents' files (of fiches-actions and diagnostics) are kept (they are downloaded through
-    /// Pilote, by those who read the whole contract).
+    /// follow-up notes and where the documents' files (of fiches-actions and diagnostics) are
+    /// kept (they are downloaded through Pilote, by those who read the whole contract).
     pub fn projection_publique(mut self) -> Self {
         let mut projeter = |fiche: &mut crate::fiche_action::FicheAction| {
             for note in &mut fiche.notes {

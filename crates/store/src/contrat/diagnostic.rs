@@ -1,7 +1,7 @@
 //! The diagnostics from the pages: one added or changed whole (title, date, description,
 //! method, who made it, findings, what residents and professionals said), an indicator or a
-//! document added to one, any of them removed. Each save is one transaction based on the version read, recorded
-//! in the history.
+//! document added to one, any of them removed. Each save is one transaction based on the
+//! version read, recorded in the history.
 
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::Operation;

@@ -2,14 +2,16 @@
 //! LibreOffice, or ODS), through calamine. Sheets and columns are found by their French names,
 //! in any order, case, accents and punctuation aside: « Contrat » (one line: identifiant, nom,
 //! génération, début, fin, statut, EPCI, communes), « Axes » (numéro, titre, description,
-//! transversal), « Objectifs » (axe, niveau, libellé), « Fiches-actions » (axe, objectif — the
+//! transversal), « Objectifs » (axe, niveau, libellé, objectif parent — the label of an objective
+//! of the same axis on a line above, or empty —), « Fiches-actions » (axe, objectif — the
 //! label of one of its axis' objectives, or empty —, numéro, titre, contexte, objectifs,
 //! description, pilote, partenaires, publics, thématiques, début, fin, statut, avancement),
 //! « Budget »
 //! (fiche-action, année, financeur, nature, prévisionnel, réalisé) and « Indicateurs »
 //! (fiche-action, libellé, type, unité, valeur initiale, année cible, cible). Every fault is
 //! named by sheet, line (as the spreadsheet numbers it) and column, all of them at once; a
-//! workbook with any fault gives no contract.
+//! workbook with any fault gives no contract. [`lire_plan`] reads the plan alone, to add to a
+//! contract whose axis and fiche-action numbers it may not take.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -408,8 +410,8 @@ pub fn lire_plan(octets: Vec<u8>, dans: &Contrat) -> Result<Vec<Axe>, Vec<Erreur
     Ok(axes)
 }
 
-/// Why number `numero` (of `quoi`: « un axe »…) cannot be taken: the contract has it already, or a line
-/// above (`au_dessus`).
+/// Why number `numero` (of `quoi`: « un axe »…) cannot be taken: the contract has it already,
+/// or a line above (`au_dessus`).
 fn deja<'a, T: Ord + fmt::Display + 'a>(
     numero: &T,
     pris: &BTreeSet<T>,

@@ -52,7 +52,7 @@ pub struct Cadre {
 
 /// Page `faire` of contract `id` for who changes it whole, answered with `statut`: the right
 /// asked first (a refusal reads nothing), then the contract read.
-pub async fn page_de_gestion<T: askama::Template>(
+async fn page_de_gestion<T: askama::Template>(
     (state, visiteur, id): (&AppState, &Visiteur, &IdContrat),
     (fait, refus, statut): (Option<String>, Refus, StatusCode),
     faire: impl FnOnce(Cadre) -> T,
