@@ -72,17 +72,8 @@ pub async fn enregistrer(
         .iter()
         .find(|d| d.id == Some(diagnostic_id))
         .ok_or_else(|| absent("diagnostic", diagnostic_id))?;
-    let changements: Vec<Changement> = en_clair(avant)
-        .into_iter()
-        .zip(en_clair(nouveau))
-        .filter_map(|((champ, avant_), (_, apres))| {
-            Changement::si_different(
-                &format!("diagnostic « {} », {champ}", avant.titre),
-                avant_,
-                apres,
-            )
-        })
-        .collect();
+    let quoi = format!("diagnostic « {} »", avant.titre);
+    let changements = Changement::entre(&quoi, en_clair(avant), en_clair(nouveau));
     if !changements.is_empty() {
         sqlx::query(
             "UPDATE diagnostic SET titre = $1, date = $2, description = $3, methode = $4,

@@ -133,17 +133,8 @@ pub async fn enregistrer(
         .iter()
         .find(|e| e.id == Some(evaluation_id))
         .ok_or_else(|| absent("évaluation", evaluation_id))?;
-    let changements: Vec<Changement> = en_clair(avant)
-        .into_iter()
-        .zip(en_clair(nouvelle))
-        .filter_map(|((champ, avant_), (_, apres))| {
-            Changement::si_different(
-                &format!("évaluation « {} », {champ}", avant.titre),
-                avant_,
-                apres,
-            )
-        })
-        .collect();
+    let quoi = format!("évaluation « {} »", avant.titre);
+    let changements = Changement::entre(&quoi, en_clair(avant), en_clair(nouvelle));
     if !changements.is_empty() {
         sqlx::query(
             "UPDATE evaluation SET titre = $1, nature = $2, date = $3, synthese = $4,

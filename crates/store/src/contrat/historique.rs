@@ -50,6 +50,22 @@ impl Changement {
         })
     }
 
+    /// The changes of one thing (`quoi`: « diagnostic « DLS 2024 » ») from `avant` to `apres`,
+    /// both put into words field by field, in the same order: one per field that differs.
+    pub fn entre<C: std::fmt::Display>(
+        quoi: &str,
+        avant: impl IntoIterator<Item = (C, Option<String>)>,
+        apres: impl IntoIterator<Item = (C, Option<String>)>,
+    ) -> Vec<Changement> {
+        avant
+            .into_iter()
+            .zip(apres)
+            .filter_map(|((champ, a), (_, b))| {
+                Self::si_different(&format!("{quoi}, {champ}"), a, b)
+            })
+            .collect()
+    }
+
     /// « champ : avant → après », for people.
     pub fn en_clair(&self) -> String {
         let valeur = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
