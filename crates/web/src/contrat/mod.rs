@@ -12,7 +12,6 @@ use crate::noyau::saisie::montrer;
 
 pub mod formulaire;
 pub mod gouvernance;
-pub mod modele;
 pub mod pages;
 pub mod pilotage;
 
@@ -21,12 +20,6 @@ pub(crate) fn routes() -> Routes {
     use Politique::*;
     vec![
         route(Method::GET, "/", ListeContrats, get(pages::accueil)),
-        route(
-            Method::GET,
-            "/modele-plan.xlsx",
-            Ouverte,
-            get(modele::telecharger),
-        ),
         route(
             Method::GET,
             "/contrats/nouveau",

@@ -204,7 +204,9 @@ impl BasePostgres {
 pub struct Reponse {
     pub status: StatusCode,
     pub entetes: HeaderMap,
+    /// The body as text (a file's bytes are in `octets`).
     pub corps: String,
+    pub octets: Vec<u8>,
 }
 
 impl Reponse {
@@ -275,6 +277,7 @@ impl Navigateur<'_> {
             status,
             entetes,
             corps: String::from_utf8_lossy(&corps).into_owned(),
+            octets: corps.to_vec(),
         }
     }
 
