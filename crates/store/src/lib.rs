@@ -255,12 +255,22 @@ impl Store {
     }
 
     /// Begins a read on behalf of `auteur`, carrying their roles for row-level security (see
-    /// [`Store::porter_roles`]). It writes nothing and never waits for a writer.
+    /// [`Store::porter_roles`]). It writes nothing and never waits for a writer. All its queries
+    /// see one snapshot: SQLite's in WAL mode, `REPEATABLE READ` on PostgreSQL — under `READ
+    /// COMMITTED` a contract read in several queries could show its version before a change
+    /// and its axes after it.
     pub(crate) async fn lecture(
         &self,
         auteur: &Auteur,
     ) -> Result<Transaction<'static, Any>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.pool.begin().await?,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                    .await?
+            }
+        };
         self.porter_roles(&mut tx, &auteur.acteur.roles).await?;
         Ok(tx)
     }
