@@ -411,7 +411,7 @@ try {
   verifier(modele.status() === 200, `modèle du plan absent (${modele.status()})`);
   const classeur = { name: "plan.xlsx", mimeType: "application/octet-stream", buffer: await modele.body() };
   await page.goto(`${BASE}/contrats/essai-sans-plan-2025/strategie`);
-  await envoyer(page.getByRole("link", { name: /Importer un plan depuis un tableur/ }));
+  await envoyer(page.getByRole("link", { name: /^Importer un plan/ }));
   await accessibilite(page, "import d'un plan");
   await page.locator("#plan-fichier").setInputFiles(classeur);
   await envoyer(page.getByRole("button", { name: "Voir l'aperçu" }));
@@ -426,7 +426,7 @@ try {
     (await page.getByRole("link", { name: "Fiche-action n°1.1 — Accueillir les internes en médecine" }).count()) === 1,
     "la fiche-action du plan importé est absente de la stratégie",
   );
-  await envoyer(page.getByRole("link", { name: /Importer un plan depuis un tableur/ }));
+  await envoyer(page.getByRole("link", { name: /^Importer un plan/ }));
   await page.locator("#plan-fichier").setInputFiles(classeur);
   await envoyer(page.getByRole("button", { name: "Voir l'aperçu" }));
   await accessibilite(page, "plan refusé, ses fautes nommées");
