@@ -58,6 +58,17 @@ export async function capturer(page, nom) {
   const taille = page.viewportSize();
   for (const largeur of [1280, 390]) {
     await page.setViewportSize({ width: largeur, height: 900 });
+    // The outermost elements wider than the screen (what a table scrolls inside it aside).
+    const debords = await page.evaluate((l) => {
+      if (document.documentElement.scrollWidth <= l) return [];
+      const depasse = (e) => e && e.getBoundingClientRect().right > l + 1;
+      return [...document.querySelectorAll("body *")]
+        .filter((e) => depasse(e) && !depasse(e.parentElement))
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")}`)
+        .slice(0, 6);
+    }, largeur);
+    // Said, not yet counted as a failure: one state of the presentation page still overflows.
+    if (debords.length) console.log(`DÉBORD : ${nom} à ${largeur} px : ${debords.join(" | ")}`);
     await page.screenshot({ path: join(CAPTURES, `${fichier}-${largeur}.png`), fullPage: true });
   }
   await page.setViewportSize(taille);
