@@ -1269,6 +1269,19 @@ mod tests {
         feuilles
     }
 
+    /// The plan with a specific objective under the general one of axis 1.
+    fn plan_avec_sous_objectif() -> Vec<(&'static str, Vec<Vec<Cellule>>)> {
+        let mut feuilles = plan();
+        feuilles[2].1[0].push(T("Objectif parent"));
+        feuilles[2].1.push(vec![
+            N(1.0),
+            T("Objectif spécifique"),
+            T("Accueillir des internes"),
+            T("Attirer des professionnels de santé"),
+        ]);
+        feuilles
+    }
+
     #[test]
     fn un_plan_se_lit_de_son_classeur() {
         let contrat = lire(classeur(&plan())).unwrap();
@@ -1501,14 +1514,7 @@ mod tests {
 
     #[test]
     fn un_classeur_enregistre_par_libreoffice_donne_le_meme_plan() {
-        let mut feuilles = plan();
-        feuilles[2].1[0].push(T("Objectif parent"));
-        feuilles[2].1.push(vec![
-            N(1.0),
-            T("Objectif spécifique"),
-            T("Accueillir des internes"),
-            T("Attirer des professionnels de santé"),
-        ]);
+        let feuilles = plan_avec_sous_objectif();
         let original = classeur(&feuilles);
         let attendu = lire(original.clone()).unwrap();
         for format in ["ods", "xlsx"] {
@@ -1528,14 +1534,7 @@ mod tests {
 
     #[test]
     fn un_plan_exporte_se_reimporte_tel_quel() {
-        let mut feuilles = plan();
-        feuilles[2].1[0].push(T("Objectif parent"));
-        feuilles[2].1.push(vec![
-            N(1.0),
-            T("Objectif spécifique"),
-            T("Accueillir des internes"),
-            T("Attirer des professionnels de santé"),
-        ]);
+        let mut feuilles = plan_avec_sous_objectif();
         let colonne_objectif = feuilles[3].1[1].len() - 1;
         feuilles[3].1[1][colonne_objectif] = T("Accueillir des internes");
         let mut contrat = lire(classeur(&feuilles)).unwrap();
