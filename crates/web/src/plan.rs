@@ -300,9 +300,13 @@ async fn importer(
         let refus = refus(nom, StatusCode::CONFLICT, change.to_owned());
         return afficher(&state, &visiteur, &id, refus).await;
     }
-    let axes = match tableur::lire_plan(octets.clone(), &c.contrat) {
+    let axes = match tableur::lire_plan(octets, &c.contrat) {
         Ok(axes) => axes,
-        Err(_) => return afficher(&state, &visiteur, &id, |c| lire(c, nom, octets)).await,
+        Err(fautes) => {
+            let etape = Etape::Fautes { nom, fautes };
+            let refus = move |_: &ContratComplet| (etape, StatusCode::UNPROCESSABLE_ENTITY);
+            return afficher(&state, &visiteur, &id, refus).await;
+        }
     };
     let (statut, message) =
         match strategie::plan::ajouter(&state.store, &visiteur.auteur, &id, lue, &axes).await {
