@@ -103,6 +103,16 @@ impl DatePartielle {
         self.annee
     }
 
+    /// Its month (1 to 12), when known.
+    pub fn mois(&self) -> Option<u8> {
+        self.mois
+    }
+
+    /// Its year, month and day, for a date known to the day.
+    pub fn complete(&self) -> Option<(u16, u8, u8)> {
+        Some((self.annee, self.mois?, self.jour?))
+    }
+
     /// A whole date, from a calendar's year, month and day.
     pub fn jour(annee: u16, mois: u8, jour: u8) -> Result<Self, ErreurDomaine> {
         Self::parse(&format!("{annee:04}-{mois:02}-{jour:02}"))

@@ -29,6 +29,7 @@ pub mod referentiel;
 pub mod renouvellement;
 pub mod siren;
 pub mod strategie;
+pub mod tableau_de_bord;
 pub mod territoire;
 mod texte;
 

@@ -8,6 +8,7 @@ pub mod connexion;
 pub mod contrat;
 pub mod demo;
 pub mod error;
+pub mod export;
 mod generation;
 pub mod geographie;
 pub mod import;

@@ -12,6 +12,7 @@ mod clsm;
 pub mod compte;
 mod contrat;
 mod evaluation;
+mod export;
 mod fiche;
 mod noyau;
 mod plan;
@@ -21,6 +22,7 @@ mod sante;
 pub mod serveur;
 mod signature;
 mod strategie;
+mod tableau_de_bord;
 
 pub use compte::oidc;
 pub use noyau::courriel;
@@ -114,9 +116,11 @@ fn table() -> Routes {
         annuaire::routes(),
         strategie::routes(),
         plan::routes(),
+        export::routes(),
         signature::routes(),
         presentation::routes(),
         evaluation::routes(),
+        tableau_de_bord::routes(),
         clsm::routes(),
         renouvellement::routes(),
         fiche::routes(),

@@ -1,6 +1,6 @@
 //! A contract's plan and the spreadsheets coordinators keep: the template to fill in
-//! (`/modele-plan.xlsx`), a contract's plan exported in the same format
-//! (`/contrats/{id}/plan.xlsx`, what the visitor may read of it), and a plan imported
+//! (`/modele-plan.xlsx`; a contract's export, `crate::export`, has the same sheets and columns),
+//! and a plan imported
 //! (`/contrats/{id}/plan`): the workbook sent is read against the contract and shown — its
 //! axes, objectives and fiches-actions, or each fault by sheet, line and column — before
 //! anything is saved; confirmed, the whole plan is added in one change, or nothing. The
@@ -10,7 +10,7 @@
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
@@ -42,12 +42,6 @@ pub(crate) fn routes() -> Routes {
         route(Method::GET, "/modele-plan.xlsx", Ouverte, get(modele)),
         route(
             Method::GET,
-            "/contrats/{id}/plan.xlsx",
-            LireContrat,
-            get(exporter),
-        ),
-        route(
-            Method::GET,
             "/contrats/{id}/plan",
             ModifierContrat,
             get(page),
@@ -67,40 +61,13 @@ pub(crate) fn routes() -> Routes {
     ]
 }
 
-/// Workbook `octets` as a file named `nom`; a workbook that cannot be written is a fault of the
-/// server, logged.
-fn classeur(
-    nom: &str,
-    octets: Result<Vec<u8>, rust_xlsxwriter::XlsxError>,
-) -> Result<Response, AppError> {
-    let octets = octets.map_err(|e| {
-        tracing::error!(erreur = %e, classeur = nom, "classeur non écrit");
-        AppError::Internal
-    })?;
-    let type_xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    let piece_jointe = format!("attachment; filename=\"{nom}\"");
-    let entetes = [
-        (header::CONTENT_TYPE, type_xlsx.to_owned()),
-        (header::CONTENT_DISPOSITION, piece_jointe),
-    ];
-    Ok((entetes, octets).into_response())
-}
-
 /// `GET /modele-plan.xlsx`: the workbook to fill in, an example line in each sheet.
 async fn modele() -> Result<Response, AppError> {
-    classeur("modele-plan-cls.xlsx", tableur::modele())
-}
-
-/// `GET /contrats/{id}/plan.xlsx`: the contract's plan as the visitor may read it, in the
-/// import's format.
-async fn exporter(
-    State(state): State<AppState>,
-    visiteur: Visiteur,
-    Chemin(id): Chemin<String>,
-) -> Result<Response, AppError> {
-    let id = crate::noyau::identifiant(&id)?;
-    let c = contrat::lire(&state.store, &visiteur.auteur, &id).await?;
-    classeur(&format!("{id}-plan.xlsx"), tableur::exporter(&c.contrat))
+    crate::export::fichier(
+        "modele-plan-cls.xlsx",
+        crate::export::TYPE_XLSX,
+        tableur::modele(),
+    )
 }
 
 /// Where the import stands.

@@ -25,6 +25,7 @@ use pilote_domain::territoire::TerritoireResolu;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use crate::export::ContratExporte;
 use crate::generation::Generation;
 use crate::geographie::resoudre;
 use crate::journal::{self, Auteur};
@@ -229,12 +230,33 @@ pub async fn chercher(
     auteur: &Auteur,
     filtre: &Filtre,
 ) -> Result<Liste, StoreError> {
+    let gardes = tous(store, auteur, filtre).await?;
+    let par_page = filtre.par_page.clamp(1, Filtre::PAR_PAGE_MAX);
+    let page = filtre.page.max(1);
+    Ok(Liste {
+        total: gardes.len(),
+        contrats: gardes
+            .into_iter()
+            .skip((page - 1).saturating_mul(par_page))
+            .take(par_page)
+            .collect(),
+        page,
+        par_page,
+    })
+}
+
+/// Every contract `auteur` may read that `filtre` keeps, its pages aside.
+pub async fn tous(
+    store: &Store,
+    auteur: &Auteur,
+    filtre: &Filtre,
+) -> Result<Vec<ContratResume>, StoreError> {
     let texte = filtre
         .texte
         .as_deref()
         .map(pilote_domain::recherche::replier)
         .filter(|t| !t.is_empty());
-    let gardes: Vec<ContratResume> = lister(store, auteur)
+    Ok(lister(store, auteur)
         .await?
         .into_iter()
         .filter(|c| {
@@ -248,19 +270,51 @@ pub async fn chercher(
                     pilote_domain::recherche::replier(&format!("{} {}", c.nom, c.id)).contains(t)
                 })
         })
-        .collect();
-    let par_page = filtre.par_page.clamp(1, Filtre::PAR_PAGE_MAX);
-    let page = filtre.page.max(1);
-    Ok(Liste {
-        total: gardes.len(),
-        contrats: gardes
-            .into_iter()
-            .skip((page - 1).saturating_mul(par_page))
-            .take(par_page)
-            .collect(),
-        page,
-        par_page,
-    })
+        .collect())
+}
+
+/// Contracts `ids`, for an export, in one read: each as `auteur` may read it (whole, or its
+/// public projection) with its history when they read it whole. One they may not read is
+/// « not found », as [`lire`] answers; reading unpublished ones is journaled, once.
+#[tracing::instrument(skip_all, fields(contrats = ids.len()))]
+pub async fn pour_export(
+    store: &Store,
+    auteur: &Auteur,
+    ids: &[IdContrat],
+) -> Result<Vec<ContratExporte>, StoreError> {
+    let mut tx = store.lecture(auteur).await?;
+    let mut exportes = Vec::with_capacity(ids.len());
+    let mut non_publies = Vec::new();
+    for id in ids {
+        let portee = autoriser(&mut tx, auteur, id, &Operation::LirePublie).await?;
+        let complet = lecture::lire(&mut tx, id).await?;
+        let exporte = if peut(&auteur.acteur, &Operation::LireTout, &portee) {
+            let mut entrees = historique::tout(&mut tx, id).await?;
+            entrees.reverse();
+            ContratExporte {
+                contrat: complet.contrat,
+                historique: Some(entrees),
+            }
+        } else {
+            ContratExporte {
+                contrat: complet.contrat.projection_publique(),
+                historique: None,
+            }
+        };
+        if !portee.publie {
+            non_publies.push(id.as_str());
+        }
+        exportes.push(exporte);
+    }
+    tx.commit().await?;
+    if !non_publies.is_empty() {
+        store.lectures.consigner(
+            auteur,
+            "export de contrats".to_owned(),
+            Some(non_publies.join(", ")),
+        );
+    }
+    Ok(exportes)
 }
 
 /// The contracts `auteur` may read, by name then generation, with their territory's size,

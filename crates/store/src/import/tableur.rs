@@ -58,7 +58,7 @@ impl fmt::Display for ErreurTableur {
 }
 
 /// « A », « Z », « AA »… for column `n` (from 0).
-fn lettre(mut n: usize) -> String {
+pub(crate) fn lettre(mut n: usize) -> String {
     let mut lettres = Vec::new();
     loop {
         lettres.push(b'A' + (n % 26) as u8);
@@ -892,194 +892,13 @@ pub fn modele() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     classeur.save_to_buffer()
 }
 
-/// A cell of an exported plan, typed as a spreadsheet shows it.
-enum Case {
-    Texte(String),
-    Nombre(f64),
-    Euros(Option<Montant>),
-    Date(Option<DatePartielle>),
-}
-
-impl Case {
-    fn texte(t: impl Into<String>) -> Self {
-        Case::Texte(t.into())
-    }
-
-    fn optionnel(t: &Option<String>) -> Self {
-        Case::texte(t.clone().unwrap_or_default())
-    }
-
-    /// The items of a list, in one cell, as the import splits them.
-    fn liste<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> Self {
-        let textes: Vec<String> = items.into_iter().map(|t| t.to_string()).collect();
-        Case::texte(textes.join(" ; "))
-    }
-
-    /// Writes this cell at line `l`, column `c` of `feuille`; `euros` and `jour` are the
-    /// formats of amounts and dates.
-    fn ecrire(
-        &self,
-        feuille: &mut rust_xlsxwriter::Worksheet,
-        (l, c): (u32, u16),
-        (euros, jour): (&rust_xlsxwriter::Format, &rust_xlsxwriter::Format),
-    ) -> Result<(), rust_xlsxwriter::XlsxError> {
-        match self {
-            Case::Texte(t) if t.is_empty() => Ok(()),
-            Case::Texte(t) => feuille.write_string(l, c, t).map(drop),
-            Case::Nombre(n) => feuille.write_number(l, c, *n).map(drop),
-            Case::Euros(None) | Case::Date(None) => Ok(()),
-            Case::Euros(Some(m)) => {
-                let euros_ = m.centimes() as f64 / 100.0;
-                feuille
-                    .write_number_with_format(l, c, euros_, euros)
-                    .map(drop)
-            }
-            Case::Date(Some(d)) => {
-                let saisie = d.en_saisie();
-                let parties: Vec<&str> = saisie.split('/').collect();
-                // Known to the day: a date; to the month or the year: its text.
-                if let [j, m, a] = parties[..]
-                    && let (Ok(a), Ok(m), Ok(j)) = (a.parse(), m.parse(), j.parse())
-                {
-                    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(a, m, j)?;
-                    feuille
-                        .write_datetime_with_format(l, c, date, jour)
-                        .map(drop)
-                } else {
-                    feuille.write_string(l, c, &saisie).map(drop)
-                }
-            }
-        }
-    }
-}
-
-/// Each objective of `objectifs` (depth first, a parent before its children) with the label
-/// of its parent.
-fn objectifs_et_parents<'a>(
-    objectifs: &'a [Objectif],
-    parent: Option<&'a str>,
-    sortie: &mut Vec<(Option<&'a str>, &'a Objectif)>,
-) {
-    for o in objectifs {
-        sortie.push((parent, o));
-        objectifs_et_parents(&o.sous_objectifs, Some(&o.libelle), sortie);
-    }
-}
-
-/// The lines of each sheet of [`MODELE`] for contract `contrat`, in its columns' order.
-fn lignes_du_plan(contrat: &Contrat) -> [Vec<Vec<Case>>; 6] {
-    let nombre = |n: Option<f64>| n.map_or(Case::texte(""), Case::Nombre);
-    let periode = contrat.periode;
-    let contrat_ = vec![vec![
-        Case::texte(contrat.id.as_str()),
-        Case::texte(&contrat.nom),
-        Case::Nombre(f64::from(contrat.generation)),
-        nombre(periode.map(|p| f64::from(p.debut()))),
-        nombre(periode.and_then(|p| p.fin()).map(f64::from)),
-        Case::texte(contrat.statut.map_or("", |s| s.libelle())),
-        Case::liste(&contrat.territoire.epci),
-        Case::liste(&contrat.territoire.communes),
-    ]];
-    let (mut axes, mut objectifs, mut fiches) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut budget, mut indicateurs) = (Vec::new(), Vec::new());
-    for axe in &contrat.axes {
-        axes.push(vec![
-            Case::Nombre(f64::from(axe.numero)),
-            Case::texte(&axe.titre),
-            Case::optionnel(&axe.description),
-            Case::texte(if axe.transversal { "oui" } else { "non" }),
-        ]);
-        let mut arbre = Vec::new();
-        objectifs_et_parents(&axe.objectifs, None, &mut arbre);
-        for (parent, o) in &arbre {
-            objectifs.push(vec![
-                Case::Nombre(f64::from(axe.numero)),
-                Case::texte(o.niveau.libelle()),
-                Case::texte(&o.libelle),
-                Case::texte(parent.unwrap_or_default()),
-            ]);
-        }
-        let sous = arbre
-            .iter()
-            .flat_map(|(_, o)| o.fiches_actions.iter().map(|f| (o.libelle.as_str(), f)));
-        for (objectif, f) in axe.fiches_actions.iter().map(|f| ("", f)).chain(sous) {
-            fiches.push(vec![
-                Case::Nombre(f64::from(axe.numero)),
-                Case::texte(objectif),
-                Case::texte(&f.numero),
-                Case::texte(&f.titre),
-                Case::optionnel(&f.contexte),
-                Case::liste(&f.objectifs),
-                Case::optionnel(&f.description),
-                Case::texte(f.pilote.as_ref().map_or("", |p| p.organisation.as_str())),
-                Case::liste(&f.partenaires),
-                Case::liste(f.publics.iter().map(Public::libelle)),
-                Case::liste(f.thematiques.iter().map(Thematique::libelle)),
-                Case::Date(f.debut),
-                Case::Date(f.fin),
-                Case::texte(f.statut.map_or("", |s| s.libelle())),
-                nombre(f.avancement.map(f64::from)),
-            ]);
-            for b in &f.budget {
-                budget.push(vec![
-                    Case::texte(&f.numero),
-                    Case::Nombre(f64::from(b.annee)),
-                    Case::texte(&b.financeur),
-                    Case::texte(b.nature.libelle()),
-                    Case::Euros(b.previsionnel),
-                    Case::Euros(b.realise),
-                ]);
-            }
-            for i in &f.indicateurs {
-                // One line per target; an indicator without one has its line all the same.
-                let cibles: Vec<Option<&Cible>> = match i.cibles.as_slice() {
-                    [] => vec![None],
-                    cibles => cibles.iter().map(Some).collect(),
-                };
-                for cible in cibles {
-                    indicateurs.push(vec![
-                        Case::texte(&f.numero),
-                        Case::texte(&i.libelle),
-                        Case::texte(i.type_indicateur.libelle()),
-                        Case::optionnel(&i.unite),
-                        nombre(i.valeur_initiale),
-                        nombre(cible.map(|c| f64::from(c.annee))),
-                        nombre(cible.map(|c| c.valeur)),
-                    ]);
-                }
-            }
-        }
-    }
-    [contrat_, axes, objectifs, fiches, budget, indicateurs]
-}
-
-/// The plan of contract `contrat` (its general facts, axes, objectives, fiches-actions, budget
-/// lines, indicators and their targets) as a workbook in the import's format: the sheets and
-/// columns of [`MODELE`], typed cells (numbers, amounts in euros, dates as dates when known to
-/// the day), bold frozen headers with filters. Read again by [`lire`], it gives the same plan.
-pub fn exporter(contrat: &Contrat) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut classeur = Workbook::new();
-    let gras = Format::new().set_bold();
-    let euros = Format::new().set_num_format("#,##0.00 \"€\"");
-    let jour = Format::new().set_num_format("dd/mm/yyyy");
-    for ((nom, colonnes), lignes) in MODELE.iter().zip(lignes_du_plan(contrat)) {
-        let feuille = classeur.add_worksheet();
-        feuille.set_name(*nom)?;
-        for (c, (entete, _)) in (0_u16..).zip(colonnes.iter()) {
-            feuille.write_string_with_format(0, c, *entete, &gras)?;
-            feuille.set_column_width(c, (entete.chars().count() + 6).max(12) as f64)?;
-        }
-        for (l, ligne) in (1_u32..).zip(&lignes) {
-            for (c, case) in (0_u16..).zip(ligne) {
-                case.ecrire(feuille, (l, c), (&euros, &jour))?;
-            }
-        }
-        feuille.set_freeze_panes(1, 0)?;
-        let derniere = u16::try_from(colonnes.len().saturating_sub(1)).unwrap_or(0);
-        feuille.autofilter(0, 0, u32::try_from(lignes.len()).unwrap_or(0), derniere)?;
-    }
-    classeur.save_to_buffer()
+/// The columns of sheet `nom` of the template.
+pub(crate) fn colonnes_du_modele(nom: &str) -> Vec<&'static str> {
+    MODELE
+        .iter()
+        .filter(|(n, _)| *n == nom)
+        .flat_map(|(_, colonnes)| colonnes.iter().map(|(entete, _)| *entete))
+        .collect()
 }
 
 #[cfg(test)]
@@ -1489,7 +1308,10 @@ mod tests {
             return None;
         }
         let dossier = tempfile::tempdir().unwrap();
-        let source = dossier.path().join("plan.xlsx");
+        let ods = classeur.windows(12).any(|w| w == b"opendocument");
+        let source = dossier
+            .path()
+            .join(if ods { "plan.ods" } else { "plan.xlsx" });
         std::fs::write(&source, classeur).unwrap();
         let sortie = dossier.path().join("libreoffice");
         let profil = format!(
@@ -1533,7 +1355,8 @@ mod tests {
     }
 
     #[test]
-    fn un_plan_exporte_se_reimporte_tel_quel() {
+    fn un_plan_exporte_se_reimporte_tel_quel_en_xlsx_comme_en_ods() {
+        use crate::export::{self, ContratExporte};
         let mut feuilles = plan_avec_sous_objectif();
         let colonne_objectif = feuilles[3].1[1].len() - 1;
         feuilles[3].1[1][colonne_objectif] = T("Accueillir des internes");
@@ -1546,19 +1369,40 @@ mod tests {
             valeur: 20.5,
         });
         g.fin = Some(DatePartielle::parse("2025-06").unwrap());
-        let exporte = exporter(&contrat).unwrap();
-        assert_eq!(lire(exporte.clone()).unwrap(), contrat);
-
-        // Typed cells: the amount a number, the date a date, the headers filtered.
-        let mut relu = open_workbook_auto_from_rs(Cursor::new(exporte)).unwrap();
-        let budget = relu.worksheet_range("Budget").unwrap();
-        assert!(matches!(budget.get((1, 4)), Some(Data::Float(f)) if *f == 12000.0));
-        let fiches = relu.worksheet_range("Fiches-actions").unwrap();
-        assert!(
-            matches!(fiches.get((1, 11)), Some(Data::DateTime(_))),
-            "{:?}",
-            fiches.get((1, 11))
-        );
+        let exportees = export::feuilles(&[ContratExporte {
+            contrat: contrat.clone(),
+            historique: None,
+        }]);
+        let xlsx = export::xlsx::classeur(&exportees).unwrap();
+        let ods = export::ods::classeur(&exportees).unwrap();
+        // LibreOffice opens the ODS written here: saved again as XLSX, the same plan.
+        if let Some(par_libreoffice) = par_libreoffice(&ods, "xlsx") {
+            assert_eq!(
+                lire(par_libreoffice).unwrap(),
+                contrat,
+                "ODS relu par LibreOffice"
+            );
+        }
+        for (format, octets) in [("xlsx", xlsx), ("ods", ods)] {
+            assert_eq!(lire(octets.clone()).unwrap(), contrat, "{format}");
+            // Typed cells: the amount a number, the date a date.
+            let mut relu = open_workbook_auto_from_rs(Cursor::new(octets)).unwrap();
+            let budget = relu.worksheet_range("Budget").unwrap();
+            assert!(
+                matches!(budget.get((1, 5)), Some(Data::Float(f)) if *f == 12000.0),
+                "{format} : {:?}",
+                budget.get((1, 5))
+            );
+            let fiches = relu.worksheet_range("Fiches-actions").unwrap();
+            assert!(
+                matches!(
+                    fiches.get((1, 12)),
+                    Some(Data::DateTime(_) | Data::DateTimeIso(_))
+                ),
+                "{format} : {:?}",
+                fiches.get((1, 12))
+            );
+        }
     }
 
     #[test]

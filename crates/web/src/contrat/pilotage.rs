@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use pilote_domain::DatePartielle;
 use pilote_domain::autorisation::{Operation, peut};
 use pilote_domain::pilotage::{
     Echeance, en_retard, manques_avant_publication, prochaines_echeances,
@@ -42,17 +41,6 @@ struct Page {
     renouveler: bool,
 }
 
-/// Today, as the server's clock gives it (UTC).
-fn aujourdhui() -> DatePartielle {
-    let maintenant = time::OffsetDateTime::now_utc();
-    DatePartielle::jour(
-        u16::try_from(maintenant.year()).unwrap_or(2200),
-        u8::from(maintenant.month()),
-        maintenant.day(),
-    )
-    .unwrap_or_else(|_| DatePartielle::jour(2200, 12, 31).expect("une date valide"))
-}
-
 /// `GET /contrats/{id}/pilotage`
 pub async fn page(
     State(state): State<AppState>,
@@ -65,7 +53,7 @@ pub async fn page(
     let c = contrat::lire(&state.store, &visiteur.auteur, &id).await?;
     let mut recentes = contrat::historique(&state.store, &visiteur.auteur, &id).await?;
     recentes.truncate(RECENTES);
-    let jour = aujourdhui();
+    let jour = crate::noyau::aujourdhui();
     let fait = match q.fait.as_deref() {
         Some("creation") => Some("Le contrat est créé, non publié."),
         Some("modification") => Some("Les modifications sont enregistrées."),

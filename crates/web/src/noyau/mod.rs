@@ -4,8 +4,8 @@
 //! their session and the CSRF check ([`visiteur`]), the page frame ([`page`]), the route
 //! table's vocabulary ([`route`]), reading form fields and answering a refused form
 //! ([`saisie`]), the list of contracts' query string ([`liste`]), the public's answers kept in
-//! memory ([`cache`]), bodies compressed once ([`compression`]) and the sending of e-mail
-//! ([`courriel`]).
+//! memory ([`cache`]), bodies compressed once ([`compression`]), the sending of e-mail
+//! ([`courriel`]) and charts drawn as SVG ([`graphique`]).
 
 pub mod cache;
 pub mod caracteres;
@@ -14,6 +14,7 @@ pub mod courriel;
 pub mod document;
 pub mod erreur;
 pub mod extraction;
+pub mod graphique;
 pub mod limites;
 pub mod liste;
 pub mod page;
@@ -24,10 +25,21 @@ pub mod saisie;
 pub mod visiteur;
 
 use erreur::AppError;
-use pilote_domain::IdContrat;
+use pilote_domain::{DatePartielle, IdContrat};
 
 /// Reads the identifier from the URL; a malformed one cannot name any contract.
 pub(crate) fn identifiant(brut: &str) -> Result<IdContrat, AppError> {
     IdContrat::parse(brut)
         .map_err(|e| AppError::NotFound(format!("Aucun contrat « {brut} » ({e}).")))
+}
+
+/// Today, as the server's clock gives it (UTC).
+pub(crate) fn aujourdhui() -> DatePartielle {
+    let maintenant = time::OffsetDateTime::now_utc();
+    DatePartielle::jour(
+        u16::try_from(maintenant.year()).unwrap_or(2200),
+        u8::from(maintenant.month()),
+        maintenant.day(),
+    )
+    .unwrap_or_else(|_| DatePartielle::jour(2200, 12, 31).expect("une date valide"))
 }

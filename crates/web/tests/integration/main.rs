@@ -22,3 +22,4 @@ mod robustesse;
 mod signature;
 mod strategie;
 mod support;
+mod tableau_de_bord;

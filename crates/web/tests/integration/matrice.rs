@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::support::application::{Appli, Navigateur, contrat as contrat_essai};
+use crate::support::application::{Appli, Navigateur, Reponse, contrat as contrat_essai};
 use axum::http::StatusCode;
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{
@@ -365,7 +365,9 @@ fn cas(
                 ),
             ]
         }
-        Politique::ListeContrats => vec![un(route.chemin.into(), vec![], Attendu::Liste)],
+        Politique::ListeContrats => {
+            vec![un(feuille_csv(route.chemin.into()), vec![], Attendu::Liste)]
+        }
         Politique::LireContrat => tous()
             .map(|p| {
                 let attendu = if p.id == absent.id {
@@ -373,7 +375,7 @@ fn cas(
                 } else {
                     attendu_pour(acteur, &Operation::LirePublie, p)
                 };
-                un(avec_id(p), vec![], attendu)
+                un(feuille_csv(avec_id(p)), vec![], attendu)
             })
             .collect(),
         Politique::ModifierContrat => tous()
@@ -820,9 +822,31 @@ async fn version_actuelle(store: &Store, version: &Version) -> String {
     lue.unwrap_or(1).to_string()
 }
 
-/// Whether a list shows `id`.
-fn liste_montre(corps: &str, id: &IdContrat) -> bool {
-    corps.contains(&format!("/contrats/{id}\"")) || corps.contains(&format!("\"id\":\"{id}\""))
+/// A CSV export asks for one sheet: that of the contracts.
+fn feuille_csv(uri: String) -> String {
+    if uri.ends_with(".csv") {
+        format!("{uri}?feuille=contrats")
+    } else {
+        uri
+    }
+}
+
+/// Whether a list (a page, JSON, or an export: CSV, or a workbook's sheet « Contrat ») shows
+/// `id`.
+fn liste_montre(reponse: &Reponse, id: &IdContrat) -> bool {
+    let corps = &reponse.corps;
+    if reponse.octets.starts_with(b"PK") {
+        let mut classeur =
+            calamine::open_workbook_auto_from_rs(std::io::Cursor::new(reponse.octets.clone()))
+                .expect("un classeur");
+        let contrats = calamine::Reader::worksheet_range(&mut classeur, "Contrat").unwrap();
+        return contrats
+            .rows()
+            .any(|l| l.first().is_some_and(|c| c.to_string() == id.as_str()));
+    }
+    corps.contains(&format!("/contrats/{id}\""))
+        || corps.contains(&format!("\"id\":\"{id}\""))
+        || corps.contains(&format!("\n{id};"))
 }
 
 async fn juger(
@@ -890,7 +914,7 @@ async fn juger(
         Attendu::Liste => {
             for c in contrats {
                 let lisible = peut(acteur, &Operation::LirePublie, &c.portee);
-                let montre = liste_montre(&reponse.corps, &c.portee.id);
+                let montre = liste_montre(&reponse, &c.portee.id);
                 if montre && !lisible {
                     bilan
                         .lectures_non_autorisees

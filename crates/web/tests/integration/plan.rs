@@ -103,17 +103,17 @@ async fn le_plan_s_apercoit_puis_s_importe_en_entier() {
 
     // Exported, the plan reads back as it was imported; what the public may read of an
     // unpublished contract is nothing.
-    let export = c.get("/contrats/essai-2025/plan.xlsx").await;
+    let export = c.get("/contrats/essai-2025/export.xlsx").await;
     assert_eq!(export.status, StatusCode::OK);
     assert_eq!(
         export.entete("content-disposition"),
-        Some("attachment; filename=\"essai-2025-plan.xlsx\"")
+        Some("attachment; filename=\"essai-2025.xlsx\"")
     );
     let relu = tableur::lire(export.octets).unwrap();
     assert_eq!(relu.axes, tableur::lire(modele.clone()).unwrap().axes);
     let public = appli
         .navigateur()
-        .get("/contrats/essai-2025/plan.xlsx")
+        .get("/contrats/essai-2025/export.xlsx")
         .await;
     assert!(public.status.is_client_error() || public.status.is_redirection());
     assert!(!public.corps.contains("Accueillir les internes"));
