@@ -12,7 +12,6 @@ use axum::http::Method;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use pilote_domain::fiche_action::StatutAction;
-use pilote_domain::montant::milliers;
 use pilote_domain::pilotage::{Echeance, en_retard, prochaines_echeances};
 use pilote_domain::tableau_de_bord::{Sommes, SuiviIndicateur, TableauDeBord};
 use pilote_domain::{DatePartielle, Montant};
@@ -21,7 +20,7 @@ use pilote_store::contrat::{self, ContratComplet};
 use crate::AppState;
 use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Chemin;
-use crate::noyau::graphique::{self, Serie};
+use crate::noyau::graphique::{self, Serie, nombre};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::visiteur::Visiteur;
@@ -140,23 +139,6 @@ impl Page {
 
     fn libelle_statut(&self, statut: &Option<StatutAction>) -> &'static str {
         statut.map_or("Non renseigné", |s| s.libelle())
-    }
-}
-
-/// A value as French writes it: « 1 234 », « 12,5 ».
-fn nombre(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        let entier = milliers(v.abs() as u64);
-        if v < 0.0 {
-            format!("-{entier}")
-        } else {
-            entier
-        }
-    } else {
-        format!("{v:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .replace('.', ",")
     }
 }
 
@@ -288,17 +270,4 @@ async fn page(
         t,
     };
     Ok(Html(page.render()?).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::nombre;
-
-    #[test]
-    fn les_valeurs_s_ecrivent_a_la_francaise() {
-        assert_eq!(nombre(1234.0), "1\u{202f}234");
-        assert_eq!(nombre(12.5), "12,5");
-        assert_eq!(nombre(-3.0), "-3");
-        assert_eq!(nombre(0.333), "0,33");
-    }
 }

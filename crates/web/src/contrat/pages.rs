@@ -54,6 +54,11 @@ impl Accueil {
         milliers(*n)
     }
 
+    /// The address of the export of the whole list as `extension`, with the same filters.
+    fn lien_export(&self, extension: &str) -> String {
+        format!("/export.{extension}?{}", requete_de(&self.filtre, 1))
+    }
+
     /// The address of page `page` of the list, with the same filters.
     fn lien_page(&self, page: usize) -> String {
         format!("/?{}", requete_de(&self.filtre, page))

@@ -163,12 +163,16 @@ impl CachePublic {
 }
 
 /// Whether `chemin` is one of the public's readings kept: the list of contracts and a
-/// contract, as a page or as JSON.
+/// contract, as a page or as JSON, and a contract's dashboard.
 fn gardable(chemin: &str) -> bool {
     let un_segment = |reste: &str| !reste.is_empty() && !reste.contains('/');
     chemin == "/"
         || chemin == "/api/v1/contrats"
         || chemin.strip_prefix("/contrats/").is_some_and(un_segment)
+        || chemin
+            .strip_prefix("/contrats/")
+            .and_then(|reste| reste.strip_suffix("/tableau-de-bord"))
+            .is_some_and(un_segment)
         || chemin
             .strip_prefix("/api/v1/contrats/")
             .is_some_and(un_segment)
@@ -187,7 +191,8 @@ pub async fn servir(State(state): State<AppState>, requete: Request, suite: Next
     let Ok(generation) = state.store.generation().await else {
         return suite.run(requete).await;
     };
-    let adresse = requete.uri().to_string();
+    // What is late and what falls due are read on the day: an answer is kept for its day.
+    let adresse = format!("{} {}", super::aujourdhui().en_saisie(), requete.uri());
     let entetes_requete = requete.headers().clone();
     if let Some(gardee) = state.cache.lire(&adresse, generation) {
         return gardee.repondre(&entetes_requete);
@@ -275,6 +280,7 @@ mod tests {
             "/contrats/caen-2019",
             "/api/v1/contrats",
             "/api/v1/contrats/caen-2019",
+            "/contrats/caen-2019/tableau-de-bord",
         ] {
             assert!(gardable(chemin), "{chemin}");
         }
@@ -285,6 +291,9 @@ mod tests {
             "/contrats/caen-2019/fiches/1.1",
             "/connexion",
             "/api/v1/contrats/",
+            "/contrats//tableau-de-bord",
+            "/contrats/a/b/tableau-de-bord",
+            "/contrats/caen-2019/export.xlsx",
         ] {
             assert!(!gardable(chemin), "{chemin}");
         }

@@ -257,8 +257,20 @@ fn en_annees(date: DatePartielle) -> f64 {
     }
 }
 
-/// An indicator over time: its measurements joined by a line (dots, each labelled), its
-/// baseline as a dashed line, its targets as hollow diamonds at the middle of their year.
+/// A value axis of about four steps from `y0` to `y1`: its step, a round number.
+fn pas_rond(y0: f64, y1: f64) -> f64 {
+    let brut = (y1 - y0) / 4.0;
+    let ordre = 10_f64.powf(brut.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * ordre)
+        .find(|p| *p >= brut)
+        .unwrap_or(10.0 * ordre)
+}
+
+/// An indicator over time: its measurements joined by a line (dots, the latest labelled), its
+/// baseline as a dashed line, its targets as hollow diamonds at the middle of their year,
+/// labelled; a value axis with round steps from zero (or below, for negative values).
 pub fn courbe(
     id: &str,
     titre: &str,
@@ -268,36 +280,50 @@ pub fn courbe(
     cibles: &[(u16, f64)],
     valeur: impl Fn(f64) -> String,
 ) -> String {
-    const HAUTEUR: f64 = 170.0;
-    const GAUCHE: f64 = 8.0;
-    const HAUT: f64 = 18.0;
-    const BAS: f64 = 130.0;
+    const HAUTEUR: f64 = 190.0;
+    const GAUCHE: f64 = 44.0;
+    const HAUT: f64 = 16.0;
+    const BAS: f64 = 150.0;
     let points: Vec<(f64, f64)> = serie.iter().map(|(d, v)| (en_annees(*d), *v)).collect();
     let cibles_: Vec<(f64, f64)> = cibles
         .iter()
         .map(|(a, v)| (f64::from(*a) + 0.5, *v))
         .collect();
     let abscisses = points.iter().chain(&cibles_).map(|(x, _)| *x);
-    let (mut x0, mut x1) = abscisses.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    let (x0, x1) = abscisses.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
     if x0 > x1 {
         return String::new();
     }
-    x0 = x0.floor();
-    x1 = x1.ceil().max(x0 + 1.0);
+    let (x0, x1) = (x0.floor(), x1.ceil().max(x0.floor() + 1.0));
     let ordonnees = points
         .iter()
         .chain(&cibles_)
         .map(|(_, y)| *y)
         .chain(initiale);
-    let (mut y0, mut y1) = ordonnees.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
-    y0 = y0.min(0.0);
-    if y1 <= y0 {
-        y1 = y0 + 1.0;
-    }
-    let droite = LARGEUR - 12.0;
-    let px = |x: f64| GAUCHE + (x - x0) / (x1 - x0) * (droite - GAUCHE);
+    let (bas, haut) = ordonnees.fold((0.0_f64, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    let pas = pas_rond(bas, haut.max(bas + 1e-9));
+    let (y0, y1) = (
+        (bas / pas).floor() * pas,
+        ((haut / pas).ceil() * pas).max(pas),
+    );
+    let droite = LARGEUR - 8.0;
+    let px = |x: f64| GAUCHE + 8.0 + (x - x0) / (x1 - x0) * (droite - GAUCHE - 16.0);
     let py = |y: f64| BAS - (y - y0) / (y1 - y0) * (BAS - HAUT);
     let mut svg = ouvrir(id, HAUTEUR, titre, description, &[]);
+    // The value axis: a grid line and its value at each step.
+    let mut y = y0;
+    while y <= y1 + pas / 2.0 {
+        let _ = write!(
+            svg,
+            "<line x1=\"{GAUCHE}\" y1=\"{0:.1}\" x2=\"{droite}\" y2=\"{0:.1}\" stroke=\"#dddddd\"/>\
+             <text x=\"{1:.1}\" y=\"{2:.1}\" text-anchor=\"end\" fill=\"#3a3a3a\">{3}</text>",
+            py(y),
+            GAUCHE - 4.0,
+            py(y) + 4.0,
+            echapper(&nombre(y))
+        );
+        y += pas;
+    }
     // The time axis, a tick and the year at each 1 January.
     let _ = write!(
         svg,
@@ -310,16 +336,9 @@ pub fn courbe(
         let _ = write!(
             svg,
             "<line x1=\"{x:.1}\" y1=\"{BAS}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"{GRILLE}\"/>\
-             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             BAS + 4.0,
             BAS + 17.0,
-            if k == 0 {
-                "start"
-            } else if k == annees {
-                "end"
-            } else {
-                "middle"
-            },
             x0 as i64 + k as i64
         );
     }
@@ -328,10 +347,7 @@ pub fn courbe(
         let _ = write!(
             svg,
             "<line x1=\"{GAUCHE}\" y1=\"{y:.1}\" x2=\"{droite}\" y2=\"{y:.1}\" stroke=\"#666666\" \
-             stroke-dasharray=\"5 4\"/><text x=\"{droite}\" y=\"{:.1}\" text-anchor=\"end\" \
-             fill=\"#3a3a3a\">initiale {}</text>",
-            y - 4.0,
-            echapper(&valeur(v))
+             stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>"
         );
     }
     if points.len() > 1 {
@@ -353,33 +369,40 @@ pub fn courbe(
             py(*y)
         );
     }
-    if let Some((x, y)) = points.last() {
-        let _ = write!(
-            svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>",
-            px(*x).clamp(30.0, droite - 30.0),
-            py(*y) - 8.0,
-            echapper(&valeur(*y))
-        );
-    }
     for (x, y) in &cibles_ {
         let (cx, cy) = (px(*x), py(*y));
+        // Its value on its left, or on its right near the axis.
+        let (tx, ancre) = if cx - GAUCHE > 70.0 {
+            (cx - 10.0, "end")
+        } else {
+            (cx + 10.0, "start")
+        };
         let _ = write!(
             svg,
             "<path d=\"M{cx:.1} {:.1} L{:.1} {cy:.1} L{cx:.1} {:.1} L{:.1} {cy:.1} Z\" \
              fill=\"#ffffff\" stroke=\"#18753c\" stroke-width=\"2\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#18753c\">{}</text>",
+             <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{ancre}\" fill=\"#18753c\" \
+             stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">cible {}</text>",
             cy - 6.0,
             cx + 6.0,
             cy + 6.0,
             cx - 6.0,
-            cx.clamp(30.0, droite - 30.0),
-            cy + 18.0,
+            cy - 6.0,
+            echapper(&valeur(*y))
+        );
+    }
+    if let Some((x, y)) = points.last() {
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-weight=\"bold\" \
+             stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
+            px(*x).clamp(GAUCHE + 30.0, droite - 30.0),
+            py(*y) + 20.0,
             echapper(&valeur(*y))
         );
     }
     // The legend: a dot for the values, a diamond for the targets, a dash for the baseline.
-    let y = HAUTEUR - 6.0;
+    let y = HAUTEUR - 4.0;
     let _ = write!(
         svg,
         "<circle cx=\"6\" cy=\"{:.1}\" r=\"4\" fill=\"#000091\"/><text x=\"14\" y=\"{y:.1}\">Valeur mesurée</text>\
@@ -391,17 +414,35 @@ pub fn courbe(
         y + 2.0,
         y - 4.0,
     );
-    if initiale.is_some() {
+    if let Some(v) = initiale {
         let _ = write!(
             svg,
             "<line x1=\"186\" y1=\"{:.1}\" x2=\"206\" y2=\"{:.1}\" stroke=\"#666666\" \
-             stroke-dasharray=\"5 4\"/><text x=\"212\" y=\"{y:.1}\">Valeur initiale</text>",
+             stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/><text x=\"212\" y=\"{y:.1}\">Valeur initiale ({})</text>",
             y - 4.0,
-            y - 4.0
+            y - 4.0,
+            echapper(&valeur(v))
         );
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// A value as French writes it: « 1 200 », « 12,5 ».
+pub fn nombre(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let entier = pilote_domain::montant::milliers(v.abs() as u64);
+        if v < 0.0 {
+            format!("-{entier}")
+        } else {
+            entier
+        }
+    } else {
+        format!("{v:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .replace('.', ",")
+    }
 }
 
 #[cfg(test)]
@@ -463,6 +504,14 @@ mod tests {
     }
 
     #[test]
+    fn les_valeurs_s_ecrivent_a_la_francaise() {
+        assert_eq!(nombre(1234.0), "1\u{202f}234");
+        assert_eq!(nombre(12.5), "12,5");
+        assert_eq!(nombre(-3.0), "-3");
+        assert_eq!(nombre(0.333), "0,33");
+    }
+
+    #[test]
     fn une_courbe_place_ses_points_ses_cibles_et_sa_valeur_initiale() {
         let d = |s| DatePartielle::parse(s).unwrap();
         let svg = courbe(
@@ -480,8 +529,11 @@ mod tests {
             "deux mesures et la légende"
         );
         assert!(svg.contains("<polyline"));
-        assert!(svg.contains("initiale 2"));
+        assert!(svg.contains("Valeur initiale (2)"));
+        assert!(svg.contains("cible 12"));
         assert!(svg.contains(">2025<") && svg.contains(">2028<"));
+        // From 0 to 12 by steps of 5: 0, 5, 10, 15.
+        assert!(svg.contains(">15</text>") && !svg.contains(">20</text>"));
         assert_eq!(courbe("v", "t", "d", &[], None, &[], |v| v.to_string()), "");
     }
 }
