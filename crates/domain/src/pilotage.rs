@@ -2,9 +2,11 @@
 //! next (steps, ends of actions, meetings), and what is missing before the contract can be
 //! published. Pure: the day is given.
 
+use std::collections::BTreeSet;
+
 use crate::DatePartielle;
 use crate::contrat::Contrat;
-use crate::fiche_action::StatutAction;
+use crate::fiche_action::{FicheAction, StatutAction};
 
 /// Something due on a date, about a fiche-action or a governance body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +101,63 @@ pub fn prochaines_echeances(
     echeances.sort_by_key(|e| e.date.dernier_jour());
     echeances.truncate(combien);
     echeances
+}
+
+/// How long a follow-up note stays recent, in days: past it, the action asks for a new one.
+const NOTE_RECENTE: i64 = 90;
+
+/// The days from 1 March of year 0 to the last day `date` covers (the civil calendar's day
+/// count), for the distance between two dates.
+fn jours(date: DatePartielle) -> i64 {
+    let d = date.dernier_jour();
+    let (a, m, j) = d.complete().unwrap_or((d.annee(), 12, 31));
+    let (m, j) = (i64::from(m), i64::from(j));
+    let a = i64::from(a) - i64::from(m <= 2);
+    let jour_de_l_annee = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + j - 1;
+    a * 365 + a / 4 - a / 100 + a / 400 + jour_de_l_annee
+}
+
+/// What the pilot of `fiche` should bring up to date on `aujourdhui`, in words: its status, a
+/// follow-up note older than three months (or none), what was spent in a past year with a
+/// planned amount, an indicator without a measurement in the last twelve months. An action
+/// over (done or abandoned) asks for nothing.
+pub fn a_mettre_a_jour(fiche: &FicheAction, aujourdhui: DatePartielle) -> Vec<String> {
+    if close(fiche.statut) {
+        return Vec::new();
+    }
+    let mut manques = Vec::new();
+    if fiche.statut.is_none() {
+        manques.push("Indiquez où en est l'action (son statut).".to_owned());
+    }
+    match fiche.notes.iter().map(|n| n.date).max() {
+        None => manques.push("Aucune note de suivi : dites où en est l'action.".to_owned()),
+        Some(d) if jours(aujourdhui) - jours(d) > NOTE_RECENTE => manques.push(format!(
+            "Dernière note de suivi : {} ; ajoutez-en une.",
+            d.en_toutes_lettres()
+        )),
+        Some(_) => {}
+    }
+    let annees: BTreeSet<u16> = fiche
+        .budget
+        .iter()
+        .filter(|b| b.annee < aujourdhui.annee() && b.previsionnel.is_some() && b.realise.is_none())
+        .map(|b| b.annee)
+        .collect();
+    for a in annees {
+        manques.push(format!("Budget {a} : renseignez le réalisé."));
+    }
+    for i in &fiche.indicateurs {
+        match i.valeurs.iter().map(|m| m.date).max() {
+            None => manques.push(format!("Indicateur « {} » : aucune mesure.", i.libelle)),
+            Some(d) if jours(aujourdhui) - jours(d) > 365 => manques.push(format!(
+                "Indicateur « {} » : dernière mesure {} ; mesurez-le.",
+                i.libelle,
+                d.en_toutes_lettres()
+            )),
+            Some(_) => {}
+        }
+    }
+    manques
 }
 
 /// What a reader of the published contract would miss, in the words of the page that fills
@@ -206,6 +265,58 @@ mod tests {
             "la réunion de septembre avant la fin de l'année ; celle de janvier est passée"
         );
         assert_eq!(prochaines_echeances(&c, jour, 1).len(), 1);
+    }
+
+    #[test]
+    fn ce_que_le_pilote_doit_mettre_a_jour_est_nomme() {
+        let mut fiche: FicheAction = toml::from_str(
+            r#"
+            numero = "1.1"
+            titre = "Internes"
+            [[notes]]
+            date = "2025-02-01"
+            texte = "Convention signée"
+            [[budget]]
+            annee = 2024
+            financeur = "ARS"
+            nature = "fonctionnement"
+            previsionnel = "1000"
+            [[budget]]
+            annee = 2025
+            financeur = "ARS"
+            nature = "fonctionnement"
+            previsionnel = "1000"
+            [[indicateurs]]
+            libelle = "Internes accueillis"
+            type = "resultat"
+            valeurs = [{ date = "2024-03", valeur = 2 }]
+            "#,
+        )
+        .unwrap();
+        let jour = DatePartielle::jour(2025, 7, 1).unwrap();
+        assert_eq!(
+            a_mettre_a_jour(&fiche, jour),
+            [
+                "Indiquez où en est l'action (son statut).",
+                "Dernière note de suivi : 1er février 2025 ; ajoutez-en une.",
+                "Budget 2024 : renseignez le réalisé.",
+                "Indicateur « Internes accueillis » : dernière mesure mars 2024 ; mesurez-le."
+            ]
+        );
+        let recent = DatePartielle::jour(2025, 3, 1).unwrap();
+        assert_eq!(
+            a_mettre_a_jour(&fiche, recent).len(),
+            2,
+            "la note a un mois, la mesure moins d'un an"
+        );
+        let d = |s| jours(DatePartielle::parse(s).unwrap());
+        assert_eq!(d("2024-03-01") - d("2024-02-28"), 2, "2024 est bissextile");
+        assert_eq!(d("2025-01-01") - d("2024-01-01"), 366);
+        fiche.statut = Some(StatutAction::Realisee);
+        assert!(
+            a_mettre_a_jour(&fiche, jour).is_empty(),
+            "une action réalisée"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod contrat;
 mod evaluation;
 mod export;
 mod fiche;
+mod mes_actions;
 mod noyau;
 mod plan;
 mod presentation;
@@ -125,6 +126,7 @@ fn table() -> Routes {
         renouvellement::routes(),
         fiche::routes(),
         compte::routes(),
+        mes_actions::routes(),
         api::routes(),
         assets::routes(),
         sante::routes(),

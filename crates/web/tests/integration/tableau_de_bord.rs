@@ -9,7 +9,7 @@ use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use pilote_store::import;
 use pilote_store::import::tableur;
 
-use crate::support::application::{Appli, contrat as contrat_essai};
+use crate::support::application::{Appli, MDP_ESSAI, contrat as contrat_essai};
 
 const BILAN: &str = r#"
 id = "bilan-2025"
@@ -67,8 +67,61 @@ async fn appli() -> Appli {
     let comptes = [
         ("coord@bilan.fr", "coordinateur:bilan-2025"),
         ("coord@cache.fr", "coordinateur:cache-2025"),
+        ("partenaire@bilan.fr", "partenaire:bilan-2025"),
     ];
-    Appli::avec(&[bilan, cache], &comptes).await
+    let appli = Appli::avec(&[bilan, cache], &comptes).await;
+    // A pilot of two actions in two contracts.
+    let email = pilote_domain::compte::Email::parse("pilote@caen.fr").unwrap();
+    let roles = ["pilote:bilan-2025:1.1", "pilote:cache-2025:2"]
+        .map(|r| pilote_domain::autorisation::Role::parse(r).unwrap());
+    pilote_store::compte::creer(&appli.store, &email, None, MDP_ESSAI, &roles)
+        .await
+        .unwrap();
+    appli
+}
+
+#[tokio::test]
+async fn un_pilote_retrouve_ses_actions_de_chaque_contrat_et_ce_qu_elles_demandent() {
+    let appli = appli().await;
+    let mut pilote = appli.navigateur();
+    pilote.connecter("pilote@caen.fr", MDP_ESSAI).await;
+    let page = pilote.get("/mes-actions").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let texte = page.texte();
+    for attendu in [
+        "actions pilotées, dans 2 contrats",
+        "Fiche-action n°1.1 — Accueillir les internes",
+        "Fin prévue de la fiche-action n°1.1",
+        "Dernière note de suivi : 1er février 2025 ; ajoutez-en une.",
+        "Fiche-action n°2 — Action 2 de cache-2025",
+        "Indiquez où en est l'action (son statut).",
+        "href=\"/contrats/cache-2025/fiches/2\"",
+    ] {
+        assert!(texte.contains(attendu), "manque « {attendu} »");
+    }
+    // Nothing of the actions they do not pilot.
+    assert!(!texte.contains("Maison de santé"));
+    assert!(!texte.contains("Action 1 de cache-2025"));
+
+    let mut partenaire = appli.connecte("partenaire@bilan.fr").await;
+    let page = partenaire.get("/mes-actions").await;
+    assert!(
+        page.texte()
+            .contains("Vous ne pilotez aucune fiche-action.")
+    );
+    let mut coord = appli.connecte("coord@bilan.fr").await;
+    let page = coord.get("/mes-actions").await;
+    assert!(page.texte().contains("Contrats que vous coordonnez"));
+    assert!(
+        page.corps
+            .contains("href=\"/contrats/bilan-2025/pilotage\"")
+    );
+    let public = appli.navigateur().get("/mes-actions").await;
+    assert_eq!(
+        public.status,
+        StatusCode::SEE_OTHER,
+        "le public se connecte d'abord"
+    );
 }
 
 /// The lines of sheet `nom` of workbook `octets` (XLSX or ODS), as text.
