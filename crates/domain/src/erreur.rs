@@ -35,4 +35,8 @@ pub enum ErreurDomaine {
     },
     #[error("contrat « {contrat} » : {raison}")]
     Contrat { contrat: String, raison: String },
+    #[error(
+        "rapport inconnu « {valeur} » : attendu annuel-AAAA (par exemple annuel-2025) ou evaluation"
+    )]
+    Rapport { valeur: String },
 }

@@ -99,6 +99,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "documents des diagnostics",
         include_str!("../migrations/0018_documents_diagnostic.sql"),
     ),
+    (
+        19,
+        "introductions et conclusions des rapports",
+        include_str!("../migrations/0019_textes_des_rapports.sql"),
+    ),
+    (
+        20,
+        "sécurité au niveau des lignes des textes des rapports (PostgreSQL)",
+        include_str!("../migrations/0020_securite_textes_des_rapports.sql"),
+    ),
 ];
 
 /// Whether migration `sql` runs on `backend` (see the module's documentation).

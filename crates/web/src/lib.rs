@@ -18,6 +18,7 @@ mod mes_actions;
 mod noyau;
 mod plan;
 mod presentation;
+mod rapport;
 mod renouvellement;
 mod sante;
 pub mod serveur;
@@ -122,6 +123,7 @@ fn table() -> Routes {
         presentation::routes(),
         evaluation::routes(),
         tableau_de_bord::routes(),
+        rapport::routes(),
         clsm::routes(),
         renouvellement::routes(),
         fiche::routes(),

@@ -3,7 +3,7 @@
 //! published (what the visitor may read of it, nothing more): where each axis's actions
 //! stand, what is late and what falls due next, the budget planned against realised by year,
 //! funder and nature, each indicator against its baseline and targets, the governance bodies'
-//! activity. Charts are drawn on the server ([`crate::noyau::graphique`]), each followed by
+//! activity. Charts are drawn on the server (`pilote_rapport::figures`), each followed by
 //! its figures in a table; the page needs no JavaScript and prints.
 
 use askama::Template;
@@ -15,12 +15,12 @@ use pilote_domain::fiche_action::StatutAction;
 use pilote_domain::pilotage::{Echeance, en_retard, prochaines_echeances};
 use pilote_domain::tableau_de_bord::{Sommes, SuiviIndicateur, TableauDeBord};
 use pilote_domain::{DatePartielle, Montant};
+use pilote_rapport::{figures, graphique::nombre};
 use pilote_store::contrat::{self, ContratComplet};
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Chemin;
-use crate::noyau::graphique::{self, Serie, nombre};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::visiteur::Visiteur;
@@ -37,56 +37,6 @@ pub(crate) fn routes() -> Routes {
         get(page),
     )]
 }
-
-/// How each status of an action is painted, in the order of [`StatutAction::TOUS`], then
-/// the actions without one: lightness runs from light to dark, and the two that could be
-/// mistaken in grey for another are hatched.
-const STATUTS: [Serie; 6] = [
-    Serie {
-        libelle: "À venir",
-        couleur: "#cacafb",
-        hachuree: false,
-    },
-    Serie {
-        libelle: "En cours",
-        couleur: "#6a6af4",
-        hachuree: false,
-    },
-    Serie {
-        libelle: "Réalisée",
-        couleur: "#000091",
-        hachuree: false,
-    },
-    Serie {
-        libelle: "Reportée",
-        couleur: "#fc5d00",
-        hachuree: true,
-    },
-    Serie {
-        libelle: "Abandonnée",
-        couleur: "#3a3a3a",
-        hachuree: true,
-    },
-    Serie {
-        libelle: "Non renseigné",
-        couleur: "#e5e5e5",
-        hachuree: false,
-    },
-];
-
-/// Planned (light) and realised (dark) amounts.
-const BUDGET: [Serie; 2] = [
-    Serie {
-        libelle: "Prévisionnel",
-        couleur: "#cacafb",
-        hachuree: false,
-    },
-    Serie {
-        libelle: "Réalisé",
-        couleur: "#000091",
-        hachuree: false,
-    },
-];
 
 /// An indicator with its chart.
 struct Indicateur {
@@ -142,54 +92,6 @@ impl Page {
     }
 }
 
-/// An amount in euros as a chart writes it.
-fn euros(v: f64) -> String {
-    Montant::depuis_centimes((v * 100.0).round() as i64)
-        .map(|m| m.en_euros())
-        .unwrap_or_default()
-}
-
-fn en_euros(m: Montant) -> f64 {
-    m.centimes() as f64 / 100.0
-}
-
-/// The budget compared, planned and realised, for each group of `groupes`.
-fn comparaison(groupes: impl IntoIterator<Item = (String, Sommes)>) -> Vec<(String, [f64; 2])> {
-    groupes
-        .into_iter()
-        .map(|(g, s)| (g, [en_euros(s.previsionnel), en_euros(s.realise)]))
-        .collect()
-}
-
-fn graphique_indicateur(n: usize, s: &SuiviIndicateur) -> String {
-    let i = &s.indicateur;
-    let unite = i.unite.as_deref().unwrap_or("");
-    let valeur = |v: f64| format!("{} {unite}", nombre(v)).trim_end().to_owned();
-    let description = match s.serie.last() {
-        Some((date, v)) => format!(
-            "Dernière valeur : {} ({}){}",
-            valeur(*v),
-            date.en_toutes_lettres(),
-            i.cibles
-                .iter()
-                .max_by_key(|c| c.annee)
-                .map(|c| format!(" ; cible {} : {}", c.annee, valeur(c.valeur)))
-                .unwrap_or_default()
-        ),
-        None => "Aucune valeur mesurée.".to_owned(),
-    };
-    let cibles: Vec<(u16, f64)> = i.cibles.iter().map(|c| (c.annee, c.valeur)).collect();
-    graphique::courbe(
-        &format!("indicateur-{n}"),
-        &format!("{} (fiche-action n°{})", i.libelle, s.fiche),
-        &description,
-        &s.serie,
-        i.valeur_initiale,
-        &cibles,
-        valeur,
-    )
-}
-
 /// `GET /contrats/{id}/tableau-de-bord`
 async fn page(
     State(state): State<AppState>,
@@ -205,54 +107,15 @@ async fn page(
     );
     let jour = crate::noyau::aujourdhui();
     let t = TableauDeBord::de(&c.contrat, jour);
-    let lignes: Vec<(String, Vec<usize>)> = t
-        .axes
-        .iter()
-        .map(|a| {
-            (
-                a.libelle.clone(),
-                a.par_statut.iter().map(|(_, n)| *n).collect(),
-            )
-        })
-        .collect();
-    let graphique_axes = graphique::barres_empilees(
-        "axes",
-        "Actions par axe et par statut",
-        &format!(
-            "{} fiches-actions, dont {} réalisées",
-            t.ensemble.fiches,
-            t.ensemble.compte(Some(StatutAction::Realisee))
-        ),
-        &STATUTS,
-        &lignes,
-    );
-    let b = &t.budget;
-    let graphique_annees = graphique::barres_comparees(
-        "annees",
-        "Budget prévisionnel et réalisé par année",
-        &format!(
-            "Actions : {} prévus, {} réalisés",
-            b.total.previsionnel.en_euros(),
-            b.total.realise.en_euros()
-        ),
-        BUDGET,
-        &comparaison(b.par_annee.iter().map(|(a, s)| (a.to_string(), *s))),
-        euros,
-    );
-    let graphique_financeurs = graphique::barres_comparees(
-        "financeurs",
-        "Budget prévisionnel et réalisé par financeur",
-        &format!("{} financeurs", b.par_financeur.len()),
-        BUDGET,
-        &comparaison(b.par_financeur.iter().cloned()),
-        euros,
-    );
+    let graphique_axes = figures::avancement(&t);
+    let graphique_annees = figures::budget_par_annee(&t);
+    let graphique_financeurs = figures::budget_par_financeur(&t);
     let indicateurs = t
         .indicateurs
         .iter()
         .enumerate()
         .map(|(n, s)| Indicateur {
-            graphique: graphique_indicateur(n, s),
+            graphique: figures::indicateur(n, s),
             suivi: s.clone(),
         })
         .collect();

@@ -11,6 +11,7 @@ mod insertion;
 mod lecture;
 pub mod modification;
 pub mod presentation;
+pub mod rapport;
 pub mod renouvellement;
 pub mod signature;
 pub mod strategie;

@@ -4,15 +4,11 @@
 //! (a database range per sheet).
 
 use std::fmt::Write as _;
-use std::io::{Cursor, Write};
 
-use zip::CompressionMethod;
-use zip::write::{SimpleFileOptions, ZipWriter};
+use pilote_opendocument::{ESPACES, Fichier, ZipError, echapper, paquet};
 
 use super::{Case, Feuille, instant};
 use crate::import::tableur::lettre;
-
-const ESPACES: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0" xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0""#;
 
 const STYLES: &str = r#"<office:automatic-styles>
 <number:currency-style style:name="N_EUR"><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1" number:grouping="true"/><number:text> </number:text><number:currency-symbol number:language="fr" number:country="FR">€</number:currency-symbol></number:currency-style>
@@ -24,23 +20,6 @@ const STYLES: &str = r#"<office:automatic-styles>
 <style:style style:name="jour" style:family="table-cell" style:data-style-name="N_JOUR"/>
 <style:style style:name="moment" style:family="table-cell" style:data-style-name="N_MOMENT"/>
 </office:automatic-styles>"#;
-
-/// Text made safe in XML, its line breaks as the format writes them.
-fn echapper(texte: &str) -> String {
-    let mut sortie = String::with_capacity(texte.len());
-    for c in texte.chars() {
-        match c {
-            '&' => sortie.push_str("&amp;"),
-            '<' => sortie.push_str("&lt;"),
-            '>' => sortie.push_str("&gt;"),
-            '"' => sortie.push_str("&quot;"),
-            '\n' => sortie.push_str("<text:line-break/>"),
-            '\r' => {}
-            c => sortie.push(c),
-        }
-    }
-    sortie
-}
 
 fn cellule(xml: &mut String, case: &Case) {
     let texte = echapper(&case.en_texte());
@@ -145,26 +124,21 @@ fn reglages(feuilles: &[Feuille]) -> String {
     xml
 }
 
-const MANIFESTE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
-
 /// `feuilles` as an ODS document.
-pub fn classeur(feuilles: &[Feuille]) -> Result<Vec<u8>, zip::result::ZipError> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    // The media type first and uncompressed, as the format requires.
-    zip.start_file(
-        "mimetype",
-        SimpleFileOptions::default().compression_method(CompressionMethod::Stored),
-    )?;
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")?;
-    let compresse = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    for (nom, texte) in [
-        ("META-INF/manifest.xml", MANIFESTE.to_owned()),
-        ("content.xml", contenu(feuilles)),
-        ("settings.xml", reglages(feuilles)),
-    ] {
-        zip.start_file(nom, compresse)?;
-        zip.write_all(texte.as_bytes())?;
-    }
-    Ok(zip.finish()?.into_inner())
+pub fn classeur(feuilles: &[Feuille]) -> Result<Vec<u8>, ZipError> {
+    paquet(
+        "application/vnd.oasis.opendocument.spreadsheet",
+        vec![
+            Fichier {
+                chemin: "content.xml".to_owned(),
+                type_mime: "text/xml",
+                octets: contenu(feuilles).into_bytes(),
+            },
+            Fichier {
+                chemin: "settings.xml".to_owned(),
+                type_mime: "text/xml",
+                octets: reglages(feuilles).into_bytes(),
+            },
+        ],
+    )
 }

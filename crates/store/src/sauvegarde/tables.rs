@@ -70,6 +70,7 @@ pub(crate) const TABLES: &[Table] = &[
     table("decision"),
     table("decision_fiche"),
     table("realisation"),
+    table("texte_rapport"),
     table("clsm"),
     table("evenement"),
     table("attribution"),

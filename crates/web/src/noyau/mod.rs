@@ -4,8 +4,8 @@
 //! their session and the CSRF check ([`visiteur`]), the page frame ([`page`]), the route
 //! table's vocabulary ([`route`]), reading form fields and answering a refused form
 //! ([`saisie`]), the list of contracts' query string ([`liste`]), the public's answers kept in
-//! memory ([`cache`]), bodies compressed once ([`compression`]), the sending of e-mail
-//! ([`courriel`]) and charts drawn as SVG ([`graphique`]).
+//! memory ([`cache`]), bodies compressed once ([`compression`]) and the sending of e-mail
+//! ([`courriel`]).
 
 pub mod cache;
 pub mod caracteres;
@@ -14,7 +14,6 @@ pub mod courriel;
 pub mod document;
 pub mod erreur;
 pub mod extraction;
-pub mod graphique;
 pub mod limites;
 pub mod liste;
 pub mod page;

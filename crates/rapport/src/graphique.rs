@@ -49,7 +49,7 @@ fn ouvrir(id: &str, hauteur: f64, titre: &str, description: &str, series: &[Seri
     let mut svg = format!(
         "<svg class=\"pilote-graphique\" viewBox=\"0 0 {LARGEUR} {hauteur:.0}\" role=\"img\" \
          aria-labelledby=\"{id}-titre {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\" \
-         font-family=\"Marianne, arial, sans-serif\" font-size=\"12\" fill=\"{TEXTE}\">\
+         font-family=\"Marianne, arial, sans-serif, Libertinus Serif\" font-size=\"12\" fill=\"{TEXTE}\">\
          <title id=\"{id}-titre\">{}</title><desc id=\"{id}-desc\">{}</desc><defs>",
         echapper(titre),
         echapper(description)
