@@ -1,6 +1,6 @@
 //! A report as its renderers read it: a title page, then blocks — headings, paragraphs, lists,
-//! key figures, tables, charts — written once ([`crate::contenu`]) and rendered as a tagged PDF
-//! ([`crate::pdf`]) or an ODT text ([`crate::odt`]).
+//! key figures, tables, charts — written once (by `contenu`) and rendered as a tagged PDF (by
+//! `pdf`) or an ODT text (by `odt`).
 
 /// A whole report.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,8 @@ use std::fmt;
 
 use pilote_domain::{DatePartielle, Montant};
 
-pub use feuilles::{ContratExporte, feuilles};
+pub use crate::contrat::ContratExporte;
+pub use feuilles::feuilles;
 
 /// A cell, typed as a spreadsheet shows it.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,14 +5,15 @@
 //! one sheet: `?feuille=fiches-actions` (or `contrats`, `axes`, `budget`…) says which.
 
 use axum::extract::State;
-use axum::http::{Method, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
+use axum::response::Response;
 use axum::routing::get;
 use pilote_store::contrat;
 use pilote_store::export::{self, ContratExporte, FEUILLES, Feuille};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::noyau::document::{TYPE_XLSX, fichier};
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::liste::RequeteListe;
@@ -50,10 +51,6 @@ pub(crate) fn routes() -> Routes {
     }
     routes
 }
-
-/// The media type of an XLSX workbook.
-pub(crate) const TYPE_XLSX: &str =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The formats of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,25 +102,6 @@ pub struct RequeteExport {
     feuille: Option<String>,
     #[serde(flatten)]
     liste: RequeteListe,
-}
-
-/// File `octets` named `nom`, of type `type_mime`, to download; a file that could not be
-/// written is a fault of the server, logged.
-pub(crate) fn fichier<E: std::fmt::Display>(
-    nom: &str,
-    type_mime: &'static str,
-    octets: Result<Vec<u8>, E>,
-) -> Result<Response, AppError> {
-    let octets = octets.map_err(|e| {
-        tracing::error!(erreur = %e, fichier = nom, "fichier non écrit");
-        AppError::Internal
-    })?;
-    let piece_jointe = format!("attachment; filename=\"{nom}\"");
-    let entetes = [
-        (header::CONTENT_TYPE, type_mime.to_owned()),
-        (header::CONTENT_DISPOSITION, piece_jointe),
-    ];
-    Ok((entetes, octets).into_response())
 }
 
 /// The export of `contrats` in `format`, as file `nom` (without its extension).

@@ -16,11 +16,10 @@ use pilote_store::StoreError;
 use pilote_store::contrat;
 
 use crate::AppState;
-use crate::compte::espace::sans_session;
 use crate::noyau::erreur::AppError;
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
-use crate::noyau::visiteur::Visiteur;
+use crate::noyau::visiteur::{Visiteur, sans_session};
 
 /// The page's address.
 pub const CHEMIN: &str = "/mes-actions";

@@ -1,5 +1,5 @@
 //! A contract's plan and the spreadsheets coordinators keep: the template to fill in
-//! (`/modele-plan.xlsx`; a contract's export, `crate::export`, has the same sheets and columns),
+//! (`/modele-plan.xlsx`; a contract's export has the same sheets and columns),
 //! and a plan imported
 //! (`/contrats/{id}/plan`): the workbook sent is read against the contract and shown — its
 //! axes, objectives and fiches-actions, or each fault by sheet, line and column — before
@@ -23,6 +23,7 @@ use pilote_store::contrat::{self, ContratComplet, strategie};
 use pilote_store::import::tableur::{self, ErreurTableur};
 
 use crate::AppState;
+use crate::noyau::document::{TYPE_XLSX, fichier};
 use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Chemin;
 use crate::noyau::limites::en_octets;
@@ -63,11 +64,7 @@ pub(crate) fn routes() -> Routes {
 
 /// `GET /modele-plan.xlsx`: the workbook to fill in, an example line in each sheet.
 async fn modele() -> Result<Response, AppError> {
-    crate::export::fichier(
-        "modele-plan-cls.xlsx",
-        crate::export::TYPE_XLSX,
-        tableur::modele(),
-    )
+    fichier("modele-plan-cls.xlsx", TYPE_XLSX, tableur::modele())
 }
 
 /// Where the import stands.

@@ -18,7 +18,7 @@ use pilote_store::contrat::{self, ContratComplet};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::export::fichier;
+use crate::noyau::document::fichier;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Champs, Chemin, Parametres};
 use crate::noyau::page::{Entete, rediriger};

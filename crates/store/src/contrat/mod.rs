@@ -26,7 +26,6 @@ use pilote_domain::territoire::TerritoireResolu;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use crate::export::ContratExporte;
 use crate::generation::Generation;
 use crate::geographie::resoudre;
 use crate::journal::{self, Auteur};
@@ -72,6 +71,13 @@ impl ContratComplet {
             &self.territoire_resolu,
         )
     }
+}
+
+/// A contract to export, with its history when the reader may read it.
+#[derive(Debug, Clone)]
+pub struct ContratExporte {
+    pub contrat: Contrat,
+    pub historique: Option<Vec<historique::Entree>>,
 }
 
 /// The generations before and after a contract that Pilote holds.

@@ -8,15 +8,8 @@ use pilote_domain::referentiel::{Public, Thematique};
 use pilote_domain::strategie::Objectif;
 
 use super::{Case, FEUILLES, Feuille};
-use crate::contrat::historique::Entree;
+use crate::contrat::ContratExporte;
 use crate::import::tableur::colonnes_du_modele;
-
-/// A contract to export, with its history when the reader may read it.
-#[derive(Debug, Clone)]
-pub struct ContratExporte {
-    pub contrat: Contrat,
-    pub historique: Option<Vec<Entree>>,
-}
 
 /// The columns a sheet of the plan adds to the template's.
 fn colonnes(nom: &str, en_plus: &[&'static str]) -> Vec<&'static str> {

@@ -17,7 +17,7 @@ use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Parametres;
 use crate::noyau::page::{Entete, rediriger, suite_locale};
 use crate::noyau::saisie::Refus;
-use crate::noyau::visiteur::Visiteur;
+use crate::noyau::visiteur::{Visiteur, sans_session};
 
 /// The account page's address.
 pub const CHEMIN: &str = "/compte";
@@ -102,16 +102,6 @@ struct PageMotDePasse {
     mot_de_passe: bool,
     refus: Refus,
     suite: Option<String>,
-}
-
-/// The account's pages and forms, asked by the public (its pages lead to sign in first,
-/// through [`inviter_le_public`](crate::compte::connexion::inviter_le_public)).
-pub(crate) fn sans_session() -> AppError {
-    AppError::Forbidden(
-        "Connectez-vous : cette page et ses formulaires concernent le compte de la personne \
-         connectée."
-            .to_owned(),
-    )
 }
 
 /// The page the password form was sent from, shown again with `refus`: the form alone when

@@ -59,7 +59,7 @@ pub async fn changer(
     Champs(paires): Champs<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let Some(jeton) = visiteur.session.clone() else {
-        return Err(espace::sans_session());
+        return Err(crate::noyau::visiteur::sans_session());
     };
     let saisies = saisies_de(paires);
     let suite = saisies.get("suite").map(|s| suite_locale(Some(s)));

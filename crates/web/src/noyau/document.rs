@@ -1,6 +1,7 @@
 //! The files of documents (a fiche-action's, a diagnostic's), whatever holds them: an upload
 //! received piece by piece into a temporary file and refused at the first byte past the limit,
-//! deposited in the document storage, served as an attachment, removed once its row is gone.
+//! deposited in the document storage, served as an attachment, removed once its row is gone;
+//! and any file Pilote makes (an export, a report) answered as an attachment ([`fichier`]).
 
 use axum::extract::Multipart;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
@@ -211,4 +212,27 @@ pub async fn servir(state: &AppState, document: &Document) -> Result<Response, A
         octets,
     )
         .into_response())
+}
+
+/// The media type of an XLSX workbook.
+pub(crate) const TYPE_XLSX: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// File `octets` named `nom`, of type `type_mime`, to download; a file that could not be
+/// written is a fault of the server, logged.
+pub(crate) fn fichier<E: std::fmt::Display>(
+    nom: &str,
+    type_mime: &'static str,
+    octets: Result<Vec<u8>, E>,
+) -> Result<Response, AppError> {
+    let octets = octets.map_err(|e| {
+        tracing::error!(erreur = %e, fichier = nom, "fichier non écrit");
+        AppError::Internal
+    })?;
+    let piece_jointe = format!("attachment; filename=\"{nom}\"");
+    let entetes = [
+        (header::CONTENT_TYPE, type_mime.to_owned()),
+        (header::CONTENT_DISPOSITION, piece_jointe),
+    ];
+    Ok((entetes, octets).into_response())
 }

@@ -372,3 +372,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Visiteur {
             }))
     }
 }
+
+/// The refusal of a page or form of the signed-in person's own (their account, their actions)
+/// to the public: its pages lead to sign in first (`compte::connexion::inviter_le_public`).
+pub(crate) fn sans_session() -> AppError {
+    AppError::Forbidden(
+        "Connectez-vous : cette page et ses formulaires concernent le compte de la personne \
+         connectée."
+            .to_owned(),
+    )
+}

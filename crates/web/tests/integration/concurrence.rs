@@ -1,5 +1,6 @@
 //! Many people at once, over HTTP, on SQLite and on PostgreSQL: simultaneous saves of one
-//! form, simultaneous removals of one element, readers while writers save. Every answer is
+//! form, simultaneous removals of one element, readers (pages, dashboards, exports, reports)
+//! while writers save. Every answer is
 //! counted: server errors, silent overwrites (two saves of one version both acknowledged) and
 //! lost acknowledged writes (a save answered 303 whose data is not there) must all be zero.
 
@@ -381,6 +382,63 @@ async fn un_plan_importe_a_plusieurs(coordinateur: &Navigateur<'_>) {
     );
 }
 
+/// `ENSEMBLE` tabs write the introduction of one report from the same version while others
+/// read the dashboard, the exports and the report's ODT: one text is acknowledged and is the
+/// one stored, the others are told the contract changed; every read answers 200.
+async fn des_textes_de_rapport_a_plusieurs(coordinateur: &Navigateur<'_>) {
+    const RAPPORTS: &str = "/contrats/essai-2025/rapports";
+    let mut lecteur = coordinateur.clone();
+    let page = lecteur.get(&format!("{RAPPORTS}?rapport=evaluation")).await;
+    let version = champ_cache(&page.corps, "version").unwrap();
+    let textes: Vec<String> = (1..=ENSEMBLE)
+        .map(|k| format!("Introduction n°{k}"))
+        .collect();
+    let ecritures = join_all(textes.iter().map(|texte| {
+        let mut onglet = coordinateur.clone();
+        let version = version.clone();
+        async move {
+            let champs = [
+                ("version", version.as_str()),
+                ("rapport", "evaluation"),
+                ("introduction", texte.as_str()),
+            ];
+            (onglet.post(RAPPORTS, &champs).await.status, texte.clone())
+        }
+    }));
+    let lectures = join_all(
+        [
+            "/contrats/essai-2025/tableau-de-bord",
+            "/contrats/essai-2025/export.xlsx",
+            "/contrats/essai-2025/export.csv?feuille=fiches-actions",
+            "/export.ods",
+            "/contrats/essai-2025/rapport.odt?rapport=evaluation",
+            "/mes-actions",
+        ]
+        .into_iter()
+        .map(|uri| {
+            let mut onglet = coordinateur.clone();
+            async move { onglet.get(uri).await.status }
+        }),
+    );
+    let (ecritures, lectures) = tokio::join!(ecritures, lectures);
+    let comptes = compter(ecritures.iter().map(|(s, _)| *s));
+    println!("textes d'un rapport écrits ensemble : {comptes:?}");
+    assert_eq!(erreurs_serveur(&comptes), 0, "{comptes:?}");
+    let acquittes: Vec<&String> = ecritures
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(acquittes.len(), 1, "écrasement silencieux : {comptes:?}");
+    assert_eq!(comptes.get(&409), Some(&(ENSEMBLE - 1)), "{comptes:?}");
+    assert_eq!(compter(lectures).keys().collect::<Vec<_>>(), [&200]);
+    let page = lecteur.get(&format!("{RAPPORTS}?rapport=evaluation")).await;
+    assert!(
+        page.texte().contains(acquittes[0].as_str()),
+        "le texte acquitté est perdu"
+    );
+}
+
 async fn scenarios(appli: &Appli) {
     let coordinateur = coordinateur(appli).await;
     une_sauvegarde_par_version(appli, &coordinateur).await;
@@ -388,6 +446,7 @@ async fn scenarios(appli: &Appli) {
     lectures_pendant_les_ecritures(&coordinateur).await;
     les_parties_du_contrat_a_plusieurs(&coordinateur).await;
     un_plan_importe_a_plusieurs(&coordinateur).await;
+    des_textes_de_rapport_a_plusieurs(&coordinateur).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

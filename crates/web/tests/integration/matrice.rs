@@ -375,7 +375,8 @@ fn cas(
                 } else {
                     attendu_pour(acteur, &Operation::LirePublie, p)
                 };
-                un(feuille_csv(avec_id(p)), vec![], attendu)
+                let (uri, attendu) = rapport_pdf(feuille_csv(avec_id(p)), attendu);
+                un(uri, vec![], attendu)
             })
             .collect(),
         Politique::ModifierContrat => tous()
@@ -542,6 +543,13 @@ fn cas(
                     "/contrats/{id}/plan/apercu" | "/contrats/{id}/diagnostics/documents" => {
                         (vec![], invalide_si_permis(modifier))
                     }
+                    "/contrats/{id}/rapports" => (
+                        champs(&[
+                            ("rapport", "evaluation"),
+                            ("introduction", "Introduction de la matrice"),
+                        ]),
+                        traite,
+                    ),
                     "/contrats/{id}/publication" => (
                         vec![("publie", if p.publie { "oui" } else { "non" }.to_owned())],
                         modifier,
@@ -822,12 +830,28 @@ async fn version_actuelle(store: &Store, version: &Version) -> String {
     lue.unwrap_or(1).to_string()
 }
 
-/// A CSV export asks for one sheet: that of the contracts.
+/// A CSV export asks for one sheet (that of the contracts), a report's ODT for a report.
 fn feuille_csv(uri: String) -> String {
     if uri.ends_with(".csv") {
         format!("{uri}?feuille=contrats")
+    } else if uri.ends_with("/rapport.odt") {
+        format!("{uri}?rapport=evaluation")
     } else {
         uri
+    }
+}
+
+/// A report's PDF takes Typst a second to lay out in a debug build: the matrix asks for one
+/// that does not exist (`annuel-20`), refused as bad input (400) once the contract is read,
+/// and only then; the PDFs themselves are made in `restitution.rs`.
+fn rapport_pdf(uri: String, attendu: Attendu) -> (String, Attendu) {
+    if uri.ends_with("/rapport.pdf") {
+        (
+            format!("{uri}?rapport=annuel-20"),
+            invalide_si_permis(attendu),
+        )
+    } else {
+        (uri, attendu)
     }
 }
 

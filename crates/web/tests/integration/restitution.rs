@@ -1,5 +1,6 @@
-//! A contract's dashboard and the spreadsheet exports, read as the public, a partner and the
-//! coordinator read them: figures and charts, files read back by a real reader (calamine),
+//! What Pilote gives back — a contract's dashboard, a pilot's actions, the spreadsheet exports,
+//! the reports — read as the public, a partner, a pilot and the coordinator read them: figures
+//! and charts, files read back by real readers (calamine for workbooks, poppler for PDF),
 //! nothing unpublished reaching who may not read it, bad requests named in French.
 
 use std::io::Cursor;
@@ -337,4 +338,124 @@ async fn l_export_de_la_liste_garde_les_contrats_que_le_visiteur_lit_et_ses_filt
     let faux = coord.get("/export.xlsx?departement=pas-un-code").await;
     assert_eq!(faux.status, StatusCode::BAD_REQUEST);
     assert!(faux.texte().contains("n'est pas un code de département"));
+}
+
+#[tokio::test]
+async fn les_rapports_se_telechargent_et_le_coordinateur_en_ecrit_l_introduction() {
+    let appli = appli().await;
+    let mut coord = appli.connecte("coord@bilan.fr").await;
+    let page = coord
+        .get("/contrats/bilan-2025/rapports?rapport=annuel-2025")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.texte().contains("Bilan annuel 2025"));
+    let version = crate::support::application::champ_cache(&page.corps, "version").unwrap();
+
+    // The introduction written, then found in the PDF and the ODT.
+    let r = coord
+        .post(
+            "/contrats/bilan-2025/rapports",
+            &[
+                ("rapport", "annuel-2025"),
+                ("version", &version),
+                ("introduction", "Une année de « lancement » #1."),
+                ("conclusion", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    let page = coord.get(r.redirection().unwrap()).await;
+    assert!(page.texte().contains("sont enregistrées"));
+    assert!(page.texte().contains("Une année de « lancement » #1."));
+    let historique = coord.get("/contrats/bilan-2025/pilotage").await.texte();
+    assert!(historique.contains("introduction du bilan annuel 2025"));
+
+    // The same form again, on the version it was read at: refused, nothing overwritten.
+    let perime = coord
+        .post(
+            "/contrats/bilan-2025/rapports",
+            &[
+                ("rapport", "annuel-2025"),
+                ("version", &version),
+                ("introduction", "Écrasée ?"),
+            ],
+        )
+        .await;
+    assert_eq!(perime.status, StatusCode::CONFLICT);
+
+    let mut public = appli.navigateur();
+    let pdf = public
+        .get("/contrats/bilan-2025/rapport.pdf?rapport=annuel-2025")
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.entete("content-type"), Some("application/pdf"));
+    assert_eq!(
+        pdf.entete("content-disposition"),
+        Some("attachment; filename=\"bilan-2025-annuel-2025.pdf\"")
+    );
+    assert!(pdf.octets.starts_with(b"%PDF-"));
+    if let Some(texte) = pdftotexte(&pdf.octets) {
+        assert!(texte.contains("Une année de « lancement » #1."), "{texte}");
+        assert!(texte.contains("Accueillir les internes"));
+        assert!(
+            !texte.contains("Camille Secrète"),
+            "l'auteur d'une note reste privé"
+        );
+    }
+    let odt = public
+        .get("/contrats/bilan-2025/rapport.odt?rapport=evaluation")
+        .await;
+    assert_eq!(odt.status, StatusCode::OK);
+    assert!(odt.octets.starts_with(b"PK"));
+
+    // Bad requests, named; an unpublished contract's report does not exist for the public.
+    let sans = public.get("/contrats/bilan-2025/rapport.pdf").await;
+    assert_eq!(sans.status, StatusCode::BAD_REQUEST);
+    assert!(sans.texte().contains("Indiquez le rapport"));
+    let faux = public
+        .get("/contrats/bilan-2025/rapport.pdf?rapport=annuel-20")
+        .await;
+    assert_eq!(faux.status, StatusCode::BAD_REQUEST);
+    assert!(faux.texte().contains("attendu annuel-AAAA"));
+    let cache = public
+        .get("/contrats/cache-2025/rapport.pdf?rapport=evaluation")
+        .await;
+    assert_eq!(cache.status, StatusCode::NOT_FOUND);
+    // The public reads the report page, without the texts' form.
+    let page = public.get("/contrats/bilan-2025/rapports").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.corps.contains("name=\"introduction\""));
+    let ecrit = public
+        .post(
+            "/contrats/bilan-2025/rapports",
+            &[
+                ("rapport", "evaluation"),
+                ("version", "1"),
+                ("introduction", "Intrus"),
+            ],
+        )
+        .await;
+    assert!(ecrit.status.is_client_error(), "{}", ecrit.status);
+}
+
+/// The text of PDF `octets` by poppler's pdftotext; `None` when poppler is missing (outside
+/// the CI, which installs it and sets `PILOTE_TEST_POPPLER`).
+fn pdftotexte(octets: &[u8]) -> Option<String> {
+    let dossier = tempfile::tempdir().unwrap();
+    let fichier = dossier.path().join("rapport.pdf");
+    std::fs::write(&fichier, octets).unwrap();
+    match std::process::Command::new("pdftotext")
+        .arg(&fichier)
+        .arg("-")
+        .output()
+    {
+        Ok(sortie) => Some(String::from_utf8_lossy(&sortie.stdout).into_owned()),
+        Err(_) => {
+            assert!(
+                std::env::var_os("PILOTE_TEST_POPPLER").is_none(),
+                "PILOTE_TEST_POPPLER : pdftotext est introuvable"
+            );
+            None
+        }
+    }
 }
