@@ -14,8 +14,9 @@
 #      PostgreSQL as the application's role with a coordinator's roles, row-level security
 #      included); any full scan of a table of more than 5,000 rows makes the script fail;
 #   4. serves that database with `pilote serve` (no --demo) on a free loopback port;
-#   5. fetches once with curl, and saves, the bytes of five routes: the home page `/`, one
-#      contract's page `/contrats/{id}` (the first contract of the set by file name), the page
+#   5. fetches once with curl, and saves, the bytes of six routes: the home page `/`, one
+#      contract's page `/contrats/{id}` (the first contract of the set by file name) and its
+#      dashboard `/contrats/{id}/tableau-de-bord`, the page
 #      of its first fiche-action `/contrats/{id}/fiches/{numero}`, `GET /api/v1/contrats` and
 #      `GET /api/v1/contrats/{id}`. All are read anonymously except the fiche-action's page,
 #      which is its editor and needs the right to modify it: that one is read with the session
@@ -26,7 +27,10 @@
 #   6. measures each route with wrk: 64 connections on Pilote, then on nginx for the same
 #      bytes, then one connection alone on Pilote (its p50); prints a table per database
 #      (req/s, p50, p99, Pilote/nginx ratio, p50 alone, and whether every answer was a 200),
-#      and the server's memory (VmRSS, VmHWM peak) before and after the load.
+#      and the server's memory (VmRSS, VmHWM peak) before and after the load;
+#   7. times the files made on demand with the session (its account is also a national ARS
+#      agent, who reads every contract whole), 3 fetches each, median: the XLSX and ODS export
+#      of the whole set, the contract's XLSX export, its evaluation report as PDF and ODT.
 #
 # Every answer of Pilote must be a 200: curl's one fetch is checked, and wrk's count of
 # non-2xx/3xx answers and socket errors is reported in the table; the script ends with
@@ -157,6 +161,7 @@ FICHIERS=("$DONNEES"/*.toml)
 # cookie; session: the benchmark account's session).
 ROUTES=(
   "contrat|/contrats/$CONTRAT|html|public"
+  "tableau|/contrats/$CONTRAT/tableau-de-bord|html|public"
   "fiche|/contrats/$CONTRAT/fiches/$FICHE|html|session"
   "accueil|/|html|public"
   "api-contrats|/api/v1/contrats|json|public"
@@ -232,6 +237,8 @@ mesurer_base() {
     sed -n 's/.*(affiché une seule fois) : //p')
   [[ -n $mot_de_passe ]] || { echo "pilote user add : pas de mot de passe" >&2; exit 1; }
   "$PILOTE" --database-url "$url" user grant "$COMPTE" "coordinateur:$CONTRAT" >/dev/null 2>&1
+  # A national ARS agent too, to export the whole set (every contract, read whole).
+  "$PILOTE" --database-url "$url" user grant "$COMPTE" "ars:national" >/dev/null 2>&1
 
   port=$(port_libre)
   journal=$TRAVAIL/serve-$base.log
@@ -293,6 +300,23 @@ mesurer_base() {
     wrk -t1 -c1 -d"${DUREE_SEULE}s" --timeout "${WRK_TIMEOUT}s" --latency "${entete[@]}" \
       "http://127.0.0.1:$port$chemin" >"$dossier/$cle.seul.txt" 2>&1 || true
     kill -0 "$pid" 2>/dev/null || { echo "  le serveur s'est arrêté ; journal : $journal" >&2; break; }
+  done
+  # Files made on demand, each fetched 3 times with the session (median of curl's total
+  # time): the export of the whole set, a contract's export, its reports.
+  echo "  fichiers (3 essais chacun, médiane du temps total de curl) :"
+  for chemin in "/export.xlsx" "/export.ods" "/contrats/$CONTRAT/export.xlsx" \
+    "/contrats/$CONTRAT/rapport.pdf?rapport=evaluation" "/contrats/$CONTRAT/rapport.odt?rapport=evaluation"; do
+    temps=()
+    for _ in 1 2 3; do
+      mesure=$(curl -sS -H "Cookie: $cookie" -o "$TRAVAIL/fichier-$base" \
+        -w '%{http_code} %{time_total} %{size_download}' --max-time 300 \
+        "http://127.0.0.1:$port$chemin" || echo "000 0 0")
+      read -r code_f duree_f taille_f <<<"$mesure"
+      [[ $code_f == 200 ]] || ANOMALIES=$((ANOMALIES + 1))
+      temps+=("$duree_f")
+    done
+    mediane=$(printf '%s\n' "${temps[@]}" | sort -n | sed -n 2p)
+    printf '    %-62s HTTP %s  %9s octets  %6.2f s\n' "$chemin" "$code_f" "$taille_f" "$mediane"
   done
   echo
   echo "  $base : $NB_FICHES fiches-actions dans le contrat $CONTRAT ;" \

@@ -436,6 +436,28 @@ try {
     `fautes du classeur non nommées : ${fautes}`,
   );
 
+  // What Pilote gives back: the published contract's dashboard to the public, its reports to
+  // its coordinator (the PDF served), the pilot's own actions.
+  await publique.goto(`${BASE}/contrats/essai-deux-epci-2025/tableau-de-bord`);
+  await accessibilite(publique, "tableau de bord (public)");
+  verifier(
+    (await texte(publique.locator("main"))).includes("Avancement des actions"),
+    "tableau de bord sans l'avancement des actions",
+  );
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025/rapports`);
+  await accessibilite(page, "bilans et rapports");
+  const pdf = await page.request.get(`${BASE}/contrats/essai-deux-epci-2025/rapport.pdf?rapport=evaluation`);
+  verifier(
+    pdf.status() === 200 && (await pdf.body()).subarray(0, 5).toString() === "%PDF-",
+    `rapport d'évaluation non servi en PDF (${pdf.status()})`,
+  );
+  await pilote.goto(`${BASE}/mes-actions`);
+  await accessibilite(pilote, "mes actions (pilote)");
+  verifier(
+    (await texte(pilote.locator("main"))).includes("Mettre à jour la fiche-action"),
+    "mes actions ne mènent pas à la fiche-action pilotée",
+  );
+
   // The partners directory, kept by the administration.
   await page.goto(`${BASE}/annuaire`);
   await accessibilite(page, "annuaire des partenaires");
