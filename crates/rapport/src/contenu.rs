@@ -403,11 +403,7 @@ fn indicateurs(r: &Rapport, t: &TableauDeBord, blocs: &mut Vec<Bloc>) {
             .as_deref()
             .map(|u| format!(" {u}"))
             .unwrap_or_default();
-        let derniere = s
-            .serie
-            .iter()
-            .filter(|(d, _)| fin.is_none_or(|f| *d <= f))
-            .next_back();
+        let derniere = s.serie.iter().rfind(|(d, _)| fin.is_none_or(|f| *d <= f));
         let cible = i.cibles.iter().max_by_key(|c| c.annee);
         lignes.push(vec![
             format!("{} (n°{})", i.libelle, s.fiche),

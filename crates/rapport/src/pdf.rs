@@ -182,11 +182,11 @@ fn source(document: &Document) -> (String, HashMap<FileId, Bytes>) {
         "#let BLEU = {BLEU}\n#set document(title: {}, author: \"Pilote\")\n{PREAMBULE}",
         chaine(&document.titre_complet())
     );
-    let _ = write!(
+    let _ = writeln!(
         source,
         "#set page(paper: \"a4\", margin: (x: 2.2cm, top: 2.4cm, bottom: 2.2cm), \
          header: context {{ if here().page() > 1 {{ set text(size: 8.5pt, fill: luma(90)); {} ; h(1fr); {} }} }}, \
-         footer: context {{ if here().page() > 1 {{ set text(size: 8.5pt, fill: luma(90)); h(1fr); counter(page).display(\"1 / 1\", both: true) }} }})\n",
+         footer: context {{ if here().page() > 1 {{ set text(size: 8.5pt, fill: luma(90)); h(1fr); counter(page).display(\"1 / 1\", both: true) }} }})",
         chaine(&document.contrat),
         chaine(&document.titre)
     );

@@ -179,7 +179,8 @@ async fn du_contrat(
     format: Format,
 ) -> Result<Response, AppError> {
     let id = crate::noyau::identifiant(&id)?;
-    let contrats = contrat::pour_export(&state.store, &visiteur.auteur, &[id.clone()]).await?;
+    let contrats =
+        contrat::pour_export(&state.store, &visiteur.auteur, std::slice::from_ref(&id)).await?;
     ecrire(&contrats, format, &requete, id.as_str())
 }
 

@@ -866,7 +866,7 @@ fn liste_montre(reponse: &Reponse, id: &IdContrat) -> bool {
         let contrats = calamine::Reader::worksheet_range(&mut classeur, "Contrat").unwrap();
         return contrats
             .rows()
-            .any(|l| l.first().is_some_and(|c| c.to_string() == id.as_str()));
+            .any(|l| l.first().is_some_and(|c| *c == id.as_str()));
     }
     corps.contains(&format!("/contrats/{id}\""))
         || corps.contains(&format!("\"id\":\"{id}\""))
