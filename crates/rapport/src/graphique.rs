@@ -77,16 +77,32 @@ fn remplissage(id: &str, n: usize, serie: &Serie) -> String {
     }
 }
 
-/// The legend of `series`, on one line at height `y`.
-fn legende(svg: &mut String, id: &str, series: &[Serie], y: f64) {
-    let mut x = 0.0;
-    let mut ligne = y;
-    for (n, s) in series.iter().enumerate() {
+/// Where each entry of the legend of `series` goes: its left edge and its row (from 0),
+/// entries wrapping to a new row past the chart's width.
+fn places_de_legende(series: &[Serie]) -> Vec<(f64, f64)> {
+    let (mut x, mut rang) = (0.0, 0.0);
+    let mut places = Vec::with_capacity(series.len());
+    for s in series {
         let largeur = 22.0 + 6.5 * s.libelle.chars().count() as f64;
         if x + largeur > LARGEUR && x > 0.0 {
             x = 0.0;
-            ligne += 16.0;
+            rang += 1.0;
         }
+        places.push((x, rang));
+        x += largeur;
+    }
+    places
+}
+
+/// The rows of the legend of `series`.
+fn lignes_de_legende(series: &[Serie]) -> f64 {
+    places_de_legende(series).last().map_or(1.0, |(_, rang)| rang + 1.0)
+}
+
+/// The legend of `series`, its first row at height `y`.
+fn legende(svg: &mut String, id: &str, series: &[Serie], y: f64) {
+    for (n, (s, (x, rang))) in series.iter().zip(places_de_legende(series)).enumerate() {
+        let ligne = y + 16.0 * rang;
         let _ = write!(
             svg,
             "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"{TEXTE}\" \
@@ -97,23 +113,17 @@ fn legende(svg: &mut String, id: &str, series: &[Serie], y: f64) {
             ligne,
             echapper(s.libelle)
         );
-        x += largeur;
     }
 }
 
-/// The rows of the legend of `series`.
-fn lignes_de_legende(series: &[Serie]) -> f64 {
-    let mut x = 0.0;
-    let mut lignes = 1.0;
-    for s in series {
-        let largeur = 22.0 + 6.5 * s.libelle.chars().count() as f64;
-        if x + largeur > LARGEUR && x > 0.0 {
-            x = 0.0;
-            lignes += 1.0;
-        }
-        x += largeur;
-    }
-    lignes
+/// The label of a line of bars, above it at height `y`.
+fn etiquette(svg: &mut String, y: f64, libelle: &str) {
+    let _ = write!(
+        svg,
+        "<text x=\"0\" y=\"{:.1}\">{}</text>",
+        y + 13.0,
+        echapper(libelle)
+    );
 }
 
 /// Horizontal bars, one per line of `lignes` (its label above it), each made of the counts of
@@ -138,12 +148,7 @@ pub fn barres_empilees(
         .max(1) as f64;
     for (i, (libelle, comptes)) in lignes.iter().enumerate() {
         let y = pas * i as f64;
-        let _ = write!(
-            svg,
-            "<text x=\"0\" y=\"{:.1}\">{}</text>",
-            y + 13.0,
-            echapper(libelle)
-        );
+        etiquette(&mut svg, y, libelle);
         let mut x = 0.0;
         for (n, (serie, compte)) in series.iter().zip(comptes).enumerate() {
             if *compte == 0 {
@@ -220,12 +225,7 @@ pub fn barres_comparees(
     };
     for (i, (libelle, valeurs)) in groupes.iter().enumerate() {
         let y = pas * i as f64;
-        let _ = write!(
-            svg,
-            "<text x=\"0\" y=\"{:.1}\">{}</text>",
-            y + 13.0,
-            echapper(libelle)
-        );
+        etiquette(&mut svg, y, libelle);
         for (n, (serie, v)) in series.iter().zip(valeurs).enumerate() {
             let yb = y + ETIQUETTE + BARRE * n as f64;
             let largeur = (v * echelle).max(if *v > 0.0 { 1.0 } else { 0.0 });
