@@ -96,7 +96,9 @@ fn places_de_legende(series: &[Serie]) -> Vec<(f64, f64)> {
 
 /// The rows of the legend of `series`.
 fn lignes_de_legende(series: &[Serie]) -> f64 {
-    places_de_legende(series).last().map_or(1.0, |(_, rang)| rang + 1.0)
+    places_de_legende(series)
+        .last()
+        .map_or(1.0, |(_, rang)| rang + 1.0)
 }
 
 /// The legend of `series`, its first row at height `y`.

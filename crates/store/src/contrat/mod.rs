@@ -280,40 +280,32 @@ pub async fn tous(
         .collect())
 }
 
-/// Contracts `ids`, for an export, in one read: each as `auteur` may read it (whole, or its
-/// public projection) with its history when they read it whole. One they may not read is
-/// « not found », as [`lire`] answers; reading unpublished ones is journaled, once.
+/// How many read transactions an export of many contracts runs side by side.
+const LECTURES_D_EXPORT: usize = 4;
+
+/// Contracts `ids`, for an export: each as `auteur` may read it (whole, or its public
+/// projection) with its history when they read it whole, each read in one transaction; the
+/// ids are read in [`LECTURES_D_EXPORT`] groups side by side (on their own connections), in
+/// their order. One they may not read is « not found », as [`lire`] answers; reading
+/// unpublished ones is journaled, once.
 #[tracing::instrument(skip_all, fields(contrats = ids.len()))]
 pub async fn pour_export(
     store: &Store,
     auteur: &Auteur,
     ids: &[IdContrat],
 ) -> Result<Vec<ContratExporte>, StoreError> {
-    let mut tx = store.lecture(auteur).await?;
-    let mut exportes = Vec::with_capacity(ids.len());
-    let mut non_publies = Vec::new();
-    for id in ids {
-        let portee = autoriser(&mut tx, auteur, id, &Operation::LirePublie).await?;
-        let complet = lecture::lire(&mut tx, id).await?;
-        let exporte = if peut(&auteur.acteur, &Operation::LireTout, &portee) {
-            let mut entrees = historique::tout(&mut tx, id).await?;
-            entrees.reverse();
-            ContratExporte {
-                contrat: complet.contrat,
-                historique: Some(entrees),
-            }
-        } else {
-            ContratExporte {
-                contrat: complet.contrat.projection_publique(),
-                historique: None,
-            }
-        };
-        if !portee.publie {
-            non_publies.push(id.as_str());
-        }
-        exportes.push(exporte);
-    }
-    tx.commit().await?;
+    let taille = ids.len().div_ceil(LECTURES_D_EXPORT).max(1);
+    let groupes = futures_util::future::try_join_all(
+        ids.chunks(taille)
+            .map(|groupe| lire_pour_export(store, auteur, groupe)),
+    )
+    .await?;
+    let non_publies: Vec<&str> = groupes
+        .iter()
+        .flatten()
+        .filter(|(_, publie)| !publie)
+        .map(|(c, _)| c.contrat.id.as_str())
+        .collect();
     if !non_publies.is_empty() {
         store.lectures.consigner(
             auteur,
@@ -321,6 +313,40 @@ pub async fn pour_export(
             Some(non_publies.join(", ")),
         );
     }
+    Ok(groupes
+        .into_iter()
+        .flatten()
+        .map(|(exporte, _)| exporte)
+        .collect())
+}
+
+/// Contracts `ids` read in one transaction for an export, each with whether it is published.
+async fn lire_pour_export(
+    store: &Store,
+    auteur: &Auteur,
+    ids: &[IdContrat],
+) -> Result<Vec<(ContratExporte, bool)>, StoreError> {
+    let mut tx = store.lecture(auteur).await?;
+    let mut exportes = Vec::with_capacity(ids.len());
+    for id in ids {
+        let portee = autoriser(&mut tx, auteur, id, &Operation::LirePublie).await?;
+        let (contrat, _) = lecture::contrat(&mut tx, id).await?;
+        let exporte = if peut(&auteur.acteur, &Operation::LireTout, &portee) {
+            let mut entrees = historique::tout(&mut tx, id).await?;
+            entrees.reverse();
+            ContratExporte {
+                contrat,
+                historique: Some(entrees),
+            }
+        } else {
+            ContratExporte {
+                contrat: contrat.projection_publique(),
+                historique: None,
+            }
+        };
+        exportes.push((exporte, portee.publie));
+    }
+    tx.commit().await?;
     Ok(exportes)
 }
 

@@ -73,10 +73,12 @@ fn periode(row: &AnyRow, debut: &str, fin: &str) -> Result<Option<Periode>, Stor
     }
 }
 
-pub(super) async fn lire(
+/// The contract `id` and its version, its territory as selected (not resolved: for who needs
+/// the contract's own facts only, an export).
+pub(super) async fn contrat(
     conn: &mut AnyConnection,
     id: &IdContrat,
-) -> Result<ContratComplet, StoreError> {
+) -> Result<(Contrat, i64), StoreError> {
     let row = sqlx::query("SELECT * FROM contrat WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(&mut *conn)
@@ -198,7 +200,14 @@ pub(super) async fn lire(
             .transpose()?,
     };
     let version = int(&row, "version")?;
+    Ok((contrat, version))
+}
 
+pub(super) async fn lire(
+    conn: &mut AnyConnection,
+    id: &IdContrat,
+) -> Result<ContratComplet, StoreError> {
+    let (contrat, version) = contrat(conn, id).await?;
     let territoire_resolu = resoudre(conn, &contrat.territoire).await?;
     let lien = |r: &AnyRow| -> Result<LienContrat, StoreError> {
         Ok(LienContrat {
