@@ -82,9 +82,6 @@ pub struct Budget {
     pub par_nature: Vec<(&'static str, Sommes)>,
     /// The actions' lines and the coordinator post together.
     pub total: Sommes,
-    /// The coordinator post's funding as the contract gives it: its funders and amounts (an
-    /// amount over the post's period, planned: it has no year of its own).
-    pub coordination: Sommes,
 }
 
 /// The label of the coordinator post's funding, among the natures of spending.
@@ -190,6 +187,8 @@ fn budget(contrat: &Contrat, fiches: &[&FicheAction]) -> Budget {
         .iter()
         .filter_map(|n| par_nature.get(n).map(|s| (n.libelle(), *s)))
         .collect();
+    // The post's funding as the contract gives it: an amount over the post's period,
+    // planned, with no year of its own.
     if contrat.coordination.is_some() {
         natures.push((POSTE_DE_COORDINATION, coordination));
     }
@@ -198,7 +197,6 @@ fn budget(contrat: &Contrat, fiches: &[&FicheAction]) -> Budget {
         par_financeur,
         par_nature: natures,
         total,
-        coordination,
     }
 }
 
