@@ -71,6 +71,14 @@ impl Sommes {
     }
 }
 
+impl Sommes {
+    /// The share realised as people read it: « 62 % », or « — » when nothing was planned.
+    pub fn taux_en_lettres(&self) -> String {
+        self.taux()
+            .map_or_else(|| "—".to_owned(), |t| format!("{t} %"))
+    }
+}
+
 /// What the contract's budget lines add up to, and the coordinator post's funding.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Budget {
@@ -359,6 +367,8 @@ mod tests {
         assert_eq!(b.total.previsionnel, euros(65000));
         assert_eq!(b.total.realise, euros(4000));
         assert_eq!(Sommes::default().taux(), None);
+        assert_eq!(Sommes::default().taux_en_lettres(), "—");
+        assert_eq!(b.par_annee[0].1.taux_en_lettres(), "40 %");
     }
 
     #[test]

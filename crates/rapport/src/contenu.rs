@@ -32,17 +32,12 @@ fn tableau(legende: &str, entetes: &[&str], nombres: &[bool], lignes: Vec<Vec<St
     })
 }
 
-fn taux(s: &Sommes) -> String {
-    s.taux()
-        .map_or_else(|| "—".to_owned(), |t| format!("{t} %"))
-}
-
 fn ligne_budget(nom: String, s: &Sommes) -> Vec<String> {
     vec![
         nom,
         s.previsionnel.en_euros(),
         s.realise.en_euros(),
-        taux(s),
+        s.taux_en_lettres(),
     ]
 }
 
@@ -130,7 +125,7 @@ fn synthese(r: &Rapport, t: &TableauDeBord, blocs: &mut Vec<Bloc>) {
         (budget.previsionnel.en_euros(), libelle_budget),
         (
             budget.realise.en_euros(),
-            format!("réalisés ({})", taux(&budget)),
+            format!("réalisés ({})", budget.taux_en_lettres()),
         ),
         (
             t.indicateurs.len().to_string(),

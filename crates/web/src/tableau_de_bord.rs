@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use pilote_domain::fiche_action::StatutAction;
 use pilote_domain::pilotage::{Echeance, en_retard, prochaines_echeances};
-use pilote_domain::tableau_de_bord::{Sommes, SuiviIndicateur, TableauDeBord};
+use pilote_domain::tableau_de_bord::{SuiviIndicateur, TableauDeBord};
 use pilote_domain::{DatePartielle, Montant};
 use pilote_rapport::{figures, graphique::nombre};
 use pilote_store::contrat::{self, ContratComplet};
@@ -64,11 +64,6 @@ struct Page {
 impl Page {
     fn euros(&self, m: &Montant) -> String {
         m.en_euros()
-    }
-
-    fn taux(&self, s: &Sommes) -> String {
-        s.taux()
-            .map_or_else(|| "—".to_owned(), |t| format!("{t} %"))
     }
 
     fn nombre(&self, v: &f64) -> String {
