@@ -125,7 +125,7 @@ fn ecrire(
             export::ods::classeur(&feuilles),
         ),
         Format::Csv => {
-            let feuille = feuille_demandee(feuilles, requete.feuille.as_deref())?;
+            let feuille = feuille_demandee(feuilles, code_demande(requete)?)?;
             let nom = format!("{nom}-{}.{}", feuille.code, format.extension());
             fichier(
                 &nom,
@@ -136,38 +136,52 @@ fn ecrire(
     }
 }
 
-/// The sheet `?feuille=` names, among those the export has.
-fn feuille_demandee(feuilles: Vec<Feuille>, code: Option<&str>) -> Result<Feuille, AppError> {
+/// The sheet a CSV export asks for (`?feuille=`), checked before anything is read: one of
+/// [`FEUILLES`].
+fn code_demande(requete: &RequeteExport) -> Result<&str, AppError> {
     let codes = || {
-        feuilles
+        FEUILLES
             .iter()
-            .map(|f| f.code)
+            .map(|(c, _)| *c)
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+    let Some(code) = requete
+        .feuille
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    else {
         return Err(AppError::BadRequest(format!(
             "Un fichier CSV contient une seule feuille : indiquez laquelle, par exemple \
              feuille=fiches-actions (feuilles possibles : {}).",
             codes()
         )));
     };
-    if let Some(n) = feuilles.iter().position(|f| f.code == code) {
-        return Ok(feuilles.into_iter().nth(n).expect("une feuille trouvée"));
-    }
-    let connue = FEUILLES.iter().any(|(c, _)| *c == code);
-    Err(AppError::BadRequest(if connue {
-        format!(
-            "La feuille « {code} » n'est exportée que pour qui lit tout le contrat (feuilles \
-             possibles : {}).",
-            codes()
-        )
+    if FEUILLES.iter().any(|(c, _)| *c == code) {
+        Ok(code)
     } else {
-        format!(
+        Err(AppError::BadRequest(format!(
             "Aucune feuille « {code} » : feuilles possibles : {}.",
             codes()
-        )
-    }))
+        )))
+    }
+}
+
+/// Sheet `code` among those the export has (the history only for who reads it whole).
+fn feuille_demandee(feuilles: Vec<Feuille>, code: &str) -> Result<Feuille, AppError> {
+    match feuilles.iter().position(|f| f.code == code) {
+        Some(n) => Ok(feuilles.into_iter().nth(n).expect("une feuille trouvée")),
+        None => Err(AppError::BadRequest(format!(
+            "La feuille « {code} » n'est exportée que pour qui lit tout le contrat (feuilles \
+             possibles : {}).",
+            feuilles
+                .iter()
+                .map(|f| f.code)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
 }
 
 /// `GET /contrats/{id}/export.{xlsx,ods,csv}`
@@ -195,6 +209,9 @@ async fn de_la_liste(
         .liste
         .filtre()
         .map_err(|e| AppError::BadRequest(phrase(&e)))?;
+    if format == Format::Csv {
+        code_demande(&requete)?;
+    }
     let ids: Vec<_> = contrat::tous(&state.store, &visiteur.auteur, &filtre)
         .await?
         .into_iter()
