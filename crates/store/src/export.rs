@@ -75,18 +75,17 @@ impl Case {
                 format!("{},{:02}", c / 100, c % 100)
             }
             Case::Date(d) => d.en_saisie(),
-            Case::Instant(s) => instant(*s).map_or_else(String::new, |(d, h, m)| {
-                format!("{} {h:02}:{m:02}", d.en_saisie())
+            Case::Instant(s) => instant(*s).map_or_else(String::new, |((a, m, j), h, mi)| {
+                format!("{j:02}/{m:02}/{a} {h:02}:{mi:02}")
             }),
         }
     }
 }
 
-/// The day, hour and minute of Unix second `s` (UTC).
-fn instant(s: i64) -> Option<(DatePartielle, u8, u8)> {
+/// The year, month and day, hour and minute of Unix second `s` (UTC).
+fn instant(s: i64) -> Option<((u16, u8, u8), u8, u8)> {
     let t = time::OffsetDateTime::from_unix_timestamp(s).ok()?;
-    let jour =
-        DatePartielle::jour(u16::try_from(t.year()).ok()?, u8::from(t.month()), t.day()).ok()?;
+    let jour = (u16::try_from(t.year()).ok()?, u8::from(t.month()), t.day());
     Some((jour, t.hour(), t.minute()))
 }
 

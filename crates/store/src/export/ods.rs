@@ -53,7 +53,7 @@ fn cellule(xml: &mut String, case: &Case) {
                 "<table:table-cell office:value-type=\"string\"><text:p>{texte}</text:p></table:table-cell>"
             ),
         },
-        Case::Instant(s) => match instant(*s).and_then(|(d, h, mi)| Some((d.complete()?, h, mi))) {
+        Case::Instant(s) => match instant(*s) {
             Some(((a, m, j), h, mi)) => write!(
                 xml,
                 "<table:table-cell table:style-name=\"moment\" office:value-type=\"date\" office:date-value=\"{a:04}-{m:02}-{j:02}T{h:02}:{mi:02}:00\"><text:p>{texte}</text:p></table:table-cell>"

@@ -35,7 +35,7 @@ fn ecrire(
             }
             None => feuille.write_string(l, c, d.en_saisie()).map(drop),
         },
-        Case::Instant(s) => match instant(*s).and_then(|(d, h, mi)| Some((d.complete()?, h, mi))) {
+        Case::Instant(s) => match instant(*s) {
             Some(((a, m, j), h, mi)) => {
                 let moment = ExcelDateTime::from_ymd(a, m, j)?.and_hms(u16::from(h), mi, 0)?;
                 feuille
