@@ -466,6 +466,24 @@ try {
     "l'annuaire n'offre pas la fusion des doublons",
   );
 
+  // The portfolio of every contract, narrowed to a région through its form.
+  await page.getByRole("link", { name: "Portefeuille" }).click();
+  await page.waitForURL(`${BASE}/portefeuille`);
+  await accessibilite(page, "portefeuille (national)");
+  await page.locator("#f-region").selectOption("28");
+  await page.locator("#f-carte").selectOption("contrats");
+  await envoyer(page.getByRole("button", { name: "Appliquer" }));
+  await accessibilite(page, "portefeuille (une région, nombre de contrats)");
+  const portefeuille = await texte(page.locator("main"));
+  verifier(
+    portefeuille.includes("Région Normandie") && portefeuille.includes("CLS d'essai sans plan"),
+    "le portefeuille de la Normandie ne montre pas le contrat de Caen",
+  );
+  verifier(
+    (await page.getByRole("img", { name: /Nombre de contrats locaux de santé, par région/ }).count()) === 1,
+    "le portefeuille n'a pas sa carte des régions",
+  );
+
   // Sign-out.
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await page.waitForURL(`${BASE}/`);

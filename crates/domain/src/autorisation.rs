@@ -161,6 +161,25 @@ pub fn tient_l_annuaire(acteur: &Acteur) -> bool {
     })
 }
 
+/// The scopes whose portfolio `acteur` reads: the nation for an administrator, each scope of
+/// their ARS roles for an agent (the nation alone when one of them is); none for the others.
+pub fn portefeuille(acteur: &Acteur) -> Vec<Perimetre> {
+    let mut perimetres = Vec::new();
+    for role in &acteur.roles {
+        match role {
+            Role::Administrateur => return vec![Perimetre::National],
+            Role::AgentArs { perimetre } if !perimetres.contains(perimetre) => {
+                if *perimetre == Perimetre::National {
+                    return vec![Perimetre::National];
+                }
+                perimetres.push(perimetre.clone());
+            }
+            _ => {}
+        }
+    }
+    perimetres
+}
+
 /// The roles that may change the whole contract.
 fn modifie_tout(role: &Role, contrat: &PorteeContrat) -> bool {
     match role {
@@ -198,6 +217,32 @@ mod tests {
 
     fn acteur(roles: Vec<Role>) -> Acteur {
         Acteur { roles }
+    }
+
+    #[test]
+    fn le_portefeuille_est_celui_des_perimetres_ars() {
+        let region = Perimetre::Region("28".into());
+        let dep = Perimetre::Departement("49".into());
+        let agent = |p: &Perimetre| Role::AgentArs {
+            perimetre: p.clone(),
+        };
+        assert_eq!(
+            portefeuille(&acteur(vec![agent(&region), agent(&dep), agent(&region)])),
+            [region.clone(), dep.clone()]
+        );
+        assert_eq!(
+            portefeuille(&acteur(vec![agent(&region), agent(&Perimetre::National)])),
+            [Perimetre::National]
+        );
+        assert_eq!(
+            portefeuille(&acteur(vec![Role::Administrateur])),
+            [Perimetre::National]
+        );
+        let coordinateur = acteur(vec![Role::Coordinateur {
+            contrat: id("caen-2019"),
+        }]);
+        assert!(portefeuille(&coordinateur).is_empty());
+        assert!(portefeuille(&Acteur::public()).is_empty());
     }
 
     #[test]

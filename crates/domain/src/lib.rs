@@ -23,6 +23,7 @@ pub mod montant;
 pub mod organisation;
 pub mod periode;
 pub mod pilotage;
+pub mod portefeuille;
 pub mod rapport;
 pub mod realisation;
 pub mod recherche;

@@ -52,7 +52,8 @@ pub struct Sommes {
 }
 
 impl Sommes {
-    fn ajouter(&mut self, previsionnel: Option<Montant>, realise: Option<Montant>) {
+    /// Adds a line's amounts, those not given as nothing.
+    pub fn ajouter(&mut self, previsionnel: Option<Montant>, realise: Option<Montant>) {
         let plus = |a: Montant, b: Option<Montant>| {
             Montant::depuis_centimes(a.centimes().saturating_add(b.map_or(0, |m| m.centimes())))
                 .unwrap_or(a)

@@ -28,7 +28,7 @@ pub struct Serie {
 }
 
 /// Text made safe inside SVG (element content and attribute values).
-fn echapper(texte: &str) -> String {
+pub(crate) fn echapper(texte: &str) -> String {
     let mut sortie = String::with_capacity(texte.len());
     for c in texte.chars() {
         match c {

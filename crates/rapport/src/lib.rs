@@ -5,6 +5,7 @@
 //! that the dashboard shares. A crate of its own: Typst's weight is built once, not with every
 //! change to the web layer (ADR 0022).
 
+pub mod carte;
 mod contenu;
 pub mod document;
 pub mod figures;

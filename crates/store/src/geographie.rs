@@ -215,6 +215,8 @@ pub(crate) async fn charger_extrait(store: &Store) -> Result<Chargement, StoreEr
     sqlx::query("UPDATE contrat SET population = NULL")
         .execute(&mut *tx)
         .await?;
+    // What is kept in memory under the counter (a portfolio's geography) is read again.
+    crate::avancer_generation(&mut tx).await?;
     tx.commit().await?;
     let chargement = Chargement {
         charge: true,

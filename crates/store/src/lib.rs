@@ -19,6 +19,7 @@ mod lot;
 mod memoire;
 mod migration;
 pub mod mot_de_passe;
+pub mod portefeuille;
 mod repertoire;
 pub mod sauvegarde;
 pub mod session;
@@ -122,6 +123,9 @@ pub struct Store {
     fiches_lues: Arc<Memoire<(IdContrat, String), FicheLue>>,
     /// Sessions by their token's fingerprint, kept while the counter of changes has not moved.
     sessions: Arc<Memoire<String, session::SessionGardee>>,
+    /// Every contract and the geography, as the portfolios show them, kept while the counter
+    /// of changes has not moved.
+    portefeuille: portefeuille::PortefeuilleGarde,
     /// The counter of changes as last read.
     compteur: Arc<generation::Generation>,
     /// The territories searched by name, for the geography version last read.
@@ -238,6 +242,7 @@ impl Store {
             reglages,
             fiches_lues: Arc::new(Memoire::new(4096)),
             sessions: Arc::new(Memoire::new(16_384)),
+            portefeuille: Default::default(),
             compteur: Arc::new(generation::Generation::new()),
             repertoire: repertoire::RepertoireGarde::default(),
         })

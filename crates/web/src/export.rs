@@ -9,15 +9,15 @@ use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
 use pilote_store::contrat;
-use pilote_store::export::{self, ContratExporte, FEUILLES, Feuille};
+use pilote_store::export::{self, ContratExporte, FEUILLES};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::noyau::document::{TYPE_XLSX, fichier};
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::liste::RequeteListe;
 use crate::noyau::route::{Politique, Routes, route};
+use crate::noyau::tableur::{self, Format, feuille_demandee};
 use crate::noyau::visiteur::Visiteur;
 
 /// The routes of the exports, each with its policy.
@@ -27,7 +27,7 @@ pub(crate) fn routes() -> Routes {
     for format in Format::TOUS {
         routes.push(route(
             Method::GET,
-            format.chemin_contrat(),
+            chemin_contrat(format),
             LireContrat,
             get(
                 move |s: State<AppState>,
@@ -40,7 +40,7 @@ pub(crate) fn routes() -> Routes {
         ));
         routes.push(route(
             Method::GET,
-            format.chemin_liste(),
+            chemin_liste(format),
             ListeContrats,
             get(
                 move |s: State<AppState>, v: Visiteur, p: Parametres<RequeteExport>| {
@@ -52,47 +52,21 @@ pub(crate) fn routes() -> Routes {
     routes
 }
 
-/// The formats of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Xlsx,
-    Ods,
-    Csv,
+/// The address of `format`'s export of one contract.
+fn chemin_contrat(format: Format) -> &'static str {
+    match format {
+        Format::Xlsx => "/contrats/{id}/export.xlsx",
+        Format::Ods => "/contrats/{id}/export.ods",
+        Format::Csv => "/contrats/{id}/export.csv",
+    }
 }
 
-impl Format {
-    const TOUS: [Format; 3] = [Format::Xlsx, Format::Ods, Format::Csv];
-
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Xlsx => "xlsx",
-            Format::Ods => "ods",
-            Format::Csv => "csv",
-        }
-    }
-
-    fn chemin_contrat(self) -> &'static str {
-        match self {
-            Format::Xlsx => "/contrats/{id}/export.xlsx",
-            Format::Ods => "/contrats/{id}/export.ods",
-            Format::Csv => "/contrats/{id}/export.csv",
-        }
-    }
-
-    fn chemin_liste(self) -> &'static str {
-        match self {
-            Format::Xlsx => "/export.xlsx",
-            Format::Ods => "/export.ods",
-            Format::Csv => "/export.csv",
-        }
-    }
-
-    fn type_mime(self) -> &'static str {
-        match self {
-            Format::Xlsx => TYPE_XLSX,
-            Format::Ods => "application/vnd.oasis.opendocument.spreadsheet",
-            Format::Csv => "text/csv; charset=utf-8",
-        }
+/// The address of `format`'s export of the list.
+fn chemin_liste(format: Format) -> &'static str {
+    match format {
+        Format::Xlsx => "/export.xlsx",
+        Format::Ods => "/export.ods",
+        Format::Csv => "/export.csv",
     }
 }
 
@@ -104,6 +78,11 @@ pub struct RequeteExport {
     liste: RequeteListe,
 }
 
+/// The codes of the sheets an export may have.
+fn codes() -> Vec<&'static str> {
+    FEUILLES.iter().map(|(c, _)| *c).collect()
+}
+
 /// The export of `contrats` in `format`, as file `nom` (without its extension).
 fn ecrire(
     contrats: &[ContratExporte],
@@ -111,77 +90,11 @@ fn ecrire(
     requete: &RequeteExport,
     nom: &str,
 ) -> Result<Response, AppError> {
-    let feuilles = export::feuilles(contrats);
-    let type_mime = format.type_mime();
-    match format {
-        Format::Xlsx => fichier(
-            &format!("{nom}.xlsx"),
-            type_mime,
-            export::xlsx::classeur(&feuilles),
-        ),
-        Format::Ods => fichier(
-            &format!("{nom}.ods"),
-            type_mime,
-            export::ods::classeur(&feuilles),
-        ),
-        Format::Csv => {
-            let feuille = feuille_demandee(feuilles, code_demande(requete)?)?;
-            let nom = format!("{nom}-{}.{}", feuille.code, format.extension());
-            fichier(
-                &nom,
-                type_mime,
-                Ok::<_, std::convert::Infallible>(export::csv::fichier(&feuille)),
-            )
-        }
-    }
-}
-
-/// The sheet a CSV export asks for (`?feuille=`), checked before anything is read: one of
-/// [`FEUILLES`].
-fn code_demande(requete: &RequeteExport) -> Result<&str, AppError> {
-    let codes = || {
-        FEUILLES
-            .iter()
-            .map(|(c, _)| *c)
-            .collect::<Vec<_>>()
-            .join(", ")
+    let code = match format {
+        Format::Csv => Some(feuille_demandee(requete.feuille.as_deref(), &codes())?),
+        _ => None,
     };
-    let Some(code) = requete
-        .feuille
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    else {
-        return Err(AppError::BadRequest(format!(
-            "Un fichier CSV contient une seule feuille : indiquez laquelle, par exemple \
-             feuille=fiches-actions (feuilles possibles : {}).",
-            codes()
-        )));
-    };
-    if FEUILLES.iter().any(|(c, _)| *c == code) {
-        Ok(code)
-    } else {
-        Err(AppError::BadRequest(format!(
-            "Aucune feuille « {code} » : feuilles possibles : {}.",
-            codes()
-        )))
-    }
-}
-
-/// Sheet `code` among those the export has (the history only for who reads it whole).
-fn feuille_demandee(feuilles: Vec<Feuille>, code: &str) -> Result<Feuille, AppError> {
-    match feuilles.iter().position(|f| f.code == code) {
-        Some(n) => Ok(feuilles.into_iter().nth(n).expect("une feuille trouvée")),
-        None => Err(AppError::BadRequest(format!(
-            "La feuille « {code} » n'est exportée que pour qui lit tout le contrat (feuilles \
-             possibles : {}).",
-            feuilles
-                .iter()
-                .map(|f| f.code)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
+    tableur::ecrire(export::feuilles(contrats), format, code, nom)
 }
 
 /// `GET /contrats/{id}/export.{xlsx,ods,csv}`
@@ -210,7 +123,7 @@ async fn de_la_liste(
         .filtre()
         .map_err(|e| AppError::BadRequest(phrase(&e)))?;
     if format == Format::Csv {
-        code_demande(&requete)?;
+        feuille_demandee(requete.feuille.as_deref(), &codes())?;
     }
     let ids: Vec<_> = contrat::tous(&state.store, &visiteur.auteur, &filtre)
         .await?

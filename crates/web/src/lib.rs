@@ -17,6 +17,7 @@ mod fiche;
 mod mes_actions;
 mod noyau;
 mod plan;
+mod portefeuille;
 mod presentation;
 mod rapport;
 mod renouvellement;
@@ -129,6 +130,7 @@ fn table() -> Routes {
         fiche::routes(),
         compte::routes(),
         mes_actions::routes(),
+        portefeuille::routes(),
         api::routes(),
         assets::routes(),
         sante::routes(),

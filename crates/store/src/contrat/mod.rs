@@ -376,6 +376,13 @@ pub async fn lister(store: &Store, auteur: &Auteur) -> Result<Vec<ContratResume>
     Ok(resumes)
 }
 
+/// Every contract's summary, whoever may read it: for a read model the policy is applied to
+/// afterwards.
+pub(crate) async fn resumes(conn: &mut AnyConnection) -> Result<Vec<ContratResume>, StoreError> {
+    let portees = portees(conn).await?;
+    lecture::lister(conn, portees).await
+}
+
 /// Computes what the list shows of the territories not yet summed up (contracts that predate
 /// migration 9, or whose geography was reloaded); returns how many were.
 pub(crate) async fn resumer_territoires(store: &Store) -> Result<usize, StoreError> {

@@ -86,7 +86,7 @@ pub fn requete_de(filtre: &Filtre, page: usize) -> String {
 }
 
 /// `texte` as a query-string value.
-fn encoder(texte: &str) -> String {
+pub fn encoder(texte: &str) -> String {
     texte
         .bytes()
         .map(|b| match b {

@@ -4,8 +4,8 @@
 //! their session and the CSRF check ([`visiteur`]), the page frame ([`page`]), the route
 //! table's vocabulary ([`route`]), reading form fields and answering a refused form
 //! ([`saisie`]), the list of contracts' query string ([`liste`]), the public's answers kept in
-//! memory ([`cache`]), bodies compressed once ([`compression`]) and the sending of e-mail
-//! ([`courriel`]).
+//! memory ([`cache`]), bodies compressed once ([`compression`]), the sending of e-mail
+//! ([`courriel`]) and sheets answered as XLSX, ODS or CSV ([`tableur`]).
 
 pub mod cache;
 pub mod caracteres;
@@ -21,6 +21,7 @@ pub mod page;
 mod proprietes;
 pub mod route;
 pub mod saisie;
+pub mod tableur;
 pub mod visiteur;
 
 use erreur::AppError;

@@ -54,6 +54,8 @@ pub struct Entete {
     pub personne: Option<String>,
     /// The CSRF token of the header's forms; `None` on error pages, which show no form.
     pub csrf: Option<String>,
+    /// Whether the visitor has a portfolio of contracts (an ARS agent, an administrator).
+    pub portefeuille: bool,
 }
 
 impl Entete {
@@ -63,6 +65,7 @@ impl Entete {
             site: "Pilote".to_owned(),
             personne: None,
             csrf: None,
+            portefeuille: false,
         }
     }
 }

@@ -35,6 +35,9 @@ pub enum Politique {
     /// The partners directory shared by every contract: who keeps it (administrators, national
     /// ARS agents).
     Annuaire,
+    /// The portfolio of the contracts of the visitor's scope (its page, its exports): ARS
+    /// agents and administrators; the public is sent to sign in.
+    Portefeuille,
     /// An invitation link (`{jeton}`): whoever holds a valid one.
     Invitation,
     /// The signed-in person's own account (their page, their password, their sessions): any

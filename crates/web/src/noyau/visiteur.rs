@@ -349,6 +349,8 @@ impl Visiteur {
             site: state.titre.clone(),
             personne: self.nom.clone(),
             csrf: Some(self.csrf.clone()),
+            portefeuille: !pilote_domain::autorisation::portefeuille(&self.auteur.acteur)
+                .is_empty(),
         }
     }
 }

@@ -15,6 +15,7 @@ mod matrice;
 mod oidc;
 mod pages_et_api;
 mod plan;
+mod portefeuille;
 mod presentation;
 mod proconnect;
 mod renouvellement;

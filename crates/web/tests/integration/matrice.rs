@@ -14,7 +14,8 @@ use crate::support::application::{Appli, Navigateur, Reponse, contrat as contrat
 use axum::http::StatusCode;
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{
-    Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut, tient_l_annuaire,
+    Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut, portefeuille,
+    tient_l_annuaire,
 };
 use pilote_domain::compte::Email;
 use pilote_domain::diagnostic::Diagnostic;
@@ -208,6 +209,8 @@ enum Attendu {
     Traite,
     /// A list showing exactly these contracts.
     Liste,
+    /// A portfolio showing exactly the contracts of the person's scope they may read.
+    Portefeuille,
     /// Anything but a server error, and no unpublished data.
     Ouvert,
     /// Sent to sign in (303 to `/connexion?suite=…`), then back.
@@ -367,6 +370,16 @@ fn cas(
         }
         Politique::ListeContrats => {
             vec![un(feuille_csv(route.chemin.into()), vec![], Attendu::Liste)]
+        }
+        Politique::Portefeuille => {
+            let attendu = if acteur.roles.is_empty() {
+                Attendu::Connexion
+            } else if portefeuille(acteur).is_empty() {
+                Attendu::Interdit
+            } else {
+                Attendu::Portefeuille
+            };
+            vec![un(feuille_csv(route.chemin.into()), vec![], attendu)]
         }
         Politique::LireContrat => tous()
             .map(|p| {
@@ -863,7 +876,10 @@ fn liste_montre(reponse: &Reponse, id: &IdContrat) -> bool {
         let mut classeur =
             calamine::open_workbook_auto_from_rs(std::io::Cursor::new(reponse.octets.clone()))
                 .expect("un classeur");
-        let contrats = calamine::Reader::worksheet_range(&mut classeur, "Contrat").unwrap();
+        // An export's sheet of contracts, or a portfolio's.
+        let contrats = calamine::Reader::worksheet_range(&mut classeur, "Contrat")
+            .or_else(|_| calamine::Reader::worksheet_range(&mut classeur, "Contrats"))
+            .unwrap();
         return contrats
             .rows()
             .any(|l| l.first().is_some_and(|c| *c == id.as_str()));
@@ -935,9 +951,16 @@ async fn juger(
         Attendu::Invalide if reponse.status != StatusCode::BAD_REQUEST => {
             bilan.refus_a_tort.push(fait)
         }
-        Attendu::Liste => {
+        Attendu::Liste | Attendu::Portefeuille => {
+            let perimetres = portefeuille(acteur);
             for c in contrats {
-                let lisible = peut(acteur, &Operation::LirePublie, &c.portee);
+                let dans_le_perimetre = perimetres.iter().any(|p| match p {
+                    Perimetre::National => true,
+                    Perimetre::Region(r) => c.portee.regions.contains(r),
+                    Perimetre::Departement(d) => c.portee.departements.contains(d),
+                });
+                let lisible = peut(acteur, &Operation::LirePublie, &c.portee)
+                    && (cas.attendu == Attendu::Liste || dans_le_perimetre);
                 let montre = liste_montre(&reponse, &c.portee.id);
                 if montre && !lisible {
                     bilan

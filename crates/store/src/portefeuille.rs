@@ -1,0 +1,352 @@
+//! The portfolio of contracts of an ARS agent's scope ([`pilote_domain::portefeuille`]): every
+//! contract's summary, its actions' count, progress and funding, its themes and publics and
+//! what it covers of each commune, with the official geography — read in one transaction,
+//! some ten queries whatever the number of contracts, and kept in memory while the counter of
+//! changes has not moved (a geography load moves it too). It is read whole, whoever asks, and
+//! each reader is shown through the policy ([`vue`]) what their scope holds and they may read.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use pilote_domain::Montant;
+use pilote_domain::autorisation::{Operation, Perimetre, peut, portefeuille as perimetres};
+use pilote_domain::fiche_action::StatutAction;
+use pilote_domain::portefeuille::{
+    CommuneDuPortefeuille, ContratDuPortefeuille, Couverture, Filtre, GeographieDuPortefeuille,
+    Portefeuille, Vue,
+};
+use pilote_domain::referentiel::{Public, Thematique};
+use pilote_domain::tableau_de_bord::Sommes;
+use sqlx::AnyConnection;
+
+use crate::journal::Auteur;
+use crate::ligne::{opt_int, opt_text, text};
+use crate::{Store, StoreError};
+
+/// The portfolio last read, with the counter of changes it was read at.
+pub(crate) type PortefeuilleGarde = Arc<Mutex<Option<(i64, Arc<Portefeuille>)>>>;
+
+/// The scopes whose portfolio `auteur` reads, refused to whoever has none (neither an
+/// administrator nor an ARS agent).
+pub fn perimetres_de(auteur: &Auteur) -> Result<Vec<Perimetre>, StoreError> {
+    let perimetres = perimetres(&auteur.acteur);
+    if perimetres.is_empty() {
+        return Err(StoreError::Refuse(
+            "le portefeuille des contrats est réservé aux agents des ARS et aux \
+             administrateurs"
+                .to_owned(),
+        ));
+    }
+    Ok(perimetres)
+}
+
+/// Every contract held and the geography, for `auteur`, who must have a portfolio.
+#[tracing::instrument(skip_all)]
+pub async fn lire(store: &Store, auteur: &Auteur) -> Result<Arc<Portefeuille>, StoreError> {
+    perimetres_de(auteur)?;
+    // The counter before the data: what is kept under it is never older than it.
+    let generation = store.generation().await?;
+    if let Some((lu_a, p)) = store.portefeuille.lock().ok().and_then(|g| g.clone())
+        && lu_a == generation
+    {
+        return Ok(p);
+    }
+    // Read whole, as the administration reads it: the policy is applied by `vue`.
+    let mut tx = store.lecture(&Auteur::ligne_de_commande()).await?;
+    let portefeuille = Arc::new(lire_tout(&mut tx).await?);
+    tx.commit().await?;
+    if let Ok(mut garde) = store.portefeuille.lock() {
+        *garde = Some((generation, Arc::clone(&portefeuille)));
+    }
+    Ok(portefeuille)
+}
+
+/// What `auteur` sees of `portefeuille`: the contracts they may read of their scope, or of
+/// `perimetre` when they narrow it to a région or département within it, that `filtre`
+/// keeps; with the scope shown. A scope unknown to the geography is invalid, one outside
+/// theirs refused. Listing unpublished contracts is journaled.
+pub fn vue<'a>(
+    store: &Store,
+    auteur: &Auteur,
+    portefeuille: &'a Portefeuille,
+    perimetre: Option<&Perimetre>,
+    filtre: &Filtre,
+) -> Result<(Vue<'a>, Vec<Perimetre>), StoreError> {
+    let mut perimetres = perimetres_de(auteur)?;
+    if let Some(p) = perimetre {
+        let geo = &portefeuille.geographie;
+        if geo.libelle(p).is_none() {
+            return Err(StoreError::Invalid(match p {
+                Perimetre::Region(r) => format!("aucune région n'a le code « {r} »"),
+                Perimetre::Departement(d) => format!("aucun département n'a le code « {d} »"),
+                Perimetre::National => "la France entière".to_owned(),
+            }));
+        }
+        if !geo.contient(&perimetres, p) {
+            return Err(StoreError::Refuse(
+                "ce territoire n'est pas dans votre périmètre : votre portefeuille ne le \
+                 montre pas"
+                    .to_owned(),
+            ));
+        }
+        perimetres = vec![p.clone()];
+    }
+    let vue = portefeuille.vue(
+        &perimetres,
+        |r| peut(&auteur.acteur, &Operation::LirePublie, &r.portee()),
+        filtre,
+    );
+    let non_publies: Vec<&str> = vue
+        .contrats
+        .iter()
+        .filter(|l| !l.contrat.resume.publie)
+        .map(|l| l.contrat.resume.id.as_str())
+        .collect();
+    if !non_publies.is_empty() {
+        store.lectures.consigner(
+            auteur,
+            "portefeuille des contrats".to_owned(),
+            Some(non_publies.join(", ")),
+        );
+    }
+    Ok((vue, perimetres))
+}
+
+/// Rows of `sql` as pairs of their two text columns `a` and `b`.
+async fn paires(
+    conn: &mut AnyConnection,
+    sql: &str,
+    a: &str,
+    b: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    sqlx::query(sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((text(r, a)?, text(r, b)?)))
+        .collect()
+}
+
+async fn lire_geographie(
+    conn: &mut AnyConnection,
+) -> Result<(GeographieDuPortefeuille, Parties), StoreError> {
+    let regions = paires(conn, "SELECT code, nom FROM region", "code", "nom")
+        .await?
+        .into_iter()
+        .collect();
+    let mut departements = BTreeMap::new();
+    for r in sqlx::query("SELECT code, nom, region FROM departement")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        departements.insert(text(&r, "code")?, (text(&r, "nom")?, text(&r, "region")?));
+    }
+    let lignes = sqlx::query(
+        "SELECT code, nom, type_commune, departement, region, epci, parent, population
+         FROM commune ORDER BY code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut communes = Vec::new();
+    let mut epci: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut autres = Vec::new();
+    for r in &lignes {
+        let population = opt_int(r, "population")?.map_or(0, |p| p.max(0).unsigned_abs());
+        if text(r, "type_commune")? != "commune-actuelle" {
+            if let Some(parent) = opt_text(r, "parent")? {
+                autres.push((text(r, "code")?, parent, population));
+            }
+            continue;
+        }
+        if let Some(e) = opt_text(r, "epci")? {
+            epci.entry(e).or_default().push(communes.len());
+        }
+        communes.push(CommuneDuPortefeuille {
+            code: text(r, "code")?,
+            nom: text(r, "nom")?,
+            departement: text(r, "departement")?,
+            region: text(r, "region")?,
+            population,
+        });
+    }
+    let geographie = GeographieDuPortefeuille {
+        regions,
+        departements,
+        communes,
+    };
+    let mut parties = Parties {
+        epci,
+        parties: HashMap::new(),
+    };
+    for (code, parent, population) in autres {
+        if let Some(i) = geographie.indice(&parent) {
+            parties.parties.entry(code).or_insert((i, population));
+        }
+    }
+    Ok((geographie, parties))
+}
+
+/// How a territory's codes find the current communes: the communes of each EPCI, and the
+/// parts of communes (arrondissements, communes déléguées) with their commune.
+struct Parties {
+    epci: HashMap<String, Vec<usize>>,
+    parties: HashMap<String, (usize, u64)>,
+}
+
+#[derive(Default)]
+struct Figures {
+    actions: usize,
+    realisees: usize,
+    avancements: Vec<u8>,
+    financement: BTreeMap<String, Sommes>,
+    thematiques: Vec<Thematique>,
+    publics: Vec<Public>,
+    entieres: Vec<usize>,
+    parties: Vec<(usize, u64)>,
+}
+
+async fn lire_tout(conn: &mut AnyConnection) -> Result<Portefeuille, StoreError> {
+    let (geographie, parties) = lire_geographie(conn).await?;
+    let resumes = crate::contrat::resumes(conn).await?;
+    let mut figures: HashMap<String, Figures> = HashMap::new();
+    for r in sqlx::query("SELECT contrat_id, statut, avancement FROM fiche_action")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let f = figures.entry(text(&r, "contrat_id")?).or_default();
+        f.actions += 1;
+        f.realisees +=
+            usize::from(opt_text(&r, "statut")?.as_deref() == Some(StatutAction::Realisee.code()));
+        if let Some(a) = opt_int(&r, "avancement")? {
+            f.avancements
+                .push(u8::try_from(a.clamp(0, 100)).unwrap_or(0));
+        }
+    }
+    for r in sqlx::query(
+        "SELECT f.contrat_id, l.financeur, l.previsionnel_centimes, l.realise_centimes
+         FROM ligne_budget l JOIN fiche_action f ON f.id = l.fiche_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let montant = |colonne| -> Result<Option<Montant>, StoreError> {
+            Ok(opt_int(&r, colonne)?.and_then(|c| Montant::depuis_centimes(c).ok()))
+        };
+        figures
+            .entry(text(&r, "contrat_id")?)
+            .or_default()
+            .financement
+            .entry(text(&r, "financeur")?)
+            .or_default()
+            .ajouter(
+                montant("previsionnel_centimes")?,
+                montant("realise_centimes")?,
+            );
+    }
+    for (contrat, code) in paires(
+        conn,
+        "SELECT contrat_id, code FROM contrat_thematique
+         UNION SELECT f.contrat_id, t.code FROM fiche_thematique t
+               JOIN fiche_action f ON f.id = t.fiche_id",
+        "contrat_id",
+        "code",
+    )
+    .await?
+    {
+        if let Ok(t) = Thematique::parse(&code) {
+            figures.entry(contrat).or_default().thematiques.push(t);
+        }
+    }
+    for (contrat, code) in paires(
+        conn,
+        "SELECT contrat_id, code FROM contrat_public
+         UNION SELECT f.contrat_id, p.code FROM fiche_public p
+               JOIN fiche_action f ON f.id = p.fiche_id",
+        "contrat_id",
+        "code",
+    )
+    .await?
+    {
+        if let Ok(p) = Public::parse(&code) {
+            figures.entry(contrat).or_default().publics.push(p);
+        }
+    }
+    for (contrat, code) in paires(
+        conn,
+        "SELECT contrat_id, code FROM contrat_commune",
+        "contrat_id",
+        "code",
+    )
+    .await?
+    {
+        let f = figures.entry(contrat).or_default();
+        if let Some(i) = geographie.indice(&code) {
+            f.entieres.push(i);
+        } else if let Some(partie) = parties.parties.get(&code) {
+            f.parties.push(*partie);
+        }
+    }
+    for (contrat, code) in paires(
+        conn,
+        "SELECT contrat_id, epci FROM contrat_epci",
+        "contrat_id",
+        "epci",
+    )
+    .await?
+    {
+        if let Some(communes) = parties.epci.get(&code) {
+            figures
+                .entry(contrat)
+                .or_default()
+                .entieres
+                .extend(communes);
+        }
+    }
+    let mut renouveles = HashSet::new();
+    for r in sqlx::query("SELECT precedent FROM contrat WHERE precedent IS NOT NULL")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        renouveles.insert(text(&r, "precedent")?);
+    }
+    let contrats = resumes
+        .into_iter()
+        .map(|resume| {
+            let f = figures.remove(resume.id.as_str()).unwrap_or_default();
+            let avancement_moyen = (!f.avancements.is_empty()).then(|| {
+                let somme: usize = f.avancements.iter().map(|a| usize::from(*a)).sum();
+                u8::try_from(somme / f.avancements.len()).unwrap_or(100)
+            });
+            ContratDuPortefeuille {
+                renouvele: renouveles.contains(resume.id.as_str()),
+                couverture: Couverture::composer(&geographie, f.entieres, f.parties),
+                resume,
+                thematiques: f.thematiques.into_iter().collect(),
+                publics: f.publics.into_iter().collect(),
+                actions: f.actions,
+                actions_realisees: f.realisees,
+                avancement_moyen,
+                financement: f.financement,
+            }
+        })
+        .collect();
+    Ok(Portefeuille {
+        geographie,
+        contrats,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qui_n_a_pas_de_perimetre_n_a_pas_de_portefeuille() {
+        let public = Auteur::public("127.0.0.1");
+        assert!(matches!(perimetres_de(&public), Err(StoreError::Refuse(_))));
+        assert_eq!(
+            perimetres_de(&Auteur::ligne_de_commande()).unwrap(),
+            [Perimetre::National]
+        );
+    }
+}

@@ -1,0 +1,694 @@
+//! The portfolio of contracts (`/portefeuille`) of an ARS agent's scope — the nation, a
+//! région, a département — or, for an administrator, of every contract: key figures, maps of
+//! the départements and régions coloured by the share of their population a contract covers
+//! or by their number of contracts (each with its table), every contract with its status,
+//! period, territory, population, actions, funding and next renewal, filtered and sorted,
+//! the totals by département and région, and the communes no contract covers. The same as
+//! XLSX, ODS or CSV (`/portefeuille.xlsx`…). A national or regional agent may narrow the
+//! page to a région or a département of their scope.
+
+use std::borrow::Borrow;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::Method;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use pilote_domain::Montant;
+use pilote_domain::autorisation::Perimetre;
+use pilote_domain::contrat::StatutContrat;
+use pilote_domain::portefeuille::{
+    Filtre, GeographieDuPortefeuille, LignePortefeuille, Portefeuille, Total, Tri, Vue,
+};
+use pilote_domain::referentiel::{Public, Thematique};
+use pilote_rapport::carte::{self, CREDIT, Classe, Etiquette, NUANCIER, Zone};
+use pilote_rapport::graphique::nombre;
+use pilote_store::export::{Case, Feuille};
+use pilote_store::portefeuille;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::noyau::erreur::{AppError, phrase};
+use crate::noyau::extraction::Parametres;
+use crate::noyau::page::Entete;
+use crate::noyau::route::{Politique, Routes, route};
+use crate::noyau::tableur::{self, Format, feuille_demandee};
+use crate::noyau::visiteur::{Visiteur, sans_session};
+
+/// The page's address.
+pub const CHEMIN: &str = "/portefeuille";
+
+/// How many communes without a contract the page lists (the export has them all).
+const NON_COUVERTES: usize = 50;
+
+/// The page's and the exports' routes, with their policy.
+pub(crate) fn routes() -> Routes {
+    let mut routes = vec![route(
+        Method::GET,
+        CHEMIN,
+        Politique::Portefeuille,
+        get(page),
+    )];
+    for format in Format::TOUS {
+        routes.push(route(
+            Method::GET,
+            match format {
+                Format::Xlsx => "/portefeuille.xlsx",
+                Format::Ods => "/portefeuille.ods",
+                Format::Csv => "/portefeuille.csv",
+            },
+            Politique::Portefeuille,
+            get(
+                move |s: State<AppState>, v: Visiteur, p: Parametres<RequetePortefeuille>| {
+                    export(s, v, p, format)
+                },
+            ),
+        ));
+    }
+    routes
+}
+
+/// The query string: the scope narrowed, the filters, the sort, the map's measure and, for
+/// a CSV, its sheet.
+#[derive(Debug, Default, Deserialize)]
+pub struct RequetePortefeuille {
+    region: Option<String>,
+    departement: Option<String>,
+    statut: Option<String>,
+    annee: Option<String>,
+    thematique: Option<String>,
+    public: Option<String>,
+    generation: Option<String>,
+    texte: Option<String>,
+    tri: Option<String>,
+    carte: Option<String>,
+    feuille: Option<String>,
+}
+
+/// What the maps colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mesure {
+    /// The share of the population in a contract's territory.
+    Couverture,
+    /// The number of contracts.
+    Contrats,
+}
+
+/// The query string read: the scope asked for (within the visitor's), the filter, the map.
+struct Demande {
+    perimetre: Option<Perimetre>,
+    filtre: Filtre,
+    mesure: Mesure,
+}
+
+fn rempli(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl RequetePortefeuille {
+    /// The request, each faulty parameter named.
+    fn lire(&self) -> Result<Demande, String> {
+        let code = |nom: &str, v: &Option<String>| match rempli(v) {
+            Some(c) if c.len() <= 3 && c.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                Ok(Some(c.to_ascii_uppercase()))
+            }
+            Some(c) => Err(format!(
+                "« {c} » n'est pas un code de {nom} (par exemple 28 ou 2A)"
+            )),
+            None => Ok(None),
+        };
+        let perimetre = match (
+            code("région", &self.region)?,
+            code("département", &self.departement)?,
+        ) {
+            (_, Some(d)) => Some(Perimetre::Departement(d)),
+            (Some(r), None) => Some(Perimetre::Region(r)),
+            (None, None) => None,
+        };
+        let annee = match rempli(&self.annee) {
+            Some(a) => Some(
+                a.parse::<u16>()
+                    .ok()
+                    .filter(|a| (1990..=2100).contains(a))
+                    .ok_or_else(|| format!("« {a} » n'est pas une année (par exemple 2025)"))?,
+            ),
+            None => None,
+        };
+        let generation = match rempli(&self.generation) {
+            Some(g) => Some(
+                g.parse::<u8>()
+                    .ok()
+                    .filter(|g| *g >= 1)
+                    .ok_or_else(|| format!("« {g} » n'est pas une génération (1, 2, 3…)"))?,
+            ),
+            None => None,
+        };
+        let referentiel = |quoi: &str, e: String| format!("{quoi} : {e}");
+        let mesure = match rempli(&self.carte) {
+            None | Some("couverture") => Mesure::Couverture,
+            Some("contrats") => Mesure::Contrats,
+            Some(autre) => {
+                return Err(format!(
+                    "carte inconnue « {autre} » : choisissez couverture ou contrats"
+                ));
+            }
+        };
+        Ok(Demande {
+            perimetre,
+            filtre: Filtre {
+                statut: rempli(&self.statut)
+                    .map(StatutContrat::parse)
+                    .transpose()
+                    .map_err(|e| referentiel("statut", e))?,
+                annee,
+                thematique: rempli(&self.thematique)
+                    .map(Thematique::parse)
+                    .transpose()
+                    .map_err(|e| referentiel("thématique", e))?,
+                public: rempli(&self.public)
+                    .map(Public::parse)
+                    .transpose()
+                    .map_err(|e| referentiel("public", e))?,
+                generation,
+                texte: rempli(&self.texte).map(str::to_owned),
+                tri: rempli(&self.tri)
+                    .map(Tri::parse)
+                    .transpose()?
+                    .unwrap_or_default(),
+            },
+            mesure,
+        })
+    }
+}
+
+/// The portfolio and what `visiteur` asked of it, after the checks: signed in, with a
+/// portfolio, the query string well formed.
+async fn lire(
+    state: &AppState,
+    visiteur: &Visiteur,
+    requete: &RequetePortefeuille,
+) -> Result<(std::sync::Arc<Portefeuille>, Demande), AppError> {
+    if visiteur.session.is_none() {
+        return Err(sans_session());
+    }
+    portefeuille::perimetres_de(&visiteur.auteur)?;
+    let demande = requete
+        .lire()
+        .map_err(|e| AppError::BadRequest(phrase(&e)))?;
+    Ok((
+        portefeuille::lire(&state.store, &visiteur.auteur).await?,
+        demande,
+    ))
+}
+
+/// A map with its title, for the page.
+struct Carte {
+    titre: String,
+    svg: String,
+}
+
+#[derive(Template)]
+#[template(path = "portefeuille/page.html")]
+struct Page<'a> {
+    entete: Entete,
+    /// The scope shown, in words.
+    perimetre: String,
+    /// The régions and départements the visitor may narrow the page to.
+    regions: Vec<(String, String)>,
+    departements: Vec<(String, String)>,
+    requete: &'a RequetePortefeuille,
+    mesure: Mesure,
+    vue: Vue<'a>,
+    cartes: Vec<Carte>,
+    /// The query string of the filters, for the exports' links.
+    filtres: String,
+    credit: &'static str,
+}
+
+impl Page<'_> {
+    fn actions(&self) -> usize {
+        self.vue.contrats.iter().map(|l| l.contrat.actions).sum()
+    }
+
+    fn realisees(&self) -> usize {
+        self.vue
+            .contrats
+            .iter()
+            .map(|l| l.contrat.actions_realisees)
+            .sum()
+    }
+
+    fn population_non_couverte(&self) -> u64 {
+        self.vue.non_couvertes.iter().map(|c| c.population).sum()
+    }
+
+    fn non_couvertes(&self) -> &[&pilote_domain::portefeuille::CommuneDuPortefeuille] {
+        &self.vue.non_couvertes[..self.vue.non_couvertes.len().min(NON_COUVERTES)]
+    }
+
+    fn milliers(&self, n: impl Borrow<u64>) -> String {
+        pilote_domain::montant::milliers(*n.borrow())
+    }
+
+    fn pourcent(&self, part: impl Borrow<f64>) -> String {
+        pourcent(*part.borrow())
+    }
+
+    fn choisi(&self, valeur: &Option<String>, code: &str) -> bool {
+        rempli(valeur) == Some(code)
+    }
+
+    fn financeurs(&self, l: &LignePortefeuille) -> String {
+        financeurs(l)
+    }
+
+    fn statuts(&self) -> &'static [StatutContrat] {
+        StatutContrat::TOUS
+    }
+
+    fn thematiques(&self) -> &'static [Thematique] {
+        Thematique::TOUS
+    }
+
+    fn publics(&self) -> &'static [Public] {
+        Public::TOUS
+    }
+
+    fn tris(&self) -> [Tri; 5] {
+        Tri::TOUS
+    }
+}
+
+/// A share as « 42 % », « 0,4 % » below one percent but not nothing.
+fn pourcent(part: f64) -> String {
+    let p = part * 100.0;
+    if p > 0.0 && p < 1.0 {
+        format!("{} %", nombre((p * 10.0).round() / 10.0))
+    } else {
+        format!("{} %", nombre(p.round()))
+    }
+}
+
+/// The funders and their planned amounts, the largest first.
+fn financeurs(l: &LignePortefeuille) -> String {
+    let mut f: Vec<(&String, Montant)> = l
+        .contrat
+        .financement
+        .iter()
+        .map(|(n, s)| (n, s.previsionnel))
+        .collect();
+    f.sort_by_key(|(_, m)| std::cmp::Reverse(m.centimes()));
+    f.iter()
+        .map(|(n, m)| format!("{n} : {}", m.en_euros()))
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// The classes of a measure, and the class of a total.
+fn classes(mesure: Mesure) -> Vec<Classe> {
+    let libelles: [&str; 5] = match mesure {
+        Mesure::Couverture => [
+            "Aucune commune couverte",
+            "Moins de 25 % de la population couverte",
+            "De 25 à 50 %",
+            "De 50 à 75 %",
+            "75 % et plus",
+        ],
+        Mesure::Contrats => [
+            "Aucun contrat",
+            "1 contrat",
+            "2 ou 3 contrats",
+            "De 4 à 9 contrats",
+            "10 contrats et plus",
+        ],
+    };
+    libelles
+        .iter()
+        .zip(NUANCIER)
+        .map(|(l, couleur)| Classe {
+            libelle: (*l).to_owned(),
+            couleur,
+        })
+        .collect()
+}
+
+fn classe(mesure: Mesure, t: &Total) -> usize {
+    match mesure {
+        Mesure::Couverture if t.communes_couvertes == 0 => 0,
+        Mesure::Couverture => match t.part() {
+            p if p < 0.25 => 1,
+            p if p < 0.5 => 2,
+            p if p < 0.75 => 3,
+            _ => 4,
+        },
+        Mesure::Contrats => match t.contrats {
+            0 => 0,
+            1 => 1,
+            2 | 3 => 2,
+            4..=9 => 3,
+            _ => 4,
+        },
+    }
+}
+
+fn valeur(mesure: Mesure, t: &Total) -> String {
+    match mesure {
+        Mesure::Couverture => format!("{} de la population couverte", pourcent(t.part())),
+        Mesure::Contrats => match t.contrats {
+            0 => "aucun contrat".to_owned(),
+            1 => "1 contrat".to_owned(),
+            n => format!("{n} contrats"),
+        },
+    }
+}
+
+/// The maps of the départements and of the régions of `vue`.
+fn cartes(geo: &GeographieDuPortefeuille, vue: &Vue, mesure: Mesure) -> Vec<Carte> {
+    let classes = classes(mesure);
+    let quoi = match mesure {
+        Mesure::Couverture => "Part de la population couverte par un contrat local de santé",
+        Mesure::Contrats => "Nombre de contrats locaux de santé",
+    };
+    let dessines: Vec<&str> = carte::departements_dessines().collect();
+    let absents: Vec<String> = vue
+        .departements
+        .iter()
+        .filter(|t| !dessines.contains(&t.code.as_str()))
+        .map(|t| format!("{} ({})", t.nom, t.code))
+        .collect();
+    let outre_mer = if absents.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Hors de la carte, dans le tableau : {}.",
+            absents.join(", ")
+        )
+    };
+    let par_departement: Vec<Zone> = vue
+        .departements
+        .iter()
+        .map(|t| Zone {
+            code: t.code.clone(),
+            classe: classe(mesure, t),
+            titre: format!("{} ({}) : {}", t.nom, t.code, valeur(mesure, t)),
+        })
+        .collect();
+    let region_de = |d: &str| geo.departements.get(d).map(|(_, r)| r.as_str());
+    let par_region: Vec<Zone> = vue
+        .departements
+        .iter()
+        .filter_map(|d| {
+            let r = vue
+                .regions
+                .iter()
+                .find(|r| Some(r.code.as_str()) == region_de(&d.code))?;
+            Some(Zone {
+                code: d.code.clone(),
+                classe: classe(mesure, r),
+                titre: format!("{} : {}", r.nom, valeur(mesure, r)),
+            })
+        })
+        .collect();
+    let etiquettes: Vec<Etiquette> = vue
+        .regions
+        .iter()
+        .map(|r| Etiquette {
+            texte: r.nom.clone(),
+            departements: vue
+                .departements
+                .iter()
+                .filter(|d| region_de(&d.code) == Some(r.code.as_str()))
+                .map(|d| d.code.clone())
+                .collect(),
+        })
+        .collect();
+    vec![
+        Carte {
+            titre: "Par département".to_owned(),
+            svg: carte::carte(
+                "carte-departements",
+                &format!("{quoi}, par département"),
+                &format!(
+                    "Carte des départements coloriés en {} classes ; les chiffres sont dans le \
+                     tableau qui suit.{outre_mer}",
+                    classes.len()
+                ),
+                &par_departement,
+                &classes,
+                &[],
+            ),
+        },
+        Carte {
+            titre: "Par région".to_owned(),
+            svg: carte::carte(
+                "carte-regions",
+                &format!("{quoi}, par région"),
+                &format!(
+                    "Carte des régions coloriées en {} classes ; les chiffres sont dans le \
+                     tableau qui suit.{outre_mer}",
+                    classes.len()
+                ),
+                &par_region,
+                &classes,
+                &etiquettes,
+            ),
+        },
+    ]
+}
+
+/// The query string of the filters asked for (the sheet aside), for the exports' links.
+fn filtres(requete: &RequetePortefeuille) -> String {
+    let mut parametres = Vec::new();
+    for (nom, valeur) in [
+        ("region", &requete.region),
+        ("departement", &requete.departement),
+        ("statut", &requete.statut),
+        ("annee", &requete.annee),
+        ("thematique", &requete.thematique),
+        ("public", &requete.public),
+        ("generation", &requete.generation),
+        ("texte", &requete.texte),
+        ("tri", &requete.tri),
+    ] {
+        if let Some(v) = rempli(valeur) {
+            parametres.push(format!("{nom}={}", crate::noyau::liste::encoder(v)));
+        }
+    }
+    parametres.join("&")
+}
+
+/// `GET /portefeuille`
+async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Parametres(requete): Parametres<RequetePortefeuille>,
+) -> Result<Response, AppError> {
+    let (p, demande) = lire(&state, &visiteur, &requete).await?;
+    let (vue, perimetres) = portefeuille::vue(
+        &state.store,
+        &visiteur.auteur,
+        &p,
+        demande.perimetre.as_ref(),
+        &demande.filtre,
+    )?;
+    let geo = &p.geographie;
+    let siens = portefeuille::perimetres_de(&visiteur.auteur)?;
+    let regions = geo
+        .regions
+        .iter()
+        .filter(|(r, _)| geo.contient(&siens, &Perimetre::Region((*r).clone())))
+        .map(|(r, n)| (r.clone(), n.clone()))
+        .collect();
+    let departements = geo
+        .departements
+        .iter()
+        .filter(|(d, _)| geo.contient(&siens, &Perimetre::Departement((*d).clone())))
+        .map(|(d, (n, _))| (d.clone(), format!("{n} ({d})")))
+        .collect();
+    let perimetre = perimetres
+        .iter()
+        .filter_map(|x| geo.libelle(x))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let cartes = cartes(geo, &vue, demande.mesure);
+    let page = Page {
+        entete: visiteur.entete(&state),
+        perimetre,
+        regions,
+        departements,
+        requete: &requete,
+        mesure: demande.mesure,
+        vue,
+        cartes,
+        filtres: filtres(&requete),
+        credit: CREDIT,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// The sheets of the portfolio: its contracts, départements, régions and the communes no
+/// contract covers.
+const FEUILLES: [&str; 4] = [
+    "contrats",
+    "departements",
+    "regions",
+    "communes-sans-contrat",
+];
+
+fn feuilles(geo: &GeographieDuPortefeuille, vue: &Vue) -> Vec<Feuille> {
+    let entier = |n: u64| Case::Nombre(n as f64);
+    let part = |p: f64| Case::Nombre((p * 1000.0).round() / 10.0);
+    let contrats = Feuille {
+        nom: "Contrats",
+        code: FEUILLES[0],
+        colonnes: vec![
+            "Identifiant",
+            "Contrat",
+            "Génération",
+            "Statut",
+            "Publié",
+            "Début",
+            "Fin",
+            "Départements",
+            "Régions",
+            "Communes",
+            "Population couverte dans le périmètre",
+            "Part de la population du périmètre (%)",
+            "Fiches-actions",
+            "Fiches-actions réalisées",
+            "Avancement moyen (%)",
+            "Budget prévu",
+            "Budget réalisé",
+            "Financement prévu par financeur",
+            "Renouvellement",
+            "Thématiques",
+            "Publics",
+        ],
+        lignes: vue
+            .contrats
+            .iter()
+            .map(|l| {
+                let c = l.contrat;
+                let r = &c.resume;
+                let budget = c.budget();
+                vec![
+                    Case::texte(r.id.as_str()),
+                    Case::texte(r.nom.as_str()),
+                    entier(r.generation.into()),
+                    Case::texte(r.statut.map(|s| s.libelle()).unwrap_or_default()),
+                    Case::texte(if r.publie { "oui" } else { "non" }),
+                    Case::nombre(r.periode.as_ref().map(|p| f64::from(p.debut()))),
+                    Case::nombre(r.periode.as_ref().and_then(|p| p.fin()).map(f64::from)),
+                    Case::liste(&r.departements),
+                    Case::liste(&r.regions),
+                    entier(r.communes),
+                    entier(l.population),
+                    part(l.part),
+                    entier(c.actions as u64),
+                    entier(c.actions_realisees as u64),
+                    Case::nombre(c.avancement_moyen.map(f64::from)),
+                    Case::Euros(budget.previsionnel),
+                    Case::Euros(budget.realise),
+                    Case::texte(financeurs(l)),
+                    Case::nombre(c.renouvellement().map(f64::from)),
+                    Case::liste(c.thematiques.iter().map(|t| t.libelle())),
+                    Case::liste(c.publics.iter().map(|p| p.libelle())),
+                ]
+            })
+            .collect(),
+    };
+    let totaux = |nom, code, totaux: &[Total], avec_region: bool| {
+        let mut colonnes = vec!["Code", "Nom"];
+        if avec_region {
+            colonnes.push("Région");
+        }
+        colonnes.extend([
+            "Contrats",
+            "Population",
+            "Population couverte",
+            "Part couverte (%)",
+            "Communes",
+            "Communes couvertes",
+        ]);
+        Feuille {
+            nom,
+            code,
+            colonnes,
+            lignes: totaux
+                .iter()
+                .map(|t| {
+                    let mut ligne = vec![Case::texte(t.code.as_str()), Case::texte(t.nom.as_str())];
+                    if avec_region {
+                        let region = geo
+                            .departements
+                            .get(&t.code)
+                            .and_then(|(_, r)| geo.regions.get(r))
+                            .map_or("", String::as_str);
+                        ligne.push(Case::texte(region));
+                    }
+                    ligne.extend([
+                        entier(t.contrats as u64),
+                        entier(t.population),
+                        entier(t.population_couverte),
+                        part(t.part()),
+                        entier(t.communes as u64),
+                        entier(t.communes_couvertes as u64),
+                    ]);
+                    ligne
+                })
+                .collect(),
+        }
+    };
+    let communes = Feuille {
+        nom: "Communes sans contrat",
+        code: FEUILLES[3],
+        colonnes: vec![
+            "Code INSEE",
+            "Commune",
+            "Département",
+            "Région",
+            "Population",
+        ],
+        lignes: vue
+            .non_couvertes
+            .iter()
+            .map(|c| {
+                vec![
+                    Case::texte(c.code.as_str()),
+                    Case::texte(c.nom.as_str()),
+                    Case::texte(c.departement.as_str()),
+                    Case::texte(c.region.as_str()),
+                    entier(c.population),
+                ]
+            })
+            .collect(),
+    };
+    vec![
+        contrats,
+        totaux("Départements", FEUILLES[1], &vue.departements, true),
+        totaux("Régions", FEUILLES[2], &vue.regions, false),
+        communes,
+    ]
+}
+
+/// `GET /portefeuille.{xlsx,ods,csv}`
+async fn export(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Parametres(requete): Parametres<RequetePortefeuille>,
+    format: Format,
+) -> Result<Response, AppError> {
+    let code = match format {
+        Format::Csv => Some(feuille_demandee(requete.feuille.as_deref(), &FEUILLES)?),
+        _ => None,
+    };
+    let (p, demande) = lire(&state, &visiteur, &requete).await?;
+    let (vue, _) = portefeuille::vue(
+        &state.store,
+        &visiteur.auteur,
+        &p,
+        demande.perimetre.as_ref(),
+        &demande.filtre,
+    )?;
+    tableur::ecrire(feuilles(&p.geographie, &vue), format, code, "portefeuille")
+}
