@@ -14,13 +14,15 @@
 #      PostgreSQL as the application's role with a coordinator's roles, row-level security
 #      included); any full scan of a table of more than 5,000 rows makes the script fail;
 #   4. serves that database with `pilote serve` (no --demo) on a free loopback port;
-#   5. fetches once with curl, and saves, the bytes of six routes: the home page `/`, one
+#   5. fetches once with curl, and saves, the bytes of eight routes: the home page `/`, one
 #      contract's page `/contrats/{id}` (the first contract of the set by file name) and its
 #      dashboard `/contrats/{id}/tableau-de-bord`, the page
-#      of its first fiche-action `/contrats/{id}/fiches/{numero}`, `GET /api/v1/contrats` and
-#      `GET /api/v1/contrats/{id}`. All are read anonymously except the fiche-action's page,
-#      which is its editor and needs the right to modify it: that one is read with the session
-#      of an account created for the benchmark (`pilote user add`, role coordinateur:{id}) and
+#      of its first fiche-action `/contrats/{id}/fiches/{numero}`, `GET /api/v1/contrats`,
+#      `GET /api/v1/contrats/{id}`, the national portfolio `/portefeuille` (500 contracts, two
+#      maps) and one région's `/portefeuille?region=84&carte=contrats`. All are read
+#      anonymously except the fiche-action's page, which is its editor and needs the right to
+#      modify it, and the portfolios: those are read with the session of an account created
+#      for the benchmark (`pilote user add`, roles coordinateur:{id} and ars:national) and
 #      signed in through `POST /connexion`, its cookie sent by curl and wrk alike. nginx
 #      (Debian's package, installed with apt-get if missing, with a configuration of our own
 #      in the work dir, 2 workers, no system service) serves those saved files;
@@ -163,6 +165,8 @@ ROUTES=(
   "contrat|/contrats/$CONTRAT|html|public"
   "tableau|/contrats/$CONTRAT/tableau-de-bord|html|public"
   "fiche|/contrats/$CONTRAT/fiches/$FICHE|html|session"
+  "portefeuille|/portefeuille|html|session"
+  "portefeuille-region|/portefeuille?region=84&carte=contrats|html|session"
   "accueil|/|html|public"
   "api-contrats|/api/v1/contrats|json|public"
   "api-contrat|/api/v1/contrats/$CONTRAT|json|public"

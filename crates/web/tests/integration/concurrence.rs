@@ -1,6 +1,6 @@
 //! Many people at once, over HTTP, on SQLite and on PostgreSQL: simultaneous saves of one
-//! form, simultaneous removals of one element, readers (pages, dashboards, exports, reports)
-//! while writers save. Every answer is
+//! form, simultaneous removals of one element, readers (pages, dashboards, exports, reports,
+//! an ARS agent's portfolio) while writers save. Every answer is
 //! counted: server errors, silent overwrites (two saves of one version both acknowledged) and
 //! lost acknowledged writes (a save answered 303 whose data is not there) must all be zero.
 
@@ -439,6 +439,81 @@ async fn des_textes_de_rapport_a_plusieurs(coordinateur: &Navigateur<'_>) {
     );
 }
 
+/// `ENSEMBLE` people save the progress of fiche-action 2 from one version while an ARS agent
+/// reads the portfolio of the région, its workbook and its CSV: one save acknowledged, the
+/// others told it changed, every read answered, and the portfolio read afterwards shows the
+/// acknowledged progress in the contract's mean.
+async fn le_portefeuille_pendant_les_ecritures(appli: &Appli, coordinateur: &Navigateur<'_>) {
+    const AUTRE: &str = "/contrats/essai-2025/fiches/2";
+    let email = Email::parse("ars@normandie.fr").unwrap();
+    let role = Role::parse("ars:region:28").unwrap();
+    compte::creer(&appli.store, &email, None, MDP, &[role])
+        .await
+        .unwrap();
+    let mut agent = appli.navigateur();
+    agent.connecter("ars@normandie.fr", MDP).await;
+    let version = champ_cache(&coordinateur.clone().get(AUTRE).await.corps, "version").unwrap();
+    let pourcentages: Vec<String> = (1..=ENSEMBLE).map(|k| (k * 10).to_string()).collect();
+    let ecritures = join_all(pourcentages.iter().map(|pourcentage| {
+        let mut onglet = coordinateur.clone();
+        let version = version.clone();
+        async move {
+            let champs = [
+                ("version", version.as_str()),
+                ("statut", "en-cours"),
+                ("avancement", pourcentage.as_str()),
+            ];
+            let r = onglet.post(&format!("{AUTRE}/avancement"), &champs).await;
+            (r.status, pourcentage.clone())
+        }
+    }));
+    let lectures = join_all((0..ENSEMBLE).map(|k| {
+        let mut onglet = agent.clone();
+        async move {
+            let uri = match k % 3 {
+                0 => "/portefeuille",
+                1 => "/portefeuille.xlsx?tri=avancement",
+                _ => "/portefeuille.csv?feuille=contrats&carte=contrats",
+            };
+            let mut statuts = Vec::new();
+            for _ in 0..4 {
+                statuts.push(onglet.get(uri).await.status);
+            }
+            statuts
+        }
+    }));
+    let (ecritures, lectures) = tokio::join!(ecritures, lectures);
+    let comptes = compter(ecritures.iter().map(|(s, _)| *s));
+    let lues = compter(lectures.into_iter().flatten());
+    println!("avancement enregistré pendant les lectures du portefeuille : {comptes:?} ; lectures : {lues:?}");
+    assert_eq!(erreurs_serveur(&comptes), 0, "{comptes:?}");
+    assert_eq!(lues.keys().collect::<Vec<_>>(), [&200], "{lues:?}");
+    let acquittes: Vec<u32> = ecritures
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+        .map(|(_, p)| p.parse().unwrap())
+        .collect();
+    assert_eq!(acquittes.len(), 1, "écrasement silencieux : {comptes:?}");
+    let id = IdContrat::parse("essai-2025").unwrap();
+    let premiere = fiche::lire(&appli.store, &Auteur::ligne_de_commande(), &id, "1")
+        .await
+        .unwrap()
+        .fiche
+        .avancement
+        .map_or(0, u32::from);
+    let csv = agent.get("/portefeuille.csv?feuille=contrats").await.texte();
+    let ligne = csv
+        .lines()
+        .find(|l| l.starts_with("essai-2025;"))
+        .expect("le contrat dans le portefeuille");
+    let moyenne = ligne.split(';').nth(14).unwrap();
+    assert_eq!(
+        moyenne,
+        ((premiere + acquittes[0]) / 2).to_string(),
+        "le portefeuille ne montre pas l'avancement acquitté : {ligne}"
+    );
+}
+
 async fn scenarios(appli: &Appli) {
     let coordinateur = coordinateur(appli).await;
     une_sauvegarde_par_version(appli, &coordinateur).await;
@@ -447,6 +522,7 @@ async fn scenarios(appli: &Appli) {
     les_parties_du_contrat_a_plusieurs(&coordinateur).await;
     un_plan_importe_a_plusieurs(&coordinateur).await;
     des_textes_de_rapport_a_plusieurs(&coordinateur).await;
+    le_portefeuille_pendant_les_ecritures(appli, &coordinateur).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
