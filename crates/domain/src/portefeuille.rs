@@ -5,6 +5,7 @@
 //! as read, for the scope and filters given.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::autorisation::Perimetre;
 use crate::contrat::{ContratResume, StatutContrat};
@@ -159,7 +160,7 @@ impl ContratDuPortefeuille {
 /// Every contract held, with the geography: what a portfolio is made from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Portefeuille {
-    pub geographie: GeographieDuPortefeuille,
+    pub geographie: Arc<GeographieDuPortefeuille>,
     pub contrats: Vec<ContratDuPortefeuille>,
 }
 
@@ -530,7 +531,7 @@ mod tests {
             ),
         ];
         Portefeuille {
-            geographie,
+            geographie: Arc::new(geographie),
             contrats,
         }
     }

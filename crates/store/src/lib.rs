@@ -125,7 +125,7 @@ pub struct Store {
     sessions: Arc<Memoire<String, session::SessionGardee>>,
     /// Every contract and the geography, as the portfolios show them, kept while the counter
     /// of changes has not moved.
-    portefeuille: portefeuille::PortefeuilleGarde,
+    portefeuille: Arc<portefeuille::PortefeuilleGarde>,
     /// The counter of changes as last read.
     compteur: Arc<generation::Generation>,
     /// The territories searched by name, for the geography version last read.

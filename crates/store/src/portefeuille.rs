@@ -2,7 +2,8 @@
 //! contract's summary, its actions' count, progress and funding, its themes and publics and
 //! what it covers of each commune, with the official geography — read in one transaction,
 //! some ten queries whatever the number of contracts, and kept in memory while the counter of
-//! changes has not moved (a geography load moves it too). It is read whole, whoever asks, and
+//! changes has not moved (a geography load moves it too; the geography itself is kept while
+//! its version is the same). It is read whole, whoever asks, and
 //! each reader is shown through the policy ([`vue`]) what their scope holds and they may read.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -23,8 +24,13 @@ use crate::journal::Auteur;
 use crate::ligne::{opt_int, opt_text, text};
 use crate::{Store, StoreError};
 
-/// The portfolio last read, with the counter of changes it was read at.
-pub(crate) type PortefeuilleGarde = Arc<Mutex<Option<(i64, Arc<Portefeuille>)>>>;
+/// The portfolio last read, with the counter of changes it was read at, and the geography
+/// last read, with its version (it changes far less often than contracts do).
+#[derive(Debug, Default)]
+pub(crate) struct PortefeuilleGarde {
+    portefeuille: Mutex<Option<(i64, Arc<Portefeuille>)>>,
+    geographie: Mutex<Option<(String, Arc<GeographieLue>)>>,
+}
 
 /// The scopes whose portfolio `auteur` reads, refused to whoever has none (neither an
 /// administrator nor an ARS agent).
@@ -46,16 +52,37 @@ pub async fn lire(store: &Store, auteur: &Auteur) -> Result<Arc<Portefeuille>, S
     perimetres_de(auteur)?;
     // The counter before the data: what is kept under it is never older than it.
     let generation = store.generation().await?;
-    if let Some((lu_a, p)) = store.portefeuille.lock().ok().and_then(|g| g.clone())
+    let garde = &store.portefeuille;
+    if let Some((lu_a, p)) = garde.portefeuille.lock().ok().and_then(|g| g.clone())
         && lu_a == generation
     {
         return Ok(p);
     }
     // Read whole, as the administration reads it: the policy is applied by `vue`.
     let mut tx = store.lecture(&Auteur::ligne_de_commande()).await?;
-    let portefeuille = Arc::new(lire_tout(&mut tx).await?);
+    let version: String = sqlx::query_scalar("SELECT version FROM geographie_version")
+        .fetch_optional(&mut *tx)
+        .await?
+        .unwrap_or_default();
+    let gardee = garde
+        .geographie
+        .lock()
+        .ok()
+        .and_then(|g| g.clone())
+        .filter(|(v, _)| *v == version);
+    let geographie = match gardee {
+        Some((_, g)) => g,
+        None => {
+            let g = Arc::new(lire_geographie(&mut tx).await?);
+            if let Ok(mut garde) = garde.geographie.lock() {
+                *garde = Some((version, Arc::clone(&g)));
+            }
+            g
+        }
+    };
+    let portefeuille = Arc::new(lire_tout(&mut tx, &geographie).await?);
     tx.commit().await?;
-    if let Ok(mut garde) = store.portefeuille.lock() {
+    if let Ok(mut garde) = garde.portefeuille.lock() {
         *garde = Some((generation, Arc::clone(&portefeuille)));
     }
     Ok(portefeuille)
@@ -127,9 +154,20 @@ async fn paires(
         .collect()
 }
 
-async fn lire_geographie(
+/// The codes of list `liste` (`thematique`, `public`) of each contract and of its actions.
+async fn codes_de(
     conn: &mut AnyConnection,
-) -> Result<(GeographieDuPortefeuille, Parties), StoreError> {
+    liste: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let sql = format!(
+        "SELECT contrat_id, code FROM contrat_{liste}
+         UNION SELECT f.contrat_id, l.code FROM fiche_{liste} l
+               JOIN fiche_action f ON f.id = l.fiche_id"
+    );
+    paires(conn, &sql, "contrat_id", "code").await
+}
+
+async fn lire_geographie(conn: &mut AnyConnection) -> Result<GeographieLue, StoreError> {
     let regions = paires(conn, "SELECT code, nom FROM region", "code", "nom")
         .await?
         .into_iter()
@@ -169,11 +207,11 @@ async fn lire_geographie(
             population,
         });
     }
-    let geographie = GeographieDuPortefeuille {
+    let geographie = Arc::new(GeographieDuPortefeuille {
         regions,
         departements,
         communes,
-    };
+    });
     let mut parties = Parties {
         epci,
         parties: HashMap::new(),
@@ -183,11 +221,22 @@ async fn lire_geographie(
             parties.parties.entry(code).or_insert((i, population));
         }
     }
-    Ok((geographie, parties))
+    Ok(GeographieLue {
+        geographie,
+        parties,
+    })
+}
+
+/// The geography as read for portfolios: what they show, and how territories find it.
+#[derive(Debug)]
+pub(crate) struct GeographieLue {
+    geographie: Arc<GeographieDuPortefeuille>,
+    parties: Parties,
 }
 
 /// How a territory's codes find the current communes: the communes of each EPCI, and the
 /// parts of communes (arrondissements, communes déléguées) with their commune.
+#[derive(Debug)]
 struct Parties {
     epci: HashMap<String, Vec<usize>>,
     parties: HashMap<String, (usize, u64)>,
@@ -205,8 +254,11 @@ struct Figures {
     parties: Vec<(usize, u64)>,
 }
 
-async fn lire_tout(conn: &mut AnyConnection) -> Result<Portefeuille, StoreError> {
-    let (geographie, parties) = lire_geographie(conn).await?;
+async fn lire_tout(
+    conn: &mut AnyConnection,
+    lue: &GeographieLue,
+) -> Result<Portefeuille, StoreError> {
+    let (geographie, parties) = (&lue.geographie, &lue.parties);
     let resumes = crate::contrat::resumes(conn).await?;
     let mut figures: HashMap<String, Figures> = HashMap::new();
     for r in sqlx::query("SELECT contrat_id, statut, avancement FROM fiche_action")
@@ -243,30 +295,12 @@ async fn lire_tout(conn: &mut AnyConnection) -> Result<Portefeuille, StoreError>
                 montant("realise_centimes")?,
             );
     }
-    for (contrat, code) in paires(
-        conn,
-        "SELECT contrat_id, code FROM contrat_thematique
-         UNION SELECT f.contrat_id, t.code FROM fiche_thematique t
-               JOIN fiche_action f ON f.id = t.fiche_id",
-        "contrat_id",
-        "code",
-    )
-    .await?
-    {
+    for (contrat, code) in codes_de(conn, "thematique").await? {
         if let Ok(t) = Thematique::parse(&code) {
             figures.entry(contrat).or_default().thematiques.push(t);
         }
     }
-    for (contrat, code) in paires(
-        conn,
-        "SELECT contrat_id, code FROM contrat_public
-         UNION SELECT f.contrat_id, p.code FROM fiche_public p
-               JOIN fiche_action f ON f.id = p.fiche_id",
-        "contrat_id",
-        "code",
-    )
-    .await?
-    {
+    for (contrat, code) in codes_de(conn, "public").await? {
         if let Ok(p) = Public::parse(&code) {
             figures.entry(contrat).or_default().publics.push(p);
         }
@@ -319,7 +353,7 @@ async fn lire_tout(conn: &mut AnyConnection) -> Result<Portefeuille, StoreError>
             });
             ContratDuPortefeuille {
                 renouvele: renouveles.contains(resume.id.as_str()),
-                couverture: Couverture::composer(&geographie, f.entieres, f.parties),
+                couverture: Couverture::composer(geographie, f.entieres, f.parties),
                 resume,
                 thematiques: f.thematiques.into_iter().collect(),
                 publics: f.publics.into_iter().collect(),
@@ -331,7 +365,7 @@ async fn lire_tout(conn: &mut AnyConnection) -> Result<Portefeuille, StoreError>
         })
         .collect();
     Ok(Portefeuille {
-        geographie,
+        geographie: Arc::clone(geographie),
         contrats,
     })
 }

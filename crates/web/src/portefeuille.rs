@@ -30,6 +30,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::Parametres;
+use crate::noyau::liste::{code_territoire, encoder, rempli};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::tableur::{self, Format, feuille_demandee};
@@ -101,25 +102,12 @@ struct Demande {
     mesure: Mesure,
 }
 
-fn rempli(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 impl RequetePortefeuille {
     /// The request, each faulty parameter named.
     fn lire(&self) -> Result<Demande, String> {
-        let code = |nom: &str, v: &Option<String>| match rempli(v) {
-            Some(c) if c.len() <= 3 && c.chars().all(|c| c.is_ascii_alphanumeric()) => {
-                Ok(Some(c.to_ascii_uppercase()))
-            }
-            Some(c) => Err(format!(
-                "« {c} » n'est pas un code de {nom} (par exemple 28 ou 2A)"
-            )),
-            None => Ok(None),
-        };
         let perimetre = match (
-            code("région", &self.region)?,
-            code("département", &self.departement)?,
+            code_territoire("région", &self.region)?,
+            code_territoire("département", &self.departement)?,
         ) {
             (_, Some(d)) => Some(Perimetre::Departement(d)),
             (Some(r), None) => Some(Perimetre::Region(r)),
@@ -422,37 +410,36 @@ fn cartes(geo: &GeographieDuPortefeuille, vue: &Vue, mesure: Mesure) -> Vec<Cart
                 .collect(),
         })
         .collect();
+    let carte = |titre: &str, id, zones: &[Zone], coloriees, etiquettes: &[Etiquette]| Carte {
+        titre: format!("Par {titre}"),
+        svg: carte::carte(
+            id,
+            &format!("{quoi}, par {titre}"),
+            &format!(
+                "Carte des {titre}s {coloriees} en {} classes ; les chiffres sont dans le \
+                 tableau qui suit.{outre_mer}",
+                classes.len()
+            ),
+            zones,
+            &classes,
+            etiquettes,
+        ),
+    };
     vec![
-        Carte {
-            titre: "Par département".to_owned(),
-            svg: carte::carte(
-                "carte-departements",
-                &format!("{quoi}, par département"),
-                &format!(
-                    "Carte des départements coloriés en {} classes ; les chiffres sont dans le \
-                     tableau qui suit.{outre_mer}",
-                    classes.len()
-                ),
-                &par_departement,
-                &classes,
-                &[],
-            ),
-        },
-        Carte {
-            titre: "Par région".to_owned(),
-            svg: carte::carte(
-                "carte-regions",
-                &format!("{quoi}, par région"),
-                &format!(
-                    "Carte des régions coloriées en {} classes ; les chiffres sont dans le \
-                     tableau qui suit.{outre_mer}",
-                    classes.len()
-                ),
-                &par_region,
-                &classes,
-                &etiquettes,
-            ),
-        },
+        carte(
+            "département",
+            "carte-departements",
+            &par_departement,
+            "coloriés",
+            &[],
+        ),
+        carte(
+            "région",
+            "carte-regions",
+            &par_region,
+            "coloriées",
+            &etiquettes,
+        ),
     ]
 }
 
@@ -471,7 +458,7 @@ fn filtres(requete: &RequetePortefeuille) -> String {
         ("tri", &requete.tri),
     ] {
         if let Some(v) = rempli(valeur) {
-            parametres.push(format!("{nom}={}", crate::noyau::liste::encoder(v)));
+            parametres.push(format!("{nom}={}", encoder(v)));
         }
     }
     parametres.join("&")

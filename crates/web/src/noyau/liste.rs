@@ -17,24 +17,30 @@ pub struct RequeteListe {
     pub par_page: Option<String>,
 }
 
+/// A parameter of the query string, trimmed; `None` when absent or blank.
+pub fn rempli(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A région's or département's code (`nom` says which) as a parameter gives it, in capitals
+/// (`2a` is `2A`); the message names it when it cannot be one.
+pub fn code_territoire(nom: &str, v: &Option<String>) -> Result<Option<String>, String> {
+    match rempli(v) {
+        Some(c) if c.len() <= 3 && c.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Ok(Some(c.to_ascii_uppercase()))
+        }
+        Some(c) => Err(format!(
+            "« {c} » n'est pas un code de {nom} (par exemple 28 ou 2A)"
+        )),
+        None => Ok(None),
+    }
+}
+
 impl RequeteListe {
     /// The filter it asks for; the message names the faulty parameter.
     pub fn filtre(&self) -> Result<Filtre, String> {
-        let rempli = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        let code = |nom: &str, v: &Option<String>| match rempli(v) {
-            Some(c) if c.len() <= 3 && c.chars().all(|c| c.is_ascii_alphanumeric()) => {
-                Ok(Some(c.to_ascii_uppercase()))
-            }
-            Some(c) => Err(format!(
-                "« {c} » n'est pas un code de {nom} (par exemple 28 ou 2A)"
-            )),
-            None => Ok(None),
-        };
+        let rempli = |v: &Option<String>| rempli(v).map(str::to_owned);
+        let code = code_territoire;
         let entier = |nom: &str, v: &Option<String>, defaut: usize| match rempli(v) {
             Some(t) => t
                 .parse::<usize>()

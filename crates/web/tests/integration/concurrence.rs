@@ -58,24 +58,33 @@ async fn coordinateur(appli: &Appli) -> Navigateur<'_> {
 /// `ENSEMBLE` people save the progress of one fiche-action from the same version at once:
 /// one save is acknowledged, the others are told it changed meanwhile; what is stored is the
 /// acknowledged one.
-async fn une_sauvegarde_par_version(appli: &Appli, coordinateur: &Navigateur<'_>) {
-    let mut lecteur = coordinateur.clone();
-    let version = champ_cache(&lecteur.get(FICHE).await.corps, "version").unwrap();
+/// `ENSEMBLE` tabs save the progress of `fiche` from `version` at the same moment, each a
+/// different percentage: their answers and percentages.
+async fn avancements_simultanes(
+    coordinateur: &Navigateur<'_>,
+    fiche: &str,
+    version: &str,
+) -> Vec<(StatusCode, String)> {
     let pourcentages: Vec<String> = (1..=ENSEMBLE).map(|k| (k * 10).to_string()).collect();
-    let reponses = join_all(pourcentages.iter().map(|pourcentage| {
+    join_all(pourcentages.into_iter().map(|pourcentage| {
         let mut onglet = coordinateur.clone();
-        let version = version.clone();
         async move {
             let champs = [
-                ("version", version.as_str()),
+                ("version", version),
                 ("statut", "en-cours"),
                 ("avancement", pourcentage.as_str()),
             ];
-            let r = onglet.post(&format!("{FICHE}/avancement"), &champs).await;
-            (r.status, pourcentage.clone())
+            let r = onglet.post(&format!("{fiche}/avancement"), &champs).await;
+            (r.status, pourcentage)
         }
     }))
-    .await;
+    .await
+}
+
+async fn une_sauvegarde_par_version(appli: &Appli, coordinateur: &Navigateur<'_>) {
+    let mut lecteur = coordinateur.clone();
+    let version = champ_cache(&lecteur.get(FICHE).await.corps, "version").unwrap();
+    let reponses = avancements_simultanes(coordinateur, FICHE, &version).await;
     let comptes = compter(reponses.iter().map(|(s, _)| *s));
     println!("sauvegardes simultanées d'une version : {comptes:?}");
     assert_eq!(erreurs_serveur(&comptes), 0, "{comptes:?}");
@@ -453,20 +462,7 @@ async fn le_portefeuille_pendant_les_ecritures(appli: &Appli, coordinateur: &Nav
     let mut agent = appli.navigateur();
     agent.connecter("ars@normandie.fr", MDP).await;
     let version = champ_cache(&coordinateur.clone().get(AUTRE).await.corps, "version").unwrap();
-    let pourcentages: Vec<String> = (1..=ENSEMBLE).map(|k| (k * 10).to_string()).collect();
-    let ecritures = join_all(pourcentages.iter().map(|pourcentage| {
-        let mut onglet = coordinateur.clone();
-        let version = version.clone();
-        async move {
-            let champs = [
-                ("version", version.as_str()),
-                ("statut", "en-cours"),
-                ("avancement", pourcentage.as_str()),
-            ];
-            let r = onglet.post(&format!("{AUTRE}/avancement"), &champs).await;
-            (r.status, pourcentage.clone())
-        }
-    }));
+    let ecritures = avancements_simultanes(coordinateur, AUTRE, &version);
     let lectures = join_all((0..ENSEMBLE).map(|k| {
         let mut onglet = agent.clone();
         async move {
@@ -485,7 +481,9 @@ async fn le_portefeuille_pendant_les_ecritures(appli: &Appli, coordinateur: &Nav
     let (ecritures, lectures) = tokio::join!(ecritures, lectures);
     let comptes = compter(ecritures.iter().map(|(s, _)| *s));
     let lues = compter(lectures.into_iter().flatten());
-    println!("avancement enregistré pendant les lectures du portefeuille : {comptes:?} ; lectures : {lues:?}");
+    println!(
+        "avancement enregistré pendant les lectures du portefeuille : {comptes:?} ; lectures : {lues:?}"
+    );
     assert_eq!(erreurs_serveur(&comptes), 0, "{comptes:?}");
     assert_eq!(lues.keys().collect::<Vec<_>>(), [&200], "{lues:?}");
     let acquittes: Vec<u32> = ecritures
@@ -501,7 +499,10 @@ async fn le_portefeuille_pendant_les_ecritures(appli: &Appli, coordinateur: &Nav
         .fiche
         .avancement
         .map_or(0, u32::from);
-    let csv = agent.get("/portefeuille.csv?feuille=contrats").await.texte();
+    let csv = agent
+        .get("/portefeuille.csv?feuille=contrats")
+        .await
+        .texte();
     let ligne = csv
         .lines()
         .find(|l| l.starts_with("essai-2025;"))
