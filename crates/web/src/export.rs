@@ -91,7 +91,11 @@ fn ecrire(
     nom: &str,
 ) -> Result<Response, AppError> {
     let code = match format {
-        Format::Csv => Some(feuille_demandee(requete.feuille.as_deref(), &codes())?),
+        Format::Csv => Some(feuille_demandee(
+            requete.feuille.as_deref(),
+            &codes(),
+            "fiches-actions",
+        )?),
         _ => None,
     };
     tableur::ecrire(export::feuilles(contrats), format, code, nom)
@@ -123,7 +127,7 @@ async fn de_la_liste(
         .filtre()
         .map_err(|e| AppError::BadRequest(phrase(&e)))?;
     if format == Format::Csv {
-        feuille_demandee(requete.feuille.as_deref(), &codes())?;
+        feuille_demandee(requete.feuille.as_deref(), &codes(), "fiches-actions")?;
     }
     let ids: Vec<_> = contrat::tous(&state.store, &visiteur.auteur, &filtre)
         .await?

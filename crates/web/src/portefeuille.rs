@@ -666,7 +666,11 @@ async fn export(
     format: Format,
 ) -> Result<Response, AppError> {
     let code = match format {
-        Format::Csv => Some(feuille_demandee(requete.feuille.as_deref(), &FEUILLES)?),
+        Format::Csv => Some(feuille_demandee(
+            requete.feuille.as_deref(),
+            &FEUILLES,
+            FEUILLES[0],
+        )?),
         _ => None,
     };
     let (p, demande) = lire(&state, &visiteur, &requete).await?;

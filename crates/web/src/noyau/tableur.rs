@@ -37,14 +37,17 @@ impl Format {
 }
 
 /// The sheet a CSV asks for (`feuille`, from `?feuille=`), one of `codes`: checked before
-/// anything is read.
-pub fn feuille_demandee<'a>(feuille: Option<&'a str>, codes: &[&str]) -> Result<&'a str, AppError> {
+/// anything is read; a missing one is asked for with `exemple`.
+pub fn feuille_demandee<'a>(
+    feuille: Option<&'a str>,
+    codes: &[&str],
+    exemple: &str,
+) -> Result<&'a str, AppError> {
     let possibles = || codes.join(", ");
     let Some(code) = feuille.map(str::trim).filter(|c| !c.is_empty()) else {
         return Err(AppError::BadRequest(format!(
             "Un fichier CSV contient une seule feuille : indiquez laquelle, par exemple \
-             feuille={} (feuilles possibles : {}).",
-            codes.first().copied().unwrap_or_default(),
+             feuille={exemple} (feuilles possibles : {}).",
             possibles()
         )));
     };
@@ -82,7 +85,7 @@ pub fn ecrire(
         ),
         Format::Csv => {
             let codes: Vec<&str> = feuilles.iter().map(|f| f.code).collect();
-            let code = feuille_demandee(code, &codes).map_err(|_| {
+            let code = feuille_demandee(code, &codes, "").map_err(|_| {
                 AppError::BadRequest(format!(
                     "La feuille « {} » n'est exportée que pour qui lit tout le contrat \
                      (feuilles possibles : {}).",
