@@ -88,55 +88,85 @@ pub async fn lire(store: &Store, auteur: &Auteur) -> Result<Arc<Portefeuille>, S
     Ok(portefeuille)
 }
 
-/// What `auteur` sees of `portefeuille`: the contracts they may read of their scope, or of
-/// `perimetre` when they narrow it to a région or département within it, that `filtre`
-/// keeps; with the scope shown. A scope unknown to the geography is invalid, one outside
-/// theirs refused. Listing unpublished contracts is journaled.
+/// The scopes `auteur` is shown: theirs, or `demande` when they narrow the portfolio to a
+/// région or a département within them. A scope unknown to the geography is invalid, one
+/// outside theirs refused.
+pub fn perimetres_vus(
+    auteur: &Auteur,
+    portefeuille: &Portefeuille,
+    demande: Option<&Perimetre>,
+) -> Result<Vec<Perimetre>, StoreError> {
+    let siens = perimetres_de(auteur)?;
+    let Some(p) = demande else {
+        return Ok(siens);
+    };
+    let geo = &portefeuille.geographie;
+    if geo.libelle(p).is_none() {
+        return Err(StoreError::Invalid(match p {
+            Perimetre::Region(r) => format!("aucune région n'a le code « {r} »"),
+            Perimetre::Departement(d) => format!("aucun département n'a le code « {d} »"),
+            Perimetre::National => "la France entière".to_owned(),
+        }));
+    }
+    if !geo.contient(&siens, p) {
+        return Err(StoreError::Refuse(
+            "ce territoire n'est pas dans votre périmètre : votre portefeuille ne le \
+             montre pas"
+                .to_owned(),
+        ));
+    }
+    Ok(vec![p.clone()])
+}
+
+/// What `auteur` sees of `portefeuille` in `perimetres` (given by [`perimetres_vus`]): the
+/// contracts there they may read that `filtre` keeps. Listing unpublished contracts is
+/// journaled ([`consigner`]).
 pub fn vue<'a>(
     store: &Store,
     auteur: &Auteur,
     portefeuille: &'a Portefeuille,
-    perimetre: Option<&Perimetre>,
+    perimetres: &[Perimetre],
     filtre: &Filtre,
-) -> Result<(Vue<'a>, Vec<Perimetre>), StoreError> {
-    let mut perimetres = perimetres_de(auteur)?;
-    if let Some(p) = perimetre {
-        let geo = &portefeuille.geographie;
-        if geo.libelle(p).is_none() {
-            return Err(StoreError::Invalid(match p {
-                Perimetre::Region(r) => format!("aucune région n'a le code « {r} »"),
-                Perimetre::Departement(d) => format!("aucun département n'a le code « {d} »"),
-                Perimetre::National => "la France entière".to_owned(),
-            }));
-        }
-        if !geo.contient(&perimetres, p) {
-            return Err(StoreError::Refuse(
-                "ce territoire n'est pas dans votre périmètre : votre portefeuille ne le \
-                 montre pas"
-                    .to_owned(),
-            ));
-        }
-        perimetres = vec![p.clone()];
+) -> Result<Vue<'a>, StoreError> {
+    let siens = perimetres_de(auteur)?;
+    if !perimetres
+        .iter()
+        .all(|p| portefeuille.geographie.contient(&siens, p))
+    {
+        return Err(StoreError::Refuse(
+            "ce territoire n'est pas dans votre périmètre".to_owned(),
+        ));
     }
     let vue = portefeuille.vue(
-        &perimetres,
+        perimetres,
         |r| peut(&auteur.acteur, &Operation::LirePublie, &r.portee()),
         filtre,
     );
-    let non_publies: Vec<&str> = vue
+    consigner(store, auteur, non_publies(&vue).as_deref());
+    Ok(vue)
+}
+
+/// The unpublished contracts `vue` lists, by identifier.
+pub fn non_publies(vue: &Vue) -> Option<String> {
+    let ids: Vec<&str> = vue
         .contrats
         .iter()
         .filter(|l| !l.contrat.resume.publie)
         .map(|l| l.contrat.resume.id.as_str())
         .collect();
-    if !non_publies.is_empty() {
+    (!ids.is_empty()).then(|| ids.join(", "))
+}
+
+/// Journals that `auteur` was shown the unpublished contracts `non_publies` in a portfolio
+/// (nothing when there were none).
+pub fn consigner(store: &Store, auteur: &Auteur, non_publies: Option<&str>) {
+    if let Some(ids) = non_publies {
         store.lectures.consigner(
             auteur,
             "portefeuille des contrats".to_owned(),
-            Some(non_publies.join(", ")),
+            Some(ids.to_owned()),
         );
     }
-    Ok((vue, perimetres))
 }
 
 /// Rows of `sql` as pairs of their two text columns `a` and `b`.

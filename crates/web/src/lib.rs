@@ -69,6 +69,8 @@ pub struct AppState {
     pub stockage: Arc<dyn Stockage>,
     /// The public's answers kept in memory.
     pub cache: Arc<noyau::cache::CachePublic>,
+    /// Parts of signed-in visitors' pages the same for all who may see them.
+    pub fragments: Arc<noyau::cache::Fragments>,
     /// Body sizes, times, requests at once, proxy trust.
     pub limites: Limites,
     en_vol: noyau::limites::EnVol,
@@ -96,6 +98,7 @@ impl AppState {
             expediteur,
             stockage,
             cache: Arc::default(),
+            fragments: Arc::default(),
             limites: Limites::default(),
             en_vol: noyau::limites::EnVol::new(&Limites::default()),
         }

@@ -8,6 +8,7 @@
 //! page to a région or a département of their scope.
 
 use std::borrow::Borrow;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
@@ -28,6 +29,7 @@ use pilote_store::portefeuille;
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::noyau::cache::Fragment;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::Parametres;
 use crate::noyau::liste::{code_territoire, encoder, rempli};
@@ -175,7 +177,7 @@ async fn lire(
     state: &AppState,
     visiteur: &Visiteur,
     requete: &RequetePortefeuille,
-) -> Result<(std::sync::Arc<Portefeuille>, Demande), AppError> {
+) -> Result<(Arc<Portefeuille>, Demande), AppError> {
     if visiteur.session.is_none() {
         return Err(sans_session());
     }
@@ -195,10 +197,19 @@ struct Carte {
     svg: String,
 }
 
+/// The page: the visitor's header around its content, kept for all who see the same.
 #[derive(Template)]
 #[template(path = "portefeuille/page.html")]
-struct Page<'a> {
+struct Page {
     entete: Entete,
+    perimetre: String,
+    fragment: Arc<Fragment>,
+}
+
+/// The page's content, the same for every visitor of the same scopes asking the same.
+#[derive(Template)]
+#[template(path = "portefeuille/contenu.html")]
+struct Contenu<'a> {
     /// The scope shown, in words.
     perimetre: String,
     /// The régions and départements the visitor may narrow the page to.
@@ -213,7 +224,7 @@ struct Page<'a> {
     credit: &'static str,
 }
 
-impl Page<'_> {
+impl Contenu<'_> {
     fn actions(&self) -> usize {
         self.vue.contrats.iter().map(|l| l.contrat.actions).sum()
     }
@@ -464,51 +475,75 @@ fn filtres(requete: &RequetePortefeuille) -> String {
     parametres.join("&")
 }
 
-/// `GET /portefeuille`
+/// `GET /portefeuille`: its content made once for a scope and a query string, while nothing
+/// changes, the reading of unpublished contracts journaled each time.
 async fn page(
     State(state): State<AppState>,
     visiteur: Visiteur,
     Parametres(requete): Parametres<RequetePortefeuille>,
 ) -> Result<Response, AppError> {
+    // The counter before the data: what is kept under it is never older than it.
+    let generation = state.store.generation().await?;
     let (p, demande) = lire(&state, &visiteur, &requete).await?;
-    let (vue, perimetres) = portefeuille::vue(
-        &state.store,
-        &visiteur.auteur,
-        &p,
-        demande.perimetre.as_ref(),
-        &demande.filtre,
-    )?;
+    let perimetres =
+        portefeuille::perimetres_vus(&visiteur.auteur, &p, demande.perimetre.as_ref())?;
     let geo = &p.geographie;
-    let siens = portefeuille::perimetres_de(&visiteur.auteur)?;
-    let regions = geo
-        .regions
-        .iter()
-        .filter(|(r, _)| geo.contient(&siens, &Perimetre::Region((*r).clone())))
-        .map(|(r, n)| (r.clone(), n.clone()))
-        .collect();
-    let departements = geo
-        .departements
-        .iter()
-        .filter(|(d, _)| geo.contient(&siens, &Perimetre::Departement((*d).clone())))
-        .map(|(d, (n, _))| (d.clone(), format!("{n} ({d})")))
-        .collect();
     let perimetre = perimetres
         .iter()
         .filter_map(|x| geo.libelle(x))
         .collect::<Vec<_>>()
         .join(", ");
-    let cartes = cartes(geo, &vue, demande.mesure);
+    let siens = portefeuille::perimetres_de(&visiteur.auteur)?;
+    let cle = format!("{siens:?} {requete:?}");
+    let fragment = match state.fragments.lire(&cle, generation) {
+        Some(f) => {
+            portefeuille::consigner(&state.store, &visiteur.auteur, f.non_publie.as_deref());
+            f
+        }
+        None => {
+            let vue = portefeuille::vue(
+                &state.store,
+                &visiteur.auteur,
+                &p,
+                &perimetres,
+                &demande.filtre,
+            )?;
+            let non_publie = portefeuille::non_publies(&vue);
+            let contenu = Contenu {
+                perimetre: perimetre.clone(),
+                regions: geo
+                    .regions
+                    .iter()
+                    .filter(|(r, _)| geo.contient(&siens, &Perimetre::Region((*r).clone())))
+                    .map(|(r, n)| (r.clone(), n.clone()))
+                    .collect(),
+                departements: geo
+                    .departements
+                    .iter()
+                    .filter(|(d, _)| geo.contient(&siens, &Perimetre::Departement((*d).clone())))
+                    .map(|(d, (n, _))| (d.clone(), format!("{n} ({d})")))
+                    .collect(),
+                requete: &requete,
+                mesure: demande.mesure,
+                cartes: cartes(geo, &vue, demande.mesure),
+                vue,
+                filtres: filtres(&requete),
+                credit: CREDIT,
+            };
+            let fragment = Arc::new(Fragment {
+                html: contenu.render()?,
+                non_publie,
+            });
+            state
+                .fragments
+                .garder(cle, generation, Arc::clone(&fragment));
+            fragment
+        }
+    };
     let page = Page {
         entete: visiteur.entete(&state),
         perimetre,
-        regions,
-        departements,
-        requete: &requete,
-        mesure: demande.mesure,
-        vue,
-        cartes,
-        filtres: filtres(&requete),
-        credit: CREDIT,
+        fragment,
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -674,11 +709,13 @@ async fn export(
         _ => None,
     };
     let (p, demande) = lire(&state, &visiteur, &requete).await?;
-    let (vue, _) = portefeuille::vue(
+    let perimetres =
+        portefeuille::perimetres_vus(&visiteur.auteur, &p, demande.perimetre.as_ref())?;
+    let vue = portefeuille::vue(
         &state.store,
         &visiteur.auteur,
         &p,
-        demande.perimetre.as_ref(),
+        &perimetres,
         &demande.filtre,
     )?;
     tableur::ecrire(feuilles(&p.geographie, &vue), format, code, "portefeuille")

@@ -299,3 +299,48 @@ mod tests {
         }
     }
 }
+
+/// Parts of signed-in visitors' pages that are the same for every visitor who may see them
+/// (an ARS scope's portfolio), each kept with the counter of changes it was made at and the
+/// detail of what it showed unpublished, for the journal: the page around it — the visitor's
+/// header and token — is made for each request, the part is not.
+#[derive(Debug, Default)]
+pub struct Fragments {
+    par_cle: Mutex<(HashMap<String, (i64, Arc<Fragment>)>, usize)>,
+}
+
+/// A part of a page, made once.
+#[derive(Debug)]
+pub struct Fragment {
+    pub html: String,
+    /// What it shows that is unpublished (contract identifiers), journaled at each reading.
+    pub non_publie: Option<String>,
+}
+
+impl Fragments {
+    /// The part kept for `cle` if it was made at `generation`.
+    pub fn lire(&self, cle: &str, generation: i64) -> Option<Arc<Fragment>> {
+        let par_cle = self.par_cle.lock().ok()?;
+        par_cle
+            .0
+            .get(cle)
+            .filter(|(faite_a, _)| *faite_a == generation)
+            .map(|(_, f)| Arc::clone(f))
+    }
+
+    /// Keeps `fragment`, made at `generation`, for `cle`; past the capacity of the public
+    /// cache, it starts afresh.
+    pub fn garder(&self, cle: String, generation: i64, fragment: Arc<Fragment>) {
+        let Ok(mut par_cle) = self.par_cle.lock() else {
+            return;
+        };
+        let taille = fragment.html.len() + cle.len();
+        if par_cle.1 + taille > CAPACITE || par_cle.0.len() >= REPONSES_MAX {
+            *par_cle = (HashMap::new(), 0);
+        }
+        par_cle.1 += taille;
+        if let Some((_, ancien)) = par_cle.0.insert(cle, (generation, fragment)) {
+            par_cle.1 = par_cle.1.saturating_sub(ancien.html.len());
+        }
+    }
+}

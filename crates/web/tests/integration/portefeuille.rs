@@ -116,6 +116,22 @@ async fn scenario(appli: &Appli) {
     assert!(corps.contains("<th scope=\"row\">Calvados (14)</th>"));
     assert!(!corps.contains("<th scope=\"row\">Maine-et-Loire (49)</th>"));
 
+    // Read again, the same content is served as made once, and the reading of the
+    // unpublished contract journaled each time.
+    let encore = ars.get("/portefeuille").await;
+    assert_eq!(encore.corps, page.corps);
+    let lectures = pilote_store::journal::dernieres(&appli.store, 200)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| {
+            e.qui == "ars@normandie.fr"
+                && e.objet == "portefeuille des contrats"
+                && e.detail.as_deref() == Some("cherbourg-2025")
+        })
+        .count();
+    assert_eq!(lectures, 2, "chaque lecture du portefeuille est journalisée");
+
     // Narrowed to a département of the région, then filtered and sorted.
     let page = ars.get("/portefeuille?departement=14&carte=contrats").await;
     assert_eq!(page.status, StatusCode::OK);
