@@ -193,13 +193,15 @@ pub fn carte(
          viewBox=\"{x0:.1} {y0:.1} {largeur:.1} {hauteur:.1}\" \
          role=\"img\" aria-labelledby=\"{id}-titre {id}-desc\" class=\"carte\">\
          <title id=\"{id}-titre\">{}</title><desc id=\"{id}-desc\">{}</desc>\
-         <defs><pattern id=\"{id}-hachures\" patternUnits=\"userSpaceOnUse\" width=\"6\" \
-         height=\"6\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" \
-         fill=\"{}\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#929292\" \
-         stroke-width=\"1.5\"/></pattern></defs>",
+         <defs><pattern id=\"{id}-hachures\" patternUnits=\"userSpaceOnUse\" width=\"{pas:.2}\" \
+         height=\"{pas:.2}\" patternTransform=\"rotate(45)\"><rect width=\"{pas:.2}\" \
+         height=\"{pas:.2}\" fill=\"{}\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"{pas:.2}\" \
+         stroke=\"#929292\" stroke-width=\"{:.2}\"/></pattern></defs>",
         echapper(titre),
         echapper(description),
         classes.first().map_or(NUANCIER[0], |c| c.couleur),
+        1.5 * k,
+        pas = 6.0 * k,
     );
     let peinture = |classe: usize| -> String {
         match classes.get(classe) {
@@ -208,15 +210,18 @@ pub fn carte(
             None => "#ffffff".to_owned(),
         }
     };
+    // Départements outside the zones: blank, outlined in grey for the surroundings.
+    let contour = |zone: bool| if zone { "#ffffff" } else { "#929292" };
     let visible =
         |b: &[f64; 4]| b[2] >= x0 && b[0] <= x0 + largeur && b[3] >= y0 && b[1] <= y0 + haut;
     for trace in TRACES.iter().filter(|t| visible(&t.boite)) {
         let zone = zones.iter().find(|z| z.code == trace.code);
         let _ = write!(
             svg,
-            "<path d=\"{}\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"{:.2}\">",
+            "<path d=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{:.2}\">",
             trace.chemin,
             peinture(zone.map_or(usize::MAX, |z| z.classe)),
+            contour(zone.is_some()),
             0.6 * k,
         );
         if let Some(z) = zone {
@@ -270,6 +275,14 @@ pub fn carte(
         }
         svg.push_str("</text>");
     }
+    // The legend on white, over the surroundings drawn below the frame.
+    let _ = write!(
+        svg,
+        "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{largeur:.1}\" height=\"{:.1}\" \
+         fill=\"#ffffff\"/>",
+        y0 + haut,
+        hauteur - haut
+    );
     for (i, classe) in classes.iter().enumerate() {
         let y = y0 + haut + k * (12.0 + LIGNE * i as f64);
         let x = x0 + 10.0 * k;

@@ -130,7 +130,10 @@ async fn scenario(appli: &Appli) {
                 && e.detail.as_deref() == Some("cherbourg-2025")
         })
         .count();
-    assert_eq!(lectures, 2, "chaque lecture du portefeuille est journalisée");
+    assert_eq!(
+        lectures, 2,
+        "chaque lecture du portefeuille est journalisée"
+    );
 
     // Narrowed to a département of the région, then filtered and sorted.
     let page = ars.get("/portefeuille?departement=14&carte=contrats").await;
