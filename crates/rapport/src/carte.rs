@@ -20,7 +20,7 @@ const SVG: &str = include_str!("../cartes/france.departements.svg");
 const LARGEUR: f64 = 613.0;
 const HAUTEUR: f64 = 585.0;
 /// The height of one line of the legend.
-const LIGNE: f64 = 22.0;
+const LIGNE: f64 = 28.0;
 
 /// One département of the vendored map: its code, its outline and where it lies.
 struct Trace {
@@ -256,7 +256,7 @@ pub fn carte(
             }
             _ => vec![&e.texte],
         };
-        let taille = 11.0 * k;
+        let taille = 13.0 * k;
         let y = y - taille * (lignes.len() as f64 - 1.0) / 2.0;
         let _ = write!(
             svg,
@@ -291,13 +291,13 @@ pub fn carte(
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" \
              stroke=\"#3a3a3a\" stroke-width=\"{:.2}\"/><text x=\"{:.1}\" y=\"{:.1}\" \
              font-size=\"{:.1}\" fill=\"#161616\">{}</text>",
-            28.0 * k,
-            16.0 * k,
+            32.0 * k,
+            20.0 * k,
             peinture(i),
             0.8 * k,
-            x + 36.0 * k,
-            y + 13.0 * k,
-            14.0 * k,
+            x + 42.0 * k,
+            y + 16.0 * k,
+            18.0 * k,
             echapper(&classe.libelle)
         );
     }
