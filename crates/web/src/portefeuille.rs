@@ -171,13 +171,34 @@ impl RequetePortefeuille {
     }
 }
 
+/// The portfolio read for a visitor: what they asked, and the scopes they are shown.
+struct Lu {
+    portefeuille: Arc<Portefeuille>,
+    demande: Demande,
+    perimetres: Vec<Perimetre>,
+}
+
+impl Lu {
+    /// What `visiteur` sees of it (every contract they may read of its scopes that the filter
+    /// keeps), unpublished contracts journaled.
+    fn vue(&self, state: &AppState, visiteur: &Visiteur) -> Result<Vue<'_>, AppError> {
+        Ok(portefeuille::vue(
+            &state.store,
+            &visiteur.auteur,
+            &self.portefeuille,
+            &self.perimetres,
+            &self.demande.filtre,
+        )?)
+    }
+}
+
 /// The portfolio and what `visiteur` asked of it, after the checks: signed in, with a
-/// portfolio, the query string well formed.
+/// portfolio, the query string well formed, the scope asked for within theirs.
 async fn lire(
     state: &AppState,
     visiteur: &Visiteur,
     requete: &RequetePortefeuille,
-) -> Result<(Arc<Portefeuille>, Demande), AppError> {
+) -> Result<Lu, AppError> {
     if visiteur.session.is_none() {
         return Err(sans_session());
     }
@@ -185,10 +206,14 @@ async fn lire(
     let demande = requete
         .lire()
         .map_err(|e| AppError::BadRequest(phrase(&e)))?;
-    Ok((
-        portefeuille::lire(&state.store, &visiteur.auteur).await?,
+    let p = portefeuille::lire(&state.store, &visiteur.auteur).await?;
+    let perimetres =
+        portefeuille::perimetres_vus(&visiteur.auteur, &p, demande.perimetre.as_ref())?;
+    Ok(Lu {
+        portefeuille: p,
         demande,
-    ))
+        perimetres,
+    })
 }
 
 /// A map with its title, for the page.
@@ -484,11 +509,10 @@ async fn page(
 ) -> Result<Response, AppError> {
     // The counter before the data: what is kept under it is never older than it.
     let generation = state.store.generation().await?;
-    let (p, demande) = lire(&state, &visiteur, &requete).await?;
-    let perimetres =
-        portefeuille::perimetres_vus(&visiteur.auteur, &p, demande.perimetre.as_ref())?;
-    let geo = &p.geographie;
-    let perimetre = perimetres
+    let lu = lire(&state, &visiteur, &requete).await?;
+    let geo = &lu.portefeuille.geographie;
+    let perimetre = lu
+        .perimetres
         .iter()
         .filter_map(|x| geo.libelle(x))
         .collect::<Vec<_>>()
@@ -501,13 +525,7 @@ async fn page(
             f
         }
         None => {
-            let vue = portefeuille::vue(
-                &state.store,
-                &visiteur.auteur,
-                &p,
-                &perimetres,
-                &demande.filtre,
-            )?;
+            let vue = lu.vue(&state, &visiteur)?;
             let non_publie = portefeuille::non_publies(&vue);
             let contenu = Contenu {
                 perimetre: perimetre.clone(),
@@ -524,8 +542,8 @@ async fn page(
                     .map(|(d, (n, _))| (d.clone(), format!("{n} ({d})")))
                     .collect(),
                 requete: &requete,
-                mesure: demande.mesure,
-                cartes: cartes(geo, &vue, demande.mesure),
+                mesure: lu.demande.mesure,
+                cartes: cartes(geo, &vue, lu.demande.mesure),
                 vue,
                 filtres: filtres(&requete),
                 credit: CREDIT,
@@ -708,15 +726,12 @@ async fn export(
         )?),
         _ => None,
     };
-    let (p, demande) = lire(&state, &visiteur, &requete).await?;
-    let perimetres =
-        portefeuille::perimetres_vus(&visiteur.auteur, &p, demande.perimetre.as_ref())?;
-    let vue = portefeuille::vue(
-        &state.store,
-        &visiteur.auteur,
-        &p,
-        &perimetres,
-        &demande.filtre,
-    )?;
-    tableur::ecrire(feuilles(&p.geographie, &vue), format, code, "portefeuille")
+    let lu = lire(&state, &visiteur, &requete).await?;
+    let vue = lu.vue(&state, &visiteur)?;
+    tableur::ecrire(
+        feuilles(&lu.portefeuille.geographie, &vue),
+        format,
+        code,
+        "portefeuille",
+    )
 }
