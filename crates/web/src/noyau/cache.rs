@@ -306,7 +306,14 @@ mod tests {
 /// header and token — is made for each request, the part is not.
 #[derive(Debug, Default)]
 pub struct Fragments {
-    par_cle: Mutex<(HashMap<String, (i64, Arc<Fragment>)>, usize)>,
+    gardes: Mutex<Gardes>,
+}
+
+/// The parts kept by key, each with the counter it was made at, and their size in bytes.
+#[derive(Debug, Default)]
+struct Gardes {
+    par_cle: HashMap<String, (i64, Arc<Fragment>)>,
+    octets: usize,
 }
 
 /// A part of a page, made once.
@@ -320,9 +327,9 @@ pub struct Fragment {
 impl Fragments {
     /// The part kept for `cle` if it was made at `generation`.
     pub fn lire(&self, cle: &str, generation: i64) -> Option<Arc<Fragment>> {
-        let par_cle = self.par_cle.lock().ok()?;
-        par_cle
-            .0
+        let gardes = self.gardes.lock().ok()?;
+        gardes
+            .par_cle
             .get(cle)
             .filter(|(faite_a, _)| *faite_a == generation)
             .map(|(_, f)| Arc::clone(f))
@@ -331,16 +338,16 @@ impl Fragments {
     /// Keeps `fragment`, made at `generation`, for `cle`; past the capacity of the public
     /// cache, it starts afresh.
     pub fn garder(&self, cle: String, generation: i64, fragment: Arc<Fragment>) {
-        let Ok(mut par_cle) = self.par_cle.lock() else {
+        let Ok(mut gardes) = self.gardes.lock() else {
             return;
         };
         let taille = fragment.html.len() + cle.len();
-        if par_cle.1 + taille > CAPACITE || par_cle.0.len() >= REPONSES_MAX {
-            *par_cle = (HashMap::new(), 0);
+        if gardes.octets + taille > CAPACITE || gardes.par_cle.len() >= REPONSES_MAX {
+            *gardes = Gardes::default();
         }
-        par_cle.1 += taille;
-        if let Some((_, ancien)) = par_cle.0.insert(cle, (generation, fragment)) {
-            par_cle.1 = par_cle.1.saturating_sub(ancien.html.len());
+        gardes.octets += taille;
+        if let Some((_, ancien)) = gardes.par_cle.insert(cle, (generation, fragment)) {
+            gardes.octets = gardes.octets.saturating_sub(ancien.html.len());
         }
     }
 }
