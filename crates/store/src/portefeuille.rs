@@ -3,8 +3,8 @@
 //! what it covers of each commune, with the official geography — read in one transaction,
 //! some ten queries whatever the number of contracts, and kept in memory while the counter of
 //! changes has not moved (a geography load moves it too; the geography itself is kept while
-//! its version is the same). It is read whole, whoever asks, and
-//! each reader is shown through the policy ([`vue`]) what their scope holds and they may read.
+//! its version is the same). It is read whole, whoever asks, and each reader is shown
+//! through the policy ([`vue`]) what their scope holds and they may read.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
