@@ -1318,18 +1318,30 @@ mod tests {
             "-env:UserInstallation=file://{}",
             dossier.path().join("profil").display()
         );
-        let statut = std::process::Command::new("soffice")
-            .args([
-                profil.as_str(),
-                "--headless",
-                "--convert-to",
-                format,
-                "--outdir",
-            ])
-            .arg(&sortie)
-            .arg(&source)
-            .output()
-            .unwrap();
+        // LibreOffice, starting on a fresh profile on a loaded machine, at times aborts
+        // (« Unspecified Application Error »): the conversion is tried again, three times at
+        // most, before the test fails.
+        let convertir = || {
+            std::process::Command::new("soffice")
+                .args([
+                    profil.as_str(),
+                    "--headless",
+                    "--convert-to",
+                    format,
+                    "--outdir",
+                ])
+                .arg(&sortie)
+                .arg(&source)
+                .output()
+                .unwrap()
+        };
+        let mut statut = convertir();
+        for _ in 1..3 {
+            if statut.status.success() {
+                break;
+            }
+            statut = convertir();
+        }
         assert!(statut.status.success(), "{statut:?}");
         Some(std::fs::read(sortie.join(format!("plan.{format}"))).unwrap())
     }
