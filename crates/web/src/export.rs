@@ -17,7 +17,7 @@ use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::liste::RequeteListe;
 use crate::noyau::route::{Politique, Routes, route};
-use crate::noyau::tableur::{self, Format, feuille_demandee};
+use crate::noyau::tableur::{self, Format};
 use crate::noyau::visiteur::Visiteur;
 
 /// The routes of the exports, each with its policy.
@@ -83,21 +83,19 @@ fn codes() -> Vec<&'static str> {
     FEUILLES.iter().map(|(c, _)| *c).collect()
 }
 
-/// The export of `contrats` in `format`, as file `nom` (without its extension).
+/// The sheet a CSV export asks for (none for a workbook), checked against [`FEUILLES`].
+fn feuille(format: Format, requete: &RequeteExport) -> Result<Option<&str>, AppError> {
+    format.feuille(requete.feuille.as_deref(), &codes(), "fiches-actions")
+}
+
+/// The export of `contrats` in `format`, as file `nom` (without its extension); a CSV holds
+/// sheet `code` alone.
 fn ecrire(
     contrats: &[ContratExporte],
     format: Format,
-    requete: &RequeteExport,
+    code: Option<&str>,
     nom: &str,
 ) -> Result<Response, AppError> {
-    let code = match format {
-        Format::Csv => Some(feuille_demandee(
-            requete.feuille.as_deref(),
-            &codes(),
-            "fiches-actions",
-        )?),
-        _ => None,
-    };
     tableur::ecrire(export::feuilles(contrats), format, code, nom)
 }
 
@@ -112,7 +110,7 @@ async fn du_contrat(
     let id = crate::noyau::identifiant(&id)?;
     let contrats =
         contrat::pour_export(&state.store, &visiteur.auteur, std::slice::from_ref(&id)).await?;
-    ecrire(&contrats, format, &requete, id.as_str())
+    ecrire(&contrats, format, feuille(format, &requete)?, id.as_str())
 }
 
 /// `GET /export.{xlsx,ods,csv}`
@@ -126,14 +124,13 @@ async fn de_la_liste(
         .liste
         .filtre()
         .map_err(|e| AppError::BadRequest(phrase(&e)))?;
-    if format == Format::Csv {
-        feuille_demandee(requete.feuille.as_deref(), &codes(), "fiches-actions")?;
-    }
+    // Checked before any contract is read.
+    let code = feuille(format, &requete)?;
     let ids: Vec<_> = contrat::tous(&state.store, &visiteur.auteur, &filtre)
         .await?
         .into_iter()
         .map(|c| c.id)
         .collect();
     let contrats = contrat::pour_export(&state.store, &visiteur.auteur, &ids).await?;
-    ecrire(&contrats, format, &requete, "contrats")
+    ecrire(&contrats, format, code, "contrats")
 }

@@ -35,7 +35,7 @@ use crate::noyau::extraction::Parametres;
 use crate::noyau::liste::{code_territoire, encoder, rempli};
 use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
-use crate::noyau::tableur::{self, Format, feuille_demandee};
+use crate::noyau::tableur::{self, Format};
 use crate::noyau::visiteur::{Visiteur, sans_session};
 
 /// The page's address.
@@ -718,14 +718,7 @@ async fn export(
     Parametres(requete): Parametres<RequetePortefeuille>,
     format: Format,
 ) -> Result<Response, AppError> {
-    let code = match format {
-        Format::Csv => Some(feuille_demandee(
-            requete.feuille.as_deref(),
-            &FEUILLES,
-            FEUILLES[0],
-        )?),
-        _ => None,
-    };
+    let code = format.feuille(requete.feuille.as_deref(), &FEUILLES, FEUILLES[0])?;
     let lu = lire(&state, &visiteur, &requete).await?;
     let vue = lu.vue(&state, &visiteur)?;
     tableur::ecrire(

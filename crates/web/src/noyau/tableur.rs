@@ -27,6 +27,20 @@ impl Format {
         }
     }
 
+    /// The sheet a file of this format holds alone: for a CSV, `feuille` checked by
+    /// [`feuille_demandee`]; none for a workbook, which holds them all.
+    pub fn feuille<'a>(
+        self,
+        feuille: Option<&'a str>,
+        codes: &[&str],
+        exemple: &str,
+    ) -> Result<Option<&'a str>, AppError> {
+        match self {
+            Format::Csv => feuille_demandee(feuille, codes, exemple).map(Some),
+            Format::Xlsx | Format::Ods => Ok(None),
+        }
+    }
+
     fn type_mime(self) -> &'static str {
         match self {
             Format::Xlsx => TYPE_XLSX,
@@ -38,7 +52,7 @@ impl Format {
 
 /// The sheet a CSV asks for (`feuille`, from `?feuille=`), one of `codes`: checked before
 /// anything is read; a missing one is asked for with `exemple`.
-pub fn feuille_demandee<'a>(
+fn feuille_demandee<'a>(
     feuille: Option<&'a str>,
     codes: &[&str],
     exemple: &str,
