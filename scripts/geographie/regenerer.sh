@@ -3,6 +3,7 @@
 # pinned below. Needs Node.js and npm. The extract's fingerprint changes with its content, and
 # Pilote reloads the geography on its next start.
 set -euo pipefail
+# 6.0.0 follows the COG 2026: a new version changes MILLESIME in crates/store/src/geographie.rs.
 VERSION=6.0.0
 racine=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)

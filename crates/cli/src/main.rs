@@ -4,6 +4,7 @@
 mod acces;
 mod bench;
 mod configuration;
+mod donnees;
 mod journal;
 mod sauvegarde;
 mod service;
@@ -58,6 +59,10 @@ enum Commande {
     Backup(sauvegarde::OptionsSauvegarde),
     /// Loads an archive into an empty database, SQLite or PostgreSQL.
     Restore(sauvegarde::OptionsRestauration),
+    /// Reference data (commune centroids, RPPS, QPV, indicators): loaded with its source and
+    /// vintage, all or nothing, and listed.
+    #[command(subcommand)]
+    Donnees(donnees::CommandeDonnees),
     /// Medical accessibility (the APL indicator) computed from files; no database.
     #[command(subcommand)]
     Access(acces::CommandeAcces),
@@ -82,6 +87,12 @@ async fn main() -> Result<()> {
         Commande::Serve => service::servir(ouvrir(&configuration).await?, &configuration).await,
         Commande::User(commande) => {
             utilisateur::executer(&ouvrir(&configuration).await?, commande).await
+        }
+        Commande::Donnees(commande) => {
+            let store = ouvrir(&configuration).await?;
+            let issue = donnees::executer(&store, commande).await;
+            store.close().await;
+            issue
         }
         Commande::Journal(commande) => {
             journal::executer(&ouvrir(&configuration).await?, commande, &configuration).await

@@ -161,6 +161,12 @@ pub fn tient_l_annuaire(acteur: &Acteur) -> bool {
     })
 }
 
+/// Whether `acteur` loads the reference data every page relies on (centroids, the RPPS, the
+/// QPV, indicators): administrators of the platform only.
+pub fn charge_les_donnees_de_reference(acteur: &Acteur) -> bool {
+    acteur.roles.contains(&Role::Administrateur)
+}
+
 /// The scopes whose portfolio `acteur` reads: the nation for an administrator, each scope of
 /// their ARS roles for an agent (the nation alone when one of them is); none for the others.
 pub fn portefeuille(acteur: &Acteur) -> Vec<Perimetre> {

@@ -12,6 +12,7 @@ pub mod compte;
 pub mod contrat;
 pub mod date_partielle;
 pub mod diagnostic;
+pub mod donnees_de_reference;
 pub mod erreur;
 pub mod evaluation;
 pub mod fiche_action;

@@ -64,6 +64,13 @@ impl Depot {
         self.taille
     }
 
+    /// The bytes written, to be read from the start (a reference file checked before it is
+    /// loaded); the temporary file is removed once the reader is dropped.
+    pub async fn en_lecture(mut self) -> io::Result<impl io::Read + Send + 'static> {
+        self.ecriture.flush().await?;
+        Ok(self.fichier)
+    }
+
     /// Flushes what was written to the file, for a storage to move or send it (the local
     /// folder also syncs it to disk before putting it in place; S3 needs no more).
     pub(crate) async fn terminer(mut self) -> Result<DepotTermine, ErreurStockage> {

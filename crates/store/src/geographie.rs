@@ -20,6 +20,11 @@ const DEPARTEMENTS: &str = include_str!("../geographie/departements.tsv");
 const EPCI: &str = include_str!("../geographie/epci.tsv");
 const COMMUNES: &str = include_str!("../geographie/communes.tsv");
 
+/// The year of the Code officiel géographique the shipped extract follows (the package's
+/// version 6.0.0 is COG 2026: `scripts/geographie/regenerer.sh`); reference files of commune
+/// codes older than it may name communes merged since.
+pub const MILLESIME: u16 = 2026;
+
 /// The parsed extract.
 #[derive(Debug, Clone)]
 pub struct Extrait {

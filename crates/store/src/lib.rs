@@ -7,6 +7,7 @@ pub mod compte;
 pub mod connexion;
 pub mod contrat;
 pub mod demo;
+pub mod donnees_de_reference;
 pub mod error;
 pub mod export;
 mod generation;

@@ -109,6 +109,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sécurité au niveau des lignes des textes des rapports (PostgreSQL)",
         include_str!("../migrations/0020_securite_textes_des_rapports.sql"),
     ),
+    (
+        21,
+        "données de référence chargées par l'administrateur",
+        include_str!("../migrations/0021_donnees_de_reference.sql"),
+    ),
 ];
 
 /// Whether migration `sql` runs on `backend` (see the module's documentation).

@@ -18,6 +18,7 @@ use sqlx::Connection;
 use std::sync::OnceLock;
 
 mod concurrence;
+mod donnees_de_reference;
 mod robustesse;
 mod sauvegarde;
 
@@ -237,7 +238,16 @@ conformite!(
     la_liste_se_filtre_et_se_pagine,
     plusieurs_personnes_a_la_fois,
     une_valeur_absente_puis_donnee_s_enregistre,
+    les_donnees_de_reference_se_chargent_tout_ou_rien,
+    les_medecins_qpv_et_indicateurs_se_chargent,
+    un_chargement_ne_se_voit_qu_acheve,
+    les_centroides_reels_se_chargent,
 );
+
+use donnees_de_reference::{
+    les_centroides_reels_se_chargent, les_donnees_de_reference_se_chargent_tout_ou_rien,
+    les_medecins_qpv_et_indicateurs_se_chargent, un_chargement_ne_se_voit_qu_acheve,
+};
 
 /// An indicator without a baseline, then one with: the second is not refused (sqlx's `Any`
 /// driver declares a NULL real as PostgreSQL `float4` in the statement it keeps prepared).

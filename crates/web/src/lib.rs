@@ -11,6 +11,7 @@ mod assets;
 mod clsm;
 pub mod compte;
 mod contrat;
+mod donnees_de_reference;
 mod evaluation;
 mod export;
 mod fiche;
@@ -134,6 +135,7 @@ fn table() -> Routes {
         compte::routes(),
         mes_actions::routes(),
         portefeuille::routes(),
+        donnees_de_reference::routes(),
         api::routes(),
         assets::routes(),
         sante::routes(),

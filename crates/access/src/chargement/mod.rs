@@ -7,6 +7,9 @@
 //! [`Charge::lignes_sautees`], so that the caller reports them. A line is taken whole or not
 //! at all. CSV files may use commas or semicolons (found from the header), a decimal point or
 //! comma; extra columns are ignored.
+//!
+//! [`Fichier`] and the field readers ([`texte`], [`nombre`]) are public so that other loaders
+//! of Pilote (the reference data the administrator loads) name their faults the same way.
 
 mod communes;
 mod offre;
@@ -39,7 +42,7 @@ pub struct Charge<T> {
 }
 
 /// An input file being read, its header known.
-struct Fichier<R: Read> {
+pub struct Fichier<R: Read> {
     nom: String,
     lecteur: csv::Reader<BufReader<R>>,
     en_tete: Vec<String>,
@@ -49,7 +52,7 @@ struct Fichier<R: Read> {
 impl<R: Read> Fichier<R> {
     /// A CSV file: comma-separated, or semicolon-separated when its first line has more
     /// semicolons than commas (a spreadsheet saved in French).
-    fn csv(lecteur: R, nom: &str, options: Options) -> Result<Self, ErreurChargement> {
+    pub fn csv(lecteur: R, nom: &str, options: Options) -> Result<Self, ErreurChargement> {
         let mut lecteur = BufReader::new(lecteur);
         let debut = lecteur
             .fill_buf()
@@ -105,7 +108,7 @@ impl<R: Read> Fichier<R> {
     }
 
     /// The column named `nom` (exactly, after trimming).
-    fn colonne_optionnelle(&self, nom: &str) -> Option<Colonne> {
+    pub fn colonne_optionnelle(&self, nom: &str) -> Option<Colonne> {
         self.en_tete.iter().position(|c| c == nom).map(|i| Colonne {
             numero: i + 1,
             nom: nom.to_owned(),
@@ -113,13 +116,13 @@ impl<R: Read> Fichier<R> {
     }
 
     /// The column named `nom`, required.
-    fn colonne(&self, nom: &str) -> Result<Colonne, ErreurChargement> {
+    pub fn colonne(&self, nom: &str) -> Result<Colonne, ErreurChargement> {
         self.colonne_optionnelle(nom)
             .ok_or_else(|| self.faute_en_tete(format!("colonne « {nom} » absente")))
     }
 
     /// A fault of the header (line 1), with the columns found.
-    fn faute_en_tete(&self, motif: String) -> ErreurChargement {
+    pub fn faute_en_tete(&self, motif: String) -> ErreurChargement {
         ErreurChargement::Faute {
             fichier: self.nom.clone(),
             faute: Faute::ligne(
@@ -131,7 +134,7 @@ impl<R: Read> Fichier<R> {
 
     /// Hands every data line to `traiter`, which checks it whole before taking it. A bad line
     /// stops the load, or is set aside when the options say so.
-    fn parcourir(
+    pub fn parcourir(
         mut self,
         mut traiter: impl FnMut(&ByteRecord, u64) -> Result<(), Faute>,
     ) -> Result<Vec<Faute>, ErreurChargement> {
@@ -194,7 +197,7 @@ fn octets<'e>(enregistrement: &'e ByteRecord, colonne: &Colonne) -> &'e [u8] {
 }
 
 /// The text of a field, which must be UTF-8.
-fn texte<'e>(
+pub fn texte<'e>(
     enregistrement: &'e ByteRecord,
     colonne: &Colonne,
     ligne: u64,
@@ -209,7 +212,7 @@ fn texte<'e>(
 }
 
 /// A number, with a decimal point or comma.
-fn nombre(enregistrement: &ByteRecord, colonne: &Colonne, ligne: u64) -> Result<f64, Faute> {
+pub fn nombre(enregistrement: &ByteRecord, colonne: &Colonne, ligne: u64) -> Result<f64, Faute> {
     let texte = texte(enregistrement, colonne, ligne)?;
     let lu = match texte.parse::<f64>() {
         Ok(valeur) => Some(valeur),

@@ -79,6 +79,11 @@ pub(crate) const TABLES: &[Table] = &[
     table("journal"),
     table("tentative_connexion"),
     table("generation_donnees"),
+    table("donnees_de_reference"),
+    table("centroide_commune"),
+    table("medecins_commune"),
+    table("qpv"),
+    table("indicateur_territorial"),
 ];
 
 /// The table whose one row the migrations write: replaced by the archive's rather than

@@ -56,6 +56,8 @@ pub struct Entete {
     pub csrf: Option<String>,
     /// Whether the visitor has a portfolio of contracts (an ARS agent, an administrator).
     pub portefeuille: bool,
+    /// Whether the visitor administers the platform (its reference data).
+    pub administration: bool,
 }
 
 impl Entete {
@@ -66,6 +68,7 @@ impl Entete {
             personne: None,
             csrf: None,
             portefeuille: false,
+            administration: false,
         }
     }
 }

@@ -38,6 +38,9 @@ pub enum Politique {
     /// The portfolio of the contracts of the visitor's scope (its page, its exports): ARS
     /// agents and administrators; the public is sent to sign in.
     Portefeuille,
+    /// The platform's administration (the reference data): administrators only; the public
+    /// is sent to sign in.
+    Administration,
     /// An invitation link (`{jeton}`): whoever holds a valid one.
     Invitation,
     /// The signed-in person's own account (their page, their password, their sessions): any

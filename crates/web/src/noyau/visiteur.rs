@@ -351,6 +351,9 @@ impl Visiteur {
             csrf: Some(self.csrf.clone()),
             portefeuille: !pilote_domain::autorisation::portefeuille(&self.auteur.acteur)
                 .is_empty(),
+            administration: pilote_domain::autorisation::charge_les_donnees_de_reference(
+                &self.auteur.acteur,
+            ),
         }
     }
 }

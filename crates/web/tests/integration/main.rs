@@ -8,6 +8,7 @@ mod compte;
 mod concurrence;
 mod connexion;
 mod creation;
+mod donnees_de_reference;
 mod evaluation;
 mod fiche;
 mod gouvernance;

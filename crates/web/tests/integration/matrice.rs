@@ -14,8 +14,8 @@ use crate::support::application::{Appli, Navigateur, Reponse, contrat as contrat
 use axum::http::StatusCode;
 use pilote_domain::IdContrat;
 use pilote_domain::autorisation::{
-    Acteur, Operation, Perimetre, PorteeContrat, Role, cree_des_contrats, peut, portefeuille,
-    tient_l_annuaire,
+    Acteur, Operation, Perimetre, PorteeContrat, Role, charge_les_donnees_de_reference,
+    cree_des_contrats, peut, portefeuille, tient_l_annuaire,
 };
 use pilote_domain::compte::Email;
 use pilote_domain::diagnostic::Diagnostic;
@@ -761,6 +761,32 @@ fn cas(
             };
             let attendu = if permis { attendu } else { Attendu::Interdit };
             vec![un(route.chemin.into(), champs, attendu)]
+        }
+        Politique::Administration => {
+            let permis = charge_les_donnees_de_reference(acteur);
+            if route.methode == axum::http::Method::GET {
+                let attendu = if permis {
+                    Attendu::Permis
+                } else if acteur.roles.is_empty() {
+                    Attendu::Connexion
+                } else {
+                    Attendu::Interdit
+                };
+                vec![un(route.chemin.into(), vec![], attendu)]
+            } else {
+                // An upload that is not multipart: refused as bad input once the right is
+                // granted, nothing loaded.
+                let attendu = if permis {
+                    Attendu::Invalide
+                } else {
+                    Attendu::Interdit
+                };
+                vec![un(
+                    route.chemin.replace("{nature}", "centroides"),
+                    vec![],
+                    attendu,
+                )]
+            }
         }
         Politique::Invitation => {
             let inconnue = "0".repeat(64);
