@@ -44,32 +44,43 @@ impl Effet {
     }
 }
 
-/// A computed APL, ready for scenarios.
+/// A computed APL, ready for scenarios; it keeps its own copy of what it was computed from,
+/// so that a server holds it for as long as the data stands.
 #[derive(Debug, Clone)]
-pub struct Scenario<'a> {
-    communes: &'a Communes,
+pub struct Scenario {
+    communes: Communes,
     /// Row `j`: the communes `i` reaching `j`, with w(t_ij).
     par_offre: Creuse,
-    offre: &'a Offre,
-    apl: &'a Apl,
+    offre: Offre,
+    apl: Apl,
 }
 
-impl<'a> Scenario<'a> {
+impl Scenario {
     /// Scenarios on the APL `apl`, computed from `voisinage` and `offre`. Reads the
     /// neighbourhood once by supply commune (linear in the pairs); each scenario then costs
     /// only the pairs of the communes it changes.
-    pub fn new(
-        communes: &'a Communes,
-        voisinage: &'a Voisinage,
-        offre: &'a Offre,
-        apl: &'a Apl,
-    ) -> Self {
+    pub fn new(communes: &Communes, voisinage: &Voisinage, offre: &Offre, apl: &Apl) -> Self {
         Scenario {
-            communes,
+            communes: communes.clone(),
             par_offre: voisinage.par_offre(),
-            offre,
-            apl,
+            offre: offre.clone(),
+            apl: apl.clone(),
         }
+    }
+
+    /// The communes, by index.
+    pub fn communes(&self) -> &Communes {
+        &self.communes
+    }
+
+    /// The APL the scenarios start from.
+    pub fn apl(&self) -> &Apl {
+        &self.apl
+    }
+
+    /// The supply the scenarios change.
+    pub fn offre(&self) -> &Offre {
+        &self.offre
     }
 
     /// Reads `CODE=+N`, `CODE=-N` or `CODE=N` (N in the supply's unit, decimal point or comma).

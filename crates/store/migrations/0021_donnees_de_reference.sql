@@ -51,3 +51,21 @@ CREATE TABLE indicateur_territorial (
     source TEXT NOT NULL,
     PRIMARY KEY (niveau, code, indicateur, annee)
 );
+
+-- The medical accessibility (APL) last computed from the loaded centroids and general
+-- practitioners, with what it was computed from (`cle`: each input's load moment; `entrees`:
+-- their sources and vintages), and each commune's value.
+CREATE TABLE calcul_apl (
+    cle TEXT NOT NULL,
+    entrees TEXT NOT NULL,
+    parametres TEXT NOT NULL,
+    calcule_le TEXT NOT NULL,
+    communes BIGINT NOT NULL,
+    apl_moyenne DOUBLE PRECISION NOT NULL
+);
+
+CREATE TABLE apl_commune (
+    code TEXT PRIMARY KEY,
+    apl DOUBLE PRECISION NOT NULL,
+    sous_dense INTEGER NOT NULL
+);

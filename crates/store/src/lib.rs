@@ -2,6 +2,7 @@
 //! through sqlx's `Any` driver. Dialect differences are confined to [`migration`] (DDL) and to
 //! the few queries that name a [`Backend`].
 
+pub mod acces_medical;
 pub mod annuaire;
 pub mod compte;
 pub mod connexion;

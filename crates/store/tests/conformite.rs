@@ -242,11 +242,13 @@ conformite!(
     les_medecins_qpv_et_indicateurs_se_chargent,
     un_chargement_ne_se_voit_qu_acheve,
     les_centroides_reels_se_chargent,
+    l_apl_se_calcule_depuis_les_donnees_chargees,
 );
 
 use donnees_de_reference::{
-    les_centroides_reels_se_chargent, les_donnees_de_reference_se_chargent_tout_ou_rien,
-    les_medecins_qpv_et_indicateurs_se_chargent, un_chargement_ne_se_voit_qu_acheve,
+    l_apl_se_calcule_depuis_les_donnees_chargees, les_centroides_reels_se_chargent,
+    les_donnees_de_reference_se_chargent_tout_ou_rien, les_medecins_qpv_et_indicateurs_se_chargent,
+    un_chargement_ne_se_voit_qu_acheve,
 };
 
 /// An indicator without a baseline, then one with: the second is not refused (sqlx's `Any`

@@ -189,14 +189,20 @@ pub async fn jeux(store: &Store) -> Result<Vec<JeuDeDonnees>, StoreError> {
     Ok(jeux)
 }
 
-/// The communes whose centroid is loaded, with their population from the geography (a
-/// commune the geography gives no population counts 0): the input of the accessibility
-/// engine.
+/// The communes whose centroid is loaded, with their population from the geography: the
+/// input of the accessibility engine. Each inhabitant counts once: a commune déléguée or
+/// associée counts 0 (its commune actuelle counts them), and so does a commune whose
+/// arrondissements are situated themselves (Paris, Lyon, Marseille).
 pub async fn communes_situees(store: &Store) -> Result<Communes, StoreError> {
     let rows = sqlx::query(
-        "SELECT c.code, c.lat, c.lon,
-                (SELECT MAX(g.population) FROM commune g WHERE g.code = c.code) AS population
-         FROM centroide_commune c ORDER BY c.code",
+        "SELECT c.code, c.lat, c.lon, g.population
+         FROM centroide_commune c
+         LEFT JOIN commune g ON g.code = c.code
+             AND g.type_commune IN ('commune-actuelle', 'arrondissement-municipal')
+             AND g.code NOT IN (
+                 SELECT a.parent FROM commune a JOIN centroide_commune s ON s.code = a.code
+                 WHERE a.type_commune = 'arrondissement-municipal' AND a.parent IS NOT NULL)
+         ORDER BY c.code",
     )
     .fetch_all(store.pool())
     .await?;

@@ -109,6 +109,14 @@ pub(crate) const HORS_ARCHIVE: &[(&str, &str)] = &[
         "géographie officielle, rechargée de l'extrait embarqué",
     ),
     (
+        "calcul_apl",
+        "recalculé depuis les données de référence, qui sont archivées",
+    ),
+    (
+        "apl_commune",
+        "recalculée depuis les données de référence, qui sont archivées",
+    ),
+    (
         "geographie_version",
         "version notée dans l'en-tête de l'archive",
     ),

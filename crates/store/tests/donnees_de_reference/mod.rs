@@ -372,3 +372,84 @@ pub(crate) async fn les_centroides_reels_se_chargent(store: &Store) {
     let paris_1er = communes.indice("75101").unwrap();
     assert!(communes.populations()[paris_1er] > 10_000.0);
 }
+
+/// The APL computed from the loaded centroids and practitioners: every commune's value, the
+/// summaries by département, région and France, Paris reached through its arrondissements,
+/// the result stored with its inputs, and a scenario replayed on it.
+pub(crate) async fn l_apl_se_calcule_depuis_les_donnees_chargees(store: &Store) {
+    use pilote_store::acces_medical::{self, Etape};
+    assert_eq!(
+        acces_medical::entrees(store).await.unwrap().unwrap_err(),
+        [Nature::Centroides, Nature::Rpps]
+    );
+    charger(
+        store,
+        &declaration(Nature::Centroides, "centroides.csv", 2026),
+        "code_insee,lat,lon\n14118,49.18,-0.37\n14327,49.21,-0.33\n14047,49.28,-0.70\n\
+         75101,48.86,2.34\n75102,48.87,2.34\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        acces_medical::entrees(store).await.unwrap().unwrap_err(),
+        [Nature::Rpps]
+    );
+    let mut rpps =
+        "Identifiant PP|Code profession|Code savoir-faire|Code commune (coord. structure)\n"
+            .to_owned();
+    for (i, commune) in ["14118"; 40].iter().chain(&["75101"; 10]).enumerate() {
+        rpps.push_str(&format!("{i}|10|SM54|{commune}\n"));
+    }
+    charger(store, &declaration(Nature::Rpps, "rpps.txt", 2026), &rpps)
+        .await
+        .unwrap();
+    let entrees = acces_medical::entrees(store).await.unwrap().unwrap();
+    let etapes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let suivies = std::sync::Arc::clone(&etapes);
+    let acces = acces_medical::calculer(store, entrees.clone(), move |e| {
+        suivies.lock().unwrap().push(e)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        *etapes.lock().unwrap(),
+        [
+            Etape::Lecture,
+            Etape::Trajets,
+            Etape::Apl,
+            Etape::Enregistrement
+        ]
+    );
+    let communes = acces.scenario.communes();
+    let apl = acces.scenario.apl().valeurs();
+    let caen = communes.indice("14118").unwrap();
+    let bayeux = communes.indice("14047").unwrap();
+    assert!(apl[caen] > 0.0 && apl[caen] > apl[bayeux], "{apl:?}");
+    assert_eq!(
+        acces.communes_de("75056").len(),
+        2,
+        "Paris par ses arrondissements"
+    );
+    assert_eq!(acces.territoires[caen], ("14".to_owned(), "28".to_owned()));
+    let calvados = acces.departements["14"];
+    assert!(calvados.population > 100_000.0);
+    assert!(acces.regions.contains_key("11") && acces.france.population > calvados.population);
+    // Stored with what it was computed from.
+    let stockees: Vec<(String, f64)> = sqlx_lignes(store).await;
+    assert_eq!(stockees.len(), 5);
+    // A scenario: two practitioners more in Bayeux raise its APL and its neighbours'.
+    let changement = acces.scenario.changement("14047=+2").unwrap();
+    let effets = acces.scenario.simuler(&[changement]).unwrap();
+    let a_bayeux = effets.iter().find(|e| e.commune == bayeux).unwrap();
+    assert!(a_bayeux.apres > a_bayeux.avant);
+    assert!(
+        effets
+            .iter()
+            .all(|e| communes.code(e.commune).starts_with("14"))
+    );
+}
+
+/// Every commune's stored APL.
+async fn sqlx_lignes(store: &Store) -> Vec<(String, f64)> {
+    pilote_store::acces_medical::stockee(store).await.unwrap()
+}
