@@ -111,7 +111,8 @@ pub struct AccesMedical {
     pub seuil: Seuil,
     pub calcule_le: String,
     pub duree: Duration,
-    /// By commune index: its département and région.
+    /// By commune index: its name, département and région.
+    pub noms: Vec<String>,
     pub territoires: Vec<(String, String)>,
     pub departements: HashMap<String, Bilan>,
     pub regions: HashMap<String, Bilan>,
@@ -155,8 +156,8 @@ pub async fn calculer(
         sqlx::query_as("SELECT code, medecins FROM medecins_commune")
             .fetch_all(store.pool())
             .await?;
-    let geographie: Vec<(String, String, String, String, Option<String>)> =
-        sqlx::query_as("SELECT code, type_commune, departement, region, parent FROM commune")
+    let geographie: Vec<Situee> =
+        sqlx::query_as("SELECT code, nom, type_commune, departement, region, parent FROM commune")
             .fetch_all(store.pool())
             .await?;
     let etape = Arc::new(etape);
@@ -172,10 +173,13 @@ pub async fn calculer(
     Ok(acces)
 }
 
+/// A commune of the geography: code, name, kind, département, région, enclosing commune.
+type Situee = (String, String, String, String, String, Option<String>);
+
 fn calculer_en_memoire(
     communes: Communes,
     medecins: &[(String, f64)],
-    geographie: &[(String, String, String, String, Option<String>)],
+    geographie: &[Situee],
     entrees: Entrees,
     etape: impl Fn(Etape),
 ) -> Result<AccesMedical, StoreError> {
@@ -199,13 +203,15 @@ fn calculer_en_memoire(
     let scenario = Scenario::new(&communes, &voisinage, &offre, &apl);
 
     let mut territoires = vec![(String::new(), String::new()); communes.len()];
+    let mut noms = vec![String::new(); communes.len()];
     let mut arrondissements: HashMap<String, Vec<usize>> = HashMap::new();
-    for (code, genre, departement, region, parent) in geographie {
+    for (code, nom, genre, departement, region, parent) in geographie {
         let Some(i) = communes.indice(code) else {
             continue;
         };
         if territoires[i].0.is_empty() || genre == "commune-actuelle" {
             territoires[i] = (departement.clone(), region.clone());
+            noms[i] = nom.clone();
         }
         if let (Some(parent), "arrondissement-municipal") = (parent, genre.as_str())
             && communes.indice(parent).is_none()
@@ -229,6 +235,7 @@ fn calculer_en_memoire(
         regions: HashMap::new(),
         france: Bilan::new(apl.valeurs(), communes.populations(), seuil),
         territoires: Vec::new(),
+        noms,
         arrondissements,
         scenario,
     };

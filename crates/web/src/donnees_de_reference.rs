@@ -149,6 +149,8 @@ async fn envoyer(
     .await;
     let (champ, message) = match resultat {
         Ok(Ok(_)) => {
+            // The APL computed from the new data at once, in the background.
+            state.acces.situation(&state.store).await?;
             let section = nature.code();
             return Ok(rediriger(&format!("{CHEMIN}?fait={section}#{section}"), []));
         }

@@ -5,6 +5,7 @@
 //! Every route is declared in [`routes`] with the [`Politique`] it enforces; the router is
 //! built from that table only, and the authorization matrix test drives every entry of it.
 
+mod acces_aux_soins;
 mod annuaire;
 mod api;
 mod assets;
@@ -72,6 +73,8 @@ pub struct AppState {
     pub cache: Arc<noyau::cache::CachePublic>,
     /// Parts of signed-in visitors' pages the same for all who may see them.
     pub fragments: Arc<noyau::cache::Fragments>,
+    /// The medical accessibility (APL) computed from the reference data, kept in memory.
+    pub acces: Arc<acces_aux_soins::Calculateur>,
     /// Body sizes, times, requests at once, proxy trust.
     pub limites: Limites,
     en_vol: noyau::limites::EnVol,
@@ -100,6 +103,7 @@ impl AppState {
             stockage,
             cache: Arc::default(),
             fragments: Arc::default(),
+            acces: Arc::default(),
             limites: Limites::default(),
             en_vol: noyau::limites::EnVol::new(&Limites::default()),
         }
@@ -135,6 +139,7 @@ fn table() -> Routes {
         compte::routes(),
         mes_actions::routes(),
         portefeuille::routes(),
+        acces_aux_soins::routes(),
         donnees_de_reference::routes(),
         api::routes(),
         assets::routes(),

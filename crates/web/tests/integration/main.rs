@@ -2,6 +2,7 @@
 //! page, the authorization matrix, sign-in and one's account, OpenID Connect against a
 //! provider served here.
 
+mod acces_aux_soins;
 mod annuaire;
 mod clsm;
 mod compte;
