@@ -5,6 +5,7 @@
 //! Domain words are French, as the users say them.
 
 pub mod autorisation;
+pub mod besoins;
 pub mod champ;
 pub mod clsm;
 pub mod code_insee;

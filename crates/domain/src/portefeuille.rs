@@ -20,6 +20,8 @@ pub struct CommuneDuPortefeuille {
     pub nom: String,
     pub departement: String,
     pub region: String,
+    /// The EPCI à fiscalité propre it belongs to, if any.
+    pub epci: Option<String>,
     pub population: u64,
 }
 
@@ -32,6 +34,8 @@ pub struct GeographieDuPortefeuille {
     pub departements: BTreeMap<String, (String, String)>,
     /// The current communes, by code.
     pub communes: Vec<CommuneDuPortefeuille>,
+    /// The EPCI's names, by SIREN.
+    pub epci: BTreeMap<String, String>,
 }
 
 impl GeographieDuPortefeuille {
@@ -447,6 +451,7 @@ mod tests {
             nom: format!("Commune {code}"),
             departement: dep.to_owned(),
             region: reg.to_owned(),
+            epci: None,
             population,
         }
     }
@@ -471,6 +476,7 @@ mod tests {
                 commune("49007", "49", "52", 150_000),
                 commune("50129", "50", "28", 80_000),
             ],
+            epci: BTreeMap::new(),
         }
     }
 

@@ -234,13 +234,19 @@ async fn lire_geographie(conn: &mut AnyConnection) -> Result<GeographieLue, Stor
             nom: text(r, "nom")?,
             departement: text(r, "departement")?,
             region: text(r, "region")?,
+            epci: opt_text(r, "epci")?,
             population,
         });
     }
+    let noms_epci = paires(conn, "SELECT code, nom FROM epci", "code", "nom")
+        .await?
+        .into_iter()
+        .collect();
     let geographie = Arc::new(GeographieDuPortefeuille {
         regions,
         departements,
         communes,
+        epci: noms_epci,
     });
     let mut parties = Parties {
         epci,

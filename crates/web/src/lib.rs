@@ -9,6 +9,7 @@ mod acces_aux_soins;
 mod annuaire;
 mod api;
 mod assets;
+mod besoins;
 mod clsm;
 pub mod compte;
 mod contrat;

@@ -17,6 +17,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use pilote_domain::Montant;
 use pilote_domain::autorisation::Perimetre;
+use pilote_domain::besoins::{Besoin, BesoinEpci};
 use pilote_domain::contrat::StatutContrat;
 use pilote_domain::portefeuille::{
     Filtre, GeographieDuPortefeuille, LignePortefeuille, Portefeuille, Total, Tri, Vue,
@@ -29,6 +30,7 @@ use pilote_store::portefeuille;
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::besoins::{self, Donnees};
 use crate::noyau::cache::Fragment;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::Parametres;
@@ -244,6 +246,11 @@ struct Contenu<'a> {
     mesure: Mesure,
     vue: Vue<'a>,
     cartes: Vec<Carte>,
+    /// Where the next contract is needed: the communes and their EPCI, their map, and what
+    /// the reference data says or lacks.
+    besoins: (Vec<Besoin<'a>>, Vec<BesoinEpci>),
+    carte_besoins: String,
+    mentions: Vec<String>,
     /// The query string of the filters, for the exports' links.
     filtres: String,
     credit: &'static str,
@@ -264,6 +271,21 @@ impl Contenu<'_> {
 
     fn population_non_couverte(&self) -> u64 {
         self.vue.non_couvertes.iter().map(|c| c.population).sum()
+    }
+
+    /// The communes in need shown, and the EPCI.
+    fn besoins_montres(&self) -> &[Besoin<'_>] {
+        &self.besoins.0[..self.besoins.0.len().min(NON_COUVERTES)]
+    }
+
+    fn besoins_epci(&self) -> &[BesoinEpci] {
+        &self.besoins.1[..self.besoins.1.len().min(NON_COUVERTES)]
+    }
+
+    fn apl(&self, b: &Besoin) -> String {
+        b.indices.apl.map_or("—".to_owned(), |(apl, _)| {
+            format!("{apl:.2}").replace('.', ",")
+        })
     }
 
     fn non_couvertes(&self) -> &[&pilote_domain::portefeuille::CommuneDuPortefeuille] {
@@ -518,7 +540,9 @@ async fn page(
         .collect::<Vec<_>>()
         .join(", ");
     let siens = portefeuille::perimetres_de(&visiteur.auteur)?;
-    let cle = format!("{siens:?} {requete:?}");
+    // The state of the reference data too: an APL computed since is shown at once.
+    let donnees = besoins::donnees(&state).await?;
+    let cle = format!("{siens:?} {requete:?} {}", donnees.cle);
     let fragment = match state.fragments.lire(&cle, generation) {
         Some(f) => {
             portefeuille::consigner(&state.store, &visiteur.auteur, f.non_publie.as_deref());
@@ -527,7 +551,7 @@ async fn page(
         None => {
             let vue = lu.vue(&state, &visiteur)?;
             let non_publie = portefeuille::non_publies(&vue);
-            let contenu = Contenu {
+            let mut contenu = Contenu {
                 perimetre: perimetre.clone(),
                 regions: geo
                     .regions
@@ -544,10 +568,20 @@ async fn page(
                 requete: &requete,
                 mesure: lu.demande.mesure,
                 cartes: cartes(geo, &vue, lu.demande.mesure),
+                besoins: donnees.besoins(geo, &vue.non_couvertes),
+                carte_besoins: String::new(),
+                mentions: donnees.mentions.clone(),
                 vue,
                 filtres: filtres(&requete),
                 credit: CREDIT,
             };
+            let departements: Vec<(String, String)> = contenu
+                .vue
+                .departements
+                .iter()
+                .map(|t| (t.code.clone(), t.nom.clone()))
+                .collect();
+            contenu.carte_besoins = besoins::carte(&departements, &contenu.besoins.0);
             let fragment = Arc::new(Fragment {
                 html: contenu.render()?,
                 non_publie,
@@ -566,16 +600,18 @@ async fn page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// The sheets of the portfolio: its contracts, départements, régions and the communes no
-/// contract covers.
-const FEUILLES: [&str; 4] = [
+/// The sheets of the portfolio: its contracts, départements, régions, the communes no
+/// contract covers, and those of them in need with their EPCI.
+const FEUILLES: [&str; 6] = [
     "contrats",
     "departements",
     "regions",
     "communes-sans-contrat",
+    "besoins-communes",
+    "besoins-epci",
 ];
 
-fn feuilles(geo: &GeographieDuPortefeuille, vue: &Vue) -> Vec<Feuille> {
+fn feuilles(geo: &GeographieDuPortefeuille, vue: &Vue, donnees: &Donnees) -> Vec<Feuille> {
     let entier = |n: u64| Case::Nombre(n as f64);
     let part = |p: f64| Case::Nombre((p * 1000.0).round() / 10.0);
     let contrats = Feuille {
@@ -703,11 +739,15 @@ fn feuilles(geo: &GeographieDuPortefeuille, vue: &Vue) -> Vec<Feuille> {
             })
             .collect(),
     };
+    let (besoins, epci) = donnees.besoins(geo, &vue.non_couvertes);
+    let [besoins, epci] = besoins::feuilles(&besoins, &epci, [FEUILLES[4], FEUILLES[5]]);
     vec![
         contrats,
         totaux("Départements", FEUILLES[1], &vue.departements, true),
         totaux("Régions", FEUILLES[2], &vue.regions, false),
         communes,
+        besoins,
+        epci,
     ]
 }
 
@@ -721,8 +761,9 @@ async fn export(
     let code = format.feuille(requete.feuille.as_deref(), &FEUILLES, FEUILLES[0])?;
     let lu = lire(&state, &visiteur, &requete).await?;
     let vue = lu.vue(&state, &visiteur)?;
+    let donnees = besoins::donnees(&state).await?;
     tableur::ecrire(
-        feuilles(&lu.portefeuille.geographie, &vue),
+        feuilles(&lu.portefeuille.geographie, &vue, &donnees),
         format,
         code,
         "portefeuille",

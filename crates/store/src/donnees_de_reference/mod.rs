@@ -352,3 +352,10 @@ async fn decrire(tx: &mut AnyConnection, jeu: &JeuDeDonnees) -> Result<(), Store
     .await?;
     Ok(())
 }
+
+/// Each QPV row's commune and population.
+pub async fn qpv(store: &Store) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sqlx::query_as("SELECT commune, population FROM qpv")
+        .fetch_all(store.pool())
+        .await?)
+}

@@ -261,6 +261,94 @@ async fn scenario(appli: &Appli) {
     .await
     .unwrap();
     assert!(pdl.get("/portefeuille").await.corps.contains("saumur-2026"));
+
+    besoins(appli).await;
+}
+
+/// Where the next contract is needed: what is missing said first; once the centroids, the
+/// practitioners and the QPV are loaded, the uncovered communes under-served or with a QPV,
+/// on the page (once the APL is computed) and in the exports.
+async fn besoins(appli: &Appli) {
+    use pilote_domain::donnees_de_reference::Nature;
+    use pilote_store::donnees_de_reference::{Declaration, charger};
+    let mut ars = appli.navigateur();
+    ars.connecter("ars@normandie.fr", MDP_ESSAI).await;
+    let page = ars.get("/portefeuille").await.texte();
+    assert!(page.contains("Où un contrat manque"));
+    assert!(page.contains(
+        "L'APL n'est pas calculée : il manque les centroïdes des communes et les médecins généralistes (rpps)"
+    ));
+    assert!(page.contains("La liste des quartiers prioritaires n'est pas chargée"));
+    for (nature, contenu) in [
+        (
+            Nature::Centroides,
+            "code_insee,lat,lon\n14118,49.18,-0.37\n76351,49.49,0.11\n14047,49.28,-0.70\n",
+        ),
+        (
+            Nature::Rpps,
+            "Identifiant PP|Code profession|Code savoir-faire|Code commune (coord. structure)\n\
+             1|10|SM54|14118\n2|10|SM54|14118\n",
+        ),
+        (
+            Nature::Qpv,
+            "code_qpv,nom,code_insee,population\nQN07601M,Mont-Gaillard,76351,7400\n\
+             QN07602M,Caucriauville,76351,9300\n",
+        ),
+    ] {
+        let declaration = Declaration {
+            nature,
+            source: "Essai".into(),
+            millesime: 2026,
+            fichier: "essai.csv".into(),
+            millesime_confirme: false,
+            ecarter_lignes_fautives: false,
+        };
+        charger(
+            &appli.store,
+            &pilote_store::Auteur::ligne_de_commande(),
+            &declaration,
+            Cursor::new(contenu.as_bytes().to_vec()),
+        )
+        .await
+        .unwrap();
+    }
+    let mut page = String::new();
+    for _ in 0..200 {
+        page = ars.get("/portefeuille").await.texte();
+        if !page.contains("en cours de calcul") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(page.contains("APL calculée le"), "{page}");
+    assert!(page.contains("Quartiers prioritaires : Essai, millésime 2026."));
+    // Le Havre: no contract, no practitioner in reach, two QPV; Bayeux: none in reach either.
+    assert!(
+        page.contains("<th scope=\"row\">Le Havre</th><td>76351</td>"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("2 ({})", pilote_domain::montant::milliers(16_700))));
+    assert!(page.contains("id=\"carte-besoins-titre\""));
+    let csv = ars.get("/portefeuille.csv?feuille=besoins-communes").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lignes: Vec<&str> = csv.corps.lines().collect();
+    assert!(
+        lignes[0].contains(
+            "Code INSEE;Commune;Département;EPCI;Population;APL;Sous-dense;QPV;Population en QPV"
+        ),
+        "{}",
+        lignes[0]
+    );
+    assert!(lignes[1].starts_with("76351;Le Havre;76;"), "{}", lignes[1]);
+    assert!(lignes[1].ends_with(";0;oui;2;16700"), "{}", lignes[1]);
+    assert!(lignes.iter().any(|l| l.starts_with("14047;Bayeux;14;")));
+    assert!(!csv.corps.contains("\n14118;"), "Caen est couverte");
+    let epci = ars.get("/portefeuille.csv?feuille=besoins-epci").await;
+    assert!(
+        epci.corps.contains("Le Havre Seine Métropole"),
+        "{}",
+        epci.corps
+    );
 }
 
 #[tokio::test]
