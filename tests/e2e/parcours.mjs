@@ -484,6 +484,68 @@ try {
     "le portefeuille n'a pas sa carte des régions",
   );
 
+  // Reference data: the administrator loads commune centroids and general practitioners
+  // (small files made here), a bad file first; the APL of Caen's contract is then computed in
+  // the background and a what-if scenario played.
+  await page.getByRole("link", { name: "Données de référence" }).click();
+  await page.waitForURL(`${BASE}/administration/donnees`);
+  await accessibilite(page, "données de référence (rien de chargé)");
+  const charger = async (nature, nom, contenu) => {
+    const section = page.locator(`#${nature}`);
+    await section.locator("summary").click();
+    await section.locator('input[type="file"]').setInputFiles({
+      name: nom,
+      mimeType: "text/csv",
+      buffer: Buffer.from(contenu),
+    });
+    await section.getByLabel("Source").fill("Essai de bout en bout");
+    await section.getByLabel("Millésime").fill("2026");
+    await envoyer(section.getByRole("button", { name: "Charger" }));
+  };
+  await charger("centroides", "centroides.csv", "code_insee,lat,lon\nABCDE,49.18,-0.37\n");
+  verifier(
+    (await texte(page.locator("#centroides"))).includes("code « ABCDE » inconnu de la géographie officielle"),
+    "le fichier fautif n'est pas refusé avec sa ligne et sa colonne",
+  );
+  await accessibilite(page, "données de référence (fichier refusé)");
+  await charger(
+    "centroides",
+    "centroides.csv",
+    "code_insee,lat,lon\n14118,49.18,-0.37\n14327,49.21,-0.33\n14047,49.28,-0.70\n14762,49.10,-0.65\n",
+  );
+  await charger(
+    "rpps",
+    "rpps.txt",
+    "Identifiant PP|Code profession|Code savoir-faire|Code commune (coord. structure)\n" +
+      Array.from({ length: 60 }, (_, i) => `${i}|10|SM54|14118`).join("\n") +
+      "\n",
+  );
+  verifier(
+    (await texte(page.locator("#rpps"))).includes("Le fichier est chargé et en usage."),
+    "l'extrait du RPPS n'est pas chargé",
+  );
+  await accessibilite(page, "données de référence (chargées)");
+  await page.goto(`${BASE}/contrats/essai-sans-plan-2025`);
+  await page.getByRole("link", { name: "Accès aux médecins" }).click();
+  for (let essai = 0; essai < 100; essai += 1) {
+    if (!(await texte(page.locator("main"))).includes("Calcul de l'APL en cours")) break;
+    await new Promise((r) => setTimeout(r, 100));
+    await page.reload();
+  }
+  verifier(
+    (await texte(page.locator("main"))).includes("Le territoire comparé"),
+    "l'APL du contrat n'est pas calculée",
+  );
+  await accessibilite(page, "accès aux médecins généralistes");
+  await page.locator("#commune-0").selectOption("14118");
+  await page.locator("#medecins-0").fill("-20");
+  await envoyer(page.getByRole("button", { name: "Simuler" }));
+  verifier(
+    (await texte(page.locator("#simulation"))).includes("voient leur APL changer"),
+    "le scénario n'a pas d'effet affiché",
+  );
+  await accessibilite(page, "accès aux médecins généralistes (scénario)");
+
   // Sign-out.
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await page.waitForURL(`${BASE}/`);
