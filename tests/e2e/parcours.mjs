@@ -492,14 +492,16 @@ try {
   await accessibilite(page, "données de référence (rien de chargé)");
   const charger = async (nature, nom, contenu) => {
     const section = page.locator(`#${nature}`);
-    await section.locator("summary").click();
+    // The form's details: open already when the page comes back with its refusal.
+    const formulaire = section.locator("details").last();
+    if (!(await formulaire.evaluate((d) => d.open))) await formulaire.locator("summary").click();
     await section.locator('input[type="file"]').setInputFiles({
       name: nom,
       mimeType: "text/csv",
       buffer: Buffer.from(contenu),
     });
-    await section.getByLabel("Source").fill("Essai de bout en bout");
-    await section.getByLabel("Millésime").fill("2026");
+    await section.locator(`input[name="source"]`).fill("Essai de bout en bout");
+    await section.locator(`input[name="millesime"]`).fill("2026");
     await envoyer(section.getByRole("button", { name: "Charger" }));
   };
   await charger("centroides", "centroides.csv", "code_insee,lat,lon\nABCDE,49.18,-0.37\n");

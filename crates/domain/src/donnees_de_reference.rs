@@ -123,18 +123,23 @@ impl JeuDeDonnees {
         format!("{}, millésime {}", self.source, self.millesime)
     }
 
-    /// « 4 décembre 2026 à 15 h 40 (UTC) », from the stored RFC 3339 moment.
+    /// « 4 décembre 2026 à 15 h 40 (UTC) ».
     pub fn charge_le_en_lettres(&self) -> String {
-        let jour = self
-            .charge_le
-            .get(..10)
-            .and_then(|d| crate::DatePartielle::parse(d).ok());
-        match (jour, self.charge_le.get(11..13), self.charge_le.get(14..16)) {
-            (Some(jour), Some(h), Some(m)) => {
-                format!("{} à {h} h {m} (UTC)", jour.en_toutes_lettres())
-            }
-            _ => self.charge_le.clone(),
+        moment_en_lettres(&self.charge_le)
+    }
+}
+
+/// « 4 décembre 2026 à 15 h 40 (UTC) », from a stored RFC 3339 moment (given back as it is
+/// when it does not read as one).
+pub fn moment_en_lettres(moment: &str) -> String {
+    let jour = moment
+        .get(..10)
+        .and_then(|d| crate::DatePartielle::parse(d).ok());
+    match (jour, moment.get(11..13), moment.get(14..16)) {
+        (Some(jour), Some(h), Some(m)) => {
+            format!("{} à {h} h {m} (UTC)", jour.en_toutes_lettres())
         }
+        _ => moment.to_owned(),
     }
 }
 

@@ -36,7 +36,7 @@ pub async fn donnees(state: &AppState) -> Result<Donnees, AppError> {
         Situation::Pret(acces) => {
             mentions.push(format!(
                 "APL calculée le {} à partir des {}.",
-                acces.calcule_le.get(..10).unwrap_or_default(),
+                pilote_domain::donnees_de_reference::moment_en_lettres(&acces.calcule_le),
                 acces.entrees.mention()
             ));
             let cle = acces.calcule_le.clone();

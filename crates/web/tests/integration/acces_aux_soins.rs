@@ -103,6 +103,7 @@ async fn scenario(appli: &Appli) {
         "Région 28",
         "<th scope=\"row\">France</th>",
         "Les 2 communes du contrat",
+        "Calculé le ",
         "<th scope=\"row\">Caen</th><td>14118</td>",
         "centroïdes des communes : Essai, millésime 2026 ; médecins généralistes : Essai, millésime 2026",
     ] {
