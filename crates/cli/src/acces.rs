@@ -219,10 +219,9 @@ fn calculer(entrees: &Entrees) -> Result<Calcul> {
 
 /// Loads one file behind a progress bar (shown on a terminal only) and lists the lines set
 /// aside.
-fn charger<T>(
-    chemin: &Path,
-    lire: impl FnOnce(ProgressBarIter<File>, &str) -> Result<Charge<T>, ErreurChargement>,
-) -> Result<T> {
+/// Opens the file at `chemin` with its name and a progress bar of its size (shown on a
+/// terminal only).
+pub fn ouvrir(chemin: &Path) -> Result<(String, File, ProgressBar)> {
     let nom = chemin.display().to_string();
     let fichier = File::open(chemin).with_context(|| format!("ouverture de {nom}"))?;
     let taille = fichier.metadata().map(|m| m.len()).unwrap_or_default();
@@ -232,6 +231,14 @@ fn charger<T>(
             ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")?
                 .progress_chars("=> "),
         );
+    Ok((nom, fichier, barre))
+}
+
+fn charger<T>(
+    chemin: &Path,
+    lire: impl FnOnce(ProgressBarIter<File>, &str) -> Result<Charge<T>, ErreurChargement>,
+) -> Result<T> {
+    let (nom, fichier, barre) = ouvrir(chemin)?;
     let charge = lire(barre.wrap_read(fichier), &nom);
     barre.finish_and_clear();
     let charge = charge?;

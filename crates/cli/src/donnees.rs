@@ -2,12 +2,10 @@
 //! the QPV, indicator tables) loaded into the database with their source and vintage, all or
 //! nothing; what is loaded, listed.
 
-use std::fs::File;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 use pilote_domain::donnees_de_reference::{self, Nature};
 use pilote_store::donnees_de_reference::{Declaration, annee_courante, charger, jeux};
 use pilote_store::{Auteur, Store};
@@ -67,17 +65,9 @@ pub async fn executer(store: &Store, commande: CommandeDonnees) -> Result<()> {
             ecarter_lignes_fautives,
             fichier,
         } => {
-            let nom = fichier.display().to_string();
             let millesime = donnees_de_reference::millesime(&millesime, annee_courante())
                 .map_err(anyhow::Error::msg)?;
-            let ouvert = File::open(&fichier).with_context(|| format!("ouverture de {nom}"))?;
-            let taille = ouvert.metadata().map(|m| m.len()).unwrap_or_default();
-            let barre = ProgressBar::new(taille)
-                .with_message(nom.clone())
-                .with_style(
-                    ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")?
-                        .progress_chars("=> "),
-                );
+            let (nom, ouvert, barre) = crate::acces::ouvrir(&fichier)?;
             let declaration = Declaration {
                 nature: nature.into(),
                 source,

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-fn pilote(dossier: &Path, arguments: &[&str]) -> (bool, String) {
+pub(crate) fn pilote(dossier: &Path, arguments: &[&str]) -> (bool, String) {
     let sortie = Command::new(env!("CARGO_BIN_EXE_pilote"))
         .current_dir(dossier)
         .env("RUST_LOG", "warn")

@@ -2,5 +2,6 @@
 
 mod acces;
 mod commande;
+mod donnees;
 mod instances;
 mod sauvegarde;
