@@ -62,9 +62,13 @@ impl Entrees {
 
 /// The inputs loaded, or the natures still missing.
 pub async fn entrees(store: &Store) -> Result<Result<Entrees, Vec<Nature>>, StoreError> {
-    let jeux = jeux(store).await?;
+    Ok(entrees_de(&jeux(store).await?))
+}
+
+/// The inputs among the files `jeux` loaded, or the natures still missing.
+pub fn entrees_de(jeux: &[JeuDeDonnees]) -> Result<Entrees, Vec<Nature>> {
     let trouver = |nature| jeux.iter().find(|j| j.nature == nature).cloned();
-    Ok(match (trouver(Nature::Centroides), trouver(Nature::Rpps)) {
+    match (trouver(Nature::Centroides), trouver(Nature::Rpps)) {
         (Some(centroides), Some(medecins)) => Ok(Entrees {
             centroides,
             medecins,
@@ -73,7 +77,7 @@ pub async fn entrees(store: &Store) -> Result<Result<Entrees, Vec<Nature>>, Stor
             .into_iter()
             .filter(|n| *n == Nature::Rpps || centroides.is_none())
             .collect()),
-    })
+    }
 }
 
 /// Where a computation stands, for those who wait for it.

@@ -17,12 +17,13 @@ use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use pilote_access::Bilan;
-use pilote_domain::donnees_de_reference::Nature;
+use pilote_domain::donnees_de_reference::{JeuDeDonnees, Nature};
 use pilote_rapport::graphique::nombre;
 use pilote_store::acces_medical::{
     self, AccesMedical, CONSULTATIONS_PAR_MEDECIN, Etape, PARAMETRES,
 };
 use pilote_store::contrat::{self, ContratComplet};
+use pilote_store::donnees_de_reference;
 use pilote_store::{Store, StoreError};
 
 use crate::AppState;
@@ -47,10 +48,12 @@ pub(crate) fn routes() -> Routes {
     )]
 }
 
-/// The APL kept in memory, and the computation under way.
+/// The APL kept in memory, the computation under way, and the reference files loaded as
+/// last read (read again when the counter of changes moves, as every load moves it).
 #[derive(Debug, Default)]
 pub struct Calculateur {
     etat: Mutex<Etat>,
+    jeux: Mutex<Option<(i64, Arc<Vec<JeuDeDonnees>>)>>,
 }
 
 #[derive(Debug, Default)]
@@ -78,7 +81,7 @@ pub enum Situation {
 impl Calculateur {
     /// Where the APL of the loaded data stands; starts computing it when nobody has.
     pub async fn situation(self: &Arc<Self>, store: &Store) -> Result<Situation, StoreError> {
-        let entrees = match acces_medical::entrees(store).await? {
+        let entrees = match acces_medical::entrees_de(&self.jeux(store).await?) {
             Ok(entrees) => entrees,
             Err(manque) => return Ok(Situation::Manque(manque)),
         };
@@ -122,6 +125,21 @@ impl Calculateur {
             etape: Etape::Lecture,
             precedent: etat.pret.clone(),
         })
+    }
+}
+
+impl Calculateur {
+    /// The reference files loaded.
+    pub async fn jeux(&self, store: &Store) -> Result<Arc<Vec<JeuDeDonnees>>, StoreError> {
+        let generation = store.generation().await?;
+        if let Some((lue, jeux)) = &*self.jeux.lock().expect("jeux lus")
+            && *lue == generation
+        {
+            return Ok(Arc::clone(jeux));
+        }
+        let jeux = Arc::new(donnees_de_reference::jeux(store).await?);
+        *self.jeux.lock().expect("jeux lus") = Some((generation, Arc::clone(&jeux)));
+        Ok(jeux)
     }
 }
 

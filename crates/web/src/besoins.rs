@@ -21,6 +21,7 @@ use pilote_store::export::{Case, Feuille};
 /// What the reference data tells of the communes' needs.
 pub struct Donnees {
     apl: Option<Arc<AccesMedical>>,
+    qpv_charges: bool,
     qpv: Option<HashMap<String, (u32, u64)>>,
     /// Where each figure comes from, or what is missing, in sentences.
     pub mentions: Vec<String>,
@@ -28,7 +29,7 @@ pub struct Donnees {
     pub cle: String,
 }
 
-/// Reads the state of the APL and of the QPV list.
+/// Reads the state of the APL and of the QPV list (not the list itself: [`Donnees::lire_qpv`]).
 pub async fn donnees(state: &AppState) -> Result<Donnees, AppError> {
     let mut mentions = Vec::new();
     let situation = state.acces.situation(&state.store).await?;
@@ -65,13 +66,11 @@ pub async fn donnees(state: &AppState) -> Result<Donnees, AppError> {
             (None, "échec".to_owned())
         }
     };
-    let jeux = donnees_de_reference::jeux(&state.store).await?;
-    let qpv = match jeux.iter().find(|j| j.nature == Nature::Qpv) {
+    let jeux = state.acces.jeux(&state.store).await?;
+    let qpv_charges = match jeux.iter().find(|j| j.nature == Nature::Qpv) {
         Some(jeu) => {
             mentions.push(format!("Quartiers prioritaires : {}.", jeu.mention()));
-            Some(qpv_par_commune(
-                &donnees_de_reference::qpv(&state.store).await?,
-            ))
+            true
         }
         None => {
             mentions.push(
@@ -79,7 +78,7 @@ pub async fn donnees(state: &AppState) -> Result<Donnees, AppError> {
                  référence »)."
                     .to_owned(),
             );
-            None
+            false
         }
     };
     let cle = format!(
@@ -90,13 +89,25 @@ pub async fn donnees(state: &AppState) -> Result<Donnees, AppError> {
     );
     Ok(Donnees {
         apl,
-        qpv,
+        qpv_charges,
+        qpv: None,
         mentions,
         cle,
     })
 }
 
 impl Donnees {
+    /// Reads the QPV of each commune, when loaded: only for what is made anew, the page's
+    /// content being kept under [`Donnees::cle`].
+    pub async fn lire_qpv(&mut self, state: &AppState) -> Result<(), AppError> {
+        if self.qpv_charges {
+            self.qpv = Some(qpv_par_commune(
+                &donnees_de_reference::qpv(&state.store).await?,
+            ));
+        }
+        Ok(())
+    }
+
     /// What is known of commune `code`.
     fn indices(&self, code: &str) -> Indices {
         let apl = self.apl.as_ref().and_then(|acces| {

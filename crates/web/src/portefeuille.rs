@@ -541,7 +541,7 @@ async fn page(
         .join(", ");
     let siens = portefeuille::perimetres_de(&visiteur.auteur)?;
     // The state of the reference data too: an APL computed since is shown at once.
-    let donnees = besoins::donnees(&state).await?;
+    let mut donnees = besoins::donnees(&state).await?;
     let cle = format!("{siens:?} {requete:?} {}", donnees.cle);
     let fragment = match state.fragments.lire(&cle, generation) {
         Some(f) => {
@@ -549,6 +549,7 @@ async fn page(
             f
         }
         None => {
+            donnees.lire_qpv(&state).await?;
             let vue = lu.vue(&state, &visiteur)?;
             let non_publie = portefeuille::non_publies(&vue);
             let mut contenu = Contenu {
@@ -761,7 +762,8 @@ async fn export(
     let code = format.feuille(requete.feuille.as_deref(), &FEUILLES, FEUILLES[0])?;
     let lu = lire(&state, &visiteur, &requete).await?;
     let vue = lu.vue(&state, &visiteur)?;
-    let donnees = besoins::donnees(&state).await?;
+    let mut donnees = besoins::donnees(&state).await?;
+    donnees.lire_qpv(&state).await?;
     tableur::ecrire(
         feuilles(&lu.portefeuille.geographie, &vue, &donnees),
         format,
