@@ -88,9 +88,10 @@ pub async fn executer(store: &Store, commande: CommandeDonnees) -> Result<()> {
             barre.finish_and_clear();
             let charge = charge?;
             println!(
-                "{} : fichier chargé, {} ligne(s) de {} ({}).",
+                "{} : fichier chargé, {} {} de {} ({}).",
                 charge.jeu.nature.libelle(),
                 charge.jeu.lignes,
+                charge.jeu.nature.unite(),
                 charge.jeu.fichier,
                 charge.jeu.mention()
             );
@@ -106,9 +107,10 @@ pub async fn executer(store: &Store, commande: CommandeDonnees) -> Result<()> {
             for nature in Nature::TOUS {
                 match charges.iter().find(|j| j.nature == *nature) {
                     Some(jeu) => println!(
-                        "{} : {} ligne(s) de {} ({}), chargé le {} par {}",
+                        "{} : {} {} de {} ({}), chargé le {} par {}",
                         nature.libelle(),
                         jeu.lignes,
+                        nature.unite(),
                         jeu.fichier,
                         jeu.mention(),
                         jeu.charge_le_en_lettres(),

@@ -41,6 +41,16 @@ impl Nature {
         }
     }
 
+    /// What a load of this nature counts, after its number.
+    pub fn unite(&self) -> &'static str {
+        match self {
+            Nature::Centroides => "commune(s) situées",
+            Nature::Rpps => "commune(s) où exercent des généralistes",
+            Nature::Qpv => "quartier(s) par commune",
+            Nature::Indicateurs => "valeur(s)",
+        }
+    }
+
     /// Whether a file of this nature names communes by the codes of one year's geography, so
     /// that a vintage older than Pilote's geography may name communes merged since.
     pub fn suit_la_geographie(&self) -> bool {
@@ -107,7 +117,8 @@ pub struct JeuDeDonnees {
     pub millesime: u16,
     /// The file's name as given.
     pub fichier: String,
-    /// Lines taken, and lines set aside at the administrator's request.
+    /// What was taken (communes, quartiers, values: [`Nature::unite`]), and the lines set aside
+    /// at the administrator's request.
     pub lignes: i64,
     pub lignes_ecartees: i64,
     /// The first [`ECARTEES_GARDEES`] lines set aside, each with its fault.

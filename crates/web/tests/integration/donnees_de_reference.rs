@@ -92,7 +92,7 @@ async fn scenario(appli: &Appli) {
         .texte();
     assert!(page.contains("Le fichier est chargé et en usage."));
     assert!(page.contains("<dd>IGN, ADMIN EXPRESS</dd>"));
-    assert!(page.contains("<dd>2 chargée(s)</dd>"));
+    assert!(page.contains("<dd>2 commune(s) situées</dd>"));
     assert_eq!(page.matches("Non chargé.").count(), 3);
 
     // Each bad upload comes back with its message and what was typed; nothing is loaded.
@@ -139,7 +139,7 @@ async fn scenario(appli: &Appli) {
             "saisie gardée"
         );
         assert!(
-            texte.contains("<dd>2 chargée(s)</dd>"),
+            texte.contains("<dd>2 commune(s) situées</dd>"),
             "l'ancien fichier en usage"
         );
     }
@@ -173,7 +173,8 @@ async fn scenario(appli: &Appli) {
     assert_eq!(reponse.status, StatusCode::SEE_OTHER);
     let page = admin.get("/administration/donnees").await.texte();
     assert!(
-        page.contains("<dd>1 chargée(s), 1 écartée(s)</dd>"),
+        page.contains("<dd>1 commune(s) situées</dd>")
+            && page.contains("<dt>Lignes écartées</dt><dd>1</dd>"),
         "{page}"
     );
     assert!(page.contains(
