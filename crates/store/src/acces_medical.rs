@@ -120,6 +120,9 @@ pub struct AccesMedical {
     pub territoires: Vec<(String, String)>,
     pub departements: HashMap<String, Bilan>,
     pub regions: HashMap<String, Bilan>,
+    /// The names of the départements and of the régions, by code.
+    pub noms_departements: HashMap<String, String>,
+    pub noms_regions: HashMap<String, String>,
     pub france: Bilan,
     /// The communes situated under a commune without a centroid of its own (Paris, Lyon,
     /// Marseille by their arrondissements), by the commune's code.
@@ -164,6 +167,12 @@ pub async fn calculer(
         sqlx::query_as("SELECT code, nom, type_commune, departement, region, parent FROM commune")
             .fetch_all(store.pool())
             .await?;
+    let noms = |sql| async move {
+        let paires: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(store.pool()).await?;
+        Ok::<HashMap<String, String>, StoreError>(paires.into_iter().collect())
+    };
+    let noms_departements = noms("SELECT code, nom FROM departement").await?;
+    let noms_regions = noms("SELECT code, nom FROM region").await?;
     let etape = Arc::new(etape);
     let suivre = Arc::clone(&etape);
     let mut acces = tokio::task::spawn_blocking(move || {
@@ -171,6 +180,8 @@ pub async fn calculer(
     })
     .await
     .map_err(|e| StoreError::Invalid(format!("calcul de l'APL interrompu : {e}")))??;
+    acces.noms_departements = noms_departements;
+    acces.noms_regions = noms_regions;
     etape(Etape::Enregistrement);
     enregistrer(store, &acces).await?;
     acces.duree = debut.elapsed();
@@ -237,6 +248,8 @@ fn calculer_en_memoire(
         duree: Duration::ZERO,
         departements: HashMap::new(),
         regions: HashMap::new(),
+        noms_departements: HashMap::new(),
+        noms_regions: HashMap::new(),
         france: Bilan::new(apl.valeurs(), communes.populations(), seuil),
         territoires: Vec::new(),
         noms,

@@ -322,14 +322,17 @@ fn comparer(acces: &AccesMedical, c: &ContratComplet, indices: &[usize]) -> Vec<
     let territoires = &c.territoire_resolu.communes;
     let departements: BTreeSet<&String> = territoires.iter().map(|t| &t.departement).collect();
     let regions: BTreeSet<&String> = territoires.iter().map(|t| &t.region).collect();
-    for (genre, codes, bilans) in [
-        ("Département", departements, &acces.departements),
-        ("Région", regions, &acces.regions),
+    for (codes, bilans, noms) in [
+        (departements, &acces.departements, &acces.noms_departements),
+        (regions, &acces.regions, &acces.noms_regions),
     ] {
         for code in codes {
             if let Some(bilan) = bilans.get(code.as_str()) {
+                let nom = noms
+                    .get(code.as_str())
+                    .map_or(code.as_str(), String::as_str);
                 comparaisons.push(Comparaison {
-                    territoire: format!("{genre} {code}"),
+                    territoire: format!("{nom} ({code})"),
                     bilan: *bilan,
                 });
             }
@@ -399,7 +402,12 @@ fn simuler(acces: &AccesMedical, simulation: &mut Simulation) -> Result<(), Stri
         .scenario
         .simuler(&changements)
         .map_err(|e| e.to_string())?;
-    simulation.duree = format!("{:.2} ms", debut.elapsed().as_secs_f64() * 1e3).replace('.', ",");
+    let secondes = debut.elapsed().as_secs_f64();
+    simulation.duree = if secondes < 1e-3 {
+        format!("{:.0} µs", secondes * 1e6)
+    } else {
+        format!("{:.1} ms", secondes * 1e3).replace('.', ",")
+    };
     let communes = acces.scenario.communes();
     let seuil = acces.seuil;
     let mut lignes: Vec<LigneEffet> = effets

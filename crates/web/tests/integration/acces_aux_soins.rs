@@ -99,8 +99,8 @@ async fn scenario(appli: &Appli) {
     let page = calculee(appli, PAGE).await.texte();
     for attendu in [
         "Territoire du contrat",
-        "Département 14",
-        "Région 28",
+        "Calvados (14)",
+        "Normandie (28)",
         "<th scope=\"row\">France</th>",
         "Les 2 communes du contrat",
         "Calculé le ",
