@@ -3,12 +3,11 @@
 //! and France, the under-served communes, and a what-if scenario — practitioners added or
 //! removed at some communes — answered at once from the APL kept in memory.
 //!
-//! The APL is computed in the background from the reference data ([`Calculateur`]): the
-//! first page that needs it after a load starts the computation and says where it stands;
-//! the previous result serves meanwhile.
+//! The APL comes from the kernel's [`crate::noyau::acces_medical::Calculateur`], which computes it in the background and
+//! says where it stands meanwhile.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use askama::Template;
@@ -17,16 +16,13 @@ use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use pilote_access::Bilan;
-use pilote_domain::donnees_de_reference::{JeuDeDonnees, Nature};
+use pilote_domain::donnees_de_reference::Nature;
 use pilote_rapport::graphique::nombre;
-use pilote_store::acces_medical::{
-    self, AccesMedical, CONSULTATIONS_PAR_MEDECIN, Etape, PARAMETRES,
-};
+use pilote_store::acces_medical::{AccesMedical, CONSULTATIONS_PAR_MEDECIN, Etape, PARAMETRES};
 use pilote_store::contrat::{self, ContratComplet};
-use pilote_store::donnees_de_reference;
-use pilote_store::{Store, StoreError};
 
 use crate::AppState;
+use crate::noyau::acces_medical::Situation;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Chemin, Parametres};
 use crate::noyau::page::Entete;
@@ -46,101 +42,6 @@ pub(crate) fn routes() -> Routes {
         Politique::LireContrat,
         get(page),
     )]
-}
-
-/// The APL kept in memory, the computation under way, and the reference files loaded as
-/// last read (read again when the counter of changes moves, as every load moves it).
-#[derive(Debug, Default)]
-pub struct Calculateur {
-    etat: Mutex<Etat>,
-    jeux: Mutex<Option<(i64, Arc<Vec<JeuDeDonnees>>)>>,
-}
-
-#[derive(Debug, Default)]
-struct Etat {
-    pret: Option<Arc<AccesMedical>>,
-    /// The inputs' key being computed, and its step.
-    en_cours: Option<(String, Arc<Mutex<Etape>>)>,
-    /// The inputs' key whose computation failed, and why.
-    echec: Option<(String, String)>,
-}
-
-/// Where the APL stands for a page.
-pub enum Situation {
-    /// The reference data it needs is not loaded.
-    Manque(Vec<Nature>),
-    /// Being computed; the previous result, if any, meanwhile.
-    EnCours {
-        etape: Etape,
-        precedent: Option<Arc<AccesMedical>>,
-    },
-    Pret(Arc<AccesMedical>),
-    Echec(String),
-}
-
-impl Calculateur {
-    /// Where the APL of the loaded data stands; starts computing it when nobody has.
-    pub async fn situation(self: &Arc<Self>, store: &Store) -> Result<Situation, StoreError> {
-        let entrees = match acces_medical::entrees_de(&self.jeux(store).await?) {
-            Ok(entrees) => entrees,
-            Err(manque) => return Ok(Situation::Manque(manque)),
-        };
-        let cle = entrees.cle();
-        let mut etat = self.etat.lock().expect("état du calcul");
-        if let Some(pret) = etat.pret.as_ref().filter(|p| p.entrees.cle() == cle) {
-            return Ok(Situation::Pret(Arc::clone(pret)));
-        }
-        if let Some((_, etape)) = etat.en_cours.as_ref().filter(|(c, _)| *c == cle) {
-            return Ok(Situation::EnCours {
-                etape: *etape.lock().expect("étape"),
-                precedent: etat.pret.clone(),
-            });
-        }
-        if let Some((_, motif)) = etat.echec.as_ref().filter(|(c, _)| *c == cle) {
-            return Ok(Situation::Echec(motif.clone()));
-        }
-        let etape = Arc::new(Mutex::new(Etape::Lecture));
-        etat.en_cours = Some((cle.clone(), Arc::clone(&etape)));
-        let (calculateur, store) = (Arc::clone(self), store.clone());
-        tokio::spawn(async move {
-            let suivie = Arc::clone(&etape);
-            let issue = acces_medical::calculer(&store, entrees, move |e| {
-                *suivie.lock().expect("étape") = e;
-            })
-            .await;
-            let mut etat = calculateur.etat.lock().expect("état du calcul");
-            etat.en_cours = None;
-            match issue {
-                Ok(acces) => {
-                    tracing::info!(duree = ?acces.duree, communes = acces.scenario.communes().len(), "APL calculée");
-                    etat.pret = Some(Arc::new(acces));
-                }
-                Err(erreur) => {
-                    tracing::error!(%erreur, "calcul de l'APL");
-                    etat.echec = Some((cle, erreur.to_string()));
-                }
-            }
-        });
-        Ok(Situation::EnCours {
-            etape: Etape::Lecture,
-            precedent: etat.pret.clone(),
-        })
-    }
-}
-
-impl Calculateur {
-    /// The reference files loaded.
-    pub async fn jeux(&self, store: &Store) -> Result<Arc<Vec<JeuDeDonnees>>, StoreError> {
-        let generation = store.generation().await?;
-        if let Some((lue, jeux)) = &*self.jeux.lock().expect("jeux lus")
-            && *lue == generation
-        {
-            return Ok(Arc::clone(jeux));
-        }
-        let jeux = Arc::new(donnees_de_reference::jeux(store).await?);
-        *self.jeux.lock().expect("jeux lus") = Some((generation, Arc::clone(&jeux)));
-        Ok(jeux)
-    }
 }
 
 /// A line of a comparison: a territory's summary.

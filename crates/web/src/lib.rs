@@ -9,7 +9,6 @@ mod acces_aux_soins;
 mod annuaire;
 mod api;
 mod assets;
-mod besoins;
 mod clsm;
 pub mod compte;
 mod contrat;
@@ -75,7 +74,7 @@ pub struct AppState {
     /// Parts of signed-in visitors' pages the same for all who may see them.
     pub fragments: Arc<noyau::cache::Fragments>,
     /// The medical accessibility (APL) computed from the reference data, kept in memory.
-    pub acces: Arc<acces_aux_soins::Calculateur>,
+    pub acces: Arc<noyau::acces_medical::Calculateur>,
     /// Body sizes, times, requests at once, proxy trust.
     pub limites: Limites,
     en_vol: noyau::limites::EnVol,

@@ -5,8 +5,10 @@
 //! table's vocabulary ([`route`]), reading form fields and answering a refused form
 //! ([`saisie`]), the list of contracts' query string ([`liste`]), the public's answers kept in
 //! memory ([`cache`]), bodies compressed once ([`compression`]), the sending of e-mail
-//! ([`courriel`]) and sheets answered as XLSX, ODS or CSV ([`tableur`]).
+//! ([`courriel`]), sheets answered as XLSX, ODS or CSV ([`tableur`]) and the medical
+//! accessibility of the reference data, kept in memory ([`acces_medical`]).
 
+pub mod acces_medical;
 pub mod cache;
 pub mod caracteres;
 pub mod compression;

@@ -1,5 +1,5 @@
 //! Where the next contract is needed, in the portfolio: the communes no contract covers that
-//! are under-served (their APL, from [`crate::acces_aux_soins`]) or hold a QPV (the list the
+//! are under-served (their APL, from [`crate::noyau::acces_medical`]) or hold a QPV (the list the
 //! administrator loaded), the most populated first, their EPCI, a map by département, and the
 //! same as sheets of the portfolio's exports. What the reference data does not yet say is said.
 
@@ -14,7 +14,7 @@ use pilote_store::acces_medical::AccesMedical;
 use pilote_store::donnees_de_reference;
 
 use crate::AppState;
-use crate::acces_aux_soins::Situation;
+use crate::noyau::acces_medical::Situation;
 use crate::noyau::erreur::AppError;
 use pilote_store::export::{Case, Feuille};
 

@@ -3,9 +3,12 @@
 //! the départements and régions coloured by the share of their population a contract covers
 //! or by their number of contracts (each with its table), every contract with its status,
 //! period, territory, population, actions, funding and next renewal, filtered and sorted,
-//! the totals by département and région, and the communes no contract covers. The same as
+//! the totals by département and région, the communes no contract covers and, among them,
+//! those where a contract is needed ([`besoins`]). The same as
 //! XLSX, ODS or CSV (`/portefeuille.xlsx`…). A national or regional agent may narrow the
 //! page to a région or a département of their scope.
+
+mod besoins;
 
 use std::borrow::Borrow;
 use std::sync::Arc;
@@ -30,7 +33,6 @@ use pilote_store::portefeuille;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::besoins::{self, Donnees};
 use crate::noyau::cache::Fragment;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::Parametres;
@@ -39,6 +41,7 @@ use crate::noyau::page::Entete;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::tableur::{self, Format};
 use crate::noyau::visiteur::{Visiteur, sans_session};
+use besoins::Donnees;
 
 /// The page's address.
 pub const CHEMIN: &str = "/portefeuille";
