@@ -3,12 +3,9 @@
 //! its progress shown; the contract's communes against the département, the région and
 //! France; a what-if scenario and its refusals; pages read while the data is reloaded.
 
-use std::io::Cursor;
-
 use axum::http::StatusCode;
 use pilote_domain::donnees_de_reference::Nature;
-use pilote_store::donnees_de_reference::{self, Declaration};
-use pilote_store::{Auteur, import};
+use pilote_store::import;
 
 use crate::support::application::Appli;
 
@@ -21,25 +18,6 @@ territoire = { communes = ["14118", "14327"] }
 "#;
 
 const PAGE: &str = "/contrats/caen-2024/acces-aux-soins";
-
-async fn charger(appli: &Appli, nature: Nature, contenu: String) {
-    let declaration = Declaration {
-        nature,
-        source: "Essai".into(),
-        millesime: 2026,
-        fichier: format!("{}.csv", nature.code()),
-        millesime_confirme: false,
-        ecarter_lignes_fautives: false,
-    };
-    donnees_de_reference::charger(
-        &appli.store,
-        &Auteur::ligne_de_commande(),
-        &declaration,
-        Cursor::new(contenu.into_bytes()),
-    )
-    .await
-    .unwrap();
-}
 
 /// `medecins` general practitioners in Caen, in the RPPS's format.
 fn rpps(medecins: usize) -> String {
@@ -82,15 +60,14 @@ async fn scenario(appli: &Appli) {
     );
     assert!(public.get("/contrats/caen-2024").await.corps.contains(PAGE));
 
-    charger(
-        appli,
-        Nature::Centroides,
-        "code_insee,lat,lon\n14118,49.18,-0.37\n14327,49.21,-0.33\n14047,49.28,-0.70\n\
-         14762,49.10,-0.65\n"
-            .into(),
-    )
-    .await;
-    charger(appli, Nature::Rpps, rpps(60)).await;
+    appli
+        .charger_donnees(
+            Nature::Centroides,
+            "code_insee,lat,lon\n14118,49.18,-0.37\n14327,49.21,-0.33\n14047,49.28,-0.70\n\
+         14762,49.10,-0.65\n",
+        )
+        .await;
+    appli.charger_donnees(Nature::Rpps, &rpps(60)).await;
     let premiere = public.get(PAGE).await.texte();
     assert!(
         premiere.contains("Calcul de l'APL en cours") || premiere.contains("Le territoire comparé"),
@@ -169,9 +146,10 @@ async fn scenario(appli: &Appli) {
             onglet.get(&uri).await.status
         });
     }
+    let moins = rpps(30);
     let (statuts, ()) = tokio::join!(
         futures_util::future::join_all(lectures),
-        charger(appli, Nature::Rpps, rpps(30))
+        appli.charger_donnees(Nature::Rpps, &moins)
     );
     assert!(statuts.iter().all(|s| *s == StatusCode::OK), "{statuts:?}");
     let page = calculee(appli, PAGE).await.texte();

@@ -270,7 +270,6 @@ async fn scenario(appli: &Appli) {
 /// on the page (once the APL is computed) and in the exports.
 async fn besoins(appli: &Appli) {
     use pilote_domain::donnees_de_reference::Nature;
-    use pilote_store::donnees_de_reference::{Declaration, charger};
     let mut ars = appli.navigateur();
     ars.connecter("ars@normandie.fr", MDP_ESSAI).await;
     let page = ars.get("/portefeuille").await.texte();
@@ -295,22 +294,7 @@ async fn besoins(appli: &Appli) {
              QN07602M,Caucriauville,76351,9300\n",
         ),
     ] {
-        let declaration = Declaration {
-            nature,
-            source: "Essai".into(),
-            millesime: 2026,
-            fichier: "essai.csv".into(),
-            millesime_confirme: false,
-            ecarter_lignes_fautives: false,
-        };
-        charger(
-            &appli.store,
-            &pilote_store::Auteur::ligne_de_commande(),
-            &declaration,
-            Cursor::new(contenu.as_bytes().to_vec()),
-        )
-        .await
-        .unwrap();
+        appli.charger_donnees(nature, contenu).await;
     }
     let mut page = String::new();
     for _ in 0..200 {

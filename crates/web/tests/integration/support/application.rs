@@ -150,6 +150,31 @@ impl Appli {
         Some((appli, base))
     }
 
+    /// Loads a reference file of `nature` as the administrator would (source « Essai »,
+    /// vintage 2026); panics unless it loads.
+    pub async fn charger_donnees(
+        &self,
+        nature: pilote_domain::donnees_de_reference::Nature,
+        contenu: &str,
+    ) {
+        let declaration = pilote_store::donnees_de_reference::Declaration {
+            nature,
+            source: "Essai".into(),
+            millesime: 2026,
+            fichier: format!("{}.csv", nature.code()),
+            millesime_confirme: false,
+            ecarter_lignes_fautives: false,
+        };
+        pilote_store::donnees_de_reference::charger(
+            &self.store,
+            &pilote_store::Auteur::ligne_de_commande(),
+            &declaration,
+            std::io::Cursor::new(contenu.as_bytes().to_vec()),
+        )
+        .await
+        .unwrap();
+    }
+
     /// Runs a statement on the database directly (to age a record, say).
     pub async fn sql(&self, requete: &str) {
         use sqlx::Connection;
