@@ -529,6 +529,7 @@ try {
   await accessibilite(page, "données de référence (chargées)");
   await page.goto(`${BASE}/contrats/essai-sans-plan-2025`);
   await page.getByRole("link", { name: "Accès aux médecins" }).click();
+  await page.waitForURL(`${BASE}/contrats/essai-sans-plan-2025/acces-aux-soins`);
   for (let essai = 0; essai < 100; essai += 1) {
     if (!(await texte(page.locator("main"))).includes("Calcul de l'APL en cours")) break;
     await new Promise((r) => setTimeout(r, 100));
