@@ -16,6 +16,11 @@ pub struct Indices {
     pub population_qpv: u64,
 }
 
+/// An APL as pages write it: two decimals, a decimal comma (« 2,31 »).
+pub fn apl_en_lettres(apl: f64) -> String {
+    format!("{apl:.2}").replace('.', ",")
+}
+
 /// An uncovered commune in need.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Besoin<'a> {

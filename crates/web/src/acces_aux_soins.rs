@@ -16,7 +16,9 @@ use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use pilote_access::Bilan;
+use pilote_domain::besoins::apl_en_lettres;
 use pilote_domain::donnees_de_reference::Nature;
+use pilote_rapport::carte::{self, CREDIT, Classe, Dessin, NUANCIER, Point};
 use pilote_rapport::graphique::nombre;
 use pilote_store::acces_medical::{AccesMedical, CONSULTATIONS_PAR_MEDECIN, Etape, PARAMETRES};
 use pilote_store::contrat::{self, ContratComplet};
@@ -94,13 +96,17 @@ struct Page {
     acces: Option<Arc<AccesMedical>>,
     comparaisons: Vec<Comparaison>,
     communes: Vec<LigneCommune>,
+    /// The contract's communes on a map, coloured by APL (none when none lies on the map),
+    /// and how many lie off it (overseas).
+    carte: Option<(String, usize)>,
+    credit: &'static str,
     simulation: Simulation,
     parametres: &'static str,
 }
 
 impl Page {
     fn decimal(&self, v: &f64) -> String {
-        format!("{v:.2}").replace('.', ",")
+        apl_en_lettres(*v)
     }
 
     fn entier(&self, v: &f64) -> String {
@@ -156,6 +162,8 @@ async fn page(
         echec,
         comparaisons: vec![],
         communes: vec![],
+        carte: None,
+        credit: CREDIT,
         simulation: Simulation {
             saisies: saisies(&requete),
             ..Simulation::default()
@@ -169,6 +177,7 @@ async fn page(
         let indices = indices_du_contrat(&acces, &page.c);
         page.comparaisons = comparer(&acces, &page.c, &indices);
         page.communes = lignes(&acces, &indices);
+        page.carte = carte_des_communes(&acces, &page.communes);
         if page
             .simulation
             .saisies
@@ -262,6 +271,64 @@ fn lignes(acces: &AccesMedical, indices: &[usize]) -> Vec<LigneCommune> {
         .collect();
     lignes.sort_by(|a, b| a.apl.total_cmp(&b.apl).then_with(|| a.code.cmp(&b.code)));
     lignes
+}
+
+/// The classes of the map: under the threshold, then by steps of one consultation.
+const CLASSES: [(&str, f64); 4] = [
+    ("Sous-dense (moins de 2,5)", 0.0),
+    ("De 2,5 à 3,5", 2.5),
+    ("De 3,5 à 4,5", 3.5),
+    ("4,5 et plus", 4.5),
+];
+
+/// The contract's communes as discs by population, coloured by their APL's class, and how
+/// many lie off the map.
+fn carte_des_communes(acces: &AccesMedical, lignes: &[LigneCommune]) -> Option<(String, usize)> {
+    let communes = acces.scenario.communes();
+    let points: Vec<Point> = lignes
+        .iter()
+        .filter_map(|l| {
+            let i = communes.indice(&l.code)?;
+            Some(Point {
+                latitude: communes.latitudes()[i],
+                longitude: communes.longitudes()[i],
+                population: l.population,
+                classe: if l.sous_dense {
+                    0
+                } else {
+                    CLASSES
+                        .iter()
+                        .rposition(|(_, bas)| l.apl >= *bas)
+                        .unwrap_or(0)
+                },
+                titre: format!("{} ({}) : APL {}", l.nom, l.code, apl_en_lettres(l.apl)),
+            })
+        })
+        .filter(|p| carte::sur_la_carte(p.latitude, p.longitude))
+        .collect();
+    let classes: Vec<Classe> = CLASSES
+        .iter()
+        .zip([NUANCIER[0], NUANCIER[1], NUANCIER[2], NUANCIER[4]])
+        .map(|((libelle, _), couleur)| Classe {
+            libelle: (*libelle).to_owned(),
+            couleur,
+        })
+        .collect();
+    (!points.is_empty()).then(|| {
+        let svg = carte::carte(
+            "carte-apl",
+            "APL des communes du contrat",
+            "Les communes du contrat en disques proportionnels à leur population, coloriés \
+             selon leur APL en 4 classes ; les valeurs sont dans le tableau qui suit.",
+            Dessin {
+                zones: &[],
+                points: &points,
+                etiquettes: &[],
+                classes: &classes,
+            },
+        );
+        (svg, lignes.len() - points.len())
+    })
 }
 
 /// Plays the scenario typed: every row checked, then the engine asked once.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use pilote_domain::besoins::{Besoin, BesoinEpci, Indices, besoins, qpv_par_commune};
 use pilote_domain::donnees_de_reference::Nature;
 use pilote_domain::portefeuille::{CommuneDuPortefeuille, GeographieDuPortefeuille};
-use pilote_rapport::carte::{self, Classe, NUANCIER, Zone};
+use pilote_rapport::carte::{self, Classe, Dessin, NUANCIER, Point, Zone};
 use pilote_store::acces_medical::AccesMedical;
 use pilote_store::donnees_de_reference;
 
@@ -129,6 +129,79 @@ impl Donnees {
         }
     }
 
+    /// The map of the communes in need, the [`COMMUNES_SUR_LA_CARTE`] most populated, as
+    /// discs by population and reason; none when the APL (hence the centroids) is not there.
+    pub fn carte_des_communes(&self, besoins: &[Besoin]) -> Option<String> {
+        let acces = self.apl.as_ref()?;
+        let communes = acces.scenario.communes();
+        let points: Vec<Point> = besoins
+            .iter()
+            .take(COMMUNES_SUR_LA_CARTE)
+            .filter_map(|b| {
+                let situees = acces.communes_de(&b.commune.code);
+                let n = situees.len() as f64;
+                (n > 0.0).then(|| Point {
+                    latitude: situees
+                        .iter()
+                        .map(|&i| communes.latitudes()[i])
+                        .sum::<f64>()
+                        / n,
+                    longitude: situees
+                        .iter()
+                        .map(|&i| communes.longitudes()[i])
+                        .sum::<f64>()
+                        / n,
+                    population: b.commune.population as f64,
+                    classe: match (b.sous_dense(), b.indices.qpv > 0) {
+                        (true, true) => 2,
+                        (true, false) => 1,
+                        _ => 0,
+                    },
+                    titre: format!(
+                        "{} ({}) : {} habitants, {}",
+                        b.commune.nom,
+                        b.commune.code,
+                        pilote_domain::montant::milliers(b.commune.population),
+                        match (b.sous_dense(), b.indices.qpv) {
+                            (true, 0) => "sous-dense".to_owned(),
+                            (true, q) => format!("sous-dense, {q} QPV"),
+                            (false, q) => format!("{q} QPV"),
+                        }
+                    ),
+                })
+            })
+            .collect();
+        let classes: Vec<Classe> = [
+            ("Quartier prioritaire", NUANCIER[0]),
+            ("Sous-dense", NUANCIER[2]),
+            ("Sous-dense et quartier prioritaire", NUANCIER[4]),
+        ]
+        .into_iter()
+        .map(|(libelle, couleur)| Classe {
+            libelle: libelle.to_owned(),
+            couleur,
+        })
+        .collect();
+        (!points.is_empty()).then(|| {
+            carte::carte(
+                "carte-besoins-communes",
+                "Communes sans contrat sous-denses ou avec un quartier prioritaire",
+                &format!(
+                    "Les {} communes dans le besoin les plus peuplées, en disques proportionnels \
+                     à leur population, coloriés selon le besoin ; elles sont dans le tableau \
+                     qui suit.",
+                    points.len()
+                ),
+                Dessin {
+                    zones: &[],
+                    points: &points,
+                    etiquettes: &[],
+                    classes: &classes,
+                },
+            )
+        })
+    }
+
     /// The needs among `non_couvertes`.
     pub fn besoins<'a>(
         &self,
@@ -138,6 +211,9 @@ impl Donnees {
         besoins(geographie, non_couvertes, |code| self.indices(code))
     }
 }
+
+/// How many communes in need the map of communes draws at most (the most populated).
+pub const COMMUNES_SUR_LA_CARTE: usize = 500;
 
 /// The classes of the map: population of the communes in need.
 const CLASSES: [(&str, u64); 5] = [
@@ -184,9 +260,12 @@ pub fn carte(departements: &[(String, String)], besoins: &[Besoin]) -> String {
         "carte-besoins",
         "Population des communes sans contrat sous-denses ou avec un quartier prioritaire, par département",
         "Carte des départements coloriés en 5 classes ; les communes sont dans le tableau qui suit.",
-        &zones,
-        &classes,
-        &[],
+        Dessin {
+            zones: &zones,
+            points: &[],
+            etiquettes: &[],
+            classes: &classes,
+        },
     )
 }
 

@@ -20,13 +20,13 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use pilote_domain::Montant;
 use pilote_domain::autorisation::Perimetre;
-use pilote_domain::besoins::{Besoin, BesoinEpci};
+use pilote_domain::besoins::{Besoin, BesoinEpci, apl_en_lettres};
 use pilote_domain::contrat::StatutContrat;
 use pilote_domain::portefeuille::{
     Filtre, GeographieDuPortefeuille, LignePortefeuille, Portefeuille, Total, Tri, Vue,
 };
 use pilote_domain::referentiel::{Public, Thematique};
-use pilote_rapport::carte::{self, CREDIT, Classe, Etiquette, NUANCIER, Zone};
+use pilote_rapport::carte::{self, CREDIT, Classe, Dessin, Etiquette, NUANCIER, Zone};
 use pilote_rapport::graphique::nombre;
 use pilote_store::export::{Case, Feuille};
 use pilote_store::portefeuille;
@@ -249,10 +249,12 @@ struct Contenu<'a> {
     mesure: Mesure,
     vue: Vue<'a>,
     cartes: Vec<Carte>,
-    /// Where the next contract is needed: the communes and their EPCI, their map, and what
-    /// the reference data says or lacks.
+    /// Where the next contract is needed: the communes and their EPCI, their maps (by
+    /// département, and the communes themselves when situated), and what the reference data
+    /// says or lacks.
     besoins: (Vec<Besoin<'a>>, Vec<BesoinEpci>),
     carte_besoins: String,
+    carte_besoins_communes: Option<String>,
     mentions: Vec<String>,
     /// The query string of the filters, for the exports' links.
     filtres: String,
@@ -286,9 +288,9 @@ impl Contenu<'_> {
     }
 
     fn apl(&self, b: &Besoin) -> String {
-        b.indices.apl.map_or("—".to_owned(), |(apl, _)| {
-            format!("{apl:.2}").replace('.', ",")
-        })
+        b.indices
+            .apl
+            .map_or("—".to_owned(), |(apl, _)| apl_en_lettres(apl))
     }
 
     fn non_couvertes(&self) -> &[&pilote_domain::portefeuille::CommuneDuPortefeuille] {
@@ -481,9 +483,12 @@ fn cartes(geo: &GeographieDuPortefeuille, vue: &Vue, mesure: Mesure) -> Vec<Cart
                  tableau qui suit.{outre_mer}",
                 classes.len()
             ),
-            zones,
-            &classes,
-            etiquettes,
+            Dessin {
+                zones,
+                points: &[],
+                etiquettes,
+                classes: &classes,
+            },
         ),
     };
     vec![
@@ -574,6 +579,7 @@ async fn page(
                 cartes: cartes(geo, &vue, lu.demande.mesure),
                 besoins: donnees.besoins(geo, &vue.non_couvertes),
                 carte_besoins: String::new(),
+                carte_besoins_communes: None,
                 mentions: donnees.mentions.clone(),
                 vue,
                 filtres: filtres(&requete),
@@ -586,6 +592,7 @@ async fn page(
                 .map(|t| (t.code.clone(), t.nom.clone()))
                 .collect();
             contenu.carte_besoins = besoins::carte(&departements, &contenu.besoins.0);
+            contenu.carte_besoins_communes = donnees.carte_des_communes(&contenu.besoins.0);
             let fragment = Arc::new(Fragment {
                 html: contenu.render()?,
                 non_publie,

@@ -83,6 +83,10 @@ async fn scenario(appli: &Appli) {
         "Calculé le ",
         "<th scope=\"row\">Caen</th><td>14118</td>",
         "centroïdes des communes : Essai, millésime 2026 ; médecins généralistes : Essai, millésime 2026",
+        // The map: each commune a disc titled with its APL.
+        "id=\"carte-apl-titre\">APL des communes du contrat</title>",
+        "<title>Caen (14118) : APL ",
+        "Surface des disques proportionnelle à la population",
     ] {
         assert!(page.contains(attendu), "{attendu} absent de :\n{page}");
     }

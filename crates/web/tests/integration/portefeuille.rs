@@ -313,6 +313,16 @@ async fn besoins(appli: &Appli) {
     );
     assert!(page.contains(&format!("2 ({})", pilote_domain::montant::milliers(16_700))));
     assert!(page.contains("id=\"carte-besoins-titre\""));
+    // The communes in need on their own map, as discs by population and reason.
+    assert!(page.contains("id=\"carte-besoins-communes-titre\""));
+    let disque = page
+        .split("<title>Le Havre (76351) : ")
+        .nth(1)
+        .and_then(|reste| reste.split("</title>").next());
+    assert!(
+        disque.is_some_and(|titre| titre.ends_with("habitants, sous-dense, 2 QPV")),
+        "{disque:?}"
+    );
     let csv = ars.get("/portefeuille.csv?feuille=besoins-communes").await;
     assert_eq!(csv.status, StatusCode::OK);
     let lignes: Vec<&str> = csv.corps.lines().collect();
