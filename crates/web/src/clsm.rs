@@ -85,14 +85,14 @@ impl PageDeGestion for PageClsm {
     const CHEMIN: &'static str = "clsm";
     type Gabarit = Page;
 
-    fn gabarit(_: &AppState, cadre: Cadre) -> Page {
-        Page {
+    async fn gabarit(_: &AppState, cadre: Cadre) -> Result<Page, AppError> {
+        Ok(Page {
             entete: cadre.entete,
             c: cadre.c,
             csrf: cadre.csrf,
             fait: cadre.fait,
             refus: cadre.refus,
-        }
+        })
     }
 }
 

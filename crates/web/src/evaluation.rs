@@ -171,14 +171,14 @@ impl PageDeGestion for PageEvaluation {
     const CHEMIN: &'static str = "evaluation";
     type Gabarit = Page;
 
-    fn gabarit(_: &AppState, cadre: Cadre) -> Page {
-        Page {
+    async fn gabarit(_: &AppState, cadre: Cadre) -> Result<Page, AppError> {
+        Ok(Page {
             entete: cadre.entete,
             c: cadre.c,
             csrf: cadre.csrf,
             fait: cadre.fait,
             refus: cadre.refus,
-        }
+        })
     }
 }
 

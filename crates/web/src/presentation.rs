@@ -13,13 +13,17 @@ use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
 use pilote_domain::autorisation::Operation;
-use pilote_domain::diagnostic::{Diagnostic, IndicateurDiagnostic};
+use pilote_domain::diagnostic::{
+    Diagnostic, Echelons, IndicateurDeReference, IndicateurDiagnostic, indicateur_de_reference,
+    indicateurs_de_reference,
+};
 use pilote_domain::referentiel::{Public, Thematique};
 use pilote_stockage::Cle;
 use pilote_store::StoreError;
 use pilote_store::contrat::diagnostic::{self, Element};
 use pilote_store::contrat::presentation::{self, Presentation};
 use pilote_store::contrat::{self, ContratComplet};
+use pilote_store::donnees_de_reference;
 
 use crate::AppState;
 use crate::noyau::caracteres::champs_admissibles;
@@ -46,6 +50,9 @@ pub struct Page {
     refus: Refus,
     /// The largest document, in words (« 20 Mo »).
     document_max: String,
+    /// The indicators the administrator loaded that tell of this territory's levels: their
+    /// comparisons are taken when an indicator of the same name is added.
+    references: Vec<IndicateurDeReference>,
 }
 
 impl Page {
@@ -140,6 +147,36 @@ impl Page {
         })
     }
 
+    /// A loaded indicator's value, or a dash.
+    fn case(&self, v: &Option<f64>) -> String {
+        v.map_or("—".to_owned(), |v| v.to_string())
+    }
+
+    /// The levels the loaded indicators are read at, in words: « la commune, le département,
+    /// la région et la France ».
+    fn echelons(&self) -> String {
+        let e = Echelons::du_territoire(&self.c.contrat.territoire, &self.c.territoire_resolu);
+        let niveaux: Vec<&str> = [
+            e.territoire.map(|(niveau, _)| {
+                if niveau == "epci" {
+                    "l'EPCI"
+                } else {
+                    "la commune"
+                }
+            }),
+            e.departement.map(|_| "le département"),
+            e.region.map(|_| "la région"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if niveaux.is_empty() {
+            "la France".to_owned()
+        } else {
+            format!("{} et la France", niveaux.join(", "))
+        }
+    }
+
     /// A blank diagnostic, for the form that adds one.
     fn nouveau(&self) -> Diagnostic {
         Diagnostic {
@@ -164,16 +201,27 @@ impl PageDeGestion for PagePresentation {
     const CHEMIN: &'static str = "presentation";
     type Gabarit = Page;
 
-    fn gabarit(state: &AppState, cadre: Cadre) -> Page {
-        Page {
+    async fn gabarit(state: &AppState, cadre: Cadre) -> Result<Page, AppError> {
+        Ok(Page {
+            references: references(state, &cadre.c).await?,
             entete: cadre.entete,
             c: cadre.c,
             csrf: cadre.csrf,
             fait: cadre.fait,
             refus: cadre.refus,
             document_max: en_octets(state.limites.document_max),
-        }
+        })
     }
+}
+
+/// The loaded indicators that tell of contract `c`'s territory.
+async fn references(
+    state: &AppState,
+    c: &ContratComplet,
+) -> Result<Vec<IndicateurDeReference>, StoreError> {
+    let echelons = Echelons::du_territoire(&c.contrat.territoire, &c.territoire_resolu);
+    let valeurs = donnees_de_reference::valeurs_d_indicateurs(&state.store, &echelons).await?;
+    Ok(indicateurs_de_reference(&valeurs, &echelons))
 }
 
 fn lire_presentation(s: &Saisies) -> Result<Presentation, Faute> {
@@ -222,31 +270,44 @@ fn lire_diagnostic(s: &Saisies) -> Result<Diagnostic, Faute> {
     })
 }
 
-fn lire_indicateur(s: &Saisies) -> Result<IndicateurDiagnostic, Faute> {
+/// The indicator typed; what is left blank taken from the loaded indicator of the same name
+/// (and year, when typed) among `references`.
+fn lire_indicateur(
+    s: &Saisies,
+    references: &[IndicateurDeReference],
+) -> Result<IndicateurDiagnostic, Faute> {
     if valeur(s, "libelle").is_empty() {
         return Err((
             "libelle",
             "Indiquez ce que mesure l'indicateur, par exemple « Médecins généralistes pour 10 000 habitants ».".to_owned(),
         ));
     }
-    let valeur_du_territoire = nombre(s, "valeur")?.ok_or_else(|| {
-        (
-            "valeur",
-            "Indiquez la valeur mesurée sur le territoire.".to_owned(),
-        )
-    })?;
-    Ok(IndicateurDiagnostic {
+    let an = annee(s, "annee")?;
+    let reference = indicateur_de_reference(references, valeur(s, "libelle"), an);
+    let valeur_du_territoire = nombre(s, "valeur")?
+        .or(reference.and_then(|r| r.territoire))
+        .ok_or_else(|| {
+            (
+                "valeur",
+                "Indiquez la valeur mesurée sur le territoire.".to_owned(),
+            )
+        })?;
+    let mut indicateur = IndicateurDiagnostic {
         id: None,
         libelle: valeur(s, "libelle").to_owned(),
         thematique: choisi(s, "thematique", Thematique::parse)?,
         valeur: valeur_du_territoire,
         unite: optionnel(s, "unite"),
-        annee: annee(s, "annee")?,
+        annee: an,
         departement: nombre(s, "departement")?,
         region: nombre(s, "region")?,
         france: nombre(s, "france")?,
         source: optionnel(s, "source"),
-    })
+    };
+    if let Some(r) = reference {
+        indicateur.completer(r);
+    }
+    Ok(indicateur)
 }
 
 /// The diagnostic a form names in its field `diagnostic` (empty: a new one).
@@ -323,16 +384,25 @@ async fn traiter(
                     .map(Some)
             }
             Action::Indicateur => {
-                let i = lire_indicateur(&saisies)?;
-                let Some(d) = diagnostic_nomme(&saisies)? else {
-                    return Err((
-                        "libelle",
-                        "Choisissez le diagnostic de l'indicateur.".to_owned(),
-                    ));
+                let lues = match contrat::lire(store, auteur, &id).await {
+                    Ok(c) => references(state, &c).await,
+                    Err(e) => Err(e),
                 };
-                diagnostic::ajouter_indicateur(store, auteur, &id, lue, d, &i)
-                    .await
-                    .map(|()| None)
+                match lues {
+                    Ok(references) => {
+                        let i = lire_indicateur(&saisies, &references)?;
+                        let Some(d) = diagnostic_nomme(&saisies)? else {
+                            return Err((
+                                "libelle",
+                                "Choisissez le diagnostic de l'indicateur.".to_owned(),
+                            ));
+                        };
+                        diagnostic::ajouter_indicateur(store, auteur, &id, lue, d, &i)
+                            .await
+                            .map(|()| None)
+                    }
+                    Err(e) => Err(e),
+                }
             }
             Action::Retirer => match valeur(&saisies, "element").parse::<Element>() {
                 Ok(element) => {

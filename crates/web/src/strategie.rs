@@ -94,15 +94,15 @@ impl PageDeGestion for PageStrategie {
     const CHEMIN: &'static str = "strategie";
     type Gabarit = Page;
 
-    fn gabarit(_: &AppState, cadre: Cadre) -> Page {
-        Page {
+    async fn gabarit(_: &AppState, cadre: Cadre) -> Result<Page, AppError> {
+        Ok(Page {
             entete: cadre.entete,
             c: cadre.c,
             csrf: cadre.csrf,
             fait: cadre.fait,
             refus: cadre.refus,
             niveaux: NiveauObjectif::TOUS,
-        }
+        })
     }
 }
 

@@ -13,6 +13,7 @@ use pilote_access::Communes;
 use pilote_access::chargement::Options;
 use pilote_access::erreur::Faute;
 use pilote_domain::autorisation::charge_les_donnees_de_reference;
+use pilote_domain::diagnostic::{Echelons, ValeurDeReference};
 use pilote_domain::donnees_de_reference::{
     ECARTEES_GARDEES, JeuDeDonnees, Nature, verifier_millesime,
 };
@@ -358,4 +359,41 @@ pub async fn qpv(store: &Store) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(sqlx::query_as("SELECT commune, population FROM qpv")
         .fetch_all(store.pool())
         .await?)
+}
+
+/// The loaded indicators' values that tell of one of `echelons`: France's, the département's,
+/// the région's and the territory's own.
+pub async fn valeurs_d_indicateurs(
+    store: &Store,
+    echelons: &Echelons,
+) -> Result<Vec<ValeurDeReference>, StoreError> {
+    let (niveau, code) = echelons
+        .territoire
+        .clone()
+        .unwrap_or(("aucun", String::new()));
+    let rows = sqlx::query(
+        "SELECT niveau, code, indicateur, annee, valeur, source FROM indicateur_territorial
+         WHERE niveau = 'france' OR (niveau = 'departement' AND code = $1)
+            OR (niveau = 'region' AND code = $2) OR (niveau = $3 AND code = $4)
+         ORDER BY indicateur, annee, niveau",
+    )
+    .bind(echelons.departement.clone().unwrap_or_default())
+    .bind(echelons.region.clone().unwrap_or_default())
+    .bind(niveau)
+    .bind(code)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ValeurDeReference {
+                niveau: row.try_get("niveau")?,
+                code: row.try_get("code")?,
+                indicateur: row.try_get("indicateur")?,
+                annee: u16::try_from(row.try_get::<i64, _>("annee")?)
+                    .map_err(|e| StoreError::Corrupt(format!("année d'un indicateur : {e}")))?,
+                valeur: row.try_get("valeur")?,
+                source: row.try_get("source")?,
+            })
+        })
+        .collect()
 }

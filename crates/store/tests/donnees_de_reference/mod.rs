@@ -6,6 +6,7 @@
 use std::io::Cursor;
 
 use pilote_domain::autorisation::Role;
+use pilote_domain::diagnostic::Echelons;
 use pilote_domain::donnees_de_reference::Nature;
 use pilote_store::donnees_de_reference::{self, Declaration, communes_situees, jeux};
 use pilote_store::{Auteur, Store, StoreError};
@@ -219,6 +220,43 @@ pub(crate) async fn les_medecins_qpv_et_indicateurs_se_chargent(store: &Store) {
     .await
     .unwrap();
     assert_eq!(charge.jeu.lignes, 5);
+    // Read back at a territory's levels: its EPCI, its département, its région, France; the
+    // commune's value is not the EPCI's, and a territory of two départements has none.
+    let echelons = Echelons {
+        territoire: Some(("epci", "200065597".into())),
+        departement: Some("14".into()),
+        region: Some("28".into()),
+    };
+    let valeurs = donnees_de_reference::valeurs_d_indicateurs(store, &echelons)
+        .await
+        .unwrap();
+    let lues: Vec<(&str, f64, &str)> = valeurs
+        .iter()
+        .map(|v| (v.niveau.as_str(), v.valeur, v.source.as_str()))
+        .collect();
+    assert_eq!(
+        lues,
+        [
+            ("departement", 13.2, "Essai"),
+            ("epci", 16.1, "Essai"),
+            ("france", 14.5, "Essai"),
+            ("region", 13.5, "Essai"),
+        ]
+    );
+    assert_eq!(valeurs[0].annee, 2021);
+    let sans_departement = Echelons {
+        departement: None,
+        territoire: None,
+        ..echelons
+    };
+    let niveaux: Vec<String> =
+        donnees_de_reference::valeurs_d_indicateurs(store, &sans_departement)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.niveau)
+            .collect();
+    assert_eq!(niveaux, ["france", "region"]);
     for (contenu, attendu) in [
         (
             "niveau,code,indicateur,annee,valeur\ncanton,1401,Taux,2021,3\n",

@@ -49,15 +49,15 @@ impl PageDeGestion for PageGouvernance {
     const CHEMIN: &'static str = "gouvernance";
     type Gabarit = Page;
 
-    fn gabarit(_: &AppState, cadre: Cadre) -> Page {
-        Page {
+    async fn gabarit(_: &AppState, cadre: Cadre) -> Result<Page, AppError> {
+        Ok(Page {
             entete: cadre.entete,
             c: cadre.c,
             csrf: cadre.csrf,
             fait: cadre.fait,
             refus: cadre.refus,
             natures_instance: NatureInstance::TOUS,
-        }
+        })
     }
 }
 

@@ -55,7 +55,7 @@ pub struct Cadre {
 async fn page_de_gestion<T: askama::Template>(
     (state, visiteur, id): (&AppState, &Visiteur, &IdContrat),
     (fait, refus, statut): (Option<String>, Refus, StatusCode),
-    faire: impl FnOnce(Cadre) -> T,
+    faire: impl AsyncFnOnce(Cadre) -> Result<T, AppError>,
 ) -> Result<Response, AppError> {
     contrat::autorise(&state.store, &visiteur.auteur, id, &Operation::Modifier).await?;
     let cadre = Cadre {
@@ -65,7 +65,7 @@ async fn page_de_gestion<T: askama::Template>(
         fait,
         refus,
     };
-    let html = faire(cadre).render()?;
+    let html = faire(cadre).await?.render()?;
     Ok((statut, axum::response::Html(html)).into_response())
 }
 
@@ -77,7 +77,11 @@ pub trait PageDeGestion: Send + Sync + 'static {
     /// What shows it.
     type Gabarit: askama::Template;
 
-    fn gabarit(state: &AppState, cadre: Cadre) -> Self::Gabarit;
+    /// Made from its frame, with what else it reads.
+    fn gabarit(
+        state: &AppState,
+        cadre: Cadre,
+    ) -> impl Future<Output = Result<Self::Gabarit, AppError>> + Send;
 }
 
 impl<P: PageDeGestion> Ecran for P {
@@ -94,7 +98,10 @@ impl<P: PageDeGestion> Ecran for P {
         statut: StatusCode,
     ) -> Result<Response, AppError> {
         let contexte = (state, visiteur, id);
-        page_de_gestion(contexte, (None, refus, statut), |c| P::gabarit(state, c)).await
+        page_de_gestion(contexte, (None, refus, statut), async |c| {
+            P::gabarit(state, c).await
+        })
+        .await
     }
 }
 
@@ -108,7 +115,7 @@ pub async fn montrer<P: PageDeGestion>(
     let id = identifiant(&id)?;
     let contexte = (&state, &visiteur, &id);
     let etat = (q.fait, Refus::default(), StatusCode::OK);
-    page_de_gestion(contexte, etat, |c| P::gabarit(&state, c)).await
+    page_de_gestion(contexte, etat, async |c| P::gabarit(&state, c).await).await
 }
 
 /// Who may send a form, by what its path names.

@@ -280,6 +280,100 @@ fn fichiers_des_diagnostics(appli: &Appli) -> Vec<std::path::PathBuf> {
     fichiers
 }
 
+/// The indicator tables the administrator loaded: listed at the territory's levels, and an
+/// indicator added by its name alone takes its values, year and sources; what is typed stays.
+#[tokio::test]
+async fn un_indicateur_des_donnees_de_reference_donne_ses_comparaisons() {
+    let appli = appli().await;
+    let mut c = appli.connecte("coord@caen.fr").await;
+    assert!(!c.get(PAGE).await.corps.contains("id=\"references\""));
+    appli
+        .charger_donnees(
+            pilote_domain::donnees_de_reference::Nature::Indicateurs,
+            "niveau,code,indicateur,annee,valeur,source\n\
+             commune,14118,Taux de pauvreté,2021,19.5,INSEE Filosofi\n\
+             departement,14,Taux de pauvreté,2021,13.2,INSEE Filosofi\n\
+             departement,50,Taux de pauvreté,2021,12.9,INSEE Filosofi\n\
+             region,28,Taux de pauvreté,2021,13.5,INSEE Filosofi\n\
+             france,FR,Taux de pauvreté,2021,14.5,INSEE Filosofi\n\
+             france,FR,Taux de pauvreté,2019,14.6,INSEE Filosofi\n\
+             region,11,Part des 75 ans et plus,2021,8,INSEE\n",
+        )
+        .await;
+    let page = c.get(PAGE).await.texte();
+    assert!(
+        page.contains("pour la commune, le département, la région et la France."),
+        "{page}"
+    );
+    assert!(page.contains(
+        "<th scope=\"row\">Taux de pauvreté</th><td>2021</td><td>19.5</td><td>13.2</td>\
+         <td>13.5</td><td>14.5</td><td>INSEE Filosofi</td>"
+    ));
+    // Île-de-France's indicator is not this territory's.
+    assert!(!page.contains("Part des 75 ans et plus"));
+
+    let r = c
+        .soumettre(
+            PAGE,
+            "/contrats/essai-2025/diagnostics",
+            &[("titre", "Diagnostic 2024")],
+        )
+        .await;
+    let diagnostic = r
+        .redirection()
+        .and_then(|r| r.rsplit_once("#diagnostic-"))
+        .map(|(_, n)| n.to_owned())
+        .unwrap();
+    let indicateurs = "/contrats/essai-2025/diagnostics/indicateurs";
+    // By its name alone (another case): everything taken.
+    let r = c
+        .soumettre(
+            PAGE,
+            indicateurs,
+            &[("diagnostic", &diagnostic), ("libelle", "taux de pauvreté")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    // An older year asked, the commune's value typed: France's of that year, the rest absent.
+    let r = c
+        .soumettre(
+            PAGE,
+            indicateurs,
+            &[
+                ("diagnostic", &diagnostic),
+                ("libelle", "Taux de pauvreté"),
+                ("annee", "2019"),
+                ("valeur", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.texte());
+    // An indicator no file gives still needs its value.
+    let r = c
+        .soumettre(
+            PAGE,
+            indicateurs,
+            &[("diagnostic", &diagnostic), ("libelle", "Taux inconnu")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.texte()
+            .contains("Indiquez la valeur mesurée sur le territoire.")
+    );
+
+    let publique = appli.navigateur().get("/contrats/essai-2025").await.texte();
+    let lignes: String = publique.split_whitespace().collect();
+    for attendu in [
+        "taux de pauvreté, 2021</th><td class=\"pilote-nombre\">19.5</td><td class=\"pilote-nombre\">13.2</td><td class=\"pilote-nombre\">13.5</td><td class=\"pilote-nombre\">14.5</td><td>INSEE Filosofi</td>",
+        "Taux de pauvreté, 2019</th><td class=\"pilote-nombre\">20</td><td class=\"pilote-nombre\"></td><td class=\"pilote-nombre\"></td><td class=\"pilote-nombre\">14.6</td>",
+    ] {
+        let attendu: String = attendu.split_whitespace().collect();
+        assert!(lignes.contains(&attendu), "absent : {attendu}\n{publique}");
+    }
+    assert!(!publique.contains("Taux inconnu"));
+}
+
 #[tokio::test]
 async fn un_diagnostic_garde_ses_documents() {
     let appli = appli().await;
