@@ -24,7 +24,7 @@ const HAUTEUR: f64 = 585.0;
 /// The height of one line of the legend.
 const LIGNE: f64 = 28.0;
 /// The radius of the most populated commune's disc, in the map's units at France's scale.
-const RAYON_MAX: f64 = 12.0;
+const RAYON_MAX: f64 = 14.0;
 
 /// One département of the vendored map: its code, its outline and where it lies.
 struct Trace {
@@ -225,9 +225,9 @@ pub fn carte(id: &str, titre: &str, description: &str, dessin: Dessin) -> String
         cadre = [0.0, 0.0, LARGEUR, HAUTEUR];
     }
     // A margin around, and no narrower than a third of the map: the legend must fit; around
-    // communes alone, a sixteenth of the map by a twentieth at least (some 70 km by 55).
+    // communes alone, a twenty-fourth of the map by a thirtieth at least (some 45 km by 35).
     let (marge, minimum, minimum_haut) = if zones.is_empty() {
-        (10.0, LARGEUR / 16.0, LARGEUR / 20.0)
+        (6.0, LARGEUR / 24.0, LARGEUR / 30.0)
     } else {
         (8.0, LARGEUR / 3.0, 0.0)
     };

@@ -282,7 +282,7 @@ const CLASSES: [(&str, f64); 4] = [
 ];
 
 /// The contract's communes as discs by population, coloured by their APL's class, and how
-/// many lie off the map.
+/// many lie off the map; none for a single commune (the table says it all).
 fn carte_des_communes(acces: &AccesMedical, lignes: &[LigneCommune]) -> Option<(String, usize)> {
     let communes = acces.scenario.communes();
     let points: Vec<Point> = lignes
@@ -314,7 +314,7 @@ fn carte_des_communes(acces: &AccesMedical, lignes: &[LigneCommune]) -> Option<(
             couleur,
         })
         .collect();
-    (!points.is_empty()).then(|| {
+    (points.len() > 1).then(|| {
         let svg = carte::carte(
             "carte-apl",
             "APL des communes du contrat",

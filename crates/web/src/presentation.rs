@@ -149,7 +149,7 @@ impl Page {
 
     /// A loaded indicator's value, or a dash.
     fn case(&self, v: &Option<f64>) -> String {
-        v.map_or("—".to_owned(), |v| v.to_string())
+        v.map_or("—".to_owned(), |v| v.to_string().replace('.', ","))
     }
 
     /// The levels the loaded indicators are read at, in words: « la commune, le département,

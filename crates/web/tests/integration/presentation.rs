@@ -306,8 +306,8 @@ async fn un_indicateur_des_donnees_de_reference_donne_ses_comparaisons() {
         "{page}"
     );
     assert!(page.contains(
-        "<th scope=\"row\">Taux de pauvreté</th><td>2021</td><td>19.5</td><td>13.2</td>\
-         <td>13.5</td><td>14.5</td><td>INSEE Filosofi</td>"
+        "<th scope=\"row\">Taux de pauvreté</th><td>2021</td><td>19,5</td><td>13,2</td>\
+         <td>13,5</td><td>14,5</td><td>INSEE Filosofi</td>"
     ));
     // Île-de-France's indicator is not this territory's.
     assert!(!page.contains("Part des 75 ans et plus"));
