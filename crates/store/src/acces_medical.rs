@@ -20,7 +20,7 @@ use pilote_access::{
 use pilote_domain::donnees_de_reference::{JeuDeDonnees, Nature};
 use sqlx::Row;
 
-use crate::donnees_de_reference::{communes_situees, jeux};
+use crate::donnees_de_reference::communes_situees;
 use crate::lot::{Valeur, inserer};
 use crate::{Store, StoreError};
 
@@ -58,11 +58,6 @@ impl Entrees {
             self.medecins.mention()
         )
     }
-}
-
-/// The inputs loaded, or the natures still missing.
-pub async fn entrees(store: &Store) -> Result<Result<Entrees, Vec<Nature>>, StoreError> {
-    Ok(entrees_de(&jeux(store).await?))
 }
 
 /// The inputs among the files `jeux` loaded, or the natures still missing.

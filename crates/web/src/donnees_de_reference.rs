@@ -14,6 +14,7 @@ use pilote_domain::autorisation::charge_les_donnees_de_reference;
 use pilote_domain::donnees_de_reference::{self, JeuDeDonnees, Nature};
 use pilote_store::StoreError;
 use pilote_store::donnees_de_reference::{Declaration, annee_courante, charger, jeux};
+use pilote_store::geographie;
 
 use crate::AppState;
 use crate::noyau::document::{self, Envoi};
@@ -120,6 +121,13 @@ async fn envoyer(
     autoriser(&visiteur)?;
     let nature = Nature::parse(&nature).map_err(|e| AppError::NotFound(phrase(&e)))?;
     let Envoi { saisies, fichier } = document::recevoir(&state, multipart).await?;
+    let en_usage = state
+        .acces
+        .jeux(&state.store)
+        .await?
+        .iter()
+        .find(|j| j.nature == nature)
+        .map(|j| j.millesime);
     let resultat: Result<_, Faute> = async {
         let fichier = match fichier {
             Some(f) if f.depot.taille() > 0 => f,
@@ -136,6 +144,22 @@ async fn envoyer(
             millesime_confirme: valeur(&saisies, "millesime_anterieur") == "oui",
             ecarter_lignes_fautives: valeur(&saisies, "ecarter") == "oui",
         };
+        // What the store checks of the declaration, checked here first to be said beside its
+        // field; the store's refusals are then the file's.
+        if declaration.source.trim().is_empty() {
+            return Err((
+                "source",
+                "Source manquante : nommez qui publie ces données.".to_owned(),
+            ));
+        }
+        donnees_de_reference::verifier_millesime(
+            nature,
+            millesime,
+            geographie::MILLESIME,
+            en_usage,
+            declaration.millesime_confirme,
+        )
+        .map_err(|m| ("millesime", phrase(&m)))?;
         let lecteur = fichier.depot.en_lecture().await.map_err(|e| {
             tracing::error!(erreur = %e, "fichier temporaire de données de référence");
             (
@@ -154,19 +178,11 @@ async fn envoyer(
             let section = nature.code();
             return Ok(rediriger(&format!("{CHEMIN}?fait={section}#{section}"), []));
         }
-        Ok(Err(StoreError::Invalid(m))) if m.starts_with("source") => ("source", phrase(&m)),
-        Ok(Err(StoreError::Invalid(m))) => {
-            // The store's message names the file first: said as a whole sentence.
-            let champ = if m.contains("millésime") {
-                "millesime"
-            } else {
-                "fichier"
-            };
-            (
-                champ,
-                phrase(&format!("fichier refusé, rien n'est chargé : {m}")),
-            )
-        }
+        // The store's message names the file first: said as a whole sentence.
+        Ok(Err(StoreError::Invalid(m))) => (
+            "fichier",
+            phrase(&format!("fichier refusé, rien n'est chargé : {m}")),
+        ),
         Ok(Err(autre)) => return Err(autre.into()),
         Err(faute) => faute,
     };

@@ -417,7 +417,7 @@ pub(crate) async fn les_centroides_reels_se_chargent(store: &Store) {
 pub(crate) async fn l_apl_se_calcule_depuis_les_donnees_chargees(store: &Store) {
     use pilote_store::acces_medical::{self, Etape};
     assert_eq!(
-        acces_medical::entrees(store).await.unwrap().unwrap_err(),
+        acces_medical::entrees_de(&jeux(store).await.unwrap()).unwrap_err(),
         [Nature::Centroides, Nature::Rpps]
     );
     charger(
@@ -429,7 +429,7 @@ pub(crate) async fn l_apl_se_calcule_depuis_les_donnees_chargees(store: &Store) 
     .await
     .unwrap();
     assert_eq!(
-        acces_medical::entrees(store).await.unwrap().unwrap_err(),
+        acces_medical::entrees_de(&jeux(store).await.unwrap()).unwrap_err(),
         [Nature::Rpps]
     );
     let mut rpps =
@@ -441,7 +441,7 @@ pub(crate) async fn l_apl_se_calcule_depuis_les_donnees_chargees(store: &Store) 
     charger(store, &declaration(Nature::Rpps, "rpps.txt", 2026), &rpps)
         .await
         .unwrap();
-    let entrees = acces_medical::entrees(store).await.unwrap().unwrap();
+    let entrees = acces_medical::entrees_de(&jeux(store).await.unwrap()).unwrap();
     let etapes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let suivies = std::sync::Arc::clone(&etapes);
     let acces = acces_medical::calculer(store, entrees.clone(), move |e| {

@@ -101,39 +101,49 @@ async fn scenario(appli: &Appli) {
             vec![("source", "IGN"), ("millesime", "2026")],
             "code_insee,lat,lon\nABCDE,49.18,-0.37\n",
             "Fichier refusé, rien n'est chargé : centroides.csv, ligne 2, colonne 1 « code_insee » : code « ABCDE » inconnu de la géographie officielle (commune).",
+            "fichier",
         ),
         (
             vec![("source", "IGN"), ("millesime", "2026")],
             "insee;lat;lon\n14118;49,18;-0,37\n",
             "Fichier refusé, rien n'est chargé : centroides.csv, ligne 1 : colonne « code_insee » absente ; colonnes trouvées : insee, lat, lon.",
+            "fichier",
         ),
         (
             vec![("source", "IGN"), ("millesime", "deux mille")],
             "code_insee,lat,lon\n14118,49.18,-0.37\n",
             "Millésime « deux mille » : indiquez une année de 1990 à",
+            "millesime",
         ),
         (
             vec![("source", "IGN"), ("millesime", "2024")],
             "code_insee,lat,lon\n14118,49.18,-0.37\n",
-            "millésime 2024 antérieur à celui de la géographie officielle de Pilote (2026)",
+            "Millésime 2024 antérieur à celui de la géographie officielle de Pilote (2026)",
+            "millesime",
         ),
         (
             vec![("source", ""), ("millesime", "2026")],
             "code_insee,lat,lon\n14118,49.18,-0.37\n",
             "Source manquante : nommez qui publie ces données.",
+            "source",
         ),
         (
             vec![("source", "IGN"), ("millesime", "2026")],
             "",
             "Joignez le fichier à charger.",
+            "fichier",
         ),
     ];
-    for (champs, fichier, attendu) in fautes {
+    for (champs, fichier, attendu, champ) in fautes {
         let reponse = charger(champs.clone(), fichier).await;
         assert_eq!(reponse.status, StatusCode::BAD_REQUEST, "{attendu}");
         let texte = reponse.texte();
         assert!(texte.contains(attendu), "{attendu} absent de :\n{texte}");
         assert!(texte.contains("aria-invalid=\"true\""));
+        assert!(
+            texte.contains(&format!("aria-describedby=\"centroides-{champ}-erreur\"")),
+            "{attendu} : pas à côté du champ {champ}"
+        );
         assert!(
             texte.contains(&format!("value=\"{}\"", champs[1].1)),
             "saisie gardée"
