@@ -88,11 +88,11 @@ pub async fn executer(store: &Store, commande: CommandeDonnees) -> Result<()> {
             barre.finish_and_clear();
             let charge = charge?;
             println!(
-                "{} : fichier chargé, {} {} de {} ({}).",
+                "{} : fichier « {} » chargé, {} {} ({}).",
                 charge.jeu.nature.libelle(),
+                charge.jeu.fichier,
                 charge.jeu.lignes,
                 charge.jeu.nature.unite(),
-                charge.jeu.fichier,
                 charge.jeu.mention()
             );
             if !charge.lignes_ecartees.is_empty() {

@@ -68,7 +68,7 @@ fn les_donnees_de_reference_se_chargent_en_ligne_de_commande() {
     );
     assert!(reussi, "{texte}");
     assert!(texte.contains(
-        "Centroïdes des communes : fichier chargé, 1 commune(s) situées de centroides.csv (IGN, ADMIN EXPRESS, millésime 2024)."
+        "Centroïdes des communes : fichier « centroides.csv » chargé, 1 commune(s) situées (IGN, ADMIN EXPRESS, millésime 2024)."
     ));
     assert!(texte.contains("1 ligne(s) écartée(s) :\n  ligne 3, colonne 1 « code_insee »"));
     let (_, texte) = donnees(&["liste"]);
