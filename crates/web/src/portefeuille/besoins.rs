@@ -129,8 +129,9 @@ impl Donnees {
         }
     }
 
-    /// The map of the communes in need, the [`COMMUNES_SUR_LA_CARTE`] most populated, as
-    /// discs by population and reason; none when the APL (hence the centroids) is not there.
+    /// The map of the communes in need, the [`COMMUNES_SUR_LA_CARTE`] most populated (those
+    /// of metropolitan France among them), as discs by population and reason; none when the
+    /// APL (hence the centroids) is not there.
     pub fn carte_des_communes(&self, besoins: &[Besoin]) -> Option<String> {
         let acces = self.apl.as_ref()?;
         let communes = acces.scenario.communes();
@@ -170,6 +171,7 @@ impl Donnees {
                     ),
                 })
             })
+            .filter(|p| carte::sur_la_carte(p.latitude, p.longitude))
             .collect();
         let classes: Vec<Classe> = [
             ("Quartier prioritaire", NUANCIER[0]),
@@ -187,9 +189,9 @@ impl Donnees {
                 "carte-besoins-communes",
                 "Communes sans contrat sous-denses ou avec un quartier prioritaire",
                 &format!(
-                    "Les {} communes dans le besoin les plus peuplées, en disques proportionnels \
-                     à leur population, coloriés selon le besoin ; elles sont dans le tableau \
-                     qui suit.",
+                    "Les {} communes de métropole dans le besoin les plus peuplées, en disques \
+                     proportionnels à leur population, coloriés selon le besoin ; elles sont, \
+                     avec celles d'outre-mer, dans le tableau qui suit.",
                     points.len()
                 ),
                 Dessin {
