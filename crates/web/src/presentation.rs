@@ -3,8 +3,10 @@
 //! priority publics and themes, the number of fiches-actions it announces) and its diagnostics
 //! (each changed in place, its indicators compared with the département, the région and
 //! France, its findings and what residents and professionals said, its documents: files in the
-//! document storage, downloaded by those who read the whole contract). A refused form comes
-//! back with its message beside the field; a save goes back to its own section.
+//! document storage, downloaded by those who read the whole contract). The indicator tables an
+//! administrator loaded are listed at the territory's levels, and an indicator added under the
+//! same name takes what was left blank from them. A refused form comes back with its message
+//! beside the field; a save goes back to its own section.
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
