@@ -23,6 +23,9 @@ pub struct Configuration {
     pub listen: SocketAddr,
     pub url_publique: Option<String>,
     pub titre: String,
+    pub editeur: Option<String>,
+    pub contact: Option<String>,
+    pub hebergeur: Option<String>,
     pub admin_email: Option<String>,
     pub demo: bool,
     pub proxy_de_confiance: bool,
@@ -75,6 +78,9 @@ impl Default for Configuration {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             url_publique: None,
             titre: "Pilote".to_owned(),
+            editeur: None,
+            contact: None,
+            hebergeur: None,
             admin_email: None,
             demo: false,
             proxy_de_confiance: false,
@@ -125,6 +131,17 @@ pub struct Surcharges {
     /// Text shown in the page header [Pilote].
     #[arg(long, global = true, env = "PILOTE_TITRE")]
     titre: Option<String>,
+    /// Who publishes the site, as the legal notices and the accessibility statement name
+    /// them: « ARS Normandie, 2 place Jean Nouzille, 14000 Caen ».
+    #[arg(long, global = true, env = "PILOTE_EDITEUR")]
+    editeur: Option<String>,
+    /// Where the public writes to about the site (an e-mail address or a page), given on the
+    /// legal notices and the accessibility statement.
+    #[arg(long, global = true, env = "PILOTE_CONTACT")]
+    contact: Option<String>,
+    /// Who hosts the site (name and address), given on the legal notices.
+    #[arg(long, global = true, env = "PILOTE_HEBERGEUR")]
+    hebergeur: Option<String>,
     /// On a database without any account, creates this administrator with a first password
     /// to change at first sign-in.
     #[arg(long, global = true, env = "PILOTE_ADMIN_EMAIL")]
@@ -271,6 +288,15 @@ impl Configuration {
             fenetre_echecs: minutes(self.fenetre_echecs_minutes),
             blocage: minutes(self.blocage_minutes),
             duree_invitation: i64::from(self.duree_invitation_jours) * 86_400,
+        }
+    }
+
+    /// Who publishes and hosts the site, for its legal pages.
+    pub fn editeur(&self) -> pilote_web::Editeur {
+        pilote_web::Editeur {
+            nom: self.editeur.clone(),
+            contact: self.contact.clone(),
+            hebergeur: self.hebergeur.clone(),
         }
     }
 

@@ -81,7 +81,8 @@ pub async fn servir(store: Store, configuration: &Configuration) -> Result<()> {
         expediteur(configuration)?,
         stockage,
     )
-    .avec_limites(limites);
+    .avec_limites(limites)
+    .avec_editeur(configuration.editeur());
     let ecoute = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("impossible d'écouter sur {listen}"))?;

@@ -25,6 +25,7 @@ pub mod montant;
 pub mod organisation;
 pub mod periode;
 pub mod pilotage;
+pub mod portail;
 pub mod portefeuille;
 pub mod rapport;
 pub mod realisation;

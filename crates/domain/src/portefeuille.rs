@@ -123,6 +123,8 @@ pub struct ContratDuPortefeuille {
     pub thematiques: BTreeSet<Thematique>,
     pub publics: BTreeSet<Public>,
     pub actions: usize,
+    /// Actions under way (status « en cours »).
+    pub actions_en_cours: usize,
     /// Actions done (status « réalisée »).
     pub actions_realisees: usize,
     /// The mean of the progress its actions give (percent).
@@ -259,7 +261,7 @@ pub struct LignePortefeuille<'a> {
 }
 
 /// A département's or a région's figures.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Total {
     pub code: String,
     pub nom: String,
@@ -510,6 +512,7 @@ mod tests {
             thematiques: BTreeSet::new(),
             publics: BTreeSet::new(),
             actions: 0,
+            actions_en_cours: 0,
             actions_realisees: 0,
             avancement_moyen: None,
             financement: BTreeMap::new(),

@@ -21,6 +21,7 @@ mod lot;
 mod memoire;
 mod migration;
 pub mod mot_de_passe;
+pub mod portail;
 pub mod portefeuille;
 mod repertoire;
 pub mod sauvegarde;
@@ -128,6 +129,8 @@ pub struct Store {
     /// Every contract and the geography, as the portfolios show them, kept while the counter
     /// of changes has not moved.
     portefeuille: Arc<portefeuille::PortefeuilleGarde>,
+    /// The published contracts as the public portal shows them, kept likewise.
+    portail: Arc<portail::PortailGarde>,
     /// The counter of changes as last read.
     compteur: Arc<generation::Generation>,
     /// The territories searched by name, for the geography version last read.
@@ -245,6 +248,7 @@ impl Store {
             fiches_lues: Arc::new(Memoire::new(4096)),
             sessions: Arc::new(Memoire::new(16_384)),
             portefeuille: Default::default(),
+            portail: Default::default(),
             compteur: Arc::new(generation::Generation::new()),
             repertoire: repertoire::RepertoireGarde::default(),
         })

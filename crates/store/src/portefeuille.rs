@@ -28,7 +28,7 @@ use crate::{Store, StoreError};
 /// last read, with its version (it changes far less often than contracts do).
 #[derive(Debug, Default)]
 pub(crate) struct PortefeuilleGarde {
-    portefeuille: Mutex<Option<(i64, Arc<Portefeuille>)>>,
+    portefeuille: Mutex<Option<(i64, Arc<Portefeuille>, Arc<GeographieLue>)>>,
     geographie: Mutex<Option<(String, Arc<GeographieLue>)>>,
 }
 
@@ -52,11 +52,20 @@ pub async fn lire(store: &Store, auteur: &Auteur) -> Result<Arc<Portefeuille>, S
     perimetres_de(auteur)?;
     // The counter before the data: what is kept under it is never older than it.
     let generation = store.generation().await?;
+    Ok(lu(store, generation).await?.0)
+}
+
+/// Every contract held and the geography as read at counter `generation` or later, whoever
+/// asks: the portfolio's readers and the public portal, each shown what they may read.
+pub(crate) async fn lu(
+    store: &Store,
+    generation: i64,
+) -> Result<(Arc<Portefeuille>, Arc<GeographieLue>), StoreError> {
     let garde = &store.portefeuille;
-    if let Some((lu_a, p)) = garde.portefeuille.lock().ok().and_then(|g| g.clone())
+    if let Some((lu_a, p, g)) = garde.portefeuille.lock().ok().and_then(|g| g.clone())
         && lu_a == generation
     {
-        return Ok(p);
+        return Ok((p, g));
     }
     // Read whole, as the administration reads it: the policy is applied by `vue`.
     let mut tx = store.lecture(&Auteur::ligne_de_commande()).await?;
@@ -83,9 +92,13 @@ pub async fn lire(store: &Store, auteur: &Auteur) -> Result<Arc<Portefeuille>, S
     let portefeuille = Arc::new(lire_tout(&mut tx, &geographie).await?);
     tx.commit().await?;
     if let Ok(mut garde) = garde.portefeuille.lock() {
-        *garde = Some((generation, Arc::clone(&portefeuille)));
+        *garde = Some((
+            generation,
+            Arc::clone(&portefeuille),
+            Arc::clone(&geographie),
+        ));
     }
-    Ok(portefeuille)
+    Ok((portefeuille, geographie))
 }
 
 /// The scopes `auteur` is shown: theirs, or `demande` when they narrow the portfolio to a
@@ -270,6 +283,16 @@ pub(crate) struct GeographieLue {
     parties: Parties,
 }
 
+impl GeographieLue {
+    /// The index of the current commune `code` names: itself, or the commune a part
+    /// (arrondissement, commune déléguée) belongs to.
+    pub(crate) fn commune(&self, code: &str) -> Option<usize> {
+        self.geographie
+            .indice(code)
+            .or_else(|| self.parties.parties.get(code).map(|(i, _)| *i))
+    }
+}
+
 /// How a territory's codes find the current communes: the communes of each EPCI, and the
 /// parts of communes (arrondissements, communes déléguées) with their commune.
 #[derive(Debug)]
@@ -281,6 +304,7 @@ struct Parties {
 #[derive(Default)]
 struct Figures {
     actions: usize,
+    en_cours: usize,
     realisees: usize,
     avancements: Vec<u8>,
     financement: BTreeMap<String, Sommes>,
@@ -303,8 +327,9 @@ async fn lire_tout(
     {
         let f = figures.entry(text(&r, "contrat_id")?).or_default();
         f.actions += 1;
-        f.realisees +=
-            usize::from(opt_text(&r, "statut")?.as_deref() == Some(StatutAction::Realisee.code()));
+        let statut = opt_text(&r, "statut")?;
+        f.en_cours += usize::from(statut.as_deref() == Some(StatutAction::EnCours.code()));
+        f.realisees += usize::from(statut.as_deref() == Some(StatutAction::Realisee.code()));
         if let Some(a) = opt_int(&r, "avancement")? {
             f.avancements
                 .push(u8::try_from(a.clamp(0, 100)).unwrap_or(0));
@@ -394,6 +419,7 @@ async fn lire_tout(
                 thematiques: f.thematiques.into_iter().collect(),
                 publics: f.publics.into_iter().collect(),
                 actions: f.actions,
+                actions_en_cours: f.en_cours,
                 actions_realisees: f.realisees,
                 avancement_moyen,
                 financement: f.financement,

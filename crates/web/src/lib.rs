@@ -19,6 +19,7 @@ mod fiche;
 mod mes_actions;
 mod noyau;
 mod plan;
+mod portail;
 mod portefeuille;
 mod presentation;
 mod rapport;
@@ -77,6 +78,8 @@ pub struct AppState {
     pub acces: Arc<noyau::acces_medical::Calculateur>,
     /// Body sizes, times, requests at once, proxy trust.
     pub limites: Limites,
+    /// Who publishes and hosts the site, for its legal pages.
+    pub editeur: Editeur,
     en_vol: noyau::limites::EnVol,
 }
 
@@ -105,6 +108,7 @@ impl AppState {
             fragments: Arc::default(),
             acces: Arc::default(),
             limites: Limites::default(),
+            editeur: Editeur::default(),
             en_vol: noyau::limites::EnVol::new(&Limites::default()),
         }
     }
@@ -117,12 +121,28 @@ impl AppState {
             ..self
         }
     }
+
+    /// The same with the site's publisher.
+    pub fn avec_editeur(self, editeur: Editeur) -> Self {
+        Self { editeur, ..self }
+    }
+}
+
+/// Who publishes and hosts the site, as its legal notices and accessibility statement name
+/// them; each is said to be missing while it is not configured.
+#[derive(Debug, Clone, Default)]
+pub struct Editeur {
+    pub nom: Option<String>,
+    /// Where the public writes to: an e-mail address or a page.
+    pub contact: Option<String>,
+    pub hebergeur: Option<String>,
 }
 
 /// Every route of the application with its policy and handler, each feature giving its own;
 /// nothing is routed otherwise.
 fn table() -> Routes {
     [
+        portail::routes(),
         contrat::routes(),
         annuaire::routes(),
         strategie::routes(),

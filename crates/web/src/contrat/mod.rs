@@ -1,4 +1,4 @@
-//! The contract itself: the list of contracts (the home page), a contract's page, its
+//! The contract itself: the list of contracts, a contract's page, its
 //! coordinator's home (`pilotage`), the forms of its general facts and of its governance, its
 //! creation. Reads and changes go through
 //! the store, which asks the authorization policy; what the pages offer to change is asked of
@@ -19,7 +19,7 @@ pub mod pilotage;
 pub(crate) fn routes() -> Routes {
     use Politique::*;
     vec![
-        route(Method::GET, "/", ListeContrats, get(pages::accueil)),
+        route(Method::GET, "/contrats", ListeContrats, get(pages::liste)),
         route(
             Method::GET,
             "/contrats/nouveau",

@@ -1,4 +1,4 @@
-//! The home page (the list of contracts) and the page of one contract: its public reading, with
+//! The list of contracts (`/contrats`) and the page of one contract: its public reading, with
 //! for those who read it whole its history, the fiches-actions they pilot, and for its
 //! coordinators the way to the contract's pilotage (`pilotage`).
 
@@ -20,8 +20,8 @@ use crate::noyau::page::{Entete, rediriger};
 use crate::noyau::visiteur::Visiteur;
 
 #[derive(Template)]
-#[template(path = "contrat/accueil.html")]
-struct Accueil {
+#[template(path = "contrat/liste.html")]
+struct PageListe {
     entete: Entete,
     liste: Liste,
     filtre: Filtre,
@@ -49,7 +49,7 @@ struct Detail {
     gestion: Option<Gestion>,
 }
 
-impl Accueil {
+impl PageListe {
     fn nombre(&self, n: &u64) -> String {
         milliers(*n)
     }
@@ -61,7 +61,7 @@ impl Accueil {
 
     /// The address of page `page` of the list, with the same filters.
     fn lien_page(&self, page: usize) -> String {
-        format!("/?{}", requete_de(&self.filtre, page))
+        format!("/contrats?{}", requete_de(&self.filtre, page))
     }
 }
 
@@ -91,8 +91,9 @@ impl Detail {
     }
 }
 
-/// `GET /`: the contracts the visitor may read, filtered and paged as the query string says.
-pub async fn accueil(
+/// `GET /contrats`: the contracts the visitor may read, filtered and paged as the query
+/// string says.
+pub async fn liste(
     State(state): State<AppState>,
     visiteur: Visiteur,
     Parametres(requete): Parametres<RequeteListe>,
@@ -100,7 +101,7 @@ pub async fn accueil(
     let filtre = requete
         .filtre()
         .map_err(|e| AppError::BadRequest(phrase(&e)))?;
-    let page = Accueil {
+    let page = PageListe {
         entete: visiteur.entete(&state),
         liste: contrat::chercher(&state.store, &visiteur.auteur, &filtre).await?,
         filtre,

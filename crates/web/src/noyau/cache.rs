@@ -162,11 +162,15 @@ impl CachePublic {
     }
 }
 
-/// Whether `chemin` is one of the public's readings kept: the list of contracts and a
-/// contract, as a page or as JSON, and a contract's dashboard.
+/// Whether `chemin` is one of the public's readings kept: the portal's pages (its home, the
+/// search of a commune and its suggestions, a commune's page, the legal pages), the list of
+/// contracts and a contract, as a page or as JSON, and a contract's dashboard.
 fn gardable(chemin: &str) -> bool {
     let un_segment = |reste: &str| !reste.is_empty() && !reste.contains('/');
-    chemin == "/"
+    matches!(
+        chemin,
+        "/" | "/communes" | "/accessibilite" | "/mentions-legales" | "/contrats"
+    ) || chemin.strip_prefix("/communes/").is_some_and(un_segment)
         || chemin == "/api/v1/contrats"
         || chemin.strip_prefix("/contrats/").is_some_and(un_segment)
         || chemin
@@ -277,6 +281,11 @@ mod tests {
     fn seules_les_lectures_du_public_sont_gardees() {
         for chemin in [
             "/",
+            "/communes",
+            "/communes/14118",
+            "/communes/suggestions",
+            "/mentions-legales",
+            "/contrats",
             "/contrats/caen-2019",
             "/api/v1/contrats",
             "/api/v1/contrats/caen-2019",
@@ -290,6 +299,7 @@ mod tests {
             "/contrats/caen-2019/strategie",
             "/contrats/caen-2019/fiches/1.1",
             "/connexion",
+            "/communes/14118/x",
             "/api/v1/contrats/",
             "/contrats//tableau-de-bord",
             "/contrats/a/b/tableau-de-bord",

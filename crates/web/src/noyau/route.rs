@@ -13,6 +13,9 @@ use crate::AppState;
 pub enum Politique {
     /// Open to all and touching no contract data: assets, sign-in and sign-out.
     Ouverte,
+    /// The public portal: what every visitor reads alike of the published contracts only (its
+    /// home, the search of a commune, a commune's page, the site's legal pages).
+    Portail,
     /// The list of contracts, filtered by what the visitor may read.
     ListeContrats,
     /// Creating a contract: administrators and ARS agents, on a territory in their scope.

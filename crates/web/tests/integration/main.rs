@@ -17,6 +17,7 @@ mod matrice;
 mod oidc;
 mod pages_et_api;
 mod plan;
+mod portail;
 mod portefeuille;
 mod presentation;
 mod proconnect;

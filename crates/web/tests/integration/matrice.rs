@@ -837,6 +837,22 @@ fn cas(
                 vec![un(uri, champs, attendu)]
             }
         }
+        // Every commune of the dataset: each page names the published contracts only.
+        Politique::Portail if route.chemin.contains("{code}") => LIEUX
+            .iter()
+            .map(|(commune, _, _)| {
+                un(
+                    route.chemin.replace("{code}", commune),
+                    vec![],
+                    Attendu::Ouvert,
+                )
+            })
+            .collect(),
+        Politique::Portail => vec![un(
+            format!("{}?q=caen", route.chemin),
+            vec![],
+            Attendu::Ouvert,
+        )],
         Politique::Ouverte => {
             let uri = route.chemin.replace("{*chemin}", "pilote.css");
             let champs = match route.chemin {
@@ -1186,10 +1202,10 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                 &Cas {
                     route: Route {
                         methode: axum::http::Method::GET,
-                        chemin: "/",
+                        chemin: "/contrats",
                         politique: Politique::ListeContrats,
                     },
-                    uri: "/".into(),
+                    uri: "/contrats".into(),
                     champs: vec![],
                     version: None,
                     attendu: Attendu::Liste,
