@@ -2,7 +2,8 @@
 # End-to-end tests in a real browser: installs Debian's chromium if missing (never a browser
 # downloaded by the test tool), the pinned npm packages of tests/e2e, builds and serves Pilote
 # on a fresh SQLite database with an administrator and an ARS agent, and runs
-# tests/e2e/parcours.mjs (the coordinator's path) then tests/e2e/acceptation.mjs (a real CLS,
+# tests/e2e/parcours.mjs (the coordinator's path), tests/e2e/portail.mjs (a resident's, by
+# keyboard, to the contract the first published) then tests/e2e/acceptation.mjs (a real CLS,
 # ../shared/seeds/005, entered through the pages; it prints the actions counted).
 # PILOTE_E2E_CAPTURES=DOSSIER keeps a screenshot of every page checked, at 1280 and 390 px.
 set -euo pipefail
@@ -53,7 +54,7 @@ done
 
 export PILOTE_E2E_URL="$url" PILOTE_E2E_ADMIN="$admin" PILOTE_E2E_ADMIN_MDP="$mdp" \
   PILOTE_E2E_ARS="$ars" PILOTE_E2E_ARS_MDP="$mdp_ars" PILOTE_E2E_COURRIELS="$dossier/courriels"
-for test in parcours acceptation; do
+for test in parcours portail acceptation; do
   echo "== tests/e2e/$test.mjs"
   node "tests/e2e/$test.mjs" || { echo "--- journal du serveur"; tail -50 "$dossier/serveur.log"; exit 1; }
 done

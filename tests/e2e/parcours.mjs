@@ -34,6 +34,8 @@ try {
   );
   await page.goto(`${BASE}/`);
   await accessibilite(page, "accueil (connecté)");
+  await envoyer(page.getByRole("link", { name: "Tous les contrats" }));
+  await accessibilite(page, "liste des contrats (connecté)");
   await envoyer(page.getByRole("link", { name: "Nouveau contrat" }));
   await accessibilite(page, "nouveau contrat");
 

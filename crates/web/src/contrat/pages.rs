@@ -5,14 +5,17 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
+use pilote_domain::DatePartielle;
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut, tient_l_annuaire};
 use pilote_domain::contrat::{RolePartie, StatutContrat};
-use pilote_domain::fiche_action::FicheAction;
+use pilote_domain::fiche_action::{FicheAction, StatutAction};
+use pilote_domain::gouvernance::Instance;
 use pilote_domain::montant::milliers;
 use pilote_store::contrat::{self, ContratComplet, Filtre, Liste, historique};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::noyau::aujourdhui;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Champs, Chemin, Parametres};
 use crate::noyau::liste::{RequeteListe, requete_de};
@@ -47,6 +50,16 @@ struct Detail {
     entete: Entete,
     c: ContratComplet,
     gestion: Option<Gestion>,
+    /// Where the public writes to about the site, when configured.
+    contact: Option<String>,
+    aujourdhui: DatePartielle,
+}
+
+/// A contract's fiches-actions counted by where they stand.
+struct Actions {
+    toutes: usize,
+    en_cours: usize,
+    realisees: usize,
 }
 
 impl PageListe {
@@ -77,6 +90,102 @@ impl Detail {
             Some(c) => format!("{} ({code})", c.nom),
             None => code.to_string(),
         }
+    }
+
+    /// What the contract is, for whom and where, in a sentence: « Contrat local de santé
+    /// 2024–2028 pour 21 communes (CU Caen la Mer), 268 422 habitants. »
+    fn en_une_phrase(&self) -> String {
+        let t = &self.c.territoire_resolu;
+        let periode = self
+            .c
+            .contrat
+            .periode
+            .map(|p| format!(" {}", p.en_toutes_lettres()))
+            .unwrap_or_default();
+        let ou = match t.communes.as_slice() {
+            [seule] => format!("la commune de {}", seule.nom),
+            communes => format!("{} communes", milliers(communes.len() as u64)),
+        };
+        let epci = if t.epci.is_empty() {
+            String::new()
+        } else {
+            let noms: Vec<&str> = t.epci.iter().map(|e| e.nom.as_str()).collect();
+            format!(" ({})", noms.join(", "))
+        };
+        format!(
+            "Contrat local de santé{periode} pour {ou}{epci}, {} habitants.",
+            milliers(t.population)
+        )
+    }
+
+    /// When, where and by whom it was signed, when it says so.
+    fn signature(&self) -> Option<String> {
+        let k = &self.c.contrat;
+        let signataires: Vec<&str> = k
+            .parties
+            .iter()
+            .filter(|p| p.roles.contains(&RolePartie::Signataire))
+            .map(|p| p.organisation.nom.as_str())
+            .collect();
+        let date = k.signature.as_ref().and_then(|s| s.date);
+        let lieu = k.signature.as_ref().and_then(|s| s.lieu.as_deref());
+        if date.is_none() && signataires.is_empty() {
+            return None;
+        }
+        let mut phrase = "Signé".to_owned();
+        if let Some(d) = date {
+            phrase.push_str(&format!(" le {}", d.en_toutes_lettres()));
+        }
+        if let Some(l) = lieu {
+            phrase.push_str(&format!(" ({l})"));
+        }
+        if !signataires.is_empty() {
+            phrase.push_str(&format!(" par {}", signataires.join(", ")));
+        }
+        phrase.push('.');
+        Some(phrase)
+    }
+
+    fn actions(&self) -> Actions {
+        let fiches = self.c.contrat.toutes_les_fiches();
+        let avec = |statut| fiches.iter().filter(|f| f.statut == Some(statut)).count();
+        Actions {
+            toutes: fiches.len(),
+            en_cours: avec(StatutAction::EnCours),
+            realisees: avec(StatutAction::Realisee),
+        }
+    }
+
+    /// The last time body `i` met, today included.
+    fn derniere_reunion(&self, i: &Instance) -> Option<DatePartielle> {
+        i.reunions
+            .iter()
+            .map(|r| r.date)
+            .filter(|d| *d <= self.aujourdhui)
+            .max()
+    }
+
+    /// The next time body `i` meets, after today.
+    fn prochaine_reunion(&self, i: &Instance) -> Option<DatePartielle> {
+        i.reunions
+            .iter()
+            .map(|r| r.date)
+            .filter(|d| *d > self.aujourdhui)
+            .min()
+    }
+
+    /// The meetings to come of every body, the contract's and its council's, soonest first.
+    fn prochaines_reunions(&self) -> Vec<(&str, DatePartielle)> {
+        let k = &self.c.contrat;
+        let mut reunions: Vec<(&str, DatePartielle)> = k
+            .gouvernance
+            .iter()
+            .chain(k.clsm.iter().flat_map(|c| &c.instances))
+            .flat_map(|i| i.reunions.iter().map(move |r| (i.nom.as_str(), r.date)))
+            .filter(|(_, d)| *d > self.aujourdhui)
+            .collect();
+        reunions.sort_by_key(|(_, d)| *d);
+        reunions
     }
 
     fn roles(&self, roles: &[RolePartie]) -> String {
@@ -141,6 +250,8 @@ pub async fn detail(
         entete: visiteur.entete(&state),
         c,
         gestion,
+        contact: state.editeur.contact.clone(),
+        aujourdhui: aujourdhui(),
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -50,7 +50,7 @@ async fn l_annuaire_se_corrige_et_ses_doublons_se_fusionnent() {
     let appli = appli().await;
     let mut a = appli.connecte("admin@pilote.fr").await;
     assert!(
-        a.get("/")
+        a.get("/contrats")
             .await
             .texte()
             .contains("Annuaire des partenaires")
@@ -186,7 +186,7 @@ async fn seuls_l_administration_et_l_ars_nationale_tiennent_l_annuaire() {
     for email in ["ars@normandie.fr", "coord@caen.fr"] {
         let mut n = appli.connecte(email).await;
         assert!(
-            !n.get("/")
+            !n.get("/contrats")
                 .await
                 .texte()
                 .contains("Annuaire des partenaires")

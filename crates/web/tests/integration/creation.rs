@@ -87,7 +87,7 @@ async fn un_agent_ars_cree_un_contrat_sur_son_territoire() {
     let mut ars = appli.navigateur();
     ars.connecter("ars@normandie.fr", MDP).await;
     assert!(
-        ars.get("/")
+        ars.get("/contrats")
             .await
             .corps
             .contains("href=\"/contrats/nouveau\"")
@@ -187,7 +187,13 @@ async fn hors_de_son_perimetre_ou_sans_role_on_ne_cree_rien() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(!autre.get("/").await.corps.contains("/contrats/nouveau"));
+    assert!(
+        !autre
+            .get("/contrats")
+            .await
+            .corps
+            .contains("/contrats/nouveau")
+    );
 
     let mut admin = appli.navigateur();
     admin.connecter("ars@normandie.fr", MDP).await;

@@ -164,7 +164,7 @@ async fn realisations_bilans_et_evaluations_se_saisissent_et_se_lisent() {
 
     let publique = appli.navigateur().get("/contrats/essai-2025").await.texte();
     for attendu in [
-        "<strong>Un cabinet de télémédecine</strong> (juin 2024) : Installé à la maison de santé",
+        "<p class=\"pilote-nouveaute__date\">juin 2024</p><p class=\"fr-mb-0\"><strong>Un cabinet de télémédecine</strong> : Installé à la maison de santé",
         "fiche-action n°1</a>",
         "<strong>Bilan :</strong> Partiellement réalisée — Deux internes accueillis sur cinq",
         "<strong>Bilan :</strong> Abandonnée — Faute de porteur",

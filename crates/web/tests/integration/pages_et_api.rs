@@ -105,9 +105,9 @@ fn assert_page_accessible(html: &str) {
 }
 
 #[tokio::test]
-async fn l_accueil_liste_les_contrats() {
+async fn la_liste_des_contrats_les_nomme() {
     let app = TestApp::demarrer().await;
-    let (status, _, html) = app.get("/").await;
+    let (status, _, html) = app.get("/contrats").await;
     assert_eq!(status, StatusCode::OK);
     assert_page_accessible(&html);
     for (id, nom) in [
@@ -182,7 +182,8 @@ async fn chaque_rubrique_d_un_contrat_complet_est_affichee() {
         "Axe 2 — Mobilité <span class=\"fr-badge fr-badge--new\">Transversal</span>",
         "data-profondeur=\"2\"",
         "Objectif opérationnel :</strong> Créer une maison de santé",
-        "Fiche-action n°1.1 — Accueillir les internes",
+        "Fiche-action n°1.1</p>",
+        "id=\"titre-fiche-1.1\">Accueillir les internes</h4>",
         "Un Pilote, chef de projet",
         "Convention signée (échéance : janvier 2021) — faite",
         "9\u{202f}500,50\u{a0}€",
@@ -190,7 +191,10 @@ async fn chaque_rubrique_d_un_contrat_complet_est_affichee() {
         "Deux internes accueillis.",
         "Réunion du <time datetime=\"2021-03-02\">2 mars 2021</time>, Hôtel de communauté",
         "<a href=\"#fiche-1.2\">fiche-action n°1.2</a>",
-        "Fiche-action n°M1 — Premiers secours en santé mentale",
+        ">Premiers secours en santé mentale</h4>",
+        // What a resident reads first: what, where, when, signed by whom.
+        "<p class=\"fr-text--lead\">Contrat local de santé 2020–2024 pour ",
+        "Signé le 12 mars 2020 (Le Creusot)",
         "Assemblée plénière",
         "Évaluation finale</h3>",
         "<span class=\"fr-badge\">novembre 2024</span>",
@@ -250,13 +254,13 @@ async fn la_liste_se_filtre_et_se_pagine_et_refuse_en_francais() {
     for (adresse, message) in [
         ("/api/v1/contrats?page=0", "numéro de page"),
         ("/api/v1/contrats?statut=fini", "statut"),
-        ("/?departement=Calvados", "code de département"),
+        ("/contrats?departement=Calvados", "code de département"),
     ] {
         let (status, _, corps) = app.get(adresse).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{adresse}");
         assert!(corps.contains(message), "{adresse} : {corps}");
     }
-    let (_, _, page) = app.get("/?texte=aucun+contrat+de+ce+nom").await;
+    let (_, _, page) = app.get("/contrats?texte=aucun+contrat+de+ce+nom").await;
     assert!(page.contains("Aucun contrat ne répond à ces critères."));
 }
 
@@ -271,7 +275,13 @@ async fn ce_que_le_public_lit_suit_chaque_modification() {
             app.get("/contrats/essai-complet-2020").await.0,
             StatusCode::OK
         );
-        assert!(app.get("/").await.2.contains("essai-complet-2020"));
+        assert!(app.get("/contrats").await.2.contains("essai-complet-2020"));
+        assert!(
+            app.get("/communes/14118")
+                .await
+                .2
+                .contains("essai-complet-2020")
+        );
     }
     pilote_store::contrat::publier(&app.store, &admin, &id, false)
         .await
@@ -284,7 +294,13 @@ async fn ce_que_le_public_lit_suit_chaque_modification() {
         app.get("/api/v1/contrats/essai-complet-2020").await.0,
         StatusCode::NOT_FOUND
     );
-    assert!(!app.get("/").await.2.contains("essai-complet-2020"));
+    assert!(!app.get("/contrats").await.2.contains("essai-complet-2020"));
+    assert!(
+        !app.get("/communes/14118")
+            .await
+            .2
+            .contains("essai-complet-2020")
+    );
     pilote_store::contrat::publier(&app.store, &admin, &id, true)
         .await
         .unwrap();
@@ -322,7 +338,7 @@ async fn un_contrat_inconnu_donne_une_404_en_francais() {
 #[tokio::test]
 async fn le_public_ne_voit_pas_un_contrat_non_publie() {
     let app = TestApp::demarrer().await;
-    let (_, _, html) = app.get("/").await;
+    let (_, _, html) = app.get("/contrats").await;
     assert!(html.contains("essai-complet-2020") && !html.contains("brouillon-2025"));
     let (_, _, json) = app.get("/api/v1/contrats").await;
     assert!(!json.contains("brouillon-2025"));
@@ -405,7 +421,7 @@ async fn les_reponses_sont_compressees_et_revalidees() {
             (statut, entetes, corps)
         }
     };
-    for chemin in ["/contrats/caen-2019", "/api/v1/contrats", "/"] {
+    for chemin in ["/contrats/caen-2019", "/api/v1/contrats", "/", "/contrats"] {
         let (_, _, brut) = envoyer(chemin, &[]).await;
         let (statut, entetes, br) =
             envoyer(chemin, &[(header::ACCEPT_ENCODING, "gzip, deflate, br")]).await;

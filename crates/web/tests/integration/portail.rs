@@ -133,10 +133,7 @@ async fn scenario(appli: &Appli) {
     for code in ["99999", "abc"] {
         let r = public.get(&format!("/communes/{code}")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{code}");
-        assert!(
-            r.corps
-                .contains(&format!("a le code INSEE « {code} »"))
-        );
+        assert!(r.corps.contains(&format!("a le code INSEE « {code} »")));
     }
 
     // A commune's page: its published contract as a card.
