@@ -34,7 +34,7 @@ try {
   );
   await page.goto(`${BASE}/`);
   await accessibilite(page, "accueil (connecté)");
-  await envoyer(page.getByRole("link", { name: "Tous les contrats" }));
+  await envoyer(page.getByRole("link", { name: "Tous les contrats publiés" }));
   await accessibilite(page, "liste des contrats (connecté)");
   await envoyer(page.getByRole("link", { name: "Nouveau contrat" }));
   await accessibilite(page, "nouveau contrat");
@@ -286,7 +286,7 @@ try {
   await page.goto(`${BASE}/contrats/essai-deux-epci-2025`);
   await accessibilite(page, "contrat avec sa gouvernance");
   verifier(
-    (await page.locator("#gouvernance").innerText()).includes("Le COPIL lance le contrat."),
+    (await texte(page.locator("#gouvernance"))).includes("Le COPIL lance le contrat."),
     "compte rendu du COPIL absent",
   );
 

@@ -110,6 +110,8 @@ pub struct Portail {
     nouveautes: Vec<Nouveaute>,
     /// The current communes' names folded without spaces, by index.
     noms: Vec<String>,
+    /// When each published contract last changed (seconds since the Unix epoch).
+    mises_a_jour: HashMap<IdContrat, i64>,
     /// The published contracts covering each commune (indices in `portefeuille.contrats`).
     contrats_par_commune: HashMap<usize, Vec<usize>>,
     /// The totals of the nation, and by département.
@@ -118,11 +120,13 @@ pub struct Portail {
 }
 
 impl Portail {
-    /// The portal of the published contracts of `tout` (every contract held).
+    /// The portal of the published contracts of `tout` (every contract held), with what is
+    /// new and when each last changed (seconds since the Unix epoch).
     pub fn new(
         tout: &Portefeuille,
         codes_postaux: CodesPostaux,
         mut nouveautes: Vec<Nouveaute>,
+        mises_a_jour: HashMap<IdContrat, i64>,
     ) -> Self {
         let portefeuille = Portefeuille {
             geographie: tout.geographie.clone(),
@@ -153,6 +157,7 @@ impl Portail {
             codes_postaux,
             nouveautes,
             noms,
+            mises_a_jour,
             contrats_par_commune,
             ensemble,
             departements,
@@ -270,6 +275,20 @@ impl Portail {
             .collect()
     }
 
+    /// When published contract `id` last changed (seconds since the Unix epoch).
+    pub fn mise_a_jour(&self, id: &IdContrat) -> Option<i64> {
+        self.mises_a_jour.get(id).copied()
+    }
+
+    /// The communes a published contract covers, whole or in part, by index, in order.
+    pub fn communes_couvertes(&self) -> impl Iterator<Item = &CommuneDuPortefeuille> {
+        let mut indices: Vec<usize> = self.contrats_par_commune.keys().copied().collect();
+        indices.sort_unstable();
+        indices
+            .into_iter()
+            .filter_map(|i| self.portefeuille.geographie.communes.get(i))
+    }
+
     /// The news of contract `id`, dated `aujourdhui` or before, the latest first.
     pub fn nouveautes_du_contrat(
         &self,
@@ -385,6 +404,7 @@ mod tests {
                 nouvelle("2027-01-10", Quoi::Reunion, "caen-2024"),
                 nouvelle("2024-05-02", Quoi::Signature, "caen-2019"),
             ],
+            HashMap::from([(IdContrat::parse("caen-2024").unwrap(), 1_700_000_000)]),
         )
     }
 

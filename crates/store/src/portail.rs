@@ -2,9 +2,11 @@
 //! geography, from the portfolio's read ([`crate::portefeuille`]); the postal codes shipped
 //! with Pilote (`geographie/codes_postaux.tsv`, vendored from the npm package `codes-postaux`
 //! by `scripts/vendor-codes-postaux.sh`); what is new in the published contracts — dated
-//! achievements, meetings of their bodies, signatures — in three queries. Made once per
-//! counter of changes and kept, so that the public's pages are answered from memory.
+//! achievements, meetings of their bodies, signatures — in three queries, and when each last
+//! changed in a fourth. Made once per counter of changes and kept, so that the public's pages
+//! are answered from memory.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use pilote_domain::portail::{CodesPostaux, Nouveaute, Portail, Quoi};
@@ -12,7 +14,7 @@ use pilote_domain::{DatePartielle, IdContrat};
 use sqlx::AnyConnection;
 
 use crate::journal::Auteur;
-use crate::ligne::{opt_text, text};
+use crate::ligne::{opt_int, opt_text, text};
 use crate::portefeuille::GeographieLue;
 use crate::{Store, StoreError};
 
@@ -36,11 +38,13 @@ pub async fn lire(store: &Store) -> Result<Arc<Portail>, StoreError> {
     let (portefeuille, geographie) = crate::portefeuille::lu(store, generation).await?;
     let mut tx = store.lecture(&Auteur::ligne_de_commande()).await?;
     let nouveautes = nouveautes(&mut tx).await?;
+    let mises_a_jour = mises_a_jour(&mut tx).await?;
     tx.commit().await?;
     let portail = Arc::new(Portail::new(
         &portefeuille,
         codes_postaux(&geographie),
         nouveautes,
+        mises_a_jour,
     ));
     if let Ok(mut garde) = store.portail.0.lock() {
         *garde = Some((generation, Arc::clone(&portail)));
@@ -56,6 +60,32 @@ fn codes_postaux(geographie: &GeographieLue) -> CodesPostaux {
         let (code, commune) = ligne.split_once('\t')?;
         Some((code.to_owned(), geographie.commune(commune)?))
     }))
+}
+
+/// When each published contract last changed: its own facts' last change, or the last one its
+/// history records (a fiche-action's progress, a meeting added…), whichever is later.
+async fn mises_a_jour(conn: &mut AnyConnection) -> Result<HashMap<IdContrat, i64>, StoreError> {
+    let mut dates = HashMap::new();
+    for r in sqlx::query(
+        "SELECT c.id, c.modifie_le,
+                (SELECT MAX(h.horodatage) FROM historique h WHERE h.contrat_id = c.id) AS dernier
+         FROM contrat c WHERE c.publie = 1",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let Ok(id) = IdContrat::parse(&text(&r, "id")?) else {
+            continue;
+        };
+        let modifie_le = time::OffsetDateTime::parse(
+            &text(&r, "modifie_le")?,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_or(0, time::OffsetDateTime::unix_timestamp);
+        let dernier = opt_int(&r, "dernier")?.unwrap_or(0);
+        dates.insert(id, modifie_le.max(dernier));
+    }
+    Ok(dates)
 }
 
 /// The dated achievements, meetings and signatures of the published contracts.

@@ -163,19 +163,29 @@ impl CachePublic {
 }
 
 /// Whether `chemin` is one of the public's readings kept: the portal's pages (its home, the
-/// search of a commune and its suggestions, a commune's page, the legal pages), the list of
-/// contracts and a contract, as a page or as JSON, and a contract's dashboard.
+/// search of a commune and its suggestions, a commune's page, the legal pages, the sitemap),
+/// the list of contracts and a contract, as a page or as JSON, a contract's dashboard and its
+/// news feed.
 fn gardable(chemin: &str) -> bool {
     let un_segment = |reste: &str| !reste.is_empty() && !reste.contains('/');
     matches!(
         chemin,
-        "/" | "/communes" | "/accessibilite" | "/mentions-legales" | "/contrats"
+        "/" | "/communes"
+            | "/accessibilite"
+            | "/mentions-legales"
+            | "/contrats"
+            | "/sitemap.xml"
+            | "/robots.txt"
     ) || chemin.strip_prefix("/communes/").is_some_and(un_segment)
         || chemin == "/api/v1/contrats"
         || chemin.strip_prefix("/contrats/").is_some_and(un_segment)
         || chemin
             .strip_prefix("/contrats/")
-            .and_then(|reste| reste.strip_suffix("/tableau-de-bord"))
+            .and_then(|reste| {
+                reste
+                    .strip_suffix("/tableau-de-bord")
+                    .or_else(|| reste.strip_suffix("/actualites.xml"))
+            })
             .is_some_and(un_segment)
         || chemin
             .strip_prefix("/api/v1/contrats/")
@@ -290,6 +300,8 @@ mod tests {
             "/api/v1/contrats",
             "/api/v1/contrats/caen-2019",
             "/contrats/caen-2019/tableau-de-bord",
+            "/contrats/caen-2019/actualites.xml",
+            "/sitemap.xml",
         ] {
             assert!(gardable(chemin), "{chemin}");
         }

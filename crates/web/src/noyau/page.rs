@@ -50,6 +50,8 @@ pub fn confirme(fait: &Option<String>, section: impl AsRef<str>) -> bool {
 #[derive(Debug, Clone)]
 pub struct Entete {
     pub site: String,
+    /// The address people reach Pilote at, for the canonical addresses of public pages.
+    pub racine: String,
     /// Who is signed in; `None` for the public.
     pub personne: Option<String>,
     /// The CSRF token of the header's forms; `None` on error pages, which show no form.
@@ -65,6 +67,7 @@ impl Entete {
     pub fn erreur() -> Self {
         Self {
             site: "Pilote".to_owned(),
+            racine: String::new(),
             personne: None,
             csrf: None,
             portefeuille: false,

@@ -347,6 +347,7 @@ impl Visiteur {
     pub fn entete(&self, state: &AppState) -> Entete {
         Entete {
             site: state.titre.clone(),
+            racine: state.url_publique.clone(),
             personne: self.nom.clone(),
             csrf: Some(self.csrf.clone()),
             portefeuille: !pilote_domain::autorisation::portefeuille(&self.auteur.acteur)

@@ -837,7 +837,7 @@ fn cas(
                 vec![un(uri, champs, attendu)]
             }
         }
-        // Every commune of the dataset: each page names the published contracts only.
+        // Every commune of the dataset, every contract's feed: the published contracts only.
         Politique::Portail if route.chemin.contains("{code}") => LIEUX
             .iter()
             .map(|(commune, _, _)| {
@@ -847,6 +847,9 @@ fn cas(
                     Attendu::Ouvert,
                 )
             })
+            .collect(),
+        Politique::Portail if route.chemin.contains("{id}") => tous()
+            .map(|p| un(avec_id(p), vec![], Attendu::Ouvert))
             .collect(),
         Politique::Portail => vec![un(
             format!("{}?q=caen", route.chemin),

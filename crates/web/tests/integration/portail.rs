@@ -175,6 +175,13 @@ async fn scenario(appli: &Appli) {
         .await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
 
+    // Unpublished, its feed is unknown.
+    let r = public.get("/contrats/cherbourg-2025/actualites.xml").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.corps.contains("Aucun contrat publié « cherbourg-2025 »"));
+    let plan = public.get("/sitemap.xml").await.corps;
+    assert!(!plan.contains("cherbourg") && !plan.contains("/communes/50129"));
+
     // Published, the contract is found at once, its page's validator changed.
     publier(appli, "cherbourg-2025", true).await;
     let r = public
@@ -186,6 +193,57 @@ async fn scenario(appli: &Appli) {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.corps.contains("/contrats/cherbourg-2025"), "{}", r.corps);
     assert!(public.get("/").await.corps.contains("<strong>3</strong>"));
+
+    // The contract's news as an Atom feed; none for a contract not published.
+    let flux = public.get("/contrats/caen-2024/actualites.xml").await;
+    assert_eq!(flux.status, StatusCode::OK);
+    assert_eq!(
+        flux.entete("content-type"),
+        Some("application/atom+xml; charset=utf-8")
+    );
+    let atom = &flux.corps;
+    assert!(atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert!(atom.contains("<title>CLS de Caen : actualités</title>"));
+    assert!(atom.contains("<title>Forum santé des jeunes</title>"));
+    assert!(atom.contains("<updated>2025-03-01T00:00:00Z</updated>"));
+    assert!(atom.contains("<title>Réunion : Comité de pilotage du CLS</title>"));
+    assert!(atom.contains("/contrats/caen-2024#realisation-2025-03-"));
+    assert_eq!(
+        atom.matches("<entry>").count(),
+        3,
+        "the meeting to come is not news"
+    );
+    assert!(!atom.contains("2099"));
+    // The contract's page names its canonical address and its feed.
+    let page = public.get("/contrats/caen-2024").await.corps;
+    assert!(
+        page.contains("<link rel=\"canonical\" href=\"http://localhost/contrats/caen-2024\">"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/contrats/caen-2024/actualites.xml\""));
+    // The sitemap: the portal's pages, each published contract with its last change, the
+    // communes they cover; nothing unpublished. robots.txt names it.
+    let plan = public.get("/sitemap.xml").await;
+    assert_eq!(plan.status, StatusCode::OK);
+    assert!(
+        plan.corps
+            .contains("<loc>http://localhost/contrats/caen-2024</loc><lastmod>20")
+    );
+    assert!(
+        plan.corps
+            .contains("<loc>http://localhost/communes/14118</loc>")
+    );
+    assert!(
+        plan.corps
+            .contains("<loc>http://localhost/communes/49007</loc>")
+    );
+    assert!(plan.corps.contains("<loc>http://localhost/contrats/cherbourg-2025</loc>"));
+    let robots = public.get("/robots.txt").await;
+    assert!(
+        robots
+            .corps
+            .contains("Sitemap: http://localhost/sitemap.xml")
+    );
 
     // The legal pages, with what the operator has not configured said so.
     let r = public.get("/accessibilite").await;

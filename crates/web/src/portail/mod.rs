@@ -4,7 +4,8 @@
 //! suggestions for the search field, `/communes/suggestions`), a commune's page
 //! (`/communes/{code}`: the published contracts covering it, or whom to ask), and the pages
 //! French public websites owe their readers: the accessibility statement (`/accessibilite`)
-//! and the legal notices (`/mentions-legales`). Everything comes from
+//! and the legal notices (`/mentions-legales`); each published contract's news as a feed
+//! (`flux`), the sitemap for search engines (`plan_du_site`). Everything comes from
 //! [`pilote_store::portail`]: published contracts only, the same for every visitor.
 
 use askama::Template;
@@ -26,6 +27,9 @@ use crate::noyau::page::{Entete, rediriger};
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::visiteur::Visiteur;
 use crate::{AppState, Editeur};
+
+pub mod flux;
+pub mod plan_du_site;
 
 /// How many pieces of news the home shows.
 const NOUVEAUTES: usize = 8;
@@ -54,6 +58,24 @@ pub(crate) fn routes() -> Routes {
             "/mentions-legales",
             Portail,
             get(mentions_legales),
+        ),
+        route(
+            Method::GET,
+            "/contrats/{id}/actualites.xml",
+            Portail,
+            get(flux::actualites),
+        ),
+        route(
+            Method::GET,
+            "/sitemap.xml",
+            Portail,
+            get(plan_du_site::plan_du_site),
+        ),
+        route(
+            Method::GET,
+            "/robots.txt",
+            Portail,
+            get(plan_du_site::robots),
         ),
     ]
 }
