@@ -54,6 +54,7 @@ try {
 
   // The contract and its territory: three communautés de communes found by name, typed as a
   // person would (without accents, in lower case).
+  await cliquer(page.getByRole("link", { name: "Tous les contrats", exact: true }));
   await cliquer(page.getByRole("link", { name: "Nouveau contrat" }));
   await saisir(page.locator("#identifiant"), ID);
   await saisir(page.locator("#nom"), "Contrat local de santé du Pays Sud Toulousain 2022-2025");

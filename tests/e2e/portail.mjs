@@ -66,6 +66,7 @@ try {
     ["/accessibilite", "portail : déclaration d'accessibilité"],
     ["/mentions-legales", "portail : mentions légales"],
     ["/contrats", "liste des contrats (public)"],
+    ["/donnees", "portail : données ouvertes"],
   ]) {
     await page.goto(`${BASE}${chemin}`);
     await accessibilite(page, nom);

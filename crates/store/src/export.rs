@@ -9,6 +9,7 @@
 pub mod csv;
 mod feuilles;
 pub mod ods;
+pub mod schema;
 pub mod xlsx;
 
 use std::fmt;

@@ -13,6 +13,7 @@ mod clsm;
 pub mod compte;
 mod contrat;
 mod donnees_de_reference;
+mod donnees_ouvertes;
 mod evaluation;
 mod export;
 mod fiche;
@@ -143,6 +144,7 @@ pub struct Editeur {
 fn table() -> Routes {
     [
         portail::routes(),
+        donnees_ouvertes::routes(),
         contrat::routes(),
         annuaire::routes(),
         strategie::routes(),

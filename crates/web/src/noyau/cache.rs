@@ -163,7 +163,8 @@ impl CachePublic {
 }
 
 /// Whether `chemin` is one of the public's readings kept: the portal's pages (its home, the
-/// search of a commune and its suggestions, a commune's page, the legal pages, the sitemap),
+/// search of a commune and its suggestions, a commune's page, the legal pages, the sitemap,
+/// open data and its files),
 /// the list of contracts and a contract, as a page or as JSON, a contract's dashboard and its
 /// news feed.
 fn gardable(chemin: &str) -> bool {
@@ -176,7 +177,9 @@ fn gardable(chemin: &str) -> bool {
             | "/contrats"
             | "/sitemap.xml"
             | "/robots.txt"
+            | "/donnees"
     ) || chemin.strip_prefix("/communes/").is_some_and(un_segment)
+        || chemin.strip_prefix("/donnees/").is_some_and(un_segment)
         || chemin == "/api/v1/contrats"
         || chemin.strip_prefix("/contrats/").is_some_and(un_segment)
         || chemin
@@ -302,6 +305,8 @@ mod tests {
             "/contrats/caen-2019/tableau-de-bord",
             "/contrats/caen-2019/actualites.xml",
             "/sitemap.xml",
+            "/donnees",
+            "/donnees/fiches-actions.csv",
         ] {
             assert!(gardable(chemin), "{chemin}");
         }

@@ -35,6 +35,17 @@ pub(crate) fn identifiant(brut: &str) -> Result<IdContrat, AppError> {
         .map_err(|e| AppError::NotFound(format!("Aucun contrat « {brut} » ({e}).")))
 }
 
+/// Seconds since the Unix epoch as an RFC 3339 instant (UTC).
+pub(crate) fn rfc3339(secondes: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secondes)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+}
+
 /// Today, as the server's clock gives it (UTC).
 pub(crate) fn aujourdhui() -> DatePartielle {
     let maintenant = time::OffsetDateTime::now_utc();

@@ -13,9 +13,9 @@ use pilote_store::portail;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::noyau::aujourdhui;
 use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Chemin;
+use crate::noyau::{aujourdhui, rfc3339};
 
 /// The feed's media type.
 pub const TYPE_ATOM: &str = "application/atom+xml; charset=utf-8";
@@ -47,17 +47,6 @@ pub fn instant(date: DatePartielle) -> String {
         date.mois().unwrap_or(1),
         date.complete().map_or(1, |(_, _, jour)| jour)
     )
-}
-
-/// Seconds since the Unix epoch as an RFC 3339 instant.
-pub fn depuis_epoque(secondes: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(secondes)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
 }
 
 fn entree(page: &str, n: &Nouveaute) -> Entree {
@@ -121,9 +110,9 @@ pub async fn actualites(
     let nouveautes = portail.nouveautes_du_contrat(&id, aujourdhui());
     let mis_a_jour = portail
         .mise_a_jour(&id)
-        .map(depuis_epoque)
+        .map(rfc3339)
         .or_else(|| nouveautes.first().map(|n| instant(n.date)))
-        .unwrap_or_else(|| depuis_epoque(0));
+        .unwrap_or_else(|| rfc3339(0));
     let flux = Flux {
         adresse: format!("{page}/actualites.xml"),
         nom: contrat.resume.nom.clone(),
@@ -149,7 +138,6 @@ mod tests {
         assert_eq!(instant(date("2025")), "2025-01-01T00:00:00Z");
         assert_eq!(instant(date("2025-03")), "2025-03-01T00:00:00Z");
         assert_eq!(instant(date("2025-03-14")), "2025-03-14T00:00:00Z");
-        assert_eq!(depuis_epoque(0), "1970-01-01T00:00:00Z");
-        assert_eq!(depuis_epoque(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
     }
 }

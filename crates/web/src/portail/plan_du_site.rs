@@ -11,7 +11,7 @@ use pilote_store::portail;
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
-use crate::portail::flux::depuis_epoque;
+use crate::noyau::rfc3339;
 
 /// The portal's own pages, always there.
 const PAGES: [&str; 5] = [
@@ -39,7 +39,7 @@ pub async fn plan_du_site(State(state): State<AppState>) -> Result<Response, App
         .collect();
     for c in &portail.portefeuille.contrats {
         let id = &c.resume.id;
-        let modifie = portail.mise_a_jour(id).map(depuis_epoque);
+        let modifie = portail.mise_a_jour(id).map(rfc3339);
         adresses.push((format!("{url}/contrats/{id}"), modifie.clone()));
         adresses.push((format!("{url}/contrats/{id}/tableau-de-bord"), modifie));
     }

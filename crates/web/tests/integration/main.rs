@@ -10,6 +10,7 @@ mod concurrence;
 mod connexion;
 mod creation;
 mod donnees_de_reference;
+mod donnees_ouvertes;
 mod evaluation;
 mod fiche;
 mod gouvernance;

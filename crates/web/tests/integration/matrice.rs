@@ -851,6 +851,18 @@ fn cas(
         Politique::Portail if route.chemin.contains("{id}") => tous()
             .map(|p| un(avec_id(p), vec![], Attendu::Ouvert))
             .collect(),
+        Politique::Portail if route.chemin.contains("{fichier}") => {
+            ["contrats.json", "fiches-actions.csv"]
+                .iter()
+                .map(|f| {
+                    un(
+                        route.chemin.replace("{fichier}", f),
+                        vec![],
+                        Attendu::Ouvert,
+                    )
+                })
+                .collect()
+        }
         Politique::Portail => vec![un(
             format!("{}?q=caen", route.chemin),
             vec![],

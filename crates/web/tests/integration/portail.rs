@@ -237,7 +237,10 @@ async fn scenario(appli: &Appli) {
         plan.corps
             .contains("<loc>http://localhost/communes/49007</loc>")
     );
-    assert!(plan.corps.contains("<loc>http://localhost/contrats/cherbourg-2025</loc>"));
+    assert!(
+        plan.corps
+            .contains("<loc>http://localhost/contrats/cherbourg-2025</loc>")
+    );
     let robots = public.get("/robots.txt").await;
     assert!(
         robots
