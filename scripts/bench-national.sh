@@ -14,7 +14,10 @@
 #      PostgreSQL as the application's role with a coordinator's roles, row-level security
 #      included); any full scan of a table of more than 5,000 rows makes the script fail;
 #   4. serves that database with `pilote serve` (no --demo) on a free loopback port;
-#   5. fetches once with curl, and saves, the bytes of eight routes: the home page `/`, one
+#   5. fetches once with curl, and saves, the bytes of thirteen routes: the portal's home `/`,
+#      the list of contracts `/contrats`, the search of a commune `/communes?q=saint` (twenty
+#      communes found) and its suggestions `/communes/suggestions?q=sai`, a commune's page
+#      `/communes/69123` (Lyon), the open data page `/donnees`, one
 #      contract's page `/contrats/{id}` (the first contract of the set by file name) and its
 #      dashboard `/contrats/{id}/tableau-de-bord`, the page
 #      of its first fiche-action `/contrats/{id}/fiches/{numero}`, `GET /api/v1/contrats`,
@@ -168,6 +171,11 @@ ROUTES=(
   "portefeuille|/portefeuille|html|session"
   "portefeuille-region|/portefeuille?region=84&carte=contrats|html|session"
   "accueil|/|html|public"
+  "liste|/contrats|html|public"
+  "recherche|/communes?q=saint|html|public"
+  "suggestions|/communes/suggestions?q=sai|html|public"
+  "commune|/communes/69123|html|public"
+  "donnees|/donnees|html|public"
   "api-contrats|/api/v1/contrats|json|public"
   "api-contrat|/api/v1/contrats/$CONTRAT|json|public"
 )
