@@ -28,9 +28,12 @@ use crate::{Store, StoreError};
 /// last read, with its version (it changes far less often than contracts do).
 #[derive(Debug, Default)]
 pub(crate) struct PortefeuilleGarde {
-    portefeuille: Mutex<Option<(i64, Arc<Portefeuille>, Arc<GeographieLue>)>>,
+    portefeuille: Mutex<Option<Lu>>,
     geographie: Mutex<Option<(String, Arc<GeographieLue>)>>,
 }
+
+/// Every contract held and the geography, with the counter of changes they were read at.
+type Lu = (i64, Arc<Portefeuille>, Arc<GeographieLue>);
 
 /// The scopes whose portfolio `auteur` reads, refused to whoever has none (neither an
 /// administrator nor an ARS agent).
