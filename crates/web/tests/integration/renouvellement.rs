@@ -66,7 +66,7 @@ async fn l_ars_prepare_la_generation_suivante_avec_les_actions_choisies() {
         Some("/contrats/caen-2025/pilotage?fait=creation")
     );
     let nouveau = ars.get("/contrats/caen-2025").await.texte();
-    assert!(nouveau.contains("2<sup>e</sup> génération"));
+    assert!(nouveau.contains("2e génération"));
     assert!(nouveau.contains("<a href=\"/contrats/caen-2019\">CLS d'essai caen-2019</a>"));
     assert!(nouveau.contains("Action 1 de caen-2019"));
     assert!(nouveau.contains("Action 3 de caen-2019"));

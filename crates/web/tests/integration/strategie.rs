@@ -106,13 +106,18 @@ async fn refuse(ars: &mut Navigateur<'_>, chemin: &str, champs: &[(&str, &str)],
     assert!(r.texte().contains(message), "{message} : {}", r.texte());
 }
 
-/// The fiches-actions in the order the contract page shows them: « 1.1 Titre ».
+/// The fiches-actions in the order the contract page shows them, from their cards' titles:
+/// « 1.1 Titre ».
 async fn fiches(ars: &mut Navigateur<'_>) -> Vec<String> {
     let texte = ars.get("/contrats/essai-2025").await.texte();
     texte
-        .split("Fiche-action n°")
+        .split("id=\"titre-fiche-")
         .skip(1)
-        .filter_map(|bout| bout.split_once('<').map(|(l, _)| l.replace(" — ", " ")))
+        .filter_map(|bout| {
+            let (numero, reste) = bout.split_once("\">")?;
+            let (titre, _) = reste.split_once('<')?;
+            Some(format!("{numero} {titre}"))
+        })
         .collect()
 }
 
