@@ -56,9 +56,23 @@ use crate::noyau::courriel::Expediteur;
 use crate::noyau::route::Routes;
 use crate::noyau::visiteur::Cookies;
 
-/// What every handler shares.
+/// What every handler shares, behind one reference count: every middleware and handler takes
+/// a clone of it, and a clone of each of its parts (the store alone holds some fifteen shared
+/// pointers) made every request busy two cores with nothing but counting references.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Partage>);
+
+impl std::ops::Deref for AppState {
+    type Target = Partage;
+
+    fn deref(&self) -> &Partage {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Debug, Clone)]
+pub struct Partage {
     pub store: Store,
     /// The text of the page header (the DSFR brand block is reserved to State services).
     pub titre: String,
@@ -95,7 +109,7 @@ impl AppState {
         stockage: Arc<dyn Stockage>,
     ) -> Self {
         let url_publique = url_publique.trim_end_matches('/').to_owned();
-        Self {
+        Self(Arc::new(Partage {
             cookies: Cookies {
                 https: url_publique.starts_with("https://"),
             },
@@ -111,21 +125,24 @@ impl AppState {
             limites: Limites::default(),
             editeur: Editeur::default(),
             en_vol: noyau::limites::EnVol::new(&Limites::default()),
-        }
+        }))
     }
 
     /// The same with other limits.
     pub fn avec_limites(self, limites: Limites) -> Self {
-        Self {
+        Self(Arc::new(Partage {
             en_vol: noyau::limites::EnVol::new(&limites),
             limites,
-            ..self
-        }
+            ..Arc::unwrap_or_clone(self.0)
+        }))
     }
 
     /// The same with the site's publisher.
     pub fn avec_editeur(self, editeur: Editeur) -> Self {
-        Self { editeur, ..self }
+        Self(Arc::new(Partage {
+            editeur,
+            ..Arc::unwrap_or_clone(self.0)
+        }))
     }
 }
 
