@@ -88,7 +88,8 @@ pub struct Demande {
 }
 
 impl Demande {
-    /// The text searched, trimmed; a suggestion chosen (« Caen (14118) ») gives its code.
+    /// The text searched, trimmed; a suggestion chosen (« Caen (14118) ») gives its code;
+    /// other words in brackets (« Saint-Denis (Réunion) ») are left aside.
     fn texte(&self) -> Result<&str, AppError> {
         let texte = self.q.trim();
         if texte.chars().count() > RECHERCHE_MAX {
@@ -97,10 +98,12 @@ impl Demande {
                  d'une commune, son code postal ou son code INSEE."
             )));
         }
-        Ok(texte
-            .strip_suffix(')')
-            .and_then(|t| t.rsplit_once('('))
-            .map_or(texte, |(_, code)| code.trim()))
+        let Some((nom, entre)) = texte.strip_suffix(')').and_then(|t| t.rsplit_once('(')) else {
+            return Ok(texte);
+        };
+        let entre = entre.trim();
+        let code = entre.len() == 5 && entre.chars().all(|c| c.is_ascii_alphanumeric());
+        Ok(if code { entre } else { nom.trim() })
     }
 }
 
@@ -318,7 +321,7 @@ pub async fn commune(
     Chemin(code): Chemin<String>,
 ) -> Result<Html<String>, AppError> {
     let portail = portail::lire(&state.store).await?;
-    let Some((indice, commune)) = portail.commune(&code) else {
+    let Some((indice, commune)) = portail.commune(&code.to_uppercase()) else {
         return Err(AppError::NotFound(format!(
             "Aucune commune n'a le code INSEE « {code} » : cherchez-la par son nom ou son \
              code postal depuis l'accueil."

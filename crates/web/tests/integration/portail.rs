@@ -99,6 +99,15 @@ async fn scenario(appli: &Appli) {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{q}: {}", r.corps);
         assert_eq!(r.redirection(), Some("/communes/14118"), "{q}");
     }
+    // Corsica's codes in lower case; words in brackets that are no code, left aside.
+    let r = public.get("/communes/2a004").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.corps.contains("<h1>Ajaccio</h1>"));
+    let r = public
+        .get(&format!("/communes?q={}", encode("Saint-Lô (Manche)")))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.corps.contains("<a href=\"/communes/50502\">Saint-Lô</a>"));
     // Several communes: listed with their département, postal codes and contracts.
     let r = public.get("/communes?q=saint-lo").await;
     assert_eq!(r.status, StatusCode::OK);
