@@ -11,7 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use pilote_domain::contrat::Contrat;
 use pilote_domain::portefeuille::ContratDuPortefeuille;
-use pilote_store::export::{self, FEUILLES, schema};
+use pilote_store::export::schema::{self, LICENCE, LICENCE_URL};
+use pilote_store::export::{self, FEUILLES};
 use pilote_store::{Auteur, contrat, portail};
 use serde::Serialize;
 
@@ -23,10 +24,6 @@ use crate::noyau::rfc3339;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::tableur::{self, Format};
 use crate::noyau::visiteur::Visiteur;
-
-/// The licence of every file, as its deed names it.
-pub const LICENCE: &str = "Licence Ouverte / Open Licence version 2.0";
-pub const LICENCE_URL: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
 
 /// The sheets published as CSV: all but the history, which the public does not read.
 fn publiees() -> impl Iterator<Item = &'static (&'static str, &'static str)> {

@@ -12,6 +12,10 @@ use super::{Case, Feuille};
 /// The version of the sheets' shape.
 pub const VERSION: &str = "1.0.0";
 
+/// The licence of every file published as open data, as its deed names it, and the deed.
+pub const LICENCE: &str = "Licence Ouverte / Open Licence version 2.0";
+pub const LICENCE_URL: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
+
 /// The Table Schema of `feuille`.
 pub fn schema(feuille: &Feuille) -> Value {
     let champs: Vec<Value> = feuille
@@ -44,8 +48,8 @@ pub fn schema(feuille: &Feuille) -> Value {
         "version": VERSION,
         "licenses": [{
             "name": "etalab-2.0",
-            "title": "Licence Ouverte / Open Licence version 2.0",
-            "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+            "title": LICENCE,
+            "path": LICENCE_URL
         }],
         "missingValues": [""],
         "fields": champs,
