@@ -20,10 +20,10 @@ use crate::AppState;
 use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Chemin;
 use crate::noyau::page::Entete;
-use crate::noyau::rfc3339;
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::tableur::{self, Format};
 use crate::noyau::visiteur::Visiteur;
+use crate::noyau::{jour, rfc3339};
 
 /// The sheets published as CSV: all but the history, which the public does not read.
 fn publiees() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
@@ -65,7 +65,9 @@ async fn page(State(state): State<AppState>, visiteur: Visiteur) -> Result<Html<
         licence: LICENCE,
         licence_url: LICENCE_URL,
         version: schema::VERSION,
-        mise_a_jour: derniere_modification(&portail).map(en_toutes_lettres),
+        mise_a_jour: derniere_modification(&portail)
+            .and_then(jour)
+            .map(|d| d.en_toutes_lettres()),
         feuilles: publiees().collect(),
         contrats,
     };
@@ -80,21 +82,6 @@ fn derniere_modification(portail: &pilote_domain::portail::Portail) -> Option<i6
         .iter()
         .filter_map(|c| portail.mise_a_jour(&c.resume.id))
         .max()
-}
-
-/// « 4 décembre 2026 » of seconds since the Unix epoch.
-fn en_toutes_lettres(secondes: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(secondes)
-        .ok()
-        .and_then(|t| {
-            pilote_domain::DatePartielle::jour(
-                u16::try_from(t.year()).ok()?,
-                u8::from(t.month()),
-                t.day(),
-            )
-            .ok()
-        })
-        .map_or_else(String::new, |d| d.en_toutes_lettres())
 }
 
 /// Every published contract as JSON, with what a reuser needs to know of it.

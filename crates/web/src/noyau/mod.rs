@@ -46,13 +46,14 @@ pub(crate) fn rfc3339(secondes: i64) -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
 }
 
+/// The day (UTC) of the moment `secondes` after the Unix epoch.
+pub(crate) fn jour(secondes: i64) -> Option<DatePartielle> {
+    let t = time::OffsetDateTime::from_unix_timestamp(secondes).ok()?;
+    DatePartielle::jour(u16::try_from(t.year()).ok()?, u8::from(t.month()), t.day()).ok()
+}
+
 /// Today, as the server's clock gives it (UTC).
 pub(crate) fn aujourdhui() -> DatePartielle {
-    let maintenant = time::OffsetDateTime::now_utc();
-    DatePartielle::jour(
-        u16::try_from(maintenant.year()).unwrap_or(2200),
-        u8::from(maintenant.month()),
-        maintenant.day(),
-    )
-    .unwrap_or_else(|_| DatePartielle::jour(2200, 12, 31).expect("une date valide"))
+    jour(time::OffsetDateTime::now_utc().unix_timestamp())
+        .unwrap_or_else(|| DatePartielle::jour(2200, 12, 31).expect("une date valide"))
 }
