@@ -230,6 +230,8 @@ struct Recherche<'a> {
     /// What to say instead of results: nothing typed, too short, nothing found.
     message: Option<String>,
     trouvees: Vec<Trouvee<'a>>,
+    /// Whether more communes answer than are listed.
+    tronquee: bool,
 }
 
 /// `GET /communes?q=`: the communes `q` names; a single one is opened at once.
@@ -263,6 +265,7 @@ pub async fn recherche(
         entete: visiteur.entete(&state),
         texte,
         message,
+        tronquee: communes.len() > RESULTATS,
         trouvees: communes
             .into_iter()
             .take(RESULTATS)

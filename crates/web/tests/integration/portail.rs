@@ -117,6 +117,10 @@ async fn scenario(appli: &Appli) {
         r.corps
     );
     assert!(r.corps.contains("50000"));
+    assert!(
+        r.corps
+            .contains("(les 20 premières : précisez la recherche)")
+    );
     // Suggestions, as the visitor types.
     let r = public.get("/communes/suggestions?q=caen").await;
     assert_eq!(r.status, StatusCode::OK);
