@@ -17,7 +17,7 @@ referentiel! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clsm {
     pub nom: String,
@@ -34,7 +34,7 @@ pub struct Clsm {
 }
 
 /// An event the council runs (Semaines d'information sur la santé mentale, a training…).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evenement {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms

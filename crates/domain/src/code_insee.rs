@@ -79,6 +79,15 @@ impl fmt::Display for CodeInsee {
     }
 }
 
+crate::schema_de_chaine!(
+    CodeInsee,
+    crate::schema_api::chaine(
+        "Code officiel géographique (INSEE) d'une commune.",
+        "14118",
+        Some(r"^(\d{5}|2[AB]\d{3})$"),
+    )
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,7 +39,7 @@ referentiel! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contrat {
     pub id: IdContrat,
@@ -102,7 +102,7 @@ pub struct Contrat {
     pub source: Option<Source>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,7 +116,7 @@ pub struct Signature {
 }
 
 /// An organisation taking part in the contract, its roles, and who represents it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partie {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -131,7 +131,7 @@ pub struct Partie {
     pub representants: Vec<Personne>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Avenant {
     pub numero: u16,
@@ -170,7 +170,7 @@ impl Financement {
 }
 
 /// The coordinator post (chargé(e) de mission / coordonnateur CLS) and how it is funded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Coordination {
     pub poste: String,
@@ -187,7 +187,7 @@ pub struct Coordination {
     pub financements: Vec<Financement>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Financement {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -204,7 +204,7 @@ pub struct Financement {
     pub periode: Option<Periode>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub titre: String,
@@ -213,7 +213,7 @@ pub struct Source {
 }
 
 /// A line of the contracts list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ContratResume {
     pub id: IdContrat,
     pub nom: String,

@@ -184,6 +184,15 @@ impl fmt::Display for DatePartielle {
 
 crate::texte::depuis_texte!(DatePartielle);
 
+crate::schema_de_chaine!(
+    DatePartielle,
+    crate::schema_api::chaine(
+        "Date, aussi précise qu'on la connaît : année, année et mois, ou jour (`AAAA`, `AAAA-MM`, `AAAA-MM-JJ`).",
+        "2022-02",
+        Some(r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    )
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

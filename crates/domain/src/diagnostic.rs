@@ -12,7 +12,7 @@ use crate::fiche_action::Document;
 use crate::referentiel::Thematique;
 use crate::territoire::{Territoire, TerritoireResolu};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Diagnostic {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -46,7 +46,7 @@ pub struct Diagnostic {
 }
 
 /// One indicator of the territory, compared with the wider levels where known.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicateurDiagnostic {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms

@@ -28,7 +28,7 @@ impl Aboutissement {
 }
 
 /// A fiche-action's assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BilanFiche {
     pub aboutissement: Aboutissement,
@@ -81,7 +81,7 @@ referentiel! {
 }
 
 /// One criterion's rating and comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Jugement {
     pub critere: Critere,
@@ -92,7 +92,7 @@ pub struct Jugement {
 }
 
 /// An evaluation of the whole contract, midway or at its end.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms

@@ -35,7 +35,7 @@ referentiel! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FicheAction {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -87,7 +87,7 @@ pub struct FicheAction {
 }
 
 /// Who carries the action: an organisation and, where named, a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pilote {
     pub organisation: String,
@@ -95,7 +95,7 @@ pub struct Pilote {
     pub personne: Option<Personne>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Etape {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -110,7 +110,7 @@ pub struct Etape {
 }
 
 /// One budget line: a year, a funder, a kind of spending, planned and actual amounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LigneBudget {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -126,7 +126,7 @@ pub struct LigneBudget {
     pub realise: Option<Montant>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Indicateur {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -147,7 +147,7 @@ pub struct Indicateur {
 }
 
 /// The value an indicator should reach by a given year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cible {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -159,7 +159,7 @@ pub struct Cible {
 }
 
 /// A dated measurement of an indicator, with where it comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mesure {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -173,7 +173,7 @@ pub struct Mesure {
 }
 
 /// A dated progress note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -188,7 +188,7 @@ pub struct Note {
 
 /// A document attached to an action: its title, date, and where the file is kept (a key in
 /// Pilote's file storage, or an address).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms

@@ -31,7 +31,7 @@ pub struct Departement {
 }
 
 /// An établissement public de coopération intercommunale à fiscalité propre.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Epci {
     pub code: Siren,
     pub nom: String,
@@ -39,7 +39,7 @@ pub struct Epci {
     pub nature: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Commune {
     pub code: CodeInsee,
     pub nom: String,

@@ -16,7 +16,7 @@ referentiel! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Instance {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -37,7 +37,7 @@ pub struct Instance {
 }
 
 /// A seat in a body: an organisation, and the person holding it where named.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Membre {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -51,7 +51,7 @@ pub struct Membre {
     pub fonction: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reunion {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -72,7 +72,7 @@ pub struct Reunion {
 }
 
 /// A decision, linked to the fiches-actions it concerns (by number).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     pub texte: String,

@@ -47,6 +47,15 @@ impl fmt::Display for IdContrat {
     }
 }
 
+crate::schema_de_chaine!(
+    IdContrat,
+    crate::schema_api::chaine(
+        "Identifiant stable d'un contrat : 3 à 64 caractères parmi les minuscules sans accent, les chiffres et des tirets intérieurs.",
+        "caen-2019",
+        Some(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    )
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,7 @@ pub mod realisation;
 pub mod recherche;
 pub mod referentiel;
 pub mod renouvellement;
+pub mod schema_api;
 pub mod siren;
 pub mod strategie;
 pub mod tableau_de_bord;

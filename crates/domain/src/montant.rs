@@ -122,6 +122,15 @@ impl<'de> Deserialize<'de> for Montant {
     }
 }
 
+crate::schema_de_chaine!(
+    Montant,
+    crate::schema_api::chaine(
+        "Montant en euros, écrit en texte décimal exact avec deux chiffres après le point.",
+        "15000.00",
+        Some(r"^\d+\.\d{2}$"),
+    )
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,7 @@ referentiel! {
 }
 
 /// An organisation, as named in the contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub nom: String,
@@ -40,7 +40,7 @@ pub struct Organisation {
 }
 
 /// A named person and, where known, their function (« vice-présidente de la Région »).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Personne {
     pub nom: String,

@@ -94,6 +94,15 @@ impl fmt::Display for Periode {
 
 crate::texte::depuis_texte!(Periode);
 
+crate::schema_de_chaine!(
+    Periode,
+    crate::schema_api::chaine(
+        "Période en années, bornes comprises ; sans fin quand elle reste ouverte (`2019-2023`, `2013-`).",
+        "2019-2023",
+        Some(r"^\d{4}-(\d{4})?$"),
+    )
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

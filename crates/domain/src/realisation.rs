@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DatePartielle;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Realisation {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms

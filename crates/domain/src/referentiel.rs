@@ -2,7 +2,8 @@
 //! and a French label (shown to people).
 
 /// Declares a reference list: an enum whose variants each carry a stable kebab-case code and a
-/// French label, with parsing from the code, serde through the code, and the list of all values.
+/// French label, with parsing from the code, serde through the code, its description in the
+/// API's document, and the list of all values.
 #[macro_export]
 macro_rules! referentiel {
     (
@@ -55,6 +56,11 @@ macro_rules! referentiel {
                 s.serialize_str(self.code())
             }
         }
+
+        $crate::schema_de_chaine!(
+            $nom,
+            $crate::schema_api::code_de_liste($quoi, &[$( ($code, $libelle) ),+])
+        );
 
         impl<'de> ::serde::Deserialize<'de> for $nom {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

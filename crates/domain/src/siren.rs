@@ -59,6 +59,15 @@ impl fmt::Display for Siren {
     }
 }
 
+crate::schema_de_chaine!(
+    Siren,
+    crate::schema_api::chaine(
+        "Numéro SIREN d'une organisation : neuf chiffres.",
+        "213101181",
+        Some(r"^\d{9}$"),
+    )
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

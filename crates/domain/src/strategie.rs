@@ -16,7 +16,7 @@ referentiel! {
 }
 
 /// A strategic axis (« orientation »), numbered in display order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Axe {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -38,7 +38,7 @@ pub struct Axe {
 }
 
 /// An objective; a general one may be broken down into specific then operational ones.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Objectif {
     /// Its identifier in the store, stable for its whole life (`None` until stored); forms
@@ -48,6 +48,7 @@ pub struct Objectif {
     pub niveau: NiveauObjectif,
     pub libelle: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
     pub sous_objectifs: Vec<Objectif>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fiches_actions: Vec<FicheAction>,

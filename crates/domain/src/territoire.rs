@@ -10,7 +10,7 @@ use crate::geographie::{Commune, Epci, TypeCommune};
 use crate::{CodeInsee, Siren};
 
 /// What the coordinator picks: whole EPCI and/or individual communes (INSEE codes).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Territoire {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -34,7 +34,7 @@ pub enum ErreurTerritoire {
 }
 
 /// The territory as the official geography resolves it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TerritoireResolu {
     pub epci: Vec<Epci>,
     /// Every commune of the territory, sorted by code, each once.

@@ -51,7 +51,7 @@ pub(crate) fn absent(quoi: &str, n: i64) -> StoreError {
 }
 
 /// A contract as shown: what it holds, its resolved territory and its lineage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ContratComplet {
     #[serde(flatten)]
     pub contrat: Contrat,
@@ -81,13 +81,13 @@ pub struct ContratExporte {
 }
 
 /// The generations before and after a contract that Pilote holds.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Lignee {
     pub precedent: Option<LienContrat>,
     pub suivants: Vec<LienContrat>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LienContrat {
     pub id: IdContrat,
     pub nom: String,

@@ -164,7 +164,7 @@ impl CachePublic {
 
 /// Whether `chemin` is one of the public's readings kept: the portal's pages (its home, the
 /// search of a commune and its suggestions, a commune's page, the legal pages, the sitemap,
-/// open data and its files),
+/// open data and its files), the API's description,
 /// the list of contracts and a contract, as a page or as JSON, a contract's dashboard and its
 /// news feed.
 fn gardable(chemin: &str) -> bool {
@@ -178,6 +178,8 @@ fn gardable(chemin: &str) -> bool {
             | "/sitemap.xml"
             | "/robots.txt"
             | "/donnees"
+            | "/api"
+            | "/api/v1/openapi.json"
     ) || chemin.strip_prefix("/communes/").is_some_and(un_segment)
         || chemin.strip_prefix("/donnees/").is_some_and(un_segment)
         || chemin == "/api/v1/contrats"

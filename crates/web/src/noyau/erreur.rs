@@ -142,8 +142,10 @@ impl IntoResponse for AppError {
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
 
-#[derive(Serialize)]
-struct CorpsErreur<'a> {
+/// What the API answers when it refuses a request.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct CorpsErreur<'a> {
+    /// Ce qui ne va pas, en français, nommant la valeur fautive.
     erreur: &'a str,
 }
 

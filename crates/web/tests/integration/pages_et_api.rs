@@ -221,6 +221,164 @@ async fn l_api_rend_les_memes_faits_en_json() {
     insta::assert_json_snapshot!("contrat_soissons_2019", detail);
 }
 
+/// Whether `valeur` is what `schema` describes (types, required and declared properties,
+/// listed codes), `$ref`s resolved in `schemas`; the error names where it is not.
+fn conforme(
+    valeur: &serde_json::Value,
+    schema: &serde_json::Value,
+    schemas: &serde_json::Map<String, serde_json::Value>,
+    ou: &str,
+) -> Result<(), String> {
+    use serde_json::Value;
+    if let Some(reference) = schema["$ref"].as_str() {
+        let nom = reference.trim_start_matches("#/components/schemas/");
+        return conforme(valeur, &schemas[nom], schemas, ou);
+    }
+    if let Some(tous) = schema["allOf"].as_array() {
+        // A flattened part: each holds the properties it declares.
+        let mut declarees = Vec::new();
+        for partie in tous {
+            let partie = match partie["$ref"].as_str() {
+                Some(r) => &schemas[r.trim_start_matches("#/components/schemas/")],
+                None => partie,
+            };
+            let proprietes = partie["properties"].as_object().unwrap();
+            declarees.extend(proprietes.keys().cloned());
+            let mut morceau = serde_json::Map::new();
+            for (cle, v) in valeur.as_object().unwrap() {
+                if proprietes.contains_key(cle) {
+                    morceau.insert(cle.clone(), v.clone());
+                }
+            }
+            conforme(&Value::Object(morceau), partie, schemas, ou)?;
+        }
+        for cle in valeur.as_object().unwrap().keys() {
+            if !declarees.contains(cle) {
+                return Err(format!("{ou}.{cle} n'est pas déclarée"));
+            }
+        }
+        return Ok(());
+    }
+    if let Some(un) = schema["oneOf"].as_array() {
+        return un
+            .iter()
+            .find(|s| conforme(valeur, s, schemas, ou).is_ok())
+            .map(|_| ())
+            .ok_or_else(|| format!("{ou} ne répond à aucune forme permise : {valeur}"));
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let genre = match valeur {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    if !types.is_empty() && !types.contains(&genre) && !(genre == "integer" && types.contains(&"number")) {
+        return Err(format!("{ou} est de type {genre}, le schéma dit {types:?}"));
+    }
+    if let Some(codes) = schema["enum"].as_array()
+        && !codes.contains(valeur)
+    {
+        return Err(format!("{ou} vaut {valeur}, hors de {codes:?}"));
+    }
+    match valeur {
+        Value::Array(elements) => {
+            for (i, e) in elements.iter().enumerate() {
+                conforme(e, &schema["items"], schemas, &format!("{ou}[{i}]"))?;
+            }
+        }
+        Value::Object(champs) => {
+            let proprietes = schema["properties"].as_object().cloned().unwrap_or_default();
+            for requise in schema["required"].as_array().into_iter().flatten() {
+                let requise = requise.as_str().unwrap();
+                if !champs.contains_key(requise) {
+                    return Err(format!("{ou}.{requise} manque"));
+                }
+            }
+            for (cle, v) in champs {
+                let Some(s) = proprietes.get(cle) else {
+                    return Err(format!("{ou}.{cle} n'est pas déclarée"));
+                };
+                conforme(v, s, schemas, &format!("{ou}.{cle}"))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn l_api_se_decrit_en_openapi_et_ses_reponses_suivent_le_document() {
+    let app = TestApp::demarrer().await;
+    let (status, entetes, json) = app.get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        entetes[header::CONTENT_TYPE],
+        "application/json; charset=utf-8"
+    );
+    let document: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_json_snapshot!("openapi", document);
+    assert_eq!(document["openapi"], "3.1.0");
+
+    // What the API answers is what the document says: the list, and a contract filling
+    // every part of the model.
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    let chemins = &document["paths"];
+    for (adresse, chemin) in [
+        ("/api/v1/contrats", "/api/v1/contrats"),
+        ("/api/v1/contrats/essai-complet-2020", "/api/v1/contrats/{id}"),
+        ("/api/v1/contrats/soissons-2019", "/api/v1/contrats/{id}"),
+        ("/api/v1/contrats/inconnu-2000", "/api/v1/contrats/{id}"),
+        ("/api/v1/contrats?page=zero", "/api/v1/contrats"),
+    ] {
+        let (status, _, corps) = app.get(adresse).await;
+        let reponse = &chemins[chemin]["get"]["responses"][status.as_str()];
+        assert!(reponse.is_object(), "{adresse} : statut {status} non décrit");
+        let schema = &reponse["content"]["application/json"]["schema"];
+        let valeur: serde_json::Value = serde_json::from_str(&corps).unwrap();
+        conforme(&valeur, schema, schemas, adresse).unwrap();
+    }
+    // And the check sees a missing or an undeclared property.
+    let (_, _, corps) = app.get("/api/v1/contrats/essai-complet-2020").await;
+    let contrat: serde_json::Value = serde_json::from_str(&corps).unwrap();
+    let schema = &chemins["/api/v1/contrats/{id}"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["schema"];
+    let mut sans_nom = contrat.clone();
+    sans_nom.as_object_mut().unwrap().remove("nom");
+    assert!(conforme(&sans_nom, schema, schemas, "c").is_err());
+    let mut en_trop = contrat;
+    en_trop["axes"][0]["inventee"] = serde_json::json!(1);
+    assert!(conforme(&en_trop, schema, schemas, "c").is_err());
+
+    // The same, read as a page, each type linking to its schema.
+    let (status, _, html) = app.get("/api").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_page_accessible(&html);
+    for attendu in [
+        "<code>/api/v1/contrats/{id}</code> — Un contrat",
+        "<code>X-Total-Count</code>",
+        "id=\"schema-FicheAction\"",
+        "href=\"/api/v1/openapi.json\"",
+        "<code>tout-public</code>",
+    ] {
+        assert!(html.contains(attendu), "absent de /api : {attendu}");
+    }
+    for (i, _) in html.match_indices("href=\"#schema-") {
+        let nom: String = html[i + 14..].chars().take_while(|c| *c != '"').collect();
+        assert!(
+            html.contains(&format!("id=\"schema-{nom}\"")),
+            "#schema-{nom} ne mène nulle part"
+        );
+    }
+}
+
 #[tokio::test]
 async fn la_liste_se_filtre_et_se_pagine_et_refuse_en_francais() {
     let app = TestApp::demarrer().await;
