@@ -67,6 +67,7 @@ try {
     ["/mentions-legales", "portail : mentions légales"],
     ["/contrats", "liste des contrats (public)"],
     ["/donnees", "portail : données ouvertes"],
+    ["/api", "documentation de l'API"],
   ]) {
     await page.goto(`${BASE}${chemin}`);
     await accessibilite(page, nom);
@@ -74,7 +75,7 @@ try {
 
   // On a phone: nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const chemin of ["/", "/communes/14118"]) {
+  for (const chemin of ["/", "/communes/14118", "/api"]) {
     await page.goto(`${BASE}${chemin}`);
     const largeur = await page.evaluate(() => document.documentElement.scrollWidth);
     verifier(largeur <= 390, `${chemin} déborde à 390 px (${largeur} px)`);
