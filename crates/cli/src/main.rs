@@ -73,6 +73,11 @@ enum Commande {
     },
 }
 
+/// mimalloc rather than the system's allocator: a kept answer served costs a few dozen small
+/// allocations, and glibc's malloc was the top of the server's profile (ADR 0026).
+#[global_allocator]
+static ALLOCATEUR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();

@@ -45,6 +45,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use pilote_stockage::Stockage;
 use pilote_store::Store;
+use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -213,56 +214,37 @@ async fn jusqu_au_bout(requete: Request, suite: Next) -> Response {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let mut entetes: Vec<(HeaderName, &'static str)> = vec![
-        (header::CONTENT_SECURITY_POLICY, CSP),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::CACHE_CONTROL, "no-store"),
-    ];
-    if state.cookies.https {
-        entetes.push((
-            header::STRICT_TRANSPORT_SECURITY,
-            "max-age=63072000; includeSubDomains",
-        ));
-    }
     let mut router = Router::new();
     for (route, gestionnaire) in table() {
         router = router.route(route.chemin, gestionnaire);
     }
-    let limites = middleware::from_fn_with_state(state.clone(), noyau::limites::borner);
-    let mut router = router
-        .fallback(noyau::erreur::page_absente)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            noyau::cache::servir,
-        ))
-        // After the visitor is known: the public refused a page signs in first; a provisional
-        // password is changed before anything else.
-        .layer(middleware::from_fn(noyau::page::montrer_la_section))
-        .layer(middleware::from_fn(compte::connexion::inviter_le_public))
-        .layer(middleware::from_fn(
-            compte::mot_de_passe::exiger_le_changement,
-        ))
+    // Each `Router::layer` boxes every route once more, and a request clones every box of its
+    // route: the middlewares are composed into one stack (outermost first), boxed once.
+    let visiteur = ServiceBuilder::new()
+        .layer(middleware::from_fn(jusqu_au_bout))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             noyau::visiteur::identifier,
         ))
-        .layer(middleware::from_fn(jusqu_au_bout))
-        .with_state(state);
-    for (nom, valeur) in entetes {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            nom,
-            HeaderValue::from_static(valeur),
+        // Once the visitor is known: a provisional password is changed before anything else;
+        // the public refused a page signs in first.
+        .layer(middleware::from_fn(
+            compte::mot_de_passe::exiger_le_changement,
+        ))
+        .layer(middleware::from_fn(compte::connexion::inviter_le_public))
+        .layer(middleware::from_fn(noyau::page::montrer_la_section))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            noyau::cache::servir,
         ));
-    }
-    // What is not compressed already (the public's answers kept, the assets) is compressed on
-    // its way out, at a level cheap enough for every signed-in page. Each request gets an
-    // identifier (or keeps its proxy's `X-Request-Id`), in its log lines and in its answer.
-    router
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .layer(limites)
-        .layer(PropagateRequestIdLayer::x_request_id())
+    let en_tete = |nom: HeaderName, valeur: &'static str| {
+        SetResponseHeaderLayer::if_not_present(nom, HeaderValue::from_static(valeur))
+    };
+    // Each request gets an identifier (or keeps its proxy's `X-Request-Id`), in its log lines
+    // and in its answer. What is not compressed already (the public's answers kept, the
+    // assets) is compressed on its way out, at a level cheap enough for every signed-in page.
+    let http = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|requete: &Request| {
@@ -280,5 +262,29 @@ pub fn app(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            noyau::limites::borner,
+        ))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .option_layer(state.cookies.https.then(|| {
+            en_tete(
+                header::STRICT_TRANSPORT_SECURITY,
+                "max-age=63072000; includeSubDomains",
+            )
+        }))
+        .layer(en_tete(header::CACHE_CONTROL, "no-store"))
+        .layer(en_tete(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(en_tete(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .layer(en_tete(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(en_tete(header::CONTENT_SECURITY_POLICY, CSP));
+    router
+        .fallback(noyau::erreur::page_absente)
+        .layer(visiteur)
+        .with_state(state)
+        .layer(http)
 }

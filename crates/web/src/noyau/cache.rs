@@ -44,11 +44,11 @@ pub struct CachePublic {
 
 #[derive(Debug, Default)]
 struct Reponses {
-    par_adresse: HashMap<String, Gardee>,
+    par_adresse: HashMap<String, Arc<Gardee>>,
     octets: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Gardee {
     generation: i64,
     etag: HeaderValue,
@@ -56,7 +56,7 @@ struct Gardee {
     faite_le: HeaderValue,
     /// Its headers (type, and for the API the total and the next page).
     entetes: HeaderMap,
-    corps: Arc<Compresse>,
+    corps: Compresse,
 }
 
 impl Gardee {
@@ -77,7 +77,7 @@ impl Gardee {
             faite_le: HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now()))
                 .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
             entetes,
-            corps: Arc::new(corps),
+            corps,
         }
     }
 
@@ -137,7 +137,7 @@ fn connue(requete: &HeaderMap, etag: &HeaderValue) -> bool {
 }
 
 impl CachePublic {
-    fn lire(&self, adresse: &str, generation: i64) -> Option<Gardee> {
+    fn lire(&self, adresse: &str, generation: i64) -> Option<Arc<Gardee>> {
         let reponses = self.reponses.lock().ok()?;
         reponses
             .par_adresse
@@ -146,7 +146,7 @@ impl CachePublic {
             .cloned()
     }
 
-    fn garder(&self, adresse: String, gardee: Gardee) {
+    fn garder(&self, adresse: String, gardee: Arc<Gardee>) {
         let Ok(mut reponses) = self.reponses.lock() else {
             return;
         };
@@ -212,10 +212,10 @@ pub async fn servir(State(state): State<AppState>, requete: Request, suite: Next
     };
     // What is late and what falls due are read on the day: an answer is kept for its day.
     let adresse = format!("{} {}", super::aujourdhui().en_saisie(), requete.uri());
-    let entetes_requete = requete.headers().clone();
     if let Some(gardee) = state.cache.lire(&adresse, generation) {
-        return gardee.repondre(&entetes_requete);
+        return gardee.repondre(requete.headers());
     }
+    let entetes_requete = requete.headers().clone();
     let reponse = suite.run(requete).await;
     if reponse.status() != StatusCode::OK {
         return reponse;
@@ -235,7 +235,7 @@ pub async fn servir(State(state): State<AppState>, requete: Request, suite: Next
             );
             let reponse = gardee.repondre(&entetes_requete);
             if gardee.corps.brut().len() <= REPONSE_MAX {
-                state.cache.garder(adresse, gardee);
+                state.cache.garder(adresse, Arc::new(gardee));
             }
             reponse
         }
