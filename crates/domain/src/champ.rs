@@ -15,8 +15,9 @@ pub const LIBELLE_MAX: usize = 300;
 pub const TEXTE_MAX: usize = 10_000;
 
 /// The fields that hold a name, a title or a label, by their name in forms and in the import.
-const LIBELLES: [&str; 20] = [
+const LIBELLES: [&str; 21] = [
     "auteur",
+    "contact",
     "email",
     "employeur",
     "financeur",

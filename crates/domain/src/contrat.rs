@@ -183,8 +183,32 @@ pub struct Coordination {
     pub personne: Option<Personne>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employeur: Option<String>,
+    /// Where residents and partners write to the coordination: an e-mail address or a web
+    /// page (`https://…`), as [`Coordination::verifier_contact`] accepts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub financements: Vec<Financement>,
+}
+
+impl Coordination {
+    /// A contact is an e-mail address (`nom@domaine.fr`) or a web address (`https://…`); the
+    /// message says which it is not.
+    pub fn verifier_contact(contact: &str) -> Result<(), String> {
+        let web = contact
+            .strip_prefix("https://")
+            .or_else(|| contact.strip_prefix("http://"))
+            .is_some_and(|reste| reste.contains('.') && !reste.contains(char::is_whitespace));
+        let courriel = crate::compte::Email::parse(contact).is_ok();
+        if web || courriel {
+            Ok(())
+        } else {
+            Err(format!(
+                "contact de la coordination « {contact} » : indiquez une adresse électronique \
+                 (coordination@ville.fr) ou l'adresse d'une page web (https://…)"
+            ))
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -284,16 +308,21 @@ impl Contrat {
     }
 
     /// What the public may read of a published contract: everything but who wrote the
-    /// follow-up notes and where the documents' files (of fiches-actions and diagnostics) are
-    /// kept (they are downloaded through Pilote, by those who read the whole contract).
+    /// follow-up notes and the documents (of fiches-actions and diagnostics) not published on
+    /// purpose; of those published, not where their files are kept (they are downloaded
+    /// through Pilote).
     pub fn projection_publique(mut self) -> Self {
+        let projeter_documents = |documents: &mut Vec<crate::fiche_action::Document>| {
+            documents.retain(|d| d.publie);
+            for document in documents {
+                document.reference.clear();
+            }
+        };
         let mut projeter = |fiche: &mut crate::fiche_action::FicheAction| {
             for note in &mut fiche.notes {
                 note.auteur = None;
             }
-            for document in &mut fiche.documents {
-                document.reference.clear();
-            }
+            projeter_documents(&mut fiche.documents);
         };
         for axe in self
             .axes
@@ -302,8 +331,8 @@ impl Contrat {
         {
             axe.pour_chaque_fiche(&mut projeter);
         }
-        for document in self.diagnostics.iter_mut().flat_map(|d| &mut d.documents) {
-            document.reference.clear();
+        for diagnostic in &mut self.diagnostics {
+            projeter_documents(&mut diagnostic.documents);
         }
         self
     }
@@ -339,6 +368,13 @@ impl Contrat {
                 "la signature ({}) est postérieure à la fin de la période ({periode})",
                 date.en_toutes_lettres()
             )));
+        }
+        if let Some(contact) = self
+            .coordination
+            .as_ref()
+            .and_then(|c| c.contact.as_deref())
+        {
+            Coordination::verifier_contact(contact).map_err(&erreur)?;
         }
         doublon(self.axes.iter().map(|a| a.numero.to_string()), "axe n°").map_err(&erreur)?;
         if let Some(clsm) = &self.clsm {
@@ -422,6 +458,45 @@ fn doublon(valeurs: impl Iterator<Item = String>, quoi: &str) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn le_contact_de_la_coordination_est_une_adresse_electronique_ou_web() {
+        for bon in [
+            "cls@caen.fr",
+            "https://caen.fr/sante",
+            "http://www.ville.fr",
+        ] {
+            assert!(Coordination::verifier_contact(bon).is_ok(), "{bon}");
+        }
+        for mauvais in [
+            "écrire en mairie",
+            "https://",
+            "https://caen fr",
+            "ftp://caen.fr",
+        ] {
+            let e = Coordination::verifier_contact(mauvais).unwrap_err();
+            assert!(e.contains(mauvais), "{e}");
+        }
+    }
+
+    #[test]
+    fn le_public_ne_lit_que_les_documents_publies_sans_leur_cle() {
+        let document = |titre: &str, publie: bool| crate::fiche_action::Document {
+            id: Some(1),
+            titre: titre.to_owned(),
+            date: None,
+            reference: format!("contrats/essai-2020/{titre}.pdf"),
+            publie,
+        };
+        let mut k = contrat();
+        k.axes[0].fiches_actions[0].documents =
+            vec![document("charte", true), document("note", false)];
+        let projete = k.projection_publique();
+        let documents = &projete.axes[0].fiches_actions[0].documents;
+        assert_eq!(documents.len(), 1);
+        assert_eq!(documents[0].titre, "charte");
+        assert!(documents[0].reference.is_empty());
+    }
 
     fn contrat() -> Contrat {
         toml::from_str(

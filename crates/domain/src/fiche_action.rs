@@ -201,4 +201,8 @@ pub struct Document {
     /// Empty in the public projection (and then left out of the JSON).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub reference: String,
+    /// Published on purpose with the contract: the public sees it and downloads it; the
+    /// others stay with those who read the whole contract.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub publie: bool,
 }

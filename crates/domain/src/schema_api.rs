@@ -2,8 +2,8 @@
 //! `utoipa::ToSchema`; the values written as text (codes, dates, amounts, reference lists)
 //! are described here as the strings they are, with the form they take.
 
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 /// A string value: what it is, an example, and its pattern when one says it exactly.
 pub fn chaine(description: &str, exemple: &str, motif: Option<&str>) -> RefOr<Schema> {

@@ -114,6 +114,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "données de référence chargées par l'administrateur",
         include_str!("../migrations/0021_donnees_de_reference.sql"),
     ),
+    (
+        22,
+        "documents publiés avec le contrat et contact de la coordination",
+        include_str!("../migrations/0022_publication_des_documents_et_contact.sql"),
+    ),
 ];
 
 /// Whether migration `sql` runs on `backend` (see the module's documentation).

@@ -508,7 +508,7 @@ pub async fn deposer_document(
     };
     let cle = Cle::de_diagnostic(id.as_str(), diagnostic, &fichier.nom);
     let (store, auteur, le_contrat) = (&state.store, &visiteur.auteur, &id);
-    let titre = (valeur(&saisies, "titre"), date);
+    let titre = (&saisies, date);
     let resultat = document::joindre(&state, (cle, fichier), titre, |piece| async move {
         diagnostic::ajouter_document(store, auteur, le_contrat, lue, diagnostic, &piece).await
     })

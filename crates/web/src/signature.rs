@@ -162,6 +162,7 @@ impl Page {
             "personne_nom" => personne.map(|p| p.nom.clone()),
             "personne_fonction" => personne.and_then(|p| p.fonction.clone()),
             "employeur" => c.employeur.clone(),
+            "contact" => c.contact.clone(),
             "statut" => c.statut.map(|s| s.code().to_owned()),
             "depuis" => c.depuis.map(|d| d.en_saisie()),
             _ => None,
@@ -428,6 +429,13 @@ async fn traiter(
                     employeur: optionnel(&saisies, "employeur"),
                     statut: choisi(&saisies, "statut", StatutPoste::parse)?,
                     depuis: date(&saisies, "depuis")?,
+                    contact: optionnel(&saisies, "contact")
+                        .map(|c| {
+                            Coordination::verifier_contact(&c)
+                                .map(|()| c)
+                                .map_err(|e| ("contact", phrase(&e)))
+                        })
+                        .transpose()?,
                     financements: Vec::new(),
                 };
                 signature::coordonner(store, auteur, &id, lue, &coordination).await

@@ -121,8 +121,8 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
     if let Some(coordination) = &contrat.coordination {
         sqlx::query(
             "INSERT INTO coordination (contrat_id, poste, personne_nom, personne_fonction, employeur,
-                statut, depuis)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                statut, depuis, contact)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(&coordination.poste)
@@ -131,6 +131,7 @@ pub(crate) async fn inserer(conn: &mut AnyConnection, contrat: &Contrat) -> Resu
         .bind(coordination.employeur.as_deref())
         .bind(coordination.statut.map(|s| s.code()))
         .bind(coordination.depuis.map(|d| d.to_string()))
+        .bind(coordination.contact.as_deref())
         .execute(&mut *conn)
         .await?;
         for (rang, financement) in coordination.financements.iter().enumerate() {

@@ -297,13 +297,14 @@ pub(crate) async fn inserer_etapes(
 }
 
 /// The table of a fiche-action's documents, with the columns [`inserer_documents`] fills.
-pub(crate) const DOCUMENTS_DE_FICHE: &str = "document (fiche_id, rang, titre, date, reference)";
+pub(crate) const DOCUMENTS_DE_FICHE: &str =
+    "document (fiche_id, rang, titre, date, reference, publie)";
 /// The table of a diagnostic's documents, likewise.
 pub(crate) const DOCUMENTS_DE_DIAGNOSTIC: &str =
-    "document_diagnostic (diagnostic_id, rang, titre, date, reference)";
+    "document_diagnostic (diagnostic_id, rang, titre, date, reference, publie)";
 
 /// Inserts documents into `table` (with its columns: the owner's id, rang, titre, date,
-/// reference): those of fiches-actions or of diagnostics.
+/// reference, publie): those of fiches-actions or of diagnostics.
 pub(crate) async fn inserer_documents(
     conn: &mut AnyConnection,
     table: &str,
@@ -321,6 +322,7 @@ pub(crate) async fn inserer_documents(
                 texte(&document.titre),
                 Valeur::Texte(document.date.map(|d| d.to_string())),
                 texte(&document.reference),
+                entier(i64::from(document.publie)),
             ]
         },
     )

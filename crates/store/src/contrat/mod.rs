@@ -73,6 +73,52 @@ impl ContratComplet {
     }
 }
 
+/// A document a contract's public page links to: a fiche-action's or a diagnostic's, by its
+/// identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentPublie {
+    Fiche(i64),
+    Diagnostic(i64),
+}
+
+/// Document `quel` of contract `id`, for anyone, when both are published (the contract, and
+/// the document on purpose); « not found » otherwise, as for a document that does not exist.
+pub async fn document_publie(
+    store: &Store,
+    auteur: &Auteur,
+    id: &IdContrat,
+    quel: DocumentPublie,
+) -> Result<pilote_domain::fiche_action::Document, StoreError> {
+    let (sql, n) = match quel {
+        DocumentPublie::Fiche(n) => (
+            "SELECT d.* FROM document d JOIN fiche_action f ON f.id = d.fiche_id
+             JOIN contrat c ON c.id = f.contrat_id
+             WHERE d.id = $1 AND c.id = $2 AND c.publie = 1 AND d.publie = 1",
+            n,
+        ),
+        DocumentPublie::Diagnostic(n) => (
+            "SELECT x.* FROM document_diagnostic x JOIN diagnostic d ON d.id = x.diagnostic_id
+             JOIN contrat c ON c.id = d.contrat_id
+             WHERE x.id = $1 AND c.id = $2 AND c.publie = 1 AND x.publie = 1",
+            n,
+        ),
+    };
+    let mut tx = store.lecture(auteur).await?;
+    let ligne = sqlx::query(sql)
+        .bind(n)
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "le contrat « {id} » ne publie aucun document n°{n} de ce genre"
+            ))
+        })?;
+    let document = lecture::document(&ligne)?;
+    tx.commit().await?;
+    Ok(document)
+}
+
 /// A contract to export, with its history when the reader may read it.
 #[derive(Debug, Clone)]
 pub struct ContratExporte {

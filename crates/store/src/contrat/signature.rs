@@ -265,6 +265,9 @@ fn poste_en_clair(c: &Coordination) -> String {
     if let Some(e) = &c.employeur {
         texte.push_str(&format!(" (employeur : {e})"));
     }
+    if let Some(contact) = &c.contact {
+        texte.push_str(&format!(" ; contact : {contact}"));
+    }
     if let Some(s) = c.statut {
         texte.push_str(&format!(" ; {}", s.libelle().to_lowercase()));
         if let Some(d) = c.depuis {
@@ -288,8 +291,11 @@ pub async fn coordonner(
             "indiquez l'intitulé du poste de coordination".to_owned(),
         ));
     }
+    if let Some(contact) = &coordination.contact {
+        Coordination::verifier_contact(contact).map_err(StoreError::Invalid)?;
+    }
     let avant = sqlx::query(
-        "SELECT poste, personne_nom, personne_fonction, employeur, statut, depuis
+        "SELECT poste, personne_nom, personne_fonction, employeur, statut, depuis, contact
          FROM coordination WHERE contrat_id = $1",
     )
     .bind(id.as_str())
@@ -305,6 +311,7 @@ pub async fn coordonner(
             employeur: opt_text(r, "employeur")?,
             statut: opt_code(r, "statut", StatutPoste::parse)?,
             depuis: opt_parse(r, "depuis")?,
+            contact: opt_text(r, "contact")?,
             financements: Vec::new(),
         })),
         None => None,
@@ -312,11 +319,11 @@ pub async fn coordonner(
     let personne = coordination.personne.as_ref();
     let requete = if avant.is_some() {
         "UPDATE coordination SET poste = $2, personne_nom = $3, personne_fonction = $4,
-             employeur = $5, statut = $6, depuis = $7 WHERE contrat_id = $1"
+             employeur = $5, statut = $6, depuis = $7, contact = $8 WHERE contrat_id = $1"
     } else {
         "INSERT INTO coordination (contrat_id, poste, personne_nom, personne_fonction, employeur,
-             statut, depuis)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+             statut, depuis, contact)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     };
     sqlx::query(requete)
         .bind(id.as_str())
@@ -326,6 +333,7 @@ pub async fn coordonner(
         .bind(coordination.employeur.as_deref())
         .bind(coordination.statut.map(|s| s.code()))
         .bind(coordination.depuis.map(|d| d.to_string()))
+        .bind(coordination.contact.as_deref())
         .execute(&mut *tx)
         .await?;
     let changements: Vec<Changement> = Changement::si_different(

@@ -44,7 +44,12 @@ struct Reglages;
 
 impl Modify for Reglages {
     fn modify(&self, document: &mut utoipa::openapi::OpenApi) {
-        document.info.license = Some(LicenseBuilder::new().name(LICENCE).url(Some(LICENCE_URL)).build());
+        document.info.license = Some(
+            LicenseBuilder::new()
+                .name(LICENCE)
+                .url(Some(LICENCE_URL))
+                .build(),
+        );
         if let Some(composants) = document.components.as_mut() {
             composants.add_security_scheme(
                 "session",
@@ -230,7 +235,12 @@ fn point_d_acces(methode: &'static str, chemin: &str, operation: &Operation) -> 
                 entetes: r
                     .headers
                     .iter()
-                    .map(|(nom, h)| (nom.clone(), en_html(h.description.as_deref().unwrap_or_default())))
+                    .map(|(nom, h)| {
+                        (
+                            nom.clone(),
+                            en_html(h.description.as_deref().unwrap_or_default()),
+                        )
+                    })
                     .collect(),
             }),
             RefOr::Ref(_) => None,
@@ -289,10 +299,10 @@ fn schema_lu(nom: &str, schema: &RefOr<Schema>) -> SchemaLu {
                     .flatten()
                     .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                     .collect();
-                lu.exemple = o.examples.first().map(|v| {
-                    v.as_str()
-                        .map_or_else(|| v.to_string(), str::to_owned)
-                });
+                lu.exemple = o
+                    .examples
+                    .first()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
             }
         }
         RefOr::T(Schema::AllOf(tous)) => {
@@ -319,7 +329,12 @@ fn schema_lu(nom: &str, schema: &RefOr<Schema>) -> SchemaLu {
 /// A description as HTML: escaped, its `code` spans (and rustdoc's [`links`]) as `<code>`.
 fn en_html(texte: &str) -> String {
     let mut html = String::with_capacity(texte.len());
-    for (i, morceau) in texte.replace("[`", "`").replace("`]", "`").split('`').enumerate() {
+    for (i, morceau) in texte
+        .replace("[`", "`")
+        .replace("`]", "`")
+        .split('`')
+        .enumerate()
+    {
         let echappe = morceau
             .replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -358,18 +373,28 @@ struct Page {
 }
 
 /// `GET /api`: the document, read as a page.
-pub async fn page(State(state): State<AppState>, visiteur: Visiteur) -> Result<Html<String>, AppError> {
+pub async fn page(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+) -> Result<Html<String>, AppError> {
     let document = &*DOCUMENT;
     let points = document
         .paths
         .paths
         .iter()
         .flat_map(|(chemin, item)| {
-            [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("DELETE", &item.delete)]
-                .into_iter()
-                .filter_map(move |(methode, operation)| {
-                    operation.as_ref().map(|o| point_d_acces(methode, chemin, o))
-                })
+            [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("DELETE", &item.delete),
+            ]
+            .into_iter()
+            .filter_map(move |(methode, operation)| {
+                operation
+                    .as_ref()
+                    .map(|o| point_d_acces(methode, chemin, o))
+            })
         })
         .collect();
     let schemas = document
@@ -421,7 +446,12 @@ mod tests {
                 "DELETE" => &item.delete,
                 autre => panic!("méthode {autre} non prévue"),
             };
-            assert!(operation.is_some(), "{} {} non décrit", route.methode, route.chemin);
+            assert!(
+                operation.is_some(),
+                "{} {} non décrit",
+                route.methode,
+                route.chemin
+            );
         }
     }
 
@@ -430,16 +460,23 @@ mod tests {
     fn les_schemas_cites_sont_tous_definis() {
         let json = serde_json::to_value(DocumentApi::openapi()).unwrap();
         let schemas = json["components"]["schemas"].as_object().unwrap();
-        for attendu in ["ContratResume", "ContratComplet", "Contrat", "FicheAction", "StatutContrat", "CorpsErreur"] {
+        for attendu in [
+            "ContratResume",
+            "ContratComplet",
+            "Contrat",
+            "FicheAction",
+            "StatutContrat",
+            "CorpsErreur",
+        ] {
             assert!(schemas.contains_key(attendu), "{attendu} manque");
         }
         let texte = json.to_string();
         for (i, _) in texte.match_indices("#/components/schemas/") {
-            let nom: String = texte[i + 21..]
-                .chars()
-                .take_while(|c| *c != '"')
-                .collect();
-            assert!(schemas.contains_key(&nom), "{nom} est cité sans être défini");
+            let nom: String = texte[i + 21..].chars().take_while(|c| *c != '"').collect();
+            assert!(
+                schemas.contains_key(&nom),
+                "{nom} est cité sans être défini"
+            );
         }
         assert_eq!(json["openapi"], "3.1.0");
     }

@@ -22,6 +22,12 @@ pub(crate) fn routes() -> Routes {
         route(Method::GET, "/contrats", ListeContrats, get(pages::liste)),
         route(
             Method::GET,
+            "/contrats/{id}/documents/{document}",
+            Portail,
+            get(pages::document_publie),
+        ),
+        route(
+            Method::GET,
             "/contrats/nouveau",
             CreerContrat,
             get(formulaire::formulaire),

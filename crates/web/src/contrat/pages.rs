@@ -284,3 +284,26 @@ pub async fn publier(
         [],
     ))
 }
+
+/// `GET /contrats/{id}/documents/{document}`: a document published on purpose with a
+/// published contract (`fiche-12`, `diagnostic-3`: its kind and number), as an attachment, for
+/// anyone.
+pub async fn document_publie(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Chemin((id, document)): Chemin<(String, String)>,
+) -> Result<Response, AppError> {
+    let id = crate::noyau::identifiant(&id)?;
+    let quel = match document.split_once('-') {
+        Some(("fiche", n)) => n.parse().ok().map(contrat::DocumentPublie::Fiche),
+        Some(("diagnostic", n)) => n.parse().ok().map(contrat::DocumentPublie::Diagnostic),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        AppError::NotFound(format!(
+            "Aucun document « {document} » n'est publié avec ce contrat."
+        ))
+    })?;
+    let piece = contrat::document_publie(&state.store, &visiteur.auteur, &id, quel).await?;
+    crate::noyau::document::servir(&state, &piece).await
+}

@@ -16,7 +16,7 @@ use crate::noyau::caracteres::champs_admissibles;
 use crate::noyau::document::{self, Envoi};
 use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Chemin;
-use crate::noyau::saisie::{date, issue, preambule, refus, refuser, valeur};
+use crate::noyau::saisie::{date, issue, preambule, refus, refuser};
 use crate::noyau::visiteur::Visiteur;
 
 /// `POST /contrats/{id}/fiches/{numero}/documents` (multipart): a file with its title and
@@ -54,7 +54,7 @@ pub async fn deposer(
     let cle = Cle::nouvelle(id.as_str(), &numero, &fichier.nom);
     let (store, auteur) = (&state.store, &visiteur.auteur);
     let la_fiche = (&id, numero.as_str());
-    let titre = (valeur(&saisies, "titre"), date);
+    let titre = (&saisies, date);
     let resultat = document::joindre(&state, (cle, fichier), titre, |piece| async move {
         suivi::ajouter_document(store, auteur, la_fiche, lue, &piece).await
     })

@@ -17,7 +17,7 @@ use pilote_store::StoreError;
 use crate::AppState;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::limites::en_octets;
-use crate::noyau::saisie::Saisies;
+use crate::noyau::saisie::{Saisies, valeur};
 
 /// A file upload read: its plain fields, and its file (field `fichier`) when one was sent.
 pub struct Envoi {
@@ -105,28 +105,31 @@ pub async fn recevoir(
 }
 
 /// Deposits `fichier` under `cle`, then attaches it by `attacher` (its row written in one
-/// transaction), titled `titre` or, untitled, by its file name; if that is refused, the file is
-/// removed again. Gives what `attacher` gave.
+/// transaction), titled `titre` or, untitled, by its file name, published with the contract
+/// when the form's box « publie » is ticked; if that is refused, the file is removed again.
+/// Gives what `attacher` gave.
 pub async fn joindre<F>(
     state: &AppState,
     (cle, fichier): (Result<Cle, ErreurStockage>, Fichier),
-    (titre, date): (&str, Option<DatePartielle>),
+    (saisies, date): (&Saisies, Option<DatePartielle>),
     attacher: impl FnOnce(Document) -> F,
 ) -> Result<Result<(), StoreError>, AppError>
 where
     F: Future<Output = Result<(), StoreError>>,
 {
     let cle = cle.map_err(|e| AppError::BadRequest(phrase(&e.to_string())))?;
-    let titre = match titre {
+    let titre = match valeur(saisies, "titre") {
         "" => fichier.nom.clone(),
         titre => titre.to_owned(),
     };
+    let publie = valeur(saisies, "publie") == "oui";
     deposer(state, &cle, fichier).await?;
     let piece = Document {
         id: None,
         titre,
         date,
         reference: cle.as_str().to_owned(),
+        publie,
     };
     let resultat = attacher(piece).await;
     if resultat.is_err() {

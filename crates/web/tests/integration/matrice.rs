@@ -848,6 +848,17 @@ fn cas(
                 )
             })
             .collect(),
+        Politique::Portail if route.chemin.contains("{document}") => tous()
+            .flat_map(|p| {
+                ["fiche-1", "diagnostic-1", "diagnostic-2", "autre"].map(|document| {
+                    un(
+                        avec_id(p).replace("{document}", document),
+                        vec![],
+                        Attendu::Ouvert,
+                    )
+                })
+            })
+            .collect(),
         Politique::Portail if route.chemin.contains("{id}") => tous()
             .map(|p| un(avec_id(p), vec![], Attendu::Ouvert))
             .collect(),
@@ -1088,6 +1099,7 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                 titre: "Compte rendu".into(),
                 date: None,
                 reference: cle.as_str().to_owned(),
+                publie: false,
             });
         }
         // And its diagnostic one.
@@ -1110,6 +1122,8 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
             titre: "Rapport du diagnostic".into(),
             date: None,
             reference: cle.as_str().to_owned(),
+            // Published on purpose: anyone downloads it, once its contract is published.
+            publie: true,
         });
         k.diagnostics.push(diagnostic);
         contrat::creer(&appli.store, &k).await.unwrap();

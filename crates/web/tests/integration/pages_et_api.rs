@@ -280,7 +280,10 @@ fn conforme(
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     };
-    if !types.is_empty() && !types.contains(&genre) && !(genre == "integer" && types.contains(&"number")) {
+    if !types.is_empty()
+        && !types.contains(&genre)
+        && !(genre == "integer" && types.contains(&"number"))
+    {
         return Err(format!("{ou} est de type {genre}, le schéma dit {types:?}"));
     }
     if let Some(codes) = schema["enum"].as_array()
@@ -295,7 +298,10 @@ fn conforme(
             }
         }
         Value::Object(champs) => {
-            let proprietes = schema["properties"].as_object().cloned().unwrap_or_default();
+            let proprietes = schema["properties"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
             for requise in schema["required"].as_array().into_iter().flatten() {
                 let requise = requise.as_str().unwrap();
                 if !champs.contains_key(requise) {
@@ -333,14 +339,20 @@ async fn l_api_se_decrit_en_openapi_et_ses_reponses_suivent_le_document() {
     let chemins = &document["paths"];
     for (adresse, chemin) in [
         ("/api/v1/contrats", "/api/v1/contrats"),
-        ("/api/v1/contrats/essai-complet-2020", "/api/v1/contrats/{id}"),
+        (
+            "/api/v1/contrats/essai-complet-2020",
+            "/api/v1/contrats/{id}",
+        ),
         ("/api/v1/contrats/soissons-2019", "/api/v1/contrats/{id}"),
         ("/api/v1/contrats/inconnu-2000", "/api/v1/contrats/{id}"),
         ("/api/v1/contrats?page=zero", "/api/v1/contrats"),
     ] {
         let (status, _, corps) = app.get(adresse).await;
         let reponse = &chemins[chemin]["get"]["responses"][status.as_str()];
-        assert!(reponse.is_object(), "{adresse} : statut {status} non décrit");
+        assert!(
+            reponse.is_object(),
+            "{adresse} : statut {status} non décrit"
+        );
         let schema = &reponse["content"]["application/json"]["schema"];
         let valeur: serde_json::Value = serde_json::from_str(&corps).unwrap();
         conforme(&valeur, schema, schemas, adresse).unwrap();
@@ -348,8 +360,8 @@ async fn l_api_se_decrit_en_openapi_et_ses_reponses_suivent_le_document() {
     // And the check sees a missing or an undeclared property.
     let (_, _, corps) = app.get("/api/v1/contrats/essai-complet-2020").await;
     let contrat: serde_json::Value = serde_json::from_str(&corps).unwrap();
-    let schema = &chemins["/api/v1/contrats/{id}"]["get"]["responses"]["200"]["content"]
-        ["application/json"]["schema"];
+    let schema = &chemins["/api/v1/contrats/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
     let mut sans_nom = contrat.clone();
     sans_nom.as_object_mut().unwrap().remove("nom");
     assert!(conforme(&sans_nom, schema, schemas, "c").is_err());

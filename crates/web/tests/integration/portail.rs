@@ -330,3 +330,128 @@ async fn un_habitant_trouve_le_contrat_de_sa_commune_sur_postgresql() {
     scenario(&appli).await;
     base.supprimer(appli).await;
 }
+
+/// A contract's documents as the public finds them: those published on purpose listed and
+/// downloaded by anyone, the others nowhere; none once the contract is withdrawn.
+async fn documents_publies(appli: &Appli) {
+    use pilote_domain::fiche_action::Document;
+    use pilote_stockage::{Cle, Depot, Stockage};
+    let mut k = import::lire("caen-2024", CAEN).unwrap();
+    let document = |chemin: &'static str, titre: &str, publie: bool| {
+        let cle = Cle::parse(&format!("contrats/caen-2024/{chemin}")).unwrap();
+        let stockage = appli.stockage.clone();
+        let depot = async move {
+            stockage
+                .deposer(
+                    &cle,
+                    Depot::depuis_octets(format!("contenu de {chemin}").as_bytes())
+                        .await
+                        .unwrap(),
+                    "application/pdf",
+                )
+                .await
+                .unwrap();
+        };
+        (
+            depot,
+            Document {
+                id: None,
+                titre: titre.to_owned(),
+                date: None,
+                reference: format!("contrats/caen-2024/{chemin}"),
+                publie,
+            },
+        )
+    };
+    let (a, charte) = document("fiches/1/charte.pdf", "Charte des partenaires", true);
+    let (b, note) = document("fiches/1/note.pdf", "Note interne sur le budget", false);
+    let (c, synthese) = document("diagnostics/1/synthese.pdf", "Synthèse du diagnostic", true);
+    a.await;
+    b.await;
+    c.await;
+    k.axes[0].fiches_actions[0].documents = vec![charte, note];
+    let mut diagnostic: pilote_domain::diagnostic::Diagnostic =
+        toml::from_str("titre = \"Diagnostic local de santé\"").unwrap();
+    diagnostic.documents.push(synthese);
+    k.diagnostics.push(diagnostic);
+    pilote_store::contrat::creer(&appli.store, &k)
+        .await
+        .unwrap();
+    let complet = pilote_store::contrat::lire(&appli.store, &Auteur::ligne_de_commande(), &k.id)
+        .await
+        .unwrap()
+        .contrat;
+    let ids: Vec<i64> = complet.axes[0].fiches_actions[0]
+        .documents
+        .iter()
+        .chain(&complet.diagnostics[0].documents)
+        .map(|d| d.id.unwrap())
+        .collect();
+    let (charte, note, synthese) = (ids[0], ids[1], ids[2]);
+
+    let mut public = appli.navigateur();
+    let page = public.get("/contrats/caen-2024").await.corps;
+    for attendu in [
+        format!("href=\"/contrats/caen-2024/documents/fiche-{charte}\""),
+        "Charte des partenaires".to_owned(),
+        format!("href=\"/contrats/caen-2024/documents/diagnostic-{synthese}\""),
+        "Synthèse du diagnostic".to_owned(),
+    ] {
+        assert!(page.contains(&attendu), "absent : {attendu}");
+    }
+    assert!(!page.contains("Note interne"));
+    let api = public.get("/api/v1/contrats/caen-2024").await.corps;
+    assert!(api.contains("Charte des partenaires") && !api.contains("Note interne"));
+    assert!(
+        !api.contains("charte.pdf"),
+        "la clé du fichier reste privée"
+    );
+
+    let fichier = public
+        .get(&format!("/contrats/caen-2024/documents/fiche-{charte}"))
+        .await;
+    assert_eq!(fichier.status, StatusCode::OK);
+    assert_eq!(fichier.octets, b"contenu de fiches/1/charte.pdf");
+    let fichier = public
+        .get(&format!(
+            "/contrats/caen-2024/documents/diagnostic-{synthese}"
+        ))
+        .await;
+    assert_eq!(fichier.octets, b"contenu de diagnostics/1/synthese.pdf");
+    // Not published on purpose, of another kind, or nonsense: not found, in French.
+    for document in [
+        format!("fiche-{note}"),
+        format!("diagnostic-{note}"),
+        "fiche-x".to_owned(),
+        "rapport-1".to_owned(),
+    ] {
+        let r = public
+            .get(&format!("/contrats/caen-2024/documents/{document}"))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{document}");
+        assert!(r.corps.contains("publi"), "{document} : {}", r.corps);
+    }
+    // Withdrawn, the contract publishes nothing.
+    publier(appli, "caen-2024", false).await;
+    let r = public
+        .get(&format!("/contrats/caen-2024/documents/fiche-{charte}"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn les_documents_publies_se_telechargent_et_eux_seuls_sur_sqlite() {
+    let appli = Appli::avec(&[], &[]).await;
+    documents_publies(&appli).await;
+}
+
+#[tokio::test]
+async fn les_documents_publies_se_telechargent_et_eux_seuls_sur_postgresql() {
+    let nom = format!("pilote_portail_documents_{}", std::process::id());
+    let Some((appli, base)) = Appli::sur_postgres(&nom).await else {
+        eprintln!("PILOTE_TEST_POSTGRES_URL absent : documents publiés PostgreSQL non exercés");
+        return;
+    };
+    documents_publies(&appli).await;
+    base.supprimer(appli).await;
+}

@@ -115,6 +115,7 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
             ("employeur", "Ville de Caen"),
             ("statut", "pourvu"),
             ("depuis", "01/09/2025"),
+            ("contact", "cls@caen.fr"),
         ],
     )
     .await;
@@ -141,6 +142,7 @@ async fn le_coordinateur_enregistre_signature_parties_avenants_et_coordination()
         "<td>lieu de signature</td><td>—</td><td>Caen</td>",
         "<dt>Présents à la signature</dt><dd>Gérard Roujas, président du PETR ; Jérôme Farlene, directeur de l'ARS</dd>",
         "Pourvu — 1er septembre 2025</span>",
+        "Écrire à la coordination : <a href=\"mailto:cls@caen.fr\">cls@caen.fr</a>",
         "ARS Normandie : environ 25",
     ] {
         assert!(page.contains(attendu), "{attendu}");
@@ -343,6 +345,11 @@ async fn chaque_saisie_fautive_est_refusee_et_seul_le_coordinateur_modifie() {
             "/financements",
             vec![("financeur", "ARS")],
             "Décrivez d'abord le poste de coordination.",
+        ),
+        (
+            "/coordination",
+            vec![("poste", "Coordonnatrice"), ("contact", "écrire en mairie")],
+            "Contact de la coordination « écrire en mairie » : indiquez une adresse électronique",
         ),
         (
             "/financements",

@@ -336,7 +336,7 @@ pub async fn document(
     let mut tx = store.lecture(auteur).await?;
     autoriser(&mut tx, auteur, id, &Operation::LireTout).await?;
     let r = sqlx::query(
-        "SELECT d.titre, d.date, d.reference FROM document d
+        "SELECT d.titre, d.date, d.reference, d.publie FROM document d
          JOIN fiche_action f ON f.id = d.fiche_id
          WHERE d.id = $1 AND f.contrat_id = $2 AND f.numero = $3",
     )
@@ -355,6 +355,7 @@ pub async fn document(
         titre: text(&r, "titre")?,
         date: crate::ligne::opt_parse(&r, "date")?,
         reference: text(&r, "reference")?,
+        publie: int(&r, "publie")? != 0,
     };
     tx.commit().await?;
     Ok(document)

@@ -340,6 +340,7 @@ async fn coordination(
             })
             .transpose()?,
         employeur: opt_text(&r, "employeur")?,
+        contact: opt_text(&r, "contact")?,
         financements,
     }))
 }
@@ -370,12 +371,13 @@ async fn realisations(
 }
 
 /// A document of a fiche-action or of a diagnostic.
-pub(super) fn document(r: &AnyRow) -> Result<Document, StoreError> {
+pub(crate) fn document(r: &AnyRow) -> Result<Document, StoreError> {
     Ok(Document {
         id: Some(int(r, "id")?),
         titre: text(r, "titre")?,
         date: opt_parse(r, "date")?,
         reference: text(r, "reference")?,
+        publie: int(r, "publie")? != 0,
     })
 }
 
