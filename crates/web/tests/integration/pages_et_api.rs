@@ -280,10 +280,10 @@ fn conforme(
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     };
-    if !types.is_empty()
-        && !types.contains(&genre)
-        && !(genre == "integer" && types.contains(&"number"))
-    {
+    let permis = types.is_empty()
+        || types.contains(&genre)
+        || (genre == "integer" && types.contains(&"number"));
+    if !permis {
         return Err(format!("{ou} est de type {genre}, le schéma dit {types:?}"));
     }
     if let Some(codes) = schema["enum"].as_array()
