@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::DatePartielle;
 use pilote_domain::autorisation::{Operation, cree_des_contrats, peut, tient_l_annuaire};
 use pilote_domain::contrat::{RolePartie, StatutContrat};
-use pilote_domain::fiche_action::{FicheAction, StatutAction};
+use pilote_domain::fiche_action::{Document, FicheAction, StatutAction};
 use pilote_domain::gouvernance::Instance;
 use pilote_domain::montant::milliers;
 use pilote_store::contrat::{self, ContratComplet, Filtre, Liste, historique};
@@ -172,6 +172,29 @@ impl Detail {
             .map(|r| r.date)
             .filter(|d| *d > self.aujourdhui)
             .min()
+    }
+
+    /// The documents published on purpose, each with what it belongs to and its kind in its
+    /// public address (`fiche`, `diagnostic`): the fiches-actions' in their order, then the
+    /// diagnostics'.
+    fn documents_publies(&self) -> Vec<(String, &'static str, &Document)> {
+        let k = &self.c.contrat;
+        let fiches = k.toutes_les_fiches().into_iter().flat_map(|f| {
+            f.documents.iter().filter(|d| d.publie).map(move |d| {
+                (
+                    format!("fiche-action n°{} « {} »", f.numero, f.titre),
+                    "fiche",
+                    d,
+                )
+            })
+        });
+        let diagnostics = k.diagnostics.iter().flat_map(|g| {
+            g.documents
+                .iter()
+                .filter(|d| d.publie)
+                .map(move |d| (g.titre.clone(), "diagnostic", d))
+        });
+        fiches.chain(diagnostics).collect()
     }
 
     /// The meetings to come of every body, the contract's and its council's, soonest first.

@@ -396,6 +396,8 @@ async fn documents_publies(appli: &Appli) {
         "Charte des partenaires".to_owned(),
         format!("href=\"/contrats/caen-2024/documents/diagnostic-{synthese}\""),
         "Synthèse du diagnostic".to_owned(),
+        "<h2 id=\"titre-documents\">Documents publiés</h2>".to_owned(),
+        "— fiche-action n°1 « Dépistage »".to_owned(),
     ] {
         assert!(page.contains(&attendu), "absent : {attendu}");
     }
