@@ -159,8 +159,14 @@ try {
     mimeType: "application/pdf",
     buffer: Buffer.from("%PDF-1.4 diagnostic local de santé"),
   });
+  // Published on purpose: the public will download it from the contract's page.
+  await page.locator('label[for^="document-"][for$="-publie"]').click();
   await envoyer(page.getByRole("button", { name: "Joindre le document" }));
   await revenuA(page, /\?fait=diagnostic-\d+(#diagnostic-\d+)?$/, "Le diagnostic est enregistré.");
+  verifier(
+    (await page.locator("li", { hasText: "Rapport de l'observatoire" }).first().innerText()).includes("Publié"),
+    "le document publié n'est pas marqué « Publié »",
+  );
   const lien = page.getByRole("link", { name: "Rapport de l'observatoire" });
   const fichier = await page.request.get(new URL(await lien.getAttribute("href"), BASE).href);
   verifier(
@@ -406,6 +412,15 @@ try {
   ]) {
     verifier(lu.includes(fait), `le public ne lit pas « ${fait} »`);
   }
+  // The diagnostic's study, published on purpose, downloaded by the public; the fiche's
+  // convention, not published, is not even named.
+  const etude = publique.locator("#documents").getByRole("link", { name: "Rapport de l'observatoire" });
+  const telechargee = await publique.request.get(new URL(await etude.getAttribute("href"), BASE).href);
+  verifier(
+    telechargee.status() === 200 && (await telechargee.text()).startsWith("%PDF-1.4"),
+    `le public ne télécharge pas le document publié (${telechargee.status()})`,
+  );
+  verifier(!lu.includes("Convention avec la faculté"), "le public lit un document non publié");
 
   // A plan imported from the spreadsheet template into a contract without one: previewed,
   // confirmed, then the same workbook refused, each number it takes again named.
