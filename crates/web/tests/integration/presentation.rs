@@ -447,10 +447,10 @@ async fn un_diagnostic_garde_ses_documents() {
     assert_eq!(r.entete("content-type"), Some("application/pdf"));
     assert_eq!(fichiers_des_diagnostics(&appli).len(), 1);
 
-    // The public reads its title on the published contract, not its file.
+    // Not published on purpose: the public reads neither its title nor its file.
     let mut public = appli.navigateur();
     let publique = public.get("/contrats/essai-2025").await.texte();
-    assert!(publique.contains("Rapport de l'ORS"));
+    assert!(!publique.contains("Rapport de l'ORS"));
     assert!(!publique.contains(&adresse));
     let refus = public.get(&adresse).await;
     assert_eq!(refus.status, StatusCode::SEE_OTHER, "invité à se connecter");
