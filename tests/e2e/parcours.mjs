@@ -164,7 +164,7 @@ try {
   await envoyer(page.getByRole("button", { name: "Joindre le document" }));
   await revenuA(page, /\?fait=diagnostic-\d+(#diagnostic-\d+)?$/, "Le diagnostic est enregistré.");
   verifier(
-    (await page.locator("li", { hasText: "Rapport de l'observatoire" }).first().innerText()).includes("Publié"),
+    (await texte(page.locator("li", { hasText: "Rapport de l'observatoire" }).first())).includes("Publié"),
     "le document publié n'est pas marqué « Publié »",
   );
   const lien = page.getByRole("link", { name: "Rapport de l'observatoire" });
