@@ -105,7 +105,7 @@ impl Default for Configuration {
             fenetre_echecs_minutes: 15,
             blocage_minutes: 15,
             duree_invitation_jours: 7,
-            journal_conservation_mois: 12,
+            journal_conservation_mois: pilote_store::journal::CONSERVATION_MOIS,
             format_journaux: FormatJournaux::Texte,
             niveau_journaux: "info,sqlx=warn".to_owned(),
         }
@@ -288,6 +288,7 @@ impl Configuration {
             fenetre_echecs: minutes(self.fenetre_echecs_minutes),
             blocage: minutes(self.blocage_minutes),
             duree_invitation: i64::from(self.duree_invitation_jours) * 86_400,
+            conservation_journal_mois: self.journal_conservation_mois,
         }
     }
 

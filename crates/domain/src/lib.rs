@@ -4,6 +4,7 @@
 //! (parse, don't validate): once a [`CodeInsee`] exists, it is a well-formed INSEE code.
 //! Domain words are French, as the users say them.
 
+pub mod administration;
 pub mod autorisation;
 pub mod besoins;
 pub mod champ;

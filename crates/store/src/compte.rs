@@ -37,7 +37,7 @@ pub async fn creer(
     mot_de_passe: &str,
     roles: &[Role],
 ) -> Result<(), StoreError> {
-    inserer_compte(store, email, nom, mot_de_passe, roles, Creation::Choisi)
+    inserer_compte_cli(store, email, nom, mot_de_passe, roles, Creation::Choisi)
         .await
         .map(drop)
 }
@@ -51,7 +51,7 @@ pub async fn creer_avec_mot_de_passe_provisoire(
     roles: &[Role],
 ) -> Result<String, StoreError> {
     let mot_de_passe = compte::mot_de_passe_aleatoire();
-    inserer_compte(
+    inserer_compte_cli(
         store,
         email,
         nom,
@@ -71,7 +71,7 @@ pub async fn creer_premier_administrateur(
     email: &Email,
 ) -> Result<Option<String>, StoreError> {
     let mot_de_passe = compte::mot_de_passe_aleatoire();
-    let cree = inserer_compte(
+    let cree = inserer_compte_cli(
         store,
         email,
         None,
@@ -94,7 +94,7 @@ enum Creation {
     Premier,
 }
 
-async fn inserer_compte(
+async fn inserer_compte_cli(
     store: &Store,
     email: &Email,
     nom: Option<&str>,
@@ -103,7 +103,6 @@ async fn inserer_compte(
     creation: Creation,
 ) -> Result<bool, StoreError> {
     let empreinte = compte::empreinte(mot_de_passe)?;
-    let provisoire = creation != Creation::Choisi;
     let auteur = Auteur::ligne_de_commande();
     let mut tx = store.ecriture(&auteur).await?;
     if creation == Creation::Premier {
@@ -116,7 +115,39 @@ async fn inserer_compte(
             return Ok(false);
         }
     }
-    if identifiant(&mut tx, email).await?.is_some() {
+    let nouveau = NouveauCompte {
+        email,
+        nom,
+        empreinte: Some(&empreinte),
+        a_changer: creation != Creation::Choisi,
+        roles,
+    };
+    inserer_compte(&mut tx, &auteur, &nouveau).await?;
+    tx.commit().await?;
+    store.compteur.oublier();
+    Ok(true)
+}
+
+/// An account to insert.
+pub(crate) struct NouveauCompte<'a> {
+    pub email: &'a Email,
+    pub nom: Option<&'a str>,
+    /// The password's hash; `None` while the person has not chosen it (a link was sent).
+    pub empreinte: Option<&'a str>,
+    /// Whether the password was issued and must be changed at the first sign-in.
+    pub a_changer: bool,
+    pub roles: &'a [Role],
+}
+
+/// Inserts an account with its roles in the caller's transaction, journaled; refuses an
+/// address already taken, or a role naming something that does not exist. Returns its id.
+pub(crate) async fn inserer_compte(
+    conn: &mut AnyConnection,
+    auteur: &Auteur,
+    nouveau: &NouveauCompte<'_>,
+) -> Result<i64, StoreError> {
+    let email = nouveau.email;
+    if identifiant(conn, email).await?.is_some() {
         return Err(StoreError::Conflict(format!(
             "un compte « {email} » existe déjà"
         )));
@@ -127,31 +158,31 @@ async fn inserer_compte(
          RETURNING id",
     )
     .bind(email.as_str())
-    .bind(nom)
-    .bind(empreinte)
-    .bind(i64::from(provisoire))
+    .bind(nouveau.nom)
+    .bind(nouveau.empreinte)
+    .bind(i64::from(nouveau.a_changer))
     .bind(now())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    for role in roles {
-        inserer_attribution(&mut tx, utilisateur, role).await?;
+    for role in nouveau.roles {
+        inserer_attribution(conn, utilisateur, role).await?;
     }
-    let roles: Vec<String> = roles.iter().map(ToString::to_string).collect();
+    let roles: Vec<String> = nouveau.roles.iter().map(ToString::to_string).collect();
     let mut detail = format!("rôles : {}", roles.join(", "));
-    if provisoire {
+    if nouveau.a_changer {
         detail.push_str(" ; mot de passe provisoire, à changer à la première connexion");
+    } else if nouveau.empreinte.is_none() {
+        detail.push_str(" ; lien envoyé pour choisir le mot de passe");
     }
     journal::ecrire(
-        &mut tx,
-        &auteur,
+        conn,
+        auteur,
         "création",
         &format!("compte {email}"),
         Some(&detail),
     )
     .await?;
-    tx.commit().await?;
-    store.compteur.oublier();
-    Ok(true)
+    Ok(utilisateur)
 }
 
 /// Every account with its roles, by address.
@@ -180,41 +211,17 @@ pub async fn roles(store: &Store, email: &Email) -> Result<Vec<Role>, StoreError
     }
 }
 
-/// Grants a role (an administration operation); refuses an unknown account, an unknown contract, fiche-action, région or
-/// département, and a role already held.
+/// Grants a role, as the command line does (an administrator): see
+/// [`crate::administration::attribuer`] for the checks.
 pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
-    let auteur = Auteur::ligne_de_commande();
-    let mut tx = store.ecriture(&auteur).await?;
-    let utilisateur = identifiant(&mut tx, email)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
-    if roles_de(&mut tx, utilisateur).await?.contains(role) {
-        return Err(StoreError::Conflict(format!(
-            "« {email} » a déjà le rôle {role}"
-        )));
-    }
-    inserer_attribution(&mut tx, utilisateur, role).await?;
-    journaliser_role(&mut tx, &auteur, email, &format!("rôle {role} attribué")).await?;
-    tx.commit().await?;
-    store.compteur.oublier();
-    Ok(())
+    let id = crate::administration::compte_de(store, email).await?;
+    crate::administration::attribuer(store, &Auteur::ligne_de_commande(), id, role).await
 }
 
-/// The journal entry of a role granted or withdrawn.
-async fn journaliser_role(
-    conn: &mut AnyConnection,
-    auteur: &Auteur,
-    email: &Email,
-    detail: &str,
-) -> Result<(), StoreError> {
-    journal::ecrire(
-        conn,
-        auteur,
-        "modification",
-        &format!("compte {email}"),
-        Some(detail),
-    )
-    .await
+/// Withdraws a role, as the command line does: see [`crate::administration::retirer`].
+pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
+    let id = crate::administration::compte_de(store, email).await?;
+    crate::administration::retirer(store, &Auteur::ligne_de_commande(), id, role).await
 }
 
 /// Inserts one grant after checking that what it names exists, and moves the counter of
@@ -242,13 +249,12 @@ pub(crate) async fn inserer_attribution(
     crate::avancer_generation(conn).await
 }
 
-/// Withdraws a role; refuses one the account does not hold.
-pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
-    let auteur = Auteur::ligne_de_commande();
-    let mut tx = store.ecriture(&auteur).await?;
-    let utilisateur = identifiant(&mut tx, email)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
+/// Deletes one grant; whether the account held it.
+pub(crate) async fn supprimer_attribution(
+    conn: &mut AnyConnection,
+    utilisateur: i64,
+    role: &Role,
+) -> Result<bool, StoreError> {
     let (nature, niveau, code, contrat) = colonnes(role);
     let fiche = match role {
         Role::PiloteAction { fiche, .. } => Some(fiche.as_str()),
@@ -267,19 +273,9 @@ pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), St
     .bind(code.unwrap_or_default())
     .bind(contrat.unwrap_or_default())
     .bind(fiche.unwrap_or_default())
-    .execute(&mut *tx)
+    .execute(conn)
     .await?;
-    if retire.rows_affected() == 0 {
-        return Err(StoreError::NotFound(format!(
-            "« {email} » n'a pas le rôle {role}"
-        )));
-    }
-    journaliser_role(&mut tx, &auteur, email, &format!("rôle {role} retiré")).await?;
-    // The sessions kept in memory carry their roles.
-    crate::avancer_generation(&mut tx).await?;
-    tx.commit().await?;
-    store.compteur.oublier();
-    Ok(())
+    Ok(retire.rows_affected() > 0)
 }
 
 /// Checks a password, returning the account it opens; `None` alike for an unknown address and
@@ -290,12 +286,15 @@ pub async fn authentifier(
     email: &Email,
     mot_de_passe: &str,
 ) -> Result<Option<i64>, StoreError> {
-    let compte = sqlx::query("SELECT id, mot_de_passe FROM utilisateur WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(store.pool())
-        .await?
-        .map(|r| Ok::<_, StoreError>((int(&r, "id")?, opt_text(&r, "mot_de_passe")?)))
-        .transpose()?;
+    // A deactivated account signs in no more, and says so no more than a wrong password.
+    let compte = sqlx::query(
+        "SELECT id, mot_de_passe FROM utilisateur WHERE email = $1 AND desactive_le IS NULL",
+    )
+    .bind(email.as_str())
+    .fetch_optional(store.pool())
+    .await?
+    .map(|r| Ok::<_, StoreError>((int(&r, "id")?, opt_text(&r, "mot_de_passe")?)))
+    .transpose()?;
     static LEURRE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let leurre = || {
         LEURRE.get_or_init(|| {
@@ -368,7 +367,7 @@ pub async fn lire_le_sien(store: &Store, auteur: &Auteur) -> Result<MonCompte, S
     })
 }
 
-async fn roles_tenus(
+pub(crate) async fn roles_tenus(
     conn: &mut AnyConnection,
     utilisateur: i64,
 ) -> Result<Vec<RoleTenu>, StoreError> {
@@ -533,4 +532,69 @@ pub(crate) async fn verifier_cible(
         Some(ligne) => crate::ligne::opt_int(&ligne, "id"),
         None => Err(StoreError::Invalid(absent)),
     }
+}
+
+/// What Pilote holds about a person (the right of access of the GDPR): their account, their
+/// roles, their sessions, and the journal's entries of their actions.
+#[derive(Debug, Clone, Serialize)]
+pub struct DonneesPersonnelles {
+    pub email: Email,
+    pub nom: Option<String>,
+    /// RFC 3339.
+    pub cree_le: String,
+    /// Unix seconds.
+    pub derniere_connexion: Option<i64>,
+    pub roles: Vec<Role>,
+    /// Each live session: opened, ends (Unix seconds).
+    pub sessions: Vec<(i64, i64)>,
+    /// Newest first.
+    pub journal: Vec<journal::Entree>,
+}
+
+/// Everything Pilote holds about the person `auteur` is signed in as; at most `entrees` entries
+/// of the journal, newest first.
+pub async fn donnees_personnelles(
+    store: &Store,
+    auteur: &Auteur,
+    entrees: u32,
+) -> Result<DonneesPersonnelles, StoreError> {
+    let compte = auteur.compte.ok_or_else(sans_compte)?;
+    let mut conn = store.pool().acquire().await?;
+    let r = sqlx::query(
+        "SELECT email, nom, cree_le, derniere_connexion_le FROM utilisateur WHERE id = $1",
+    )
+    .bind(compte)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound("ce compte n'existe plus".to_owned()))?;
+    let sessions = sqlx::query(
+        "SELECT cree_le, expire_le FROM session WHERE utilisateur_id = $1 AND expire_le > $2
+         ORDER BY cree_le",
+    )
+    .bind(compte)
+    .bind(crate::horloge())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|s| Ok((int(s, "cree_le")?, int(s, "expire_le")?)))
+    .collect::<Result<_, StoreError>>()?;
+    let roles = roles_de(&mut conn, compte).await?;
+    drop(conn);
+    let filtre = journal::Filtre {
+        compte: Some(compte),
+        ..journal::Filtre::default()
+    };
+    Ok(DonneesPersonnelles {
+        email: parse(&r, "email")?,
+        nom: opt_text(&r, "nom")?,
+        cree_le: text(&r, "cree_le")?,
+        derniere_connexion: crate::ligne::opt_int(&r, "derniere_connexion_le")?,
+        roles,
+        sessions,
+        journal: journal::chercher(store, &filtre, entrees)
+            .await?
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect(),
+    })
 }

@@ -72,9 +72,20 @@ pub async fn par_mot_de_passe(
             .execute(store.ecrivain())
             .await
     };
+    // A failed attempt is journaled as who it claimed to be, off the request's path.
+    let echec = |action, detail: String| {
+        let auteur = Auteur {
+            qui: cle.chars().take(254).collect(),
+            ..Auteur::public(origine)
+        };
+        store
+            .lectures
+            .consigner_action(&auteur, action, "session".to_owned(), Some(detail));
+    };
     if let Some(jusqu_a) = opt_int(&tentative, "bloque_jusqu_a")?
         && jusqu_a > maintenant
     {
+        echec("connexion bloquée", "par mot de passe".to_owned());
         return Ok(Issue::Bloquee {
             secondes: jusqu_a - maintenant,
         });
@@ -82,6 +93,7 @@ pub async fn par_mot_de_passe(
     let rang = int(&tentative, "echecs")?;
     if rang > store.reglages().echecs_permis {
         bloquer().await?;
+        echec("connexion bloquée", "par mot de passe".to_owned());
         return Ok(Issue::Bloquee {
             secondes: store.reglages().blocage,
         });
@@ -94,6 +106,10 @@ pub async fn par_mot_de_passe(
         if rang == store.reglages().echecs_permis {
             bloquer().await?;
         }
+        echec(
+            "échec de connexion",
+            format!("par mot de passe, essai n°{rang}"),
+        );
         return Ok(Issue::Refusee);
     };
     let mut tx = store.transaction_ecriture().await?;
@@ -116,7 +132,7 @@ pub async fn par_mot_de_passe(
 }
 
 /// The journal's view of an account signing in.
-async fn auteur_du_compte(
+pub(crate) async fn auteur_du_compte(
     conn: &mut sqlx::AnyConnection,
     compte: i64,
     origine: &str,
@@ -174,7 +190,8 @@ pub struct IdentiteFournie<'a> {
 
 /// Signs in the account an OpenID Connect identity belongs to: the account of that address,
 /// bound at its first such sign-in to the provider's subject, which must match afterwards.
-/// `None` when no account has this address, or it is bound to another subject.
+/// `None` when no account has this address, it is deactivated, or it is bound to another
+/// subject.
 pub async fn par_oidc(
     store: &Store,
     identite: IdentiteFournie<'_>,
@@ -191,13 +208,16 @@ pub async fn par_oidc(
     let Some(compte) = identifiant(&mut tx, email).await? else {
         return Ok(None);
     };
-    let lie: Option<String> = opt_text(
-        &sqlx::query("SELECT oidc_sujet FROM utilisateur WHERE id = $1")
+    let Some(ligne) =
+        sqlx::query("SELECT oidc_sujet FROM utilisateur WHERE id = $1 AND desactive_le IS NULL")
             .bind(compte)
-            .fetch_one(&mut *tx)
-            .await?,
-        "oidc_sujet",
-    )?;
+            .fetch_optional(&mut *tx)
+            .await?
+    else {
+        // A deactivated account signs in no more.
+        return Ok(None);
+    };
+    let lie: Option<String> = opt_text(&ligne, "oidc_sujet")?;
     let auteur = auteur_du_compte(&mut tx, compte, origine).await?;
     match lie {
         Some(lie) if lie != sujet => return Ok(None),

@@ -37,6 +37,16 @@ impl Auteur {
         }
     }
 
+    /// Pilote itself, acting on its own (a scheduled purge, a reminder sent).
+    pub fn systeme() -> Self {
+        Self {
+            acteur: Acteur::public(),
+            compte: None,
+            qui: "Pilote".to_owned(),
+            origine: "serveur".to_owned(),
+        }
+    }
+
     /// Whoever runs the `pilote` command on the server, who holds the administrator's rights.
     pub fn ligne_de_commande() -> Self {
         Self {
@@ -150,12 +160,24 @@ impl Tampon {
 
     /// Journals a read by `auteur`, to be written shortly.
     pub(crate) fn consigner(&self, auteur: &Auteur, objet: String, detail: Option<String>) {
+        self.consigner_action(auteur, LECTURE, objet, detail);
+    }
+
+    /// Journals `action` by `auteur`, to be written shortly: a read, or what is journaled off
+    /// any transaction (a refusal, a failed sign-in).
+    pub(crate) fn consigner_action(
+        &self,
+        auteur: &Auteur,
+        action: &'static str,
+        objet: String,
+        detail: Option<String>,
+    ) {
         let entree = EnAttente {
             horodatage: crate::horloge(),
             compte: auteur.compte,
             qui: auteur.qui.clone(),
             origine: auteur.origine.clone(),
-            action: "lecture",
+            action,
             objet,
             detail,
         };
@@ -219,36 +241,215 @@ async fn ecrire_lot(pool: &AnyPool, lot: &mut Vec<EnAttente>) {
     lot.clear();
 }
 
-/// The latest entries, newest first, the reads still waiting included.
+/// The latest entries, newest first, the reads still waiting included (the command line).
 pub async fn dernieres(store: &Store, nombre: u32) -> Result<Vec<Entree>, StoreError> {
-    store.lectures.vider().await;
-    sqlx::query(
-        "SELECT horodatage, qui, origine, action, objet, detail FROM journal
-         ORDER BY id DESC LIMIT $1",
-    )
-    .bind(i64::from(nombre))
-    .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Entree {
-            horodatage: int(r, "horodatage")?,
-            qui: text(r, "qui")?,
-            origine: text(r, "origine")?,
-            action: text(r, "action")?,
-            objet: text(r, "objet")?,
-            detail: opt_text(r, "detail")?,
-        })
-    })
-    .collect()
+    Ok(chercher(store, &Filtre::default(), nombre)
+        .await?
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect())
 }
 
-/// Deletes the entries older than `jours` days; returns how many went.
+/// How long the journal is kept by default, in months of 30 days (the CNIL recommends six
+/// months to a year).
+pub const CONSERVATION_MOIS: u32 = 12;
+
+/// The action of a read of unpublished data.
+const LECTURE: &str = "lecture";
+/// The action of a request refused to a signed-in person.
+pub(crate) const REFUS: &str = "refus";
+/// The actions of signing in and out.
+const CONNEXIONS: [&str; 4] = [
+    "connexion",
+    "déconnexion",
+    "échec de connexion",
+    "connexion bloquée",
+];
+/// The action of a purge of the journal.
+const PURGE: &str = "purge";
+
+/// The kinds of entries the journal is read by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Genre {
+    /// A read of unpublished data.
+    Lecture,
+    /// A change: to a contract, an account, the directory, the reference data…
+    Modification,
+    /// Signing in or out, a failed attempt.
+    Connexion,
+    /// A request refused to a signed-in person.
+    Refus,
+}
+
+impl Genre {
+    pub const TOUS: [Genre; 4] = [
+        Genre::Lecture,
+        Genre::Modification,
+        Genre::Connexion,
+        Genre::Refus,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Genre::Lecture => "lecture",
+            Genre::Modification => "modification",
+            Genre::Connexion => "connexion",
+            Genre::Refus => "refus",
+        }
+    }
+
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Genre::Lecture => "Lecture de données non publiées",
+            Genre::Modification => "Modification",
+            Genre::Connexion => "Connexion",
+            Genre::Refus => "Refus",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::TOUS.into_iter().find(|g| g.code() == code)
+    }
+
+    /// The kind of an entry of `action`.
+    pub fn de(action: &str) -> Self {
+        match action {
+            LECTURE => Genre::Lecture,
+            REFUS => Genre::Refus,
+            a if CONNEXIONS.contains(&a) => Genre::Connexion,
+            _ => Genre::Modification,
+        }
+    }
+}
+
+/// What the journal is narrowed to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filtre {
+    /// Part of who acted (an address, « public », « administration »), case aside.
+    pub personne: Option<String>,
+    /// The contract the entries are about.
+    pub contrat: Option<pilote_domain::IdContrat>,
+    pub genre: Option<Genre>,
+    /// From this moment (Unix seconds), included.
+    pub depuis: Option<i64>,
+    /// Until this moment, excluded.
+    pub jusqu_a: Option<i64>,
+    /// The entries older than this one (its id): the next page.
+    pub avant: Option<i64>,
+    /// The entries of this account's actions (the right of access of the GDPR).
+    pub compte: Option<i64>,
+}
+
+/// `texte` as a `LIKE` pattern finding it anywhere, its wildcards escaped.
+pub(crate) fn motif_like(texte: &str) -> String {
+    let echappe = texte
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{echappe}%")
+}
+
+/// The entries matching `filtre`, newest first, at most `nombre`, each with its id (for the
+/// next page); the reads still waiting are written first.
+pub async fn chercher(
+    store: &Store,
+    filtre: &Filtre,
+    nombre: u32,
+) -> Result<Vec<(i64, Entree)>, StoreError> {
+    store.lectures.vider().await;
+    let genre = filtre.genre.map(Genre::code).unwrap_or_default();
+    let contrat = filtre
+        .contrat
+        .as_ref()
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_default();
+    let personne = filtre
+        .personne
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(motif_like)
+        .unwrap_or_default();
+    let connexions = CONNEXIONS.map(|a| format!("'{a}'")).join(", ");
+    let requete = format!(
+        "SELECT id, horodatage, qui, origine, action, objet, detail FROM journal
+         WHERE ($1 = '' OR ($1 = '{LECTURE}' AND action = '{LECTURE}')
+                OR ($1 = '{REFUS}' AND action = '{REFUS}')
+                OR ($1 = 'connexion' AND action IN ({connexions}))
+                OR ($1 = 'modification'
+                    AND action NOT IN ('{LECTURE}', '{REFUS}', {connexions})))
+           AND ($2 = '' OR objet = 'contrat ' || $2 OR objet LIKE 'contrat ' || $2 || ',%'
+                OR objet = 'historique du contrat ' || $2)
+           AND ($3 = '' OR LOWER(qui) LIKE $3 ESCAPE '\\')
+           AND horodatage >= $4 AND horodatage < $5 AND id < $6
+           AND ($7 < 0 OR utilisateur_id = $7)
+         ORDER BY id DESC LIMIT $8"
+    );
+    sqlx::query(&requete)
+        .bind(genre)
+        .bind(contrat)
+        .bind(personne)
+        .bind(filtre.depuis.unwrap_or(i64::MIN))
+        .bind(filtre.jusqu_a.unwrap_or(i64::MAX))
+        .bind(filtre.avant.unwrap_or(i64::MAX))
+        .bind(filtre.compte.unwrap_or(-1))
+        .bind(i64::from(nombre))
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                int(r, "id")?,
+                Entree {
+                    horodatage: int(r, "horodatage")?,
+                    qui: text(r, "qui")?,
+                    origine: text(r, "origine")?,
+                    action: text(r, "action")?,
+                    objet: text(r, "objet")?,
+                    detail: opt_text(r, "detail")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The last purge: when, and what it removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Purge {
+    pub horodatage: i64,
+    pub detail: Option<String>,
+}
+
+/// The last purge of the journal, if any was made.
+pub async fn derniere_purge(store: &Store) -> Result<Option<Purge>, StoreError> {
+    sqlx::query(&format!(
+        "SELECT horodatage, detail FROM journal WHERE action = '{PURGE}'
+         ORDER BY id DESC LIMIT 1"
+    ))
+    .fetch_optional(store.pool())
+    .await?
+    .map(|r| {
+        Ok(Purge {
+            horodatage: int(&r, "horodatage")?,
+            detail: opt_text(&r, "detail")?,
+        })
+    })
+    .transpose()
+}
+
+/// Deletes the entries older than `jours` days, and journals the purge itself (which the
+/// journal's page shows); returns how many went.
 pub async fn purger(store: &Store, jours: u32) -> Result<u64, StoreError> {
     let limite = crate::horloge() - i64::from(jours) * 86_400;
-    Ok(sqlx::query("DELETE FROM journal WHERE horodatage < $1")
+    let mut tx = store.transaction_ecriture().await?;
+    let supprimees = sqlx::query("DELETE FROM journal WHERE horodatage < $1")
         .bind(limite)
-        .execute(store.ecrivain())
+        .execute(&mut *tx)
         .await?
-        .rows_affected())
+        .rows_affected();
+    let detail = format!("{supprimees} entrée(s) de plus de {jours} jours supprimée(s)");
+    ecrire(&mut tx, &Auteur::systeme(), PURGE, "journal", Some(&detail)).await?;
+    tx.commit().await?;
+    Ok(supprimees)
 }

@@ -3,6 +3,7 @@
 //! the few queries that name a [`Backend`].
 
 pub mod acces_medical;
+pub mod administration;
 pub mod annuaire;
 pub mod compte;
 pub mod connexion;
@@ -87,6 +88,8 @@ pub struct Reglages {
     pub blocage: i64,
     /// How long an invitation can be accepted.
     pub duree_invitation: i64,
+    /// How long the journal is kept, in months of 30 days (what its page says).
+    pub conservation_journal_mois: u32,
 }
 
 impl Default for Reglages {
@@ -98,6 +101,7 @@ impl Default for Reglages {
             fenetre_echecs: connexion::FENETRE,
             blocage: connexion::BLOCAGE,
             duree_invitation: invitation::DUREE,
+            conservation_journal_mois: journal::CONSERVATION_MOIS,
         }
     }
 }
@@ -348,6 +352,13 @@ impl Store {
     /// milliseconds (see [`generation`]).
     pub async fn generation(&self) -> Result<i64, StoreError> {
         self.compteur.lire(&self.pool).await
+    }
+
+    /// Journals a request refused to `auteur` (signed in) off the request's path: what they
+    /// asked (`objet`) and why it was refused.
+    pub fn journaliser_refus(&self, auteur: &Auteur, objet: String, motif: String) {
+        self.lectures
+            .consigner_action(auteur, journal::REFUS, objet, Some(motif));
     }
 
     /// Whether the database answers (a health check: one trivial query).

@@ -119,6 +119,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "documents publiés avec le contrat et contact de la coordination",
         include_str!("../migrations/0022_publication_des_documents_et_contact.sql"),
     ),
+    (
+        23,
+        "comptes administrés dans le navigateur : désactivation, liens de mot de passe",
+        include_str!("../migrations/0023_administration_des_comptes.sql"),
+    ),
 ];
 
 /// Whether migration `sql` runs on `backend` (see the module's documentation).

@@ -1,4 +1,5 @@
-//! A password changed by its holder, or issued again by an administrator. Either way the
+//! A password changed by its holder, issued again by who manages the account, or chosen by
+//! its holder through a one-time link sent to them (a new account's, a reset one). Either way the
 //! former one stops opening anything: changing it closes the account's other sessions (whoever
 //! knew the former one is signed out), a reset closes them all; and the counter of changes
 //! moves, since sessions are kept in memory while it has not.
@@ -7,10 +8,11 @@ use pilote_domain::compte::{self, Email};
 use pilote_domain::jeton::Jeton;
 use sqlx::AnyConnection;
 
-use crate::compte::{identifiant, sans_compte};
+use crate::administration::{PremierMotDePasse, Secret};
+use crate::compte::sans_compte;
 use crate::journal;
-use crate::ligne::{opt_text, parse};
-use crate::{Auteur, Store, StoreError};
+use crate::ligne::{int, opt_text, parse, text};
+use crate::{Auteur, Store, StoreError, horloge};
 
 /// What changing one's password gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,46 +91,181 @@ pub async fn changer(
     })
 }
 
-/// Issues a new password for an account (one forgotten, or feared known): random, to be
-/// changed at the next sign-in; every session of the account is closed. Returns it. An
-/// administration operation (the command line).
+/// Issues a new password for an account (one forgotten, or feared known), as the command line
+/// does: see [`crate::administration::reinitialiser`]. Returns it.
 pub async fn reinitialiser(store: &Store, email: &Email) -> Result<String, StoreError> {
-    let mot_de_passe = compte::mot_de_passe_aleatoire();
-    let empreinte = compte::empreinte(&mot_de_passe)?;
+    let id = crate::administration::compte_de(store, email).await?;
     let auteur = Auteur::ligne_de_commande();
-    let mut tx = store.ecriture(&auteur).await?;
-    let utilisateur = identifiant(&mut tx, email)
+    match crate::administration::reinitialiser(store, &auteur, id, PremierMotDePasse::Provisoire)
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("aucun compte « {email} »")))?;
+    {
+        (_, Secret::Provisoire(mot_de_passe)) => Ok(mot_de_passe),
+        (_, Secret::Lien(_)) => unreachable!("un mot de passe provisoire a été demandé"),
+    }
+}
+
+/// Why a link to choose one's password was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motif {
+    /// The account was just created.
+    Bienvenue,
+    /// Its password was reset.
+    Reinitialisation,
+}
+
+impl Motif {
+    fn code(self) -> &'static str {
+        match self {
+            Motif::Bienvenue => "bienvenue",
+            Motif::Reinitialisation => "reinitialisation",
+        }
+    }
+}
+
+/// A live link, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LienOuvert {
+    pub email: Email,
+    pub motif: Motif,
+}
+
+/// Issues a one-time link for account `compte` to choose its password, valid `duree` seconds;
+/// the account's earlier links stop working. Returns the token for the link.
+pub(crate) async fn emettre_lien(
+    conn: &mut AnyConnection,
+    auteur: &Auteur,
+    compte: i64,
+    motif: Motif,
+    duree: i64,
+) -> Result<Jeton, StoreError> {
+    let maintenant = horloge();
     sqlx::query(
-        "UPDATE utilisateur SET mot_de_passe = $1, mot_de_passe_a_changer = 1 WHERE id = $2",
+        "UPDATE lien_mot_de_passe SET expire_le = $1
+         WHERE utilisateur_id = $2 AND utilise_le IS NULL AND expire_le > $1",
+    )
+    .bind(maintenant)
+    .bind(compte)
+    .execute(&mut *conn)
+    .await?;
+    let jeton = Jeton::nouveau();
+    sqlx::query(
+        "INSERT INTO lien_mot_de_passe (empreinte, utilisateur_id, motif, emis_par, cree_le,
+            expire_le)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(jeton.empreinte())
+    .bind(compte)
+    .bind(motif.code())
+    .bind(auteur.compte)
+    .bind(maintenant)
+    .bind(maintenant + duree)
+    .execute(conn)
+    .await?;
+    Ok(jeton)
+}
+
+/// The live link a token opens: unused, unexpired, its account active; `None` alike otherwise.
+pub async fn consulter_lien(store: &Store, jeton: &str) -> Result<Option<LienOuvert>, StoreError> {
+    let Some(jeton) = Jeton::lire(jeton) else {
+        return Ok(None);
+    };
+    let Some(r) = sqlx::query(
+        "SELECT u.email, l.motif FROM lien_mot_de_passe l
+         JOIN utilisateur u ON u.id = l.utilisateur_id
+         WHERE l.empreinte = $1 AND l.utilise_le IS NULL AND l.expire_le > $2
+           AND u.desactive_le IS NULL",
+    )
+    .bind(jeton.empreinte())
+    .bind(horloge())
+    .fetch_optional(store.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(LienOuvert {
+        email: parse(&r, "email")?,
+        motif: if text(&r, "motif")? == Motif::Bienvenue.code() {
+            Motif::Bienvenue
+        } else {
+            Motif::Reinitialisation
+        },
+    }))
+}
+
+/// Sets the password chosen through a link, once: the link is used up, the account's sessions
+/// are closed and one is opened here (its token returned). `None` for an unknown, expired or
+/// used link, or a deactivated account. A password refused by the rule leaves the link as it
+/// was. Journaled.
+pub async fn choisir_par_lien(
+    store: &Store,
+    jeton: &str,
+    mot_de_passe: &str,
+    origine: &str,
+) -> Result<Option<Jeton>, StoreError> {
+    let Some(jeton) = Jeton::lire(jeton) else {
+        return Ok(None);
+    };
+    // Hashed before the write begins (and refused there if the rule is not met).
+    let empreinte = compte::empreinte(mot_de_passe)?;
+    let mut tx = store.transaction_ecriture().await?;
+    let maintenant = horloge();
+    let pris = sqlx::query(
+        "UPDATE lien_mot_de_passe SET utilise_le = $1
+         WHERE empreinte = $2 AND utilise_le IS NULL AND expire_le > $1
+           AND utilisateur_id IN (SELECT id FROM utilisateur WHERE desactive_le IS NULL)",
+    )
+    .bind(maintenant)
+    .bind(jeton.empreinte())
+    .execute(&mut *tx)
+    .await?;
+    if pris.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let r = sqlx::query(
+        "SELECT u.id, u.email FROM lien_mot_de_passe l
+         JOIN utilisateur u ON u.id = l.utilisateur_id WHERE l.empreinte = $1",
+    )
+    .bind(jeton.empreinte())
+    .fetch_one(&mut *tx)
+    .await?;
+    let (utilisateur, email): (i64, Email) = (int(&r, "id")?, parse(&r, "email")?);
+    sqlx::query(
+        "UPDATE utilisateur SET mot_de_passe = $1, mot_de_passe_a_changer = 0 WHERE id = $2",
     )
     .bind(&empreinte)
     .bind(utilisateur)
     .execute(&mut *tx)
     .await?;
     let fermees = fermer_sessions(&mut tx, utilisateur, None).await?;
-    let detail = format!(
-        "mot de passe réinitialisé (provisoire, à changer à la prochaine connexion) ; \
-         sessions fermées : {fermees}"
-    );
+    let auteur = crate::connexion::auteur_du_compte(&mut tx, utilisateur, origine).await?;
     journal::ecrire(
         &mut tx,
         &auteur,
         "modification",
         &format!("compte {email}"),
-        Some(&detail),
+        Some(&format!(
+            "mot de passe choisi par lien à usage unique ; sessions fermées : {fermees}"
+        )),
+    )
+    .await?;
+    let session = crate::session::ouvrir(
+        &mut tx,
+        store.reglages().duree_session,
+        utilisateur,
+        None,
+        &auteur,
+        "par lien de mot de passe",
     )
     .await?;
     crate::avancer_generation(&mut tx).await?;
     tx.commit().await?;
     store.compteur.oublier();
-    Ok(mot_de_passe)
+    Ok(Some(session))
 }
 
 /// Closes every session of an account but `sauf`; returns how many went. The caller moves
 /// the counter of changes (sessions are kept in memory while it has not moved).
-async fn fermer_sessions(
+pub(crate) async fn fermer_sessions(
     conn: &mut AnyConnection,
     utilisateur: i64,
     sauf: Option<&Jeton>,

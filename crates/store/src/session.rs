@@ -69,6 +69,11 @@ pub(crate) async fn ouvrir(
     .bind(maintenant + duree)
     .execute(&mut *conn)
     .await?;
+    sqlx::query("UPDATE utilisateur SET derniere_connexion_le = $1 WHERE id = $2")
+        .bind(maintenant)
+        .bind(compte)
+        .execute(&mut *conn)
+        .await?;
     journal::ecrire(conn, auteur, "connexion", "session", Some(comment)).await?;
     Ok(jeton)
 }
@@ -93,7 +98,7 @@ pub async fn trouver(store: &Store, jeton: &Jeton) -> Result<Option<Session>, St
                 u.mot_de_passe_a_changer, a.role, a.niveau, a.code, a.contrat_id, a.fiche
          FROM session s JOIN utilisateur u ON u.id = s.utilisateur_id
          LEFT JOIN attribution_lue a ON a.utilisateur_id = s.utilisateur_id
-         WHERE s.empreinte = $1 AND s.expire_le > $2
+         WHERE s.empreinte = $1 AND s.expire_le > $2 AND u.desactive_le IS NULL
          ORDER BY a.attribue_le, a.role",
     )
     .bind(&empreinte)

@@ -6,6 +6,7 @@
 //! built from that table only, and the authorization matrix test drives every entry of it.
 
 mod acces_aux_soins;
+mod administration;
 mod annuaire;
 mod api;
 mod assets;
@@ -181,6 +182,7 @@ fn table() -> Routes {
         portefeuille::routes(),
         acces_aux_soins::routes(),
         donnees_de_reference::routes(),
+        administration::routes(),
         api::routes(),
         assets::routes(),
         sante::routes(),
@@ -230,6 +232,10 @@ pub fn app(state: AppState) -> Router {
         // the public refused a page signs in first.
         .layer(middleware::from_fn(
             compte::mot_de_passe::exiger_le_changement,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            noyau::erreur::journaliser_les_refus,
         ))
         .layer(middleware::from_fn(compte::connexion::inviter_le_public))
         .layer(middleware::from_fn(noyau::page::montrer_la_section))

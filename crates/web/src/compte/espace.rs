@@ -4,11 +4,13 @@
 //! before anything else (the rule lives beside the change itself, in `mot_de_passe`).
 
 use askama::Template;
+use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use pilote_domain::autorisation::{Perimetre, Role};
 use pilote_store::compte::{self, MonCompte, RoleTenu};
+use pilote_store::journal::Entree;
 use pilote_store::session;
 use serde::Deserialize;
 
@@ -23,6 +25,12 @@ use crate::noyau::visiteur::{Visiteur, sans_session};
 pub const CHEMIN: &str = "/compte";
 /// The address of the password form alone.
 pub const CHEMIN_MOT_DE_PASSE: &str = "/compte/mot-de-passe";
+/// The address of what Pilote holds about the person, to download.
+pub const CHEMIN_DONNEES: &str = "/compte/donnees.json";
+/// The journal's entries of one's actions the page shows; the download holds them all.
+const ACTIVITE: u32 = 10;
+/// The journal's entries of one's actions a download holds at most.
+const ACTIVITE_TELECHARGEE: u32 = 100_000;
 
 /// A role as the page shows it: what it is, over what, and a link there.
 pub struct RoleAffiche {
@@ -32,7 +40,7 @@ pub struct RoleAffiche {
 }
 
 impl RoleAffiche {
-    fn de(tenu: &RoleTenu) -> Self {
+    pub fn de(tenu: &RoleTenu) -> Self {
         let nom = |code: &str| match &tenu.portee {
             Some(nom) => format!("{nom} ({code})"),
             None => code.to_owned(),
@@ -90,6 +98,25 @@ struct PageCompte {
     /// Where the password form goes on once done: none here (it comes back to this page).
     suite: Option<String>,
     fait: Option<&'static str>,
+    /// The journal's latest entries of their actions, each with its moment in words.
+    activite: Vec<(String, Entree)>,
+    /// How long the journal is kept, in months.
+    conservation_mois: u32,
+}
+
+/// The latest entries of the journal about `visiteur`'s actions.
+async fn activite(
+    state: &AppState,
+    visiteur: &Visiteur,
+) -> Result<Vec<(String, Entree)>, AppError> {
+    Ok(
+        compte::donnees_personnelles(&state.store, &visiteur.auteur, ACTIVITE)
+            .await?
+            .journal
+            .into_iter()
+            .map(|e| (crate::noyau::en_lettres(e.horodatage), e))
+            .collect(),
+    )
 }
 
 #[derive(Template)]
@@ -130,6 +157,8 @@ pub(crate) async fn afficher(
             refus,
             suite: None,
             fait: None,
+            activite: activite(state, visiteur).await?,
+            conservation_mois: state.store.reglages().conservation_journal_mois,
         }
         .render()?,
     };
@@ -155,6 +184,9 @@ pub async fn page(
         Some("mot-de-passe") => {
             Some("Votre mot de passe est changé. Vos autres sessions ont été fermées.")
         }
+        Some("mot-de-passe-choisi") => {
+            Some("Votre mot de passe est enregistré : vous êtes connecté(e).")
+        }
         _ => None,
     };
     let page = PageCompte {
@@ -164,6 +196,8 @@ pub async fn page(
         refus: Refus::default(),
         suite: None,
         fait,
+        activite: activite(&state, &visiteur).await?,
+        conservation_mois: state.store.reglages().conservation_journal_mois,
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -191,6 +225,27 @@ pub async fn page_mot_de_passe(
         StatusCode::OK,
     )
     .await
+}
+
+/// `GET /compte/donnees.json`: everything Pilote holds about the signed-in person (their
+/// account, roles, sessions, and the journal's entries of their actions), to download.
+pub async fn donnees(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+) -> Result<Response, AppError> {
+    if visiteur.session.is_none() {
+        return Err(sans_session());
+    }
+    let donnees =
+        compte::donnees_personnelles(&state.store, &visiteur.auteur, ACTIVITE_TELECHARGEE).await?;
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"mes-donnees-pilote.json\"",
+        )],
+        Json(donnees),
+    )
+        .into_response())
 }
 
 /// `POST /compte/sessions`: « Se déconnecter de toutes les sessions », this one included

@@ -1,8 +1,9 @@
 //! Signing in and accounts: password and ProConnect sign-in, sign-out ([`connexion`], with the
 //! OpenID Connect client in [`oidc`]), the invitations a coordinator sends to the pilots of
 //! their actions ([`invitation`]), the signed-in person's own page ([`espace`]: their roles,
-//! their sessions) and their password ([`mot_de_passe`]: changed by them, and first of all
-//! when it was issued to them).
+//! their sessions, what Pilote holds about them) and their password ([`mot_de_passe`]: changed
+//! by them, and first of all when it was issued to them; [`lien`]: chosen through a one-time
+//! link sent to them).
 
 use axum::http::Method;
 use axum::routing::{get, post};
@@ -12,6 +13,7 @@ use crate::noyau::route::{Politique, Routes, route};
 pub mod connexion;
 pub mod espace;
 pub mod invitation;
+pub mod lien;
 pub mod mot_de_passe;
 pub mod oidc;
 
@@ -80,6 +82,19 @@ pub(crate) fn routes() -> Routes {
             "/compte/sessions",
             Compte,
             post(espace::fermer_toutes),
+        ),
+        route(
+            Method::GET,
+            espace::CHEMIN_DONNEES,
+            Compte,
+            get(espace::donnees),
+        ),
+        route(Method::GET, "/mot-de-passe/{jeton}", Lien, get(lien::page)),
+        route(
+            Method::POST,
+            "/mot-de-passe/{jeton}",
+            Lien,
+            post(lien::choisir),
         ),
     ]
 }

@@ -1,5 +1,6 @@
 //! The web error: maps store errors to a status, shows French messages, logs server faults
-//! once here and never shows their details.
+//! once here and never shows their details; a request refused to a signed-in person is
+//! journaled ([`journaliser_les_refus`]).
 
 use askama::Template;
 use axum::Json;
@@ -133,7 +134,7 @@ impl IntoResponse for AppError {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.message().to_owned()).into_response(),
         };
-        reessayer(&self, &mut reponse);
+        annoter(&self, &mut reponse);
         reponse
     }
 }
@@ -164,19 +165,60 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
-        reessayer(&self.0, &mut reponse);
+        annoter(&self.0, &mut reponse);
         reponse
     }
 }
 
-/// An overloaded server asks to try again in a moment.
-fn reessayer(erreur: &AppError, reponse: &mut Response) {
-    if matches!(erreur, AppError::Overloaded(_)) {
-        reponse.headers_mut().insert(
-            axum::http::header::RETRY_AFTER,
-            axum::http::HeaderValue::from_static("2"),
-        );
+/// Why a request was refused, carried by its answer to [`journaliser_les_refus`].
+#[derive(Debug, Clone)]
+struct MotifDuRefus(String);
+
+/// What an error's answer carries besides its body: an overloaded server asks to try again
+/// in a moment; a refusal keeps its reason for the journal.
+fn annoter(erreur: &AppError, reponse: &mut Response) {
+    match erreur {
+        AppError::Overloaded(_) => {
+            reponse.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
+        AppError::Forbidden(m) => {
+            reponse.extensions_mut().insert(MotifDuRefus(m.clone()));
+        }
+        _ => {}
     }
+}
+
+/// Journals every request refused (403) to a signed-in person, with what they asked and why
+/// (off the request's path): the journal's « refus ». The public's refusals are not
+/// journaled: they name no one, and are sent to sign in.
+pub async fn journaliser_les_refus(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    requete: axum::extract::Request,
+    suite: axum::middleware::Next,
+) -> Response {
+    // Only a signed-in person's request is remembered: the public's costs nothing here.
+    let connecte = requete
+        .extensions()
+        .get::<crate::noyau::visiteur::Visiteur>()
+        .filter(|v| v.auteur.compte.is_some())
+        .map(|v| {
+            let demande = format!("{} {}", requete.method(), requete.uri().path());
+            (v.auteur.clone(), demande)
+        });
+    let reponse = suite.run(requete).await;
+    if let Some((auteur, demande)) = connecte
+        && reponse.status() == StatusCode::FORBIDDEN
+    {
+        let motif = reponse
+            .extensions()
+            .get::<MotifDuRefus>()
+            .map_or_else(|| "accès refusé".to_owned(), |m| m.0.clone());
+        state.store.journaliser_refus(&auteur, demande, motif);
+    }
+    reponse
 }
 
 /// Any unknown address.

@@ -46,6 +46,11 @@ pub(crate) fn rfc3339(secondes: i64) -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
 }
 
+/// « 4 décembre 2026 à 15 h 40 (UTC) », the moment `secondes` after the Unix epoch.
+pub(crate) fn en_lettres(secondes: i64) -> String {
+    pilote_domain::donnees_de_reference::moment_en_lettres(&rfc3339(secondes))
+}
+
 /// The day (UTC) of the moment `secondes` after the Unix epoch.
 pub(crate) fn jour(secondes: i64) -> Option<DatePartielle> {
     let t = time::OffsetDateTime::from_unix_timestamp(secondes).ok()?;

@@ -58,8 +58,10 @@ pub struct Entete {
     pub csrf: Option<String>,
     /// Whether the visitor has a portfolio of contracts (an ARS agent, an administrator).
     pub portefeuille: bool,
-    /// Whether the visitor administers the platform (its reference data).
+    /// Whether the visitor administers the platform (its reference data, its journal).
     pub administration: bool,
+    /// Whether the visitor manages accounts (an administrator, an ARS agent, a coordinator).
+    pub comptes: bool,
 }
 
 impl Entete {
@@ -72,6 +74,7 @@ impl Entete {
             csrf: None,
             portefeuille: false,
             administration: false,
+            comptes: false,
         }
     }
 }

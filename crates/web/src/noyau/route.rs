@@ -41,9 +41,16 @@ pub enum Politique {
     /// The portfolio of the contracts of the visitor's scope (its page, its exports): ARS
     /// agents and administrators; the public is sent to sign in.
     Portefeuille,
-    /// The platform's administration (the reference data): administrators only; the public
-    /// is sent to sign in.
+    /// The platform's administration (the reference data, the journal): administrators only;
+    /// the public is sent to sign in.
     Administration,
+    /// The administration of accounts (`{compte}`, when the path names one): administrators,
+    /// ARS agents and coordinators, each on the accounts holding a role they could grant (see
+    /// `pilote_domain::administration`); an account they do not see is as absent; the public
+    /// is sent to sign in.
+    Comptes,
+    /// A link to choose one's password (`{jeton}`): whoever holds a valid one.
+    Lien,
     /// An invitation link (`{jeton}`): whoever holds a valid one.
     Invitation,
     /// The signed-in person's own account (their page, their password, their sessions): any

@@ -355,6 +355,7 @@ impl Visiteur {
             administration: pilote_domain::autorisation::charge_les_donnees_de_reference(
                 &self.auteur.acteur,
             ),
+            comptes: pilote_domain::administration::gere_des_comptes(&self.auteur.acteur),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! provider served here.
 
 mod acces_aux_soins;
+mod administration;
 mod annuaire;
 mod clsm;
 mod compte;

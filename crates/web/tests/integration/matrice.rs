@@ -13,6 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::support::application::{Appli, Navigateur, Reponse, contrat as contrat_essai};
 use axum::http::StatusCode;
 use pilote_domain::IdContrat;
+use pilote_domain::administration::{
+    PorteeDuRole, gere_des_comptes, gere_le_compte, lit_le_journal, voit_le_compte,
+};
 use pilote_domain::autorisation::{
     Acteur, Operation, Perimetre, PorteeContrat, Role, charge_les_donnees_de_reference,
     cree_des_contrats, peut, portefeuille, tient_l_annuaire,
@@ -21,7 +24,7 @@ use pilote_domain::compte::Email;
 use pilote_domain::diagnostic::Diagnostic;
 use pilote_domain::fiche_action::Document;
 use pilote_stockage::{Cle, Depot, Stockage};
-use pilote_store::{Auteur, Store, compte, contrat, invitation};
+use pilote_store::{Auteur, Store, administration, compte, contrat, invitation};
 use pilote_web::{Politique, Route, routes};
 
 /// (commune, département, région): twelve départements in six régions.
@@ -88,6 +91,70 @@ struct ContratMatrice {
 struct Personne {
     nom: String,
     acteur: Acteur,
+}
+
+/// An account the administration routes are driven on, which no one browses with (ending its
+/// sessions disturbs nobody).
+struct Cible {
+    id: i64,
+    roles: Vec<Role>,
+}
+
+/// The accounts the administration routes are tried on: a pilot, a partner and a coordinator
+/// of the first contracts, ARS agents of a département and of a région, a national agent who is
+/// also a partner, an administrator; and an account that does not exist.
+fn roles_des_cibles(contrats: &[ContratMatrice]) -> Vec<Vec<Role>> {
+    let mut cibles = Vec::new();
+    for c in contrats.iter().take(3) {
+        let contrat = c.portee.id.clone();
+        cibles.push(vec![Role::PiloteAction {
+            contrat: contrat.clone(),
+            fiche: "1.1".into(),
+        }]);
+        cibles.push(vec![Role::Partenaire {
+            contrat: contrat.clone(),
+        }]);
+        cibles.push(vec![Role::Coordinateur { contrat }]);
+    }
+    let agent = |perimetre| Role::AgentArs { perimetre };
+    cibles.push(vec![agent(Perimetre::Departement("14".into()))]);
+    cibles.push(vec![agent(Perimetre::Region("28".into()))]);
+    cibles.push(vec![
+        Role::Partenaire {
+            contrat: contrats[0].portee.id.clone(),
+        },
+        agent(Perimetre::National),
+    ]);
+    cibles.push(vec![Role::Administrateur]);
+    cibles
+}
+
+/// The scope of `role` in the dataset, as the rule of delegation needs it.
+fn portee_du_role(role: &Role, contrats: &[ContratMatrice]) -> PorteeDuRole {
+    match role {
+        Role::Administrateur => PorteeDuRole::Plateforme,
+        Role::AgentArs { perimetre } => PorteeDuRole::Ars {
+            region_du_departement: match perimetre {
+                Perimetre::Departement(d) => LIEUX
+                    .iter()
+                    .find(|l| l.1 == d)
+                    .map(|l| l.2.to_owned())
+                    .or_else(|| (d == "75").then(|| "11".to_owned())),
+                _ => None,
+            },
+            perimetre: perimetre.clone(),
+        },
+        Role::Coordinateur { contrat }
+        | Role::Partenaire { contrat }
+        | Role::PiloteAction { contrat, .. } => PorteeDuRole::Contrat(
+            contrats
+                .iter()
+                .find(|c| &c.portee.id == contrat)
+                .unwrap()
+                .portee
+                .clone(),
+        ),
+    }
 }
 
 /// The dataset: contracts spread over the places (some over two départements of two régions),
@@ -294,7 +361,8 @@ fn cas(
     qui: &str,
     acteur: &Acteur,
     contrats: &[ContratMatrice],
-    invitation_valide: &str,
+    (invitation_valide, lien_valide): (&str, &str),
+    cibles: &[Cible],
 ) -> Vec<Cas> {
     let absent = PorteeContrat {
         id: IdContrat::parse("absent-2099").unwrap(),
@@ -763,7 +831,9 @@ fn cas(
             vec![un(route.chemin.into(), champs, attendu)]
         }
         Politique::Administration => {
+            // Loading the reference data and reading the journal: administrators alike.
             let permis = charge_les_donnees_de_reference(acteur);
+            assert_eq!(permis, lit_le_journal(acteur));
             if route.methode == axum::http::Method::GET {
                 let attendu = if permis {
                     Attendu::Permis
@@ -787,6 +857,85 @@ fn cas(
                     attendu,
                 )]
             }
+        }
+        Politique::Comptes => {
+            let manager = gere_des_comptes(acteur);
+            let refus = |ecriture: bool| {
+                if !ecriture && acteur.roles.is_empty() {
+                    Attendu::Connexion
+                } else {
+                    Attendu::Interdit
+                }
+            };
+            let ecriture = route.methode != axum::http::Method::GET;
+            // Bad input for every write but ending sessions: refused for it (400) once the
+            // account is found seen.
+            let (champs, invalide) = match route.chemin.rsplit('/').next() {
+                Some("roles") | Some("comptes") => (champs(&[("nature", "inconnu")]), true),
+                Some("retrait") => (champs(&[("role", "chef")]), true),
+                Some("mot-de-passe") => (vec![], true),
+                Some("activation") => (champs(&[("etat", "peut-être")]), true),
+                _ => (vec![], false),
+            };
+            if !route.chemin.contains("{compte}") {
+                let attendu = match (manager, ecriture) {
+                    (false, _) => refus(ecriture),
+                    (true, false) => Attendu::Permis,
+                    (true, true) => Attendu::Invalide,
+                };
+                return vec![un(route.chemin.into(), champs, attendu)];
+            }
+            let mut cas: Vec<Cas> = cibles
+                .iter()
+                .map(|cible| {
+                    let portees: Vec<PorteeDuRole> = cible
+                        .roles
+                        .iter()
+                        .map(|r| portee_du_role(r, contrats))
+                        .collect();
+                    let attendu = if !manager {
+                        refus(ecriture)
+                    } else if !voit_le_compte(acteur, &portees) {
+                        Attendu::Absent
+                    } else if !ecriture {
+                        Attendu::Permis
+                    } else if invalide {
+                        Attendu::Invalide
+                    } else if gere_le_compte(acteur, &portees) {
+                        Attendu::Permis
+                    } else {
+                        Attendu::Interdit
+                    };
+                    let uri = route.chemin.replace("{compte}", &cible.id.to_string());
+                    un(uri, champs.clone(), attendu)
+                })
+                .collect();
+            let absent = route.chemin.replace("{compte}", "999999");
+            let attendu = if manager {
+                Attendu::Absent
+            } else {
+                refus(ecriture)
+            };
+            cas.push(un(absent, champs, attendu));
+            cas
+        }
+        Politique::Lien => {
+            let inconnu = "0".repeat(64);
+            let nouveau = "un mot de passe de la matrice";
+            let champs = champs(&[("nouveau", nouveau), ("confirmation", nouveau)]);
+            let mut cas = vec![un(
+                route.chemin.replace("{jeton}", &inconnu),
+                champs,
+                Attendu::Absent,
+            )];
+            if route.methode == axum::http::Method::GET {
+                cas.push(un(
+                    route.chemin.replace("{jeton}", lien_valide),
+                    vec![],
+                    Attendu::Permis,
+                ));
+            }
+            cas
         }
         Politique::Invitation => {
             let inconnue = "0".repeat(64);
@@ -1163,6 +1312,37 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
     .await
     .unwrap();
 
+    let mut cibles = Vec::new();
+    for (n, roles) in roles_des_cibles(&contrats).into_iter().enumerate() {
+        let email = Email::parse(&format!("cible-{n}@matrice.fr")).unwrap();
+        compte::creer(&appli.store, &email, None, MDP, &roles)
+            .await
+            .unwrap();
+        let id = administration::compte_de(&appli.store, &email)
+            .await
+            .unwrap();
+        cibles.push(Cible { id, roles });
+    }
+    let lien_valide = match administration::creer(
+        &appli.store,
+        &admin,
+        &Email::parse("lien@matrice.fr").unwrap(),
+        None,
+        &Role::Partenaire {
+            contrat: contrats[0].portee.id.clone(),
+        },
+        administration::PremierMotDePasse::Lien,
+    )
+    .await
+    .unwrap()
+    {
+        administration::Creation::Cree {
+            secret: administration::Secret::Lien(jeton),
+            ..
+        } => jeton,
+        autre => panic!("un lien attendu : {autre:?}"),
+    };
+
     let routes = routes();
     let mut bilan = Bilan::default();
     let mut par_route: BTreeMap<String, usize> = BTreeMap::new();
@@ -1183,7 +1363,8 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                 &p.nom,
                 &p.acteur,
                 &contrats,
-                invitation_valide.as_str(),
+                (invitation_valide.as_str(), lien_valide.as_str()),
+                &cibles,
             ) {
                 rang += 1;
                 if !retenue(rang) {

@@ -242,6 +242,7 @@ impl Reponse {
             .replace("&quot;", "\"")
             .replace("&lt;", "<")
             .replace("&gt;", ">")
+            .replace("&#38;", "&")
             .replace("&amp;", "&")
     }
 
