@@ -16,15 +16,18 @@ const COURRIELS = process.env.PILOTE_E2E_COURRIELS;
 /** A folder to keep a screenshot of every page checked, at 1280 and 390 px, if given. */
 const CAPTURES = process.env.PILOTE_E2E_CAPTURES;
 
-/** The invitation link of the last e-mail sent to `adresse` (quoted-printable undone). */
-export function lienInvitation(adresse) {
+/**
+ * The link under `/chemin/` (`invitations`, `mot-de-passe`) of the last e-mail sent to
+ * `adresse` (quoted-printable undone).
+ */
+export function lienRecu(adresse, chemin) {
   const textes = readdirSync(COURRIELS)
     .sort()
     .map((f) => readFileSync(join(COURRIELS, f), "utf8"))
     .map((t) => t.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
     .filter((t) => t.includes(`To: ${adresse}`));
-  const lien = textes.at(-1)?.match(/https?:\/\/\S+\/invitations\/[0-9a-f]{64}/);
-  if (!lien) throw new Error(`aucune invitation pour ${adresse}`);
+  const lien = textes.at(-1)?.match(new RegExp(`https?://\\S+/${chemin}/[0-9a-f]{64}`));
+  if (!lien) throw new Error(`aucun lien /${chemin}/ pour ${adresse}`);
   return lien[0];
 }
 

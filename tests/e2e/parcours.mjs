@@ -9,7 +9,7 @@ import {
   connecter,
   envoyer,
   lancerNavigateur,
-  lienInvitation,
+  lienRecu,
   revenuA,
   terminer,
   texte,
@@ -357,7 +357,7 @@ try {
 
   // The pilot takes the invitation up, updates their action, and only theirs.
   const pilote = await (await navigateur.newContext({ locale: "fr-FR" })).newPage();
-  await pilote.goto(lienInvitation("pilote@e2e.pilote.fr"));
+  await pilote.goto(lienRecu("pilote@e2e.pilote.fr", "invitations"));
   await accessibilite(pilote, "invitation");
   await pilote.locator("#nom").fill("Pilote E2E");
   await pilote.locator("#mot_de_passe").fill("un mot de passe de pilote");
@@ -565,6 +565,49 @@ try {
     "le scénario n'a pas d'effet affiché",
   );
   await accessibilite(page, "accès aux médecins généralistes (scénario)");
+
+  // The administrator opens an account for the pilot of fiche-action 2.1; the person chooses
+  // their password through the link they received, and finds their role.
+  await page.goto(`${BASE}/administration/comptes`);
+  await accessibilite(page, "comptes et rôles");
+  await page.getByText("Ouvrir un compte avec un rôle").click();
+  await page.locator("#email").fill("nouvelle.pilote@e2e.pilote.fr");
+  await page.locator("#nom").fill("Nouvelle Pilote");
+  await page.locator("#nature").selectOption("pilote");
+  await page.locator("#portee").fill("essai-deux-epci-2025");
+  await page.locator("#fiche").fill("9.9");
+  await envoyer(page.getByRole("button", { name: "Ajouter" }));
+  verifier(
+    (await texte(page.locator("#fiche-erreur"))).includes("Aucune fiche-action n°9.9"),
+    "la fiche inconnue n'est pas refusée à côté de son champ",
+  );
+  await accessibilite(page, "comptes et rôles (refus)");
+  await page.locator("#fiche").fill("2.1");
+  await envoyer(page.getByRole("button", { name: "Ajouter" }));
+  verifier(
+    (await texte(page.locator("main"))).includes("la personne a reçu par courriel le lien"),
+    `compte non créé : ${await texte(page.locator("main"))}`,
+  );
+  await accessibilite(page, "fiche d'un compte");
+  const nouvelle = await (await navigateur.newContext({ locale: "fr-FR" })).newPage();
+  await nouvelle.goto(lienRecu("nouvelle.pilote@e2e.pilote.fr", "mot-de-passe"));
+  await accessibilite(nouvelle, "choix du mot de passe par lien");
+  await nouvelle.locator("#mot-de-passe-nouveau").fill("la phrase de la nouvelle pilote");
+  await nouvelle.locator("#mot-de-passe-confirmation").fill("la phrase de la nouvelle pilote");
+  await envoyer(nouvelle.getByRole("button", { name: "Enregistrer et me connecter" }));
+  await nouvelle.waitForURL(`${BASE}/compte?fait=mot-de-passe-choisi`);
+  verifier(
+    (await texte(nouvelle.locator("main"))).includes("fiche-action n°2.1"),
+    "la nouvelle pilote ne voit pas son rôle",
+  );
+  await accessibilite(nouvelle, "mon compte et mes données");
+  // The journal, filtered on the administrator's changes to accounts.
+  await page.goto(`${BASE}/administration/journal?genre=modification&personne=${ADMIN.email}`);
+  verifier(
+    (await texte(page.locator("main"))).includes("rôles : pilote:essai-deux-epci-2025:2.1"),
+    "la création du compte n'est pas au journal",
+  );
+  await accessibilite(page, "journal");
 
   // Sign-out.
   await page.getByRole("button", { name: "Se déconnecter" }).click();
