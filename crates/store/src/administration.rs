@@ -381,10 +381,7 @@ pub async fn attribuer(
         )));
     }
     inserer_attribution(&mut tx, id, role).await?;
-    journaliser(&mut tx, auteur, &email, &format!("rôle {role} attribué")).await?;
-    tx.commit().await?;
-    store.compteur.oublier();
-    Ok(())
+    valider(tx, store, auteur, &email, &format!("rôle {role} attribué")).await
 }
 
 /// Withdraws `role` from account `id`; refuses a role `auteur` may not grant, and one the
@@ -403,12 +400,7 @@ pub async fn retirer(
             "« {email} » n'a pas le rôle {role}"
         )));
     }
-    journaliser(&mut tx, auteur, &email, &format!("rôle {role} retiré")).await?;
-    // The sessions kept in memory carry their roles.
-    crate::avancer_generation(&mut tx).await?;
-    tx.commit().await?;
-    store.compteur.oublier();
-    Ok(())
+    valider(tx, store, auteur, &email, &format!("rôle {role} retiré")).await
 }
 
 /// Creates an account for `email` with `role`, its first password issued or to be chosen
@@ -503,11 +495,7 @@ pub async fn activer(
         let fermees = fermer_sessions(&mut tx, id, None).await?;
         format!("compte désactivé ; sessions fermées : {fermees}")
     };
-    journaliser(&mut tx, auteur, &email, &detail).await?;
-    crate::avancer_generation(&mut tx).await?;
-    tx.commit().await?;
-    store.compteur.oublier();
-    Ok(())
+    valider(tx, store, auteur, &email, &detail).await
 }
 
 /// Ends every session of account `id` (a computer lost, a person gone); returns how many went.
@@ -520,16 +508,14 @@ pub async fn fermer_les_sessions(
     let mut tx = store.ecriture(auteur).await?;
     let email = gere(&mut tx, auteur, id, "fermer les sessions").await?;
     let fermees = fermer_sessions(&mut tx, id, None).await?;
-    journaliser(
-        &mut tx,
+    valider(
+        tx,
+        store,
         auteur,
         &email,
         &format!("sessions fermées : {fermees}"),
     )
     .await?;
-    crate::avancer_generation(&mut tx).await?;
-    tx.commit().await?;
-    store.compteur.oublier();
     Ok(fermees)
 }
 
@@ -571,10 +557,7 @@ pub async fn reinitialiser(
         ),
     };
     let detail = format!("mot de passe réinitialisé ({comment}) ; sessions fermées : {fermees}");
-    journaliser(&mut tx, auteur, &email, &detail).await?;
-    crate::avancer_generation(&mut tx).await?;
-    tx.commit().await?;
-    store.compteur.oublier();
+    valider(tx, store, auteur, &email, &detail).await?;
     Ok((email, secret))
 }
 
@@ -591,19 +574,25 @@ async fn email_de(conn: &mut AnyConnection, id: i64) -> Result<Email, StoreError
     parse(&r, "email")
 }
 
-/// The journal entry of a change to an account.
-async fn journaliser(
-    conn: &mut AnyConnection,
+/// Ends a change to account `email`: its journal entry, the counter of changes moved (the
+/// sessions kept in memory carry their account's roles and state), the commit.
+async fn valider(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    store: &Store,
     auteur: &Auteur,
     email: &Email,
     detail: &str,
 ) -> Result<(), StoreError> {
     journal::ecrire(
-        conn,
+        &mut tx,
         auteur,
         "modification",
         &format!("compte {email}"),
         Some(detail),
     )
-    .await
+    .await?;
+    crate::avancer_generation(&mut tx).await?;
+    tx.commit().await?;
+    store.compteur.oublier();
+    Ok(())
 }

@@ -15,8 +15,8 @@ use pilote_store::administration::{self, CompteGere, Secret};
 use serde::Deserialize;
 
 use super::{
-    CHEMIN, autoriser, contrat_par_defaut, courriel_du_lien, envoyer, faute_du_store,
-    natures_offertes, premier_saisi, rendre, role_saisi,
+    CHEMIN, FormulaireRole, autoriser, courriel_du_lien, envoyer, faute_du_store, premier_saisi,
+    rendre, role_saisi,
 };
 use crate::AppState;
 use crate::compte::espace::RoleAffiche;
@@ -102,29 +102,11 @@ struct Page {
     compte: CompteGere,
     roles: Vec<(RoleAffiche, Option<String>)>,
     annonce: Option<Annonce>,
-    natures: Vec<(String, String)>,
-    refus: Refus,
-    contrat_par_defaut: String,
+    formulaire: FormulaireRole,
     journal: bool,
 }
 
 impl Page {
-    fn saisie(&self, nom: &str) -> String {
-        match self.refus.saisies.get(nom) {
-            Some(v) => v.clone(),
-            None if nom == "portee" => self.contrat_par_defaut.clone(),
-            None => String::new(),
-        }
-    }
-
-    fn erreur(&self, champ: &str) -> Option<&str> {
-        self.refus.erreur_de(champ)
-    }
-
-    fn en_lettres(&self, secondes: &Option<i64>) -> String {
-        secondes.map_or_else(|| "jamais".to_owned(), crate::noyau::en_lettres)
-    }
-
     fn cree_le(&self) -> String {
         pilote_domain::donnees_de_reference::moment_en_lettres(&self.compte.cree_le)
     }
@@ -170,9 +152,7 @@ async fn afficher_avec(
         compte,
         roles,
         annonce,
-        natures: natures_offertes(visiteur),
-        refus,
-        contrat_par_defaut: contrat_par_defaut(visiteur),
+        formulaire: FormulaireRole::pour(visiteur, refus),
         journal: pilote_domain::administration::lit_le_journal(&visiteur.auteur.acteur),
     };
     rendre(page, statut)

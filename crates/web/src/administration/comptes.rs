@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::compte::{Annonce, afficher};
 use super::{
-    CHEMIN, autoriser, courriel_du_lien, envoyer, faute_du_store, natures_offertes, premier_saisi,
+    CHEMIN, FormulaireRole, autoriser, courriel_du_lien, envoyer, faute_du_store, premier_saisi,
     rendre, role_saisi,
 };
 use crate::AppState;
@@ -35,27 +35,12 @@ struct Page {
     recherche: String,
     numero: usize,
     pages: usize,
-    natures: Vec<(String, String)>,
-    /// What the creation form shows: as typed when refused, the coordinator's contract else.
-    refus: Refus,
-    contrat_par_defaut: String,
+    formulaire: FormulaireRole,
     /// Whether the visitor reads the journal (an administrator).
     journal: bool,
 }
 
 impl Page {
-    fn saisie(&self, nom: &str) -> String {
-        match self.refus.saisies.get(nom) {
-            Some(v) => v.clone(),
-            None if nom == "portee" => self.contrat_par_defaut.clone(),
-            None => String::new(),
-        }
-    }
-
-    fn erreur(&self, champ: &str) -> Option<&str> {
-        self.refus.erreur_de(champ)
-    }
-
     /// The address of page `numero` of the same search.
     fn lien_page(&self, numero: usize) -> String {
         let mut lien = format!("{CHEMIN}?page={numero}");
@@ -64,10 +49,6 @@ impl Page {
             lien.push_str(&crate::noyau::liste::encoder(&self.recherche));
         }
         lien
-    }
-
-    fn en_lettres(&self, secondes: &Option<i64>) -> String {
-        secondes.map_or_else(|| "jamais".to_owned(), crate::noyau::en_lettres)
     }
 }
 
@@ -104,9 +85,7 @@ async fn afficher_liste(
         numero,
         resultat,
         recherche,
-        natures: natures_offertes(visiteur),
-        refus,
-        contrat_par_defaut: super::contrat_par_defaut(visiteur),
+        formulaire: FormulaireRole::pour(visiteur, refus),
         journal: pilote_domain::administration::lit_le_journal(&visiteur.auteur.acteur),
     };
     rendre(page, statut)

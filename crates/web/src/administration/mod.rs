@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::noyau::courriel::Courriel;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::route::{Politique, Routes, route};
-use crate::noyau::saisie::{Faute, Saisies, valeur};
+use crate::noyau::saisie::{Faute, Refus, Saisies, valeur};
 use crate::noyau::visiteur::{Visiteur, sans_session};
 
 pub mod compte;
@@ -115,7 +115,7 @@ pub const NATURES: [(&str, &str); 7] = [
 /// The kinds of role `visiteur` may offer at all: an administrator every one, an ARS agent
 /// all but the administrator's, a coordinator those of a contract. The store decides on the
 /// scope.
-pub fn natures_offertes(visiteur: &Visiteur) -> Vec<(String, String)> {
+fn natures_offertes(visiteur: &Visiteur) -> Vec<(String, String)> {
     let roles = &visiteur.auteur.acteur.roles;
     let admin = roles.contains(&Role::Administrateur);
     let ars = roles.iter().any(|r| matches!(r, Role::AgentArs { .. }));
@@ -130,18 +130,50 @@ pub fn natures_offertes(visiteur: &Visiteur) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The contract a coordinator's forms name by default: their first.
-pub fn contrat_par_defaut(visiteur: &Visiteur) -> String {
-    visiteur
-        .auteur
-        .acteur
-        .roles
-        .iter()
-        .find_map(|r| match r {
-            Role::Coordinateur { contrat } => Some(contrat.to_string()),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// What a form naming a role shows (the creation of an account, a grant): the kinds of role
+/// offered, what was typed when it was refused, and else a coordinator's contract.
+pub struct FormulaireRole {
+    pub natures: Vec<(String, String)>,
+    pub refus: Refus,
+    /// The contract a coordinator's forms name by default: their first.
+    contrat_par_defaut: String,
+}
+
+impl FormulaireRole {
+    pub fn pour(visiteur: &Visiteur, refus: Refus) -> Self {
+        Self {
+            natures: natures_offertes(visiteur),
+            refus,
+            contrat_par_defaut: visiteur
+                .auteur
+                .acteur
+                .roles
+                .iter()
+                .find_map(|r| match r {
+                    Role::Coordinateur { contrat } => Some(contrat.to_string()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Field `nom` as typed, the coordinator's contract for the scope of a new form.
+    pub fn saisie(&self, nom: &str) -> String {
+        match self.refus.saisies.get(nom) {
+            Some(v) => v.clone(),
+            None if nom == "portee" => self.contrat_par_defaut.clone(),
+            None => String::new(),
+        }
+    }
+
+    pub fn erreur(&self, champ: &str) -> Option<&str> {
+        self.refus.erreur_de(champ)
+    }
+}
+
+/// « 4 décembre 2026 à 15 h 40 (UTC) », or « jamais ».
+pub fn moment(secondes: &Option<i64>) -> String {
+    secondes.map_or_else(|| "jamais".to_owned(), crate::noyau::en_lettres)
 }
 
 /// The role a form names (fields `nature`, `portee`, `fiche`), or the field at fault.
