@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
-use pilote_store::{Store, compte, mot_de_passe};
+use pilote_store::{Store, administration, compte};
 
 #[derive(Subcommand)]
 pub enum CommandeUtilisateur {
@@ -66,17 +66,17 @@ pub async fn executer(store: &Store, commande: CommandeUtilisateur) -> Result<()
         }
         CommandeUtilisateur::Grant { email, role } => {
             let (email, role) = (Email::parse(&email)?, Role::parse(&role)?);
-            compte::attribuer(store, &email, &role).await?;
+            administration::attribuer_par_adresse(store, &email, &role).await?;
             println!("Rôle {role} attribué à « {email} ».");
         }
         CommandeUtilisateur::Revoke { email, role } => {
             let (email, role) = (Email::parse(&email)?, Role::parse(&role)?);
-            compte::retirer(store, &email, &role).await?;
+            administration::retirer_par_adresse(store, &email, &role).await?;
             println!("Rôle {role} retiré à « {email} ».");
         }
         CommandeUtilisateur::Reset { email } => {
             let email = Email::parse(&email)?;
-            let mot_de_passe = mot_de_passe::reinitialiser(store, &email).await?;
+            let mot_de_passe = administration::reinitialiser_par_adresse(store, &email).await?;
             println!(
                 "Mot de passe de « {email} » réinitialisé, ses sessions fermées. {}",
                 consigne(&mot_de_passe)

@@ -221,8 +221,14 @@ mod tests {
         });
         let du_contrat = contrat("caen-2019", "14", "28");
         let agent_national = ars(Perimetre::National, None);
-        assert!(voit_le_compte(&coordinateur, &[du_contrat.clone()]));
-        assert!(gere_le_compte(&coordinateur, &[du_contrat.clone()]));
+        assert!(voit_le_compte(
+            &coordinateur,
+            std::slice::from_ref(&du_contrat)
+        ));
+        assert!(gere_le_compte(
+            &coordinateur,
+            std::slice::from_ref(&du_contrat)
+        ));
         // A partner of the contract who is also an ARS agent: seen, not managed.
         let cumul = [du_contrat, agent_national];
         assert!(voit_le_compte(&coordinateur, &cumul));

@@ -83,20 +83,54 @@ pub struct RoleGere {
 }
 
 /// What creating an account in the browser did.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Creation {
-    /// A new account; its first password is to be given (`Provisoire`, shown once) or chosen
-    /// through the link sent by e-mail (`Lien`).
-    Cree { id: i64, secret: Secret },
-    /// The address had an account already: the role is added to it.
+    /// A new account, which gets the secret given.
+    Cree { id: i64 },
+    /// The address had an account already: the role is added to it, the secret is not used.
     RoleAjoute { id: i64 },
 }
 
-/// How a new account gets its first password.
+/// What gives an account its next password: a provisional one, shown once to the manager and
+/// changed at the first sign-in, or the token of a one-time link to choose it. Made before the
+/// write (the password hashed, the token drawn), so that no writer waits for them.
 #[derive(Debug)]
 pub enum Secret {
     Provisoire(String),
     Lien(Jeton),
+}
+
+impl Secret {
+    /// A fresh secret of the kind asked for.
+    pub fn nouveau(premier: PremierMotDePasse) -> Self {
+        match premier {
+            PremierMotDePasse::Provisoire => Secret::Provisoire(regles::mot_de_passe_aleatoire()),
+            PremierMotDePasse::Lien => Secret::Lien(Jeton::nouveau()),
+        }
+    }
+
+    /// The provisional password's hash; `None` for a link.
+    fn empreinte(&self) -> Result<Option<String>, StoreError> {
+        match self {
+            Secret::Provisoire(mot_de_passe) => Ok(Some(regles::empreinte(mot_de_passe)?)),
+            Secret::Lien(_) => Ok(None),
+        }
+    }
+
+    /// Records the link in the caller's transaction, if it is one.
+    async fn emettre(
+        &self,
+        conn: &mut AnyConnection,
+        auteur: &Auteur,
+        compte: i64,
+        motif: Motif,
+        duree: i64,
+    ) -> Result<(), StoreError> {
+        match self {
+            Secret::Lien(jeton) => emettre_lien(conn, auteur, compte, motif, duree, jeton).await,
+            Secret::Provisoire(_) => Ok(()),
+        }
+    }
 }
 
 /// How an account is to get its first password.
@@ -403,23 +437,18 @@ pub async fn retirer(
     valider(tx, store, auteur, &email, &format!("rôle {role} retiré")).await
 }
 
-/// Creates an account for `email` with `role`, its first password issued or to be chosen
-/// through a link; when the address has an account already, the role is added to it. Refuses
-/// a role `auteur` may not grant. One transaction, journaled.
+/// Creates an account for `email` with `role`, its first password given by `secret`; when the
+/// address has an account already, the role is added to it. Refuses a role `auteur` may not
+/// grant. One transaction, journaled.
 pub async fn creer(
     store: &Store,
     auteur: &Auteur,
     email: &Email,
     nom: Option<&str>,
     role: &Role,
-    premier: PremierMotDePasse,
+    secret: &Secret,
 ) -> Result<Creation, StoreError> {
-    let provisoire = match premier {
-        PremierMotDePasse::Provisoire => Some(regles::mot_de_passe_aleatoire()),
-        PremierMotDePasse::Lien => None,
-    };
-    // Hashed before the write begins, so that no writer waits for it.
-    let empreinte = provisoire.as_deref().map(regles::empreinte).transpose()?;
+    let empreinte = secret.empreinte()?;
     let mut tx = store.ecriture(auteur).await?;
     verifier_delegation(&mut tx, auteur, role).await?;
     if let Some(id) = identifiant(&mut tx, email).await? {
@@ -436,22 +465,13 @@ pub async fn creer(
         roles: std::slice::from_ref(role),
     };
     let id = crate::compte::inserer_compte(&mut tx, auteur, &nouveau).await?;
-    let secret = match provisoire {
-        Some(mot_de_passe) => Secret::Provisoire(mot_de_passe),
-        None => Secret::Lien(
-            emettre_lien(
-                &mut tx,
-                auteur,
-                id,
-                Motif::Bienvenue,
-                store.reglages().duree_invitation,
-            )
-            .await?,
-        ),
-    };
+    let duree = store.reglages().duree_invitation;
+    secret
+        .emettre(&mut tx, auteur, id, Motif::Bienvenue, duree)
+        .await?;
     tx.commit().await?;
     store.compteur.oublier();
-    Ok(Creation::Cree { id, secret })
+    Ok(Creation::Cree { id })
 }
 
 /// Deactivates account `id` (`actif` false: it signs in no more, its sessions are closed) or
@@ -519,46 +539,66 @@ pub async fn fermer_les_sessions(
     Ok(fermees)
 }
 
-/// Resets the password of account `id`: the current one stops opening anything, every session
-/// is closed, and either a provisional one is issued (returned, to be changed at the next
-/// sign-in) or a one-time link is issued for the person to choose theirs. Journaled.
+/// Resets the password of account `id` to what `secret` gives: the current one stops opening
+/// anything and every session is closed. Returns the account's address. Journaled.
 pub async fn reinitialiser(
     store: &Store,
     auteur: &Auteur,
     id: i64,
-    premier: PremierMotDePasse,
-) -> Result<(Email, Secret), StoreError> {
-    let provisoire = match premier {
-        PremierMotDePasse::Provisoire => Some(regles::mot_de_passe_aleatoire()),
-        PremierMotDePasse::Lien => None,
-    };
-    let empreinte = provisoire.as_deref().map(regles::empreinte).transpose()?;
+    secret: &Secret,
+) -> Result<Email, StoreError> {
+    let empreinte = secret.empreinte()?;
     let mut tx = store.ecriture(auteur).await?;
     let email = gere(&mut tx, auteur, id, "réinitialiser le mot de passe").await?;
     sqlx::query(
         "UPDATE utilisateur SET mot_de_passe = $1, mot_de_passe_a_changer = $2 WHERE id = $3",
     )
     .bind(empreinte.as_deref())
-    .bind(i64::from(provisoire.is_some()))
+    .bind(i64::from(empreinte.is_some()))
     .bind(id)
     .execute(&mut *tx)
     .await?;
     let fermees = fermer_sessions(&mut tx, id, None).await?;
-    let (secret, comment) = match provisoire {
-        Some(mot_de_passe) => (
-            Secret::Provisoire(mot_de_passe),
-            "provisoire, à changer à la prochaine connexion",
-        ),
-        None => (
-            Secret::Lien(
-                emettre_lien(&mut tx, auteur, id, Motif::Reinitialisation, DUREE_LIEN).await?,
-            ),
-            "lien à usage unique envoyé",
-        ),
+    secret
+        .emettre(&mut tx, auteur, id, Motif::Reinitialisation, DUREE_LIEN)
+        .await?;
+    let comment = match secret {
+        Secret::Provisoire(_) => "provisoire, à changer à la prochaine connexion",
+        Secret::Lien(_) => "lien à usage unique envoyé",
     };
     let detail = format!("mot de passe réinitialisé ({comment}) ; sessions fermées : {fermees}");
     valider(tx, store, auteur, &email, &detail).await?;
-    Ok((email, secret))
+    Ok(email)
+}
+
+/// Grants a role to the account of `email`, as the command line does (an administrator).
+pub async fn attribuer_par_adresse(
+    store: &Store,
+    email: &Email,
+    role: &Role,
+) -> Result<(), StoreError> {
+    let id = compte_de(store, email).await?;
+    attribuer(store, &Auteur::ligne_de_commande(), id, role).await
+}
+
+/// Withdraws a role from the account of `email`, as the command line does.
+pub async fn retirer_par_adresse(
+    store: &Store,
+    email: &Email,
+    role: &Role,
+) -> Result<(), StoreError> {
+    let id = compte_de(store, email).await?;
+    retirer(store, &Auteur::ligne_de_commande(), id, role).await
+}
+
+/// Issues a new provisional password for the account of `email`, as the command line does
+/// (every session closed); returns it.
+pub async fn reinitialiser_par_adresse(store: &Store, email: &Email) -> Result<String, StoreError> {
+    let id = compte_de(store, email).await?;
+    let mot_de_passe = regles::mot_de_passe_aleatoire();
+    let secret = Secret::Provisoire(mot_de_passe.clone());
+    reinitialiser(store, &Auteur::ligne_de_commande(), id, &secret).await?;
+    Ok(mot_de_passe)
 }
 
 /// How long a password reset link stays valid.

@@ -211,19 +211,6 @@ pub async fn roles(store: &Store, email: &Email) -> Result<Vec<Role>, StoreError
     }
 }
 
-/// Grants a role, as the command line does (an administrator): see
-/// [`crate::administration::attribuer`] for the checks.
-pub async fn attribuer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
-    let id = crate::administration::compte_de(store, email).await?;
-    crate::administration::attribuer(store, &Auteur::ligne_de_commande(), id, role).await
-}
-
-/// Withdraws a role, as the command line does: see [`crate::administration::retirer`].
-pub async fn retirer(store: &Store, email: &Email, role: &Role) -> Result<(), StoreError> {
-    let id = crate::administration::compte_de(store, email).await?;
-    crate::administration::retirer(store, &Auteur::ligne_de_commande(), id, role).await
-}
-
 /// Inserts one grant after checking that what it names exists, and moves the counter of
 /// changes (the sessions kept in memory carry their roles).
 pub(crate) async fn inserer_attribution(

@@ -8,7 +8,6 @@ use pilote_domain::compte::{self, Email};
 use pilote_domain::jeton::Jeton;
 use sqlx::AnyConnection;
 
-use crate::administration::{PremierMotDePasse, Secret};
 use crate::compte::sans_compte;
 use crate::journal;
 use crate::ligne::{int, opt_text, parse, text};
@@ -91,19 +90,6 @@ pub async fn changer(
     })
 }
 
-/// Issues a new password for an account (one forgotten, or feared known), as the command line
-/// does: see [`crate::administration::reinitialiser`]. Returns it.
-pub async fn reinitialiser(store: &Store, email: &Email) -> Result<String, StoreError> {
-    let id = crate::administration::compte_de(store, email).await?;
-    let auteur = Auteur::ligne_de_commande();
-    match crate::administration::reinitialiser(store, &auteur, id, PremierMotDePasse::Provisoire)
-        .await?
-    {
-        (_, Secret::Provisoire(mot_de_passe)) => Ok(mot_de_passe),
-        (_, Secret::Lien(_)) => unreachable!("un mot de passe provisoire a été demandé"),
-    }
-}
-
 /// Why a link to choose one's password was sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Motif {
@@ -129,15 +115,16 @@ pub struct LienOuvert {
     pub motif: Motif,
 }
 
-/// Issues a one-time link for account `compte` to choose its password, valid `duree` seconds;
-/// the account's earlier links stop working. Returns the token for the link.
+/// Records the one-time link of token `jeton` for account `compte` to choose its password,
+/// valid `duree` seconds; the account's earlier links stop working.
 pub(crate) async fn emettre_lien(
     conn: &mut AnyConnection,
     auteur: &Auteur,
     compte: i64,
     motif: Motif,
     duree: i64,
-) -> Result<Jeton, StoreError> {
+    jeton: &Jeton,
+) -> Result<(), StoreError> {
     let maintenant = horloge();
     sqlx::query(
         "UPDATE lien_mot_de_passe SET expire_le = $1
@@ -147,7 +134,6 @@ pub(crate) async fn emettre_lien(
     .bind(compte)
     .execute(&mut *conn)
     .await?;
-    let jeton = Jeton::nouveau();
     sqlx::query(
         "INSERT INTO lien_mot_de_passe (empreinte, utilisateur_id, motif, emis_par, cree_le,
             expire_le)
@@ -161,7 +147,7 @@ pub(crate) async fn emettre_lien(
     .bind(maintenant + duree)
     .execute(conn)
     .await?;
-    Ok(jeton)
+    Ok(())
 }
 
 /// The live link a token opens: unused, unexpired, its account active; `None` alike otherwise.

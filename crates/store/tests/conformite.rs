@@ -12,7 +12,8 @@ use pilote_store::import::{self, SiPresent};
 use pilote_store::invitation::{self, Acceptation};
 use pilote_store::mot_de_passe::{self, Changement};
 use pilote_store::{
-    Auteur, Backend, Store, StoreError, compte, contrat, demo, geographie, journal, session,
+    Auteur, Backend, Store, StoreError, administration, compte, contrat, demo, geographie, journal,
+    session,
 };
 use sqlx::Connection;
 use std::sync::OnceLock;
@@ -694,10 +695,12 @@ async fn les_comptes_portent_des_roles_qui_visent_ce_qui_existe(store: &Store) {
     .map(|r| Role::parse(r).unwrap())
     .collect();
     for role in &roles {
-        compte::attribuer(store, &marie, role).await.unwrap();
+        administration::attribuer_par_adresse(store, &marie, role)
+            .await
+            .unwrap();
     }
     assert_eq!(compte::roles(store, &marie).await.unwrap(), roles);
-    let erreur = compte::attribuer(store, &marie, &roles[2])
+    let erreur = administration::attribuer_par_adresse(store, &marie, &roles[2])
         .await
         .unwrap_err();
     assert!(matches!(erreur, StoreError::Conflict(_)), "{erreur:?}");
@@ -708,9 +711,10 @@ async fn les_comptes_portent_des_roles_qui_visent_ce_qui_existe(store: &Store) {
         ("coordinateur:absent-2020", "aucun contrat « absent-2020 »"),
         ("pilote:essai-complet-2020:9", "aucune fiche-action n°9"),
     ] {
-        let erreur = compte::attribuer(store, &marie, &Role::parse(role).unwrap())
-            .await
-            .unwrap_err();
+        let erreur =
+            administration::attribuer_par_adresse(store, &marie, &Role::parse(role).unwrap())
+                .await
+                .unwrap_err();
         assert!(erreur.to_string().contains(attendu), "{role} : {erreur}");
     }
     // A creation whose role names nothing that exists leaves no account behind.
@@ -728,14 +732,20 @@ async fn les_comptes_portent_des_roles_qui_visent_ce_qui_existe(store: &Store) {
         None
     );
 
-    let erreur = compte::attribuer(store, &inconnu, &roles[0])
+    let erreur = administration::attribuer_par_adresse(store, &inconnu, &roles[0])
         .await
         .unwrap_err();
     assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
 
-    compte::retirer(store, &marie, &roles[2]).await.unwrap();
-    compte::retirer(store, &marie, &roles[6]).await.unwrap();
-    let erreur = compte::retirer(store, &marie, &roles[2]).await.unwrap_err();
+    administration::retirer_par_adresse(store, &marie, &roles[2])
+        .await
+        .unwrap();
+    administration::retirer_par_adresse(store, &marie, &roles[6])
+        .await
+        .unwrap();
+    let erreur = administration::retirer_par_adresse(store, &marie, &roles[2])
+        .await
+        .unwrap_err();
     assert!(
         erreur.to_string().contains("n'a pas le rôle ars:region:27"),
         "{erreur}"
@@ -804,13 +814,39 @@ async fn la_connexion_se_bloque_apres_cinq_echecs_et_la_session_se_ferme(store: 
         verifiees <= connexion::ECHECS_PERMIS as usize,
         "{verifiees} mots de passe vérifiés"
     );
-    let entrees = journal::dernieres(store, 10).await.unwrap();
-    let actions: Vec<&str> = entrees
-        .iter()
-        .map(|e| e.action.as_str())
-        .filter(|a| *a != "création")
+    // Failed and locked attempts are journaled under the address typed.
+    let tentatives = journal::Filtre {
+        personne: Some("paul@caen.fr".into()),
+        ..journal::Filtre::default()
+    };
+    let actions: Vec<String> = journal::chercher(store, &tentatives, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| e.action)
         .collect();
-    assert_eq!(actions, ["déconnexion", "connexion"]);
+    assert!(
+        actions.iter().any(|a| a == "échec de connexion"),
+        "{actions:?}"
+    );
+    assert!(
+        actions.iter().any(|a| a == "connexion bloquée"),
+        "{actions:?}"
+    );
+    let marie = journal::Filtre {
+        personne: Some("marie@caen.fr".into()),
+        genre: Some(journal::Genre::Connexion),
+        ..journal::Filtre::default()
+    };
+    let entrees: Vec<journal::Entree> = journal::chercher(store, &marie, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| e)
+        .filter(|e| !e.action.contains("échec") && !e.action.contains("bloquée"))
+        .collect();
+    let actions: Vec<&str> = entrees.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions[..2], ["déconnexion", "connexion"]);
     assert_eq!(entrees[1].origine, "10.0.0.1");
     assert_eq!(entrees[1].qui, "marie@caen.fr");
 }
@@ -895,7 +931,9 @@ async fn un_mot_de_passe_provisoire_se_change_et_ferme_les_autres_sessions(store
     assert!(session::trouver(store, &ici).await.unwrap().is_none());
     assert!(session::trouver(store, &autre).await.unwrap().is_none());
     let encore = ouvrir(store, "nina@caen.fr", MDP).await;
-    let reinitialise = mot_de_passe::reinitialiser(store, &nina).await.unwrap();
+    let reinitialise = administration::reinitialiser_par_adresse(store, &nina)
+        .await
+        .unwrap();
     assert!(session::trouver(store, &encore).await.unwrap().is_none());
     assert_eq!(compte::authentifier(store, &nina, MDP).await.unwrap(), None);
     let apres = ouvrir(store, "nina@caen.fr", &reinitialise).await;
@@ -906,9 +944,10 @@ async fn un_mot_de_passe_provisoire_se_change_et_ferme_les_autres_sessions(store
             .unwrap()
             .mot_de_passe_a_changer
     );
-    let erreur = mot_de_passe::reinitialiser(store, &Email::parse("x@caen.fr").unwrap())
-        .await
-        .unwrap_err();
+    let erreur =
+        administration::reinitialiser_par_adresse(store, &Email::parse("x@caen.fr").unwrap())
+            .await
+            .unwrap_err();
     assert!(matches!(erreur, StoreError::NotFound(_)), "{erreur:?}");
 
     let details: Vec<String> = journal::dernieres(store, 20)
@@ -1054,13 +1093,27 @@ async fn la_politique_filtre_lectures_et_ecritures_et_le_journal_les_garde(store
             .as_deref()
             .is_some_and(|d| d.contains("publication"))
     }));
+    // A purge journals itself: what it removed, the last purge shown.
     assert_eq!(journal::purger(store, 365).await.unwrap(), 0);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(
         journal::purger(store, 0).await.unwrap(),
-        entrees.len() as u64
+        entrees.len() as u64 + 1
     );
-    assert!(journal::dernieres(store, 1).await.unwrap().is_empty());
+    let restantes = journal::dernieres(store, 10).await.unwrap();
+    assert_eq!(restantes.len(), 1);
+    assert_eq!(restantes[0].action, "purge");
+    let purge = journal::derniere_purge(store).await.unwrap().unwrap();
+    assert_eq!(
+        purge.detail.as_deref(),
+        Some(
+            format!(
+                "{} entrée(s) de plus de 0 jours supprimée(s)",
+                entrees.len() + 1
+            )
+            .as_str()
+        )
+    );
 }
 
 async fn une_invitation_ne_sert_qu_une_fois(store: &Store) {

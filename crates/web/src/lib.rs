@@ -235,7 +235,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            noyau::erreur::journaliser_les_refus,
+            noyau::visiteur::journaliser_les_refus,
         ))
         .layer(middleware::from_fn(compte::connexion::inviter_le_public))
         .layer(middleware::from_fn(noyau::page::montrer_la_section))

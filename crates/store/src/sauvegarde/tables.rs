@@ -75,6 +75,7 @@ pub(crate) const TABLES: &[Table] = &[
     table("evenement"),
     table("attribution"),
     table("invitation"),
+    table("lien_mot_de_passe"),
     table("historique"),
     table("journal"),
     table("tentative_connexion"),

@@ -16,7 +16,7 @@ use pilote_store::contrat::fiche::suivi::{self, Element};
 use pilote_store::contrat::fiche::{self, Avancement};
 use pilote_store::import::{self, SiPresent};
 use pilote_store::sauvegarde::{self, Bilan, Fichiers, Futur};
-use pilote_store::{Store, compte, contrat, demo, invitation, journal, session};
+use pilote_store::{Store, administration, compte, contrat, demo, invitation, journal, session};
 
 use super::{Base, admin, contrat_complet, id};
 
@@ -109,7 +109,7 @@ async fn peupler(store: &Store, documents: &Memoire) {
     )
     .await
     .unwrap();
-    compte::attribuer(store, &paul, &Role::parse("ars:region:28").unwrap())
+    administration::attribuer_par_adresse(store, &paul, &Role::parse("ars:region:28").unwrap())
         .await
         .unwrap();
     invitation::inviter(

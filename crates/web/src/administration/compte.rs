@@ -19,10 +19,10 @@ use super::{
     rendre, role_saisi,
 };
 use crate::AppState;
-use crate::compte::espace::RoleAffiche;
 use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Champs, Chemin, Parametres};
 use crate::noyau::page::{Entete, rediriger};
+use crate::noyau::role::RoleAffiche;
 use crate::noyau::saisie::{Refus, Saisies, refus, saisies_de, valeur};
 use crate::noyau::visiteur::Visiteur;
 
@@ -297,15 +297,21 @@ pub async fn reinitialiser(
         ));
     }
     let premier = premier_saisi(&saisies).map_err(|(_, m)| AppError::BadRequest(m))?;
-    match administration::reinitialiser(&state.store, &visiteur.auteur, id, premier).await {
-        Ok((_, Secret::Provisoire(mot_de_passe))) => {
+    let secret = Secret::nouveau(premier);
+    let email =
+        match administration::reinitialiser(&state.store, &visiteur.auteur, id, &secret).await {
+            Ok(email) => email,
+            Err(e) => return refuse(&state, &visiteur, id, e).await,
+        };
+    match secret {
+        Secret::Provisoire(mot_de_passe) => {
             let annonce = Annonce::provisoire(
                 "Mot de passe réinitialisé : l'ancien ne fonctionne plus et les sessions sont fermées.",
                 mot_de_passe,
             );
             afficher(&state, &visiteur, id, annonce).await
         }
-        Ok((email, Secret::Lien(jeton))) => {
+        Secret::Lien(jeton) => {
             let lien = format!("{}/mot-de-passe/{}", state.url_publique, jeton.as_str());
             let courriel = courriel_du_lien(&state, &visiteur, &email, &lien, None);
             match envoyer(&state, courriel).await {
@@ -319,7 +325,6 @@ pub async fn reinitialiser(
                 }
             }
         }
-        Err(e) => refuse(&state, &visiteur, id, e).await,
     }
 }
 

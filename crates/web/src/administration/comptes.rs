@@ -134,7 +134,8 @@ pub async fn creer(
         Err(faute) => (faute, StatusCode::BAD_REQUEST),
         Ok((email, role, premier)) => {
             let nom = Some(valeur(&saisies, "nom"));
-            match administration::creer(&state.store, &visiteur.auteur, &email, nom, &role, premier)
+            let secret = Secret::nouveau(premier);
+            match administration::creer(&state.store, &visiteur.auteur, &email, nom, &role, &secret)
                 .await
             {
                 Ok(Creation::RoleAjoute { id }) => {
@@ -143,7 +144,7 @@ pub async fn creer(
                         [],
                     ));
                 }
-                Ok(Creation::Cree { id, secret }) => {
+                Ok(Creation::Cree { id }) => {
                     let annonce = match secret {
                         Secret::Provisoire(mot_de_passe) => {
                             Annonce::provisoire("Compte créé.", mot_de_passe)

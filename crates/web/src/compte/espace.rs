@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use pilote_domain::autorisation::{Perimetre, Role};
-use pilote_store::compte::{self, MonCompte, RoleTenu};
+
+use pilote_store::compte::{self, MonCompte};
 use pilote_store::journal::Entree;
 use pilote_store::session;
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Parametres;
 use crate::noyau::page::{Entete, rediriger, suite_locale};
+use crate::noyau::role::RoleAffiche;
 use crate::noyau::saisie::Refus;
 use crate::noyau::visiteur::{Visiteur, sans_session};
 
@@ -31,62 +32,6 @@ pub const CHEMIN_DONNEES: &str = "/compte/donnees.json";
 const ACTIVITE: u32 = 10;
 /// The journal's entries of one's actions a download holds at most.
 const ACTIVITE_TELECHARGEE: u32 = 100_000;
-
-/// A role as the page shows it: what it is, over what, and a link there.
-pub struct RoleAffiche {
-    pub nature: &'static str,
-    pub portee: String,
-    pub lien: Option<String>,
-}
-
-impl RoleAffiche {
-    pub fn de(tenu: &RoleTenu) -> Self {
-        let nom = |code: &str| match &tenu.portee {
-            Some(nom) => format!("{nom} ({code})"),
-            None => code.to_owned(),
-        };
-        let contrat = |id: &pilote_domain::IdContrat| match &tenu.portee {
-            Some(nom) => format!("contrat « {nom} »"),
-            None => format!("contrat « {id} »"),
-        };
-        match &tenu.role {
-            Role::Administrateur => Self {
-                nature: "Administrateur",
-                portee: "toute la plateforme".to_owned(),
-                lien: None,
-            },
-            Role::AgentArs { perimetre } => Self {
-                nature: "Agent ARS",
-                portee: match perimetre {
-                    Perimetre::National => "tout le territoire national".to_owned(),
-                    Perimetre::Region(code) => format!("région {}", nom(code)),
-                    Perimetre::Departement(code) => format!("département {}", nom(code)),
-                },
-                lien: None,
-            },
-            Role::Coordinateur { contrat: id } => Self {
-                nature: "Coordinateur",
-                portee: contrat(id),
-                lien: Some(format!("/contrats/{id}")),
-            },
-            Role::Partenaire { contrat: id } => Self {
-                nature: "Partenaire",
-                portee: contrat(id),
-                lien: Some(format!("/contrats/{id}")),
-            },
-            Role::PiloteAction { contrat: id, fiche } => Self {
-                nature: "Pilote d'action",
-                portee: match &tenu.fiche {
-                    Some(titre) => {
-                        format!("fiche-action n°{fiche} « {titre} », {}", contrat(id))
-                    }
-                    None => format!("fiche-action n°{fiche}, {}", contrat(id)),
-                },
-                lien: Some(format!("/contrats/{id}/fiches/{fiche}")),
-            },
-        }
-    }
-}
 
 #[derive(Template)]
 #[template(path = "compte/compte.html")]

@@ -1,6 +1,5 @@
 //! The web error: maps store errors to a status, shows French messages, logs server faults
-//! once here and never shows their details; a request refused to a signed-in person is
-//! journaled ([`journaliser_les_refus`]).
+//! once here and never shows their details; a refusal carries its reason for the journal.
 
 use askama::Template;
 use axum::Json;
@@ -170,9 +169,18 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Why a request was refused, carried by its answer to [`journaliser_les_refus`].
+/// Why a request was refused, carried by its answer to the journal of refusals
+/// (`visiteur::journaliser_les_refus`).
 #[derive(Debug, Clone)]
 struct MotifDuRefus(String);
+
+/// The reason an answer's refusal gave, if it is one of an [`AppError`].
+pub(crate) fn motif_du_refus(reponse: &Response) -> Option<&str> {
+    reponse
+        .extensions()
+        .get::<MotifDuRefus>()
+        .map(|m| m.0.as_str())
+}
 
 /// What an error's answer carries besides its body: an overloaded server asks to try again
 /// in a moment; a refusal keeps its reason for the journal.
@@ -189,36 +197,6 @@ fn annoter(erreur: &AppError, reponse: &mut Response) {
         }
         _ => {}
     }
-}
-
-/// Journals every request refused (403) to a signed-in person, with what they asked and why
-/// (off the request's path): the journal's « refus ». The public's refusals are not
-/// journaled: they name no one, and are sent to sign in.
-pub async fn journaliser_les_refus(
-    axum::extract::State(state): axum::extract::State<crate::AppState>,
-    requete: axum::extract::Request,
-    suite: axum::middleware::Next,
-) -> Response {
-    // Only a signed-in person's request is remembered: the public's costs nothing here.
-    let connecte = requete
-        .extensions()
-        .get::<crate::noyau::visiteur::Visiteur>()
-        .filter(|v| v.auteur.compte.is_some())
-        .map(|v| {
-            let demande = format!("{} {}", requete.method(), requete.uri().path());
-            (v.auteur.clone(), demande)
-        });
-    let reponse = suite.run(requete).await;
-    if let Some((auteur, demande)) = connecte
-        && reponse.status() == StatusCode::FORBIDDEN
-    {
-        let motif = reponse
-            .extensions()
-            .get::<MotifDuRefus>()
-            .map_or_else(|| "accès refusé".to_owned(), |m| m.0.clone());
-        state.store.journaliser_refus(&auteur, demande, motif);
-    }
-    reponse
 }
 
 /// Any unknown address.

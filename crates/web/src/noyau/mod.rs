@@ -1,7 +1,8 @@
 //! The kernel every feature stands on, importing none of them: what no text may hold
 //! ([`caracteres`]), errors and their pages ([`erreur`]), the path, query string and form read
 //! with French refusals ([`extraction`]), what a request may take ([`limites`]), the visitor,
-//! their session and the CSRF check ([`visiteur`]), the page frame ([`page`]), the route
+//! their session, the CSRF check and the journal of refusals ([`visiteur`]), the page frame
+//! ([`page`]), a role in words ([`role`]), the route
 //! table's vocabulary ([`route`]), reading form fields and answering a refused form
 //! ([`saisie`]), the list of contracts' query string ([`liste`]), the public's answers kept in
 //! memory ([`cache`]), bodies compressed once ([`compression`]), the sending of e-mail
@@ -21,6 +22,7 @@ pub mod liste;
 pub mod page;
 #[cfg(test)]
 mod proprietes;
+pub mod role;
 pub mod route;
 pub mod saisie;
 pub mod tableur;

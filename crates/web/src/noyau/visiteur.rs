@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use pilote_domain::compte::Email;
@@ -24,7 +24,7 @@ use pilote_store::{Auteur, Store};
 
 use crate::AppState;
 use crate::noyau::caracteres::champs_admissibles;
-use crate::noyau::erreur::AppError;
+use crate::noyau::erreur::{AppError, motif_du_refus};
 use crate::noyau::page::Entete;
 
 /// How much of a file upload is read, at most, to find its CSRF token (its first field).
@@ -388,4 +388,33 @@ pub(crate) fn sans_session() -> AppError {
          connectée."
             .to_owned(),
     )
+}
+
+/// Journals every request refused (403) to a signed-in person, with what they asked and why
+/// (off the request's path): the journal's « refus ». The public's refusals are not
+/// journaled: they name no one, and are sent to sign in.
+pub async fn journaliser_les_refus(
+    State(state): State<AppState>,
+    requete: Request,
+    suite: Next,
+) -> Response {
+    // Only a signed-in person's request is remembered: the public's costs nothing here.
+    let connecte = requete
+        .extensions()
+        .get::<Visiteur>()
+        .filter(|v| v.auteur.compte.is_some())
+        .map(|v| {
+            let demande = format!("{} {}", requete.method(), requete.uri().path());
+            (v.auteur.clone(), demande)
+        });
+    let reponse = suite.run(requete).await;
+    if let Some((auteur, demande)) = connecte
+        && reponse.status() == StatusCode::FORBIDDEN
+    {
+        let motif = motif_du_refus(&reponse)
+            .unwrap_or("accès refusé")
+            .to_owned();
+        state.store.journaliser_refus(&auteur, demande, motif);
+    }
+    reponse
 }

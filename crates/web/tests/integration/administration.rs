@@ -644,7 +644,10 @@ async fn chacun_telecharge_ce_que_pilote_garde_de_lui(appli: &Appli) {
     pilote.connecter(NORA, NORA_MDP).await;
     let page = pilote.get("/compte").await.texte();
     assert!(page.contains("Mes données") && page.contains("Mes dernières actions au journal"));
-    assert!(page.contains("<title>Mon compte — Pilote (essai)</title>"), "{page}");
+    assert!(
+        page.contains("<title>Mon compte — Pilote (essai)</title>"),
+        "{page}"
+    );
     let r = pilote.get("/compte/donnees.json").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(

@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
-use pilote_store::{compte, contrat, journal, mot_de_passe};
+use pilote_store::{administration, compte, contrat, journal};
 
 use crate::support::application::{Appli, Navigateur, contrat as contrat_essai};
 
@@ -180,9 +180,10 @@ async fn un_mot_de_passe_provisoire_se_change_avant_tout_le_reste(appli: &Appli)
     assert_eq!(changements_journalises(appli).await, 1);
 
     // A reset issues another provisional password and closes every session.
-    let reinitialise = mot_de_passe::reinitialiser(&appli.store, &Email::parse(email).unwrap())
-        .await
-        .unwrap();
+    let reinitialise =
+        administration::reinitialiser_par_adresse(&appli.store, &Email::parse(email).unwrap())
+            .await
+            .unwrap();
     assert!(!connecte(&mut nina).await);
     assert!(!connecte(&mut ailleurs).await);
     assert!(!se_connecte(appli, email, NOUVEAU).await);

@@ -1323,7 +1323,9 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
             .unwrap();
         cibles.push(Cible { id, roles });
     }
-    let lien_valide = match administration::creer(
+    let jeton = pilote_domain::jeton::Jeton::nouveau();
+    let lien_valide = jeton.as_str().to_owned();
+    administration::creer(
         &appli.store,
         &admin,
         &Email::parse("lien@matrice.fr").unwrap(),
@@ -1331,17 +1333,10 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
         &Role::Partenaire {
             contrat: contrats[0].portee.id.clone(),
         },
-        administration::PremierMotDePasse::Lien,
+        &administration::Secret::Lien(jeton),
     )
     .await
-    .unwrap()
-    {
-        administration::Creation::Cree {
-            secret: administration::Secret::Lien(jeton),
-            ..
-        } => jeton,
-        autre => panic!("un lien attendu : {autre:?}"),
-    };
+    .unwrap();
 
     let routes = routes();
     let mut bilan = Bilan::default();
@@ -1363,7 +1358,7 @@ async fn matrice(appli: &Appli, contrats_par_lieu: usize, pas: usize) -> Bilan {
                 &p.nom,
                 &p.acteur,
                 &contrats,
-                (invitation_valide.as_str(), lien_valide.as_str()),
+                (invitation_valide.as_str(), &lien_valide),
                 &cibles,
             ) {
                 rang += 1;

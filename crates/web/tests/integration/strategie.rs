@@ -5,7 +5,7 @@ use crate::support::application::{Appli, Navigateur, champ_cache};
 use axum::http::StatusCode;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
-use pilote_store::compte;
+use pilote_store::{administration, compte};
 
 const MDP: &str = "un mot de passe assez long";
 const PAGE: &str = "/contrats/essai-2025/strategie";
@@ -321,7 +321,7 @@ async fn on_reordonne_rattache_renumerote_et_le_pilote_garde_sa_fiche() {
     let mut ars = ars(&appli).await;
     strategie(&mut ars).await;
     let pilote = Role::parse("pilote:essai-2025:2.1").unwrap();
-    compte::attribuer(
+    administration::attribuer_par_adresse(
         &appli.store,
         &Email::parse("pilote@caen.fr").unwrap(),
         &pilote,
