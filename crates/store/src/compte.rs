@@ -168,7 +168,11 @@ pub(crate) async fn inserer_compte(
         inserer_attribution(conn, utilisateur, role).await?;
     }
     let roles: Vec<String> = nouveau.roles.iter().map(ToString::to_string).collect();
-    let mut detail = format!("rôles : {}", roles.join(", "));
+    let mut detail = if roles.is_empty() {
+        "aucun rôle".to_owned()
+    } else {
+        format!("rôles : {}", roles.join(", "))
+    };
     if nouveau.a_changer {
         detail.push_str(" ; mot de passe provisoire, à changer à la première connexion");
     } else if nouveau.empreinte.is_none() {

@@ -186,6 +186,10 @@ impl Page {
             .collect()
     }
 
+    fn maximum_csv(&self) -> String {
+        pilote_domain::montant::milliers(u64::from(MAXIMUM_CSV))
+    }
+
     fn purge_en_lettres(&self, purge: &Purge) -> String {
         crate::noyau::en_lettres(purge.horodatage)
     }
