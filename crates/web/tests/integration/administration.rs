@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
+use futures_util::future::join_all;
 use pilote_domain::autorisation::Role;
 use pilote_domain::compte::Email;
 use pilote_store::{Auteur, administration, compte, contrat, journal};
@@ -695,6 +696,96 @@ async fn des_attributions_simultanees_ne_se_perdent_pas(appli: &Appli) {
     }
 }
 
+/// Managers at work at once over HTTP: grants, withdrawals, lists and account pages read
+/// meanwhile. No server error; every acknowledged grant is there, every acknowledged
+/// withdrawal too; the same role withdrawn twice at once is withdrawn once.
+async fn des_gestionnaires_a_l_oeuvre_en_meme_temps(appli: &Appli) {
+    let cible = id(appli, NORA).await;
+    let mut navigateurs = Vec::new();
+    for email in [ADMIN, COORDINATRICE, ADMIN, COORDINATRICE] {
+        navigateurs.push(appli.connecte(email).await);
+    }
+    let adresse = format!("/administration/comptes/{cible}");
+    let reponses = join_all(navigateurs.iter_mut().enumerate().map(|(k, n)| {
+        let adresse = adresse.clone();
+        async move {
+            let mut statuts = Vec::new();
+            for tour in 0..3 {
+                // Each manager grants pilots' roles, the same ones as others some turns, then
+                // withdraws the partner's role all of them withdraw.
+                let fiche = format!("{}", 1 + (k + tour) % 3);
+                let r = n
+                    .post(
+                        &format!("{adresse}/roles"),
+                        &[
+                            ("nature", "pilote"),
+                            ("portee", "caen-2019"),
+                            ("fiche", &fiche),
+                        ],
+                    )
+                    .await;
+                statuts.push(("attribution", fiche.clone(), r.status));
+                let r = n
+                    .post(
+                        &format!("{adresse}/roles/retrait"),
+                        &[("role", "partenaire:caen-2019")],
+                    )
+                    .await;
+                statuts.push(("retrait", String::new(), r.status));
+                statuts.push((
+                    "liste",
+                    String::new(),
+                    n.get("/administration/comptes").await.status,
+                ));
+                statuts.push(("page", String::new(), n.get(&adresse).await.status));
+            }
+            statuts
+        }
+    }))
+    .await;
+    let statuts: Vec<_> = reponses.into_iter().flatten().collect();
+    assert!(
+        statuts.iter().all(|(_, _, s)| !s.is_server_error()),
+        "{statuts:?}"
+    );
+    // The partner's role, withdrawn by several at once: once acknowledged, the others told it
+    // is no longer held.
+    let retraits: Vec<StatusCode> = statuts
+        .iter()
+        .filter(|(quoi, _, _)| *quoi == "retrait")
+        .map(|(_, _, s)| *s)
+        .collect();
+    assert_eq!(
+        retraits
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count(),
+        1,
+        "{retraits:?}"
+    );
+    assert!(
+        retraits
+            .iter()
+            .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::NOT_FOUND)
+    );
+    let tenus = roles(appli, NORA).await;
+    assert!(
+        !tenus.contains(&"partenaire:caen-2019".to_owned()),
+        "{tenus:?}"
+    );
+    // Every grant acknowledged is held, once; a grant refused was held already.
+    for (quoi, fiche, statut) in &statuts {
+        if *quoi == "attribution" {
+            let role = format!("pilote:caen-2019:{fiche}");
+            assert!(
+                *statut == StatusCode::SEE_OTHER || *statut == StatusCode::CONFLICT,
+                "{role} : {statut}"
+            );
+            assert_eq!(tenus.iter().filter(|r| **r == role).count(), 1, "{tenus:?}");
+        }
+    }
+}
+
 async fn scenario(appli: &Appli) {
     preparer(appli).await;
     la_delegation_borne_ce_que_chacun_attribue(appli).await;
@@ -703,6 +794,7 @@ async fn scenario(appli: &Appli) {
     le_journal_se_filtre_se_pagine_et_s_exporte(appli).await;
     chacun_telecharge_ce_que_pilote_garde_de_lui(appli).await;
     des_attributions_simultanees_ne_se_perdent_pas(appli).await;
+    des_gestionnaires_a_l_oeuvre_en_meme_temps(appli).await;
 }
 
 #[tokio::test]
