@@ -14,7 +14,7 @@
 #      PostgreSQL as the application's role with a coordinator's roles, row-level security
 #      included); any full scan of a table of more than 5,000 rows makes the script fail;
 #   4. serves that database with `pilote serve` (no --demo) on a free loopback port;
-#   5. fetches once with curl, and saves, the bytes of thirteen routes: the portal's home `/`,
+#   5. fetches once with curl, and saves, the bytes of fourteen routes: the portal's home `/`,
 #      the list of contracts `/contrats`, the search of a commune `/communes?q=saint` (twenty
 #      communes found) and its suggestions `/communes/suggestions?q=sai`, a commune's page
 #      `/communes/69123` (Lyon), the open data page `/donnees`, one
@@ -22,9 +22,11 @@
 #      dashboard `/contrats/{id}/tableau-de-bord`, the page
 #      of its first fiche-action `/contrats/{id}/fiches/{numero}`, `GET /api/v1/contrats`,
 #      `GET /api/v1/contrats/{id}`, the national portfolio `/portefeuille` (500 contracts, two
-#      maps) and one région's `/portefeuille?region=84&carte=contrats`. All are read
+#      maps), one région's `/portefeuille?region=84&carte=contrats` and the administration's
+#      list of accounts `/administration/comptes` (one pilot's account per fiche-action,
+#      added by aide.py comptes, all seen by a national agent). All are read
 #      anonymously except the fiche-action's page, which is its editor and needs the right to
-#      modify it, and the portfolios: those are read with the session of an account created
+#      modify it, and the portfolios and the list of accounts: those are read with the session of an account created
 #      for the benchmark (`pilote user add`, roles coordinateur:{id} and ars:national) and
 #      signed in through `POST /connexion`, its cookie sent by curl and wrk alike. nginx
 #      (Debian's package, installed with apt-get if missing, with a configuration of our own
@@ -170,6 +172,7 @@ ROUTES=(
   "fiche|/contrats/$CONTRAT/fiches/$FICHE|html|session"
   "portefeuille|/portefeuille|html|session"
   "portefeuille-region|/portefeuille?region=84&carte=contrats|html|session"
+  "comptes|/administration/comptes|html|session"
   "accueil|/|html|public"
   "liste|/contrats|html|public"
   "recherche|/communes?q=saint|html|public"
@@ -251,6 +254,8 @@ mesurer_base() {
   "$PILOTE" --database-url "$url" user grant "$COMPTE" "coordinateur:$CONTRAT" >/dev/null 2>&1
   # A national ARS agent too, to export the whole set (every contract, read whole).
   "$PILOTE" --database-url "$url" user grant "$COMPTE" "ars:national" >/dev/null 2>&1
+  # The pilots' accounts the administration's list reads: one per fiche-action.
+  python3 scripts/bench-national/aide.py comptes "$base" "$cible"
 
   port=$(port_libre)
   journal=$TRAVAIL/serve-$base.log

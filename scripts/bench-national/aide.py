@@ -8,10 +8,16 @@
                               route, bytes, curl's HTTP status) and wrk's outputs
                               DOSSIER/KEY.{pilote,nginx,seul}.txt; exit status 3 when some
                               answer of Pilote was not a 200.
+  aide.py comptes BASE CIBLE  adds one pilot's account per fiche-action (10,000 at national
+                              scale, without password) to the database CIBLE (a SQLite file
+                              for BASE sqlite, a PostgreSQL URL for postgres): the accounts
+                              the administration's list reads.
 """
 
 import os
 import re
+import sqlite3
+import subprocess
 import sys
 import tomllib
 
@@ -150,7 +156,31 @@ def tableau(dossier):
     return anomalies
 
 
+def comptes(base, cible):
+    requetes = [
+        "INSERT INTO utilisateur (email, nom, cree_le) "
+        "SELECT 'pilote-' || id || '@banc.example.fr', 'Pilote ' || id, '2026-01-01T00:00:00Z' "
+        "FROM fiche_action",
+        "INSERT INTO attribution (utilisateur_id, role, contrat_id, fiche_id, attribue_le) "
+        "SELECT u.id, 'pilote', f.contrat_id, f.id, '2026-01-01T00:00:00Z' FROM fiche_action f "
+        "JOIN utilisateur u ON u.email = 'pilote-' || f.id || '@banc.example.fr'",
+    ]
+    if base == "sqlite":
+        with sqlite3.connect(cible) as connexion:
+            for requete in requetes:
+                connexion.execute(requete)
+        n = sqlite3.connect(cible).execute("SELECT COUNT(*) FROM utilisateur").fetchone()[0]
+    else:
+        script = "\n".join(r + ";" for r in requetes) + "\nSELECT COUNT(*) FROM utilisateur;"
+        n = subprocess.run(["psql", cible, "-At", "-v", "ON_ERROR_STOP=1"], input=script,
+                           capture_output=True, text=True, check=True).stdout.split()[-1]
+    print(f"  comptes : {n}")
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "comptes":
+        comptes(sys.argv[2], sys.argv[3])
+        return
     if len(sys.argv) != 3 or sys.argv[1] not in ("choisir", "tableau"):
         sys.exit(__doc__)
     if sys.argv[1] == "choisir":
