@@ -26,8 +26,9 @@
 #      list of accounts `/administration/comptes` (one pilot's account per fiche-action,
 #      added by aide.py comptes, all seen by a national agent). All are read
 #      anonymously except the fiche-action's page, which is its editor and needs the right to
-#      modify it, and the portfolios and the list of accounts: those are read with the session of an account created
-#      for the benchmark (`pilote user add`, roles coordinateur:{id} and ars:national) and
+#      modify it, and the portfolios and the list of accounts: those are read with the session
+#      of an account created for the benchmark (`pilote user add`, roles coordinateur:{id} and
+#      ars:national) and
 #      signed in through `POST /connexion`, its cookie sent by curl and wrk alike. nginx
 #      (Debian's package, installed with apt-get if missing, with a configuration of our own
 #      in the work dir, 2 workers, no system service) serves those saved files;

@@ -37,7 +37,7 @@ impl Auteur {
         }
     }
 
-    /// Pilote itself, acting on its own (a scheduled purge, a reminder sent).
+    /// Pilote itself, acting on its own (the daily purge of the journal).
     pub fn systeme() -> Self {
         Self {
             acteur: Acteur::public(),
@@ -291,10 +291,10 @@ impl Genre {
 
     pub fn code(self) -> &'static str {
         match self {
-            Genre::Lecture => "lecture",
+            Genre::Lecture => LECTURE,
             Genre::Modification => "modification",
             Genre::Connexion => "connexion",
-            Genre::Refus => "refus",
+            Genre::Refus => REFUS,
         }
     }
 
