@@ -29,6 +29,7 @@ pub mod pilotage;
 pub mod portail;
 pub mod portefeuille;
 pub mod rapport;
+pub mod rappel;
 pub mod realisation;
 pub mod recherche;
 pub mod referentiel;

@@ -19,7 +19,7 @@ pub struct Echeance {
 }
 
 /// Whether an action is over (done or abandoned): its steps and end no longer fall due.
-fn close(statut: Option<StatutAction>) -> bool {
+pub(crate) fn close(statut: Option<StatutAction>) -> bool {
     matches!(
         statut,
         Some(StatutAction::Realisee | StatutAction::Abandonnee)
@@ -108,7 +108,7 @@ const NOTE_RECENTE: i64 = 90;
 
 /// The days from 1 March of year 0 to the last day `date` covers (the civil calendar's day
 /// count), for the distance between two dates.
-fn jours(date: DatePartielle) -> i64 {
+pub(crate) fn jours(date: DatePartielle) -> i64 {
     let d = date.dernier_jour();
     let (a, m, j) = d.complete().unwrap_or((d.annee(), 12, 31));
     let (m, j) = (i64::from(m), i64::from(j));

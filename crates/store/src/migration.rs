@@ -124,6 +124,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "comptes administrés dans le navigateur : désactivation, liens de mot de passe",
         include_str!("../migrations/0023_administration_des_comptes.sql"),
     ),
+    (
+        24,
+        "rappels par courriel : file d'envoi, réglages par contrat et par personne",
+        include_str!("../migrations/0024_rappels.sql"),
+    ),
 ];
 
 /// Whether migration `sql` runs on `backend` (see the module's documentation).
