@@ -46,6 +46,13 @@ enum Commande {
     /// The journal of changes and of reads of unpublished data.
     #[command(subcommand)]
     Journal(journal::CommandeJournal),
+    /// Sends the reminders due now (steps, targets, meetings, the weekly digest) and the
+    /// e-mails waiting in the queue, as the server does every hour: for a cron, and for tests.
+    /// --a-blanc lists what would be queued, and sends and writes nothing.
+    Rappels {
+        #[arg(long)]
+        a_blanc: bool,
+    },
     /// Applies pending database migrations and loads the official geography.
     Migrate,
     /// Imports contracts from TOML files (the format of demo/*.toml) or from spreadsheets (XLSX,
@@ -101,6 +108,9 @@ async fn main() -> Result<()> {
         }
         Commande::Journal(commande) => {
             journal::executer(&ouvrir(&configuration).await?, commande, &configuration).await
+        }
+        Commande::Rappels { a_blanc } => {
+            rappels(&ouvrir(&configuration).await?, &configuration, a_blanc).await
         }
         Commande::Migrate => {
             ouvrir(&configuration).await?.close().await;
@@ -179,5 +189,34 @@ async fn importer(configuration: &Configuration, fichiers: &[PathBuf]) -> Result
             .collect::<Vec<_>>()
             .join(", ")
     );
+    Ok(())
+}
+
+/// `pilote rappels [--a-blanc]`.
+async fn rappels(store: &Store, configuration: &Configuration, a_blanc: bool) -> Result<()> {
+    let url = service::url_publique(configuration)?;
+    if a_blanc {
+        let prevus = pilote_web::rappels::a_blanc(store, &url).await?;
+        for p in &prevus {
+            println!("{}\t{}\t{}", p.destinataire, p.contrat, p.sujet);
+        }
+        println!(
+            "À blanc : {} rappel(s) à mettre en file, rien n'est envoyé.",
+            prevus.len()
+        );
+    } else {
+        let expediteur = service::expediteur(configuration)?;
+        match pilote_web::rappels::tournee(store, &*expediteur, &url).await? {
+            Some(b) => println!(
+                "Rappels : {} mis en file, {} envoyé(s), {} reporté(s) après un refus du serveur \
+                 de courriel, {} abandonné(s).",
+                b.mis_en_file, b.envoyes, b.reportes, b.echecs
+            ),
+            None => {
+                println!("Rappels : une autre instance les envoie en ce moment ; rien à faire.")
+            }
+        }
+    }
+    store.close().await;
     Ok(())
 }

@@ -13,7 +13,7 @@ use pilote_web::{AppState, app};
 use crate::configuration::Configuration;
 use crate::utilisateur;
 
-fn expediteur(configuration: &Configuration) -> Result<Arc<dyn Expediteur>> {
+pub(crate) fn expediteur(configuration: &Configuration) -> Result<Arc<dyn Expediteur>> {
     let de = &configuration.courriel_expediteur;
     Ok(
         match (&configuration.smtp_url, &configuration.courriels_dossier) {
@@ -62,23 +62,23 @@ pub async fn servir(store: Store, configuration: &Configuration) -> Result<()> {
         configuration.journal_conservation_mois,
     ));
     let listen = configuration.listen;
-    let url_publique = configuration
-        .url_publique
-        .clone()
-        .unwrap_or_else(|| format!("http://{listen}"));
-    if !url_publique.starts_with("http://") && !url_publique.starts_with("https://") {
-        bail!("url_publique « {url_publique} » : l'adresse doit commencer par http:// ou https://");
-    }
+    let url_publique = url_publique(configuration)?;
     let stockage = pilote_stockage::depuis_adresse(&configuration.documents)
         .map_err(|e| anyhow::anyhow!("documents : {e}"))?;
     println!("Documents : {}", stockage.decrire());
     let limites = configuration.limites();
+    let expediteur = expediteur(configuration)?;
+    tokio::spawn(rappeler(
+        store.clone(),
+        expediteur.clone(),
+        url_publique.clone(),
+    ));
     let state = AppState::new(
         store.clone(),
         configuration.titre.clone(),
         url_publique.clone(),
         oidc(configuration)?,
-        expediteur(configuration)?,
+        expediteur,
         stockage,
     )
     .avec_limites(limites)
@@ -91,6 +91,38 @@ pub async fn servir(store: Store, configuration: &Configuration) -> Result<()> {
     // The journal's last reads are written before the connections close.
     store.close().await;
     Ok(())
+}
+
+/// The address the site answers on for its visitors, for the links of the e-mails.
+pub(crate) fn url_publique(configuration: &Configuration) -> Result<String> {
+    let url = configuration
+        .url_publique
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", configuration.listen));
+    if !url.starts_with("http://") && !url.starts_with("https://") {
+        bail!("url_publique « {url} » : l'adresse doit commencer par http:// ou https://");
+    }
+    Ok(url)
+}
+
+/// Sends the reminders due, at start and then every hour; when several instances share one
+/// PostgreSQL database, the one holding the lock does it.
+async fn rappeler(store: Store, expediteur: Arc<dyn Expediteur>, url: String) {
+    let mut chaque_heure = tokio::time::interval(Duration::from_secs(3_600));
+    loop {
+        chaque_heure.tick().await;
+        match pilote_web::rappels::tournee(&store, &*expediteur, &url).await {
+            Ok(Some(b)) => tracing::info!(
+                mis_en_file = b.mis_en_file,
+                envoyes = b.envoyes,
+                reportes = b.reportes,
+                echecs = b.echecs,
+                "rappels"
+            ),
+            Ok(None) => tracing::info!("rappels : une autre instance les envoie"),
+            Err(e) => tracing::error!(erreur = %e, "rappels"),
+        }
+    }
 }
 
 /// Deletes the journal's entries past their retention, at start and then every day.

@@ -26,6 +26,8 @@ impl Reglage {
     pub const JOURS_AVANT: (u16, u16) = (1, 60);
     /// The most days between two recalls.
     pub const RELANCE_MAX: u16 = 90;
+    /// The recall frequencies the forms offer, in days (0: once).
+    pub const RELANCES_PROPOSEES: [u16; 5] = [0, 7, 14, 30, 60];
 }
 
 impl Default for Reglage {
@@ -116,7 +118,13 @@ fn page_de_la_fiche(contrat: &Contrat, fiche: &FicheAction) -> String {
 }
 
 /// Steps falling due within `avant` days, and steps missed.
-fn etapes(contrat: &Contrat, fiche: &FicheAction, jour: i64, avant: i64, rappels: &mut Vec<Rappel>) {
+fn etapes(
+    contrat: &Contrat,
+    fiche: &FicheAction,
+    jour: i64,
+    avant: i64,
+    rappels: &mut Vec<Rappel>,
+) {
     for etape in fiche.etapes.iter().filter(|e| !e.faite) {
         let Some(echeance) = etape.echeance else {
             continue;
@@ -126,7 +134,9 @@ fn etapes(contrat: &Contrat, fiche: &FicheAction, jour: i64, avant: i64, rappels
             continue;
         }
         let quand = echeance.en_toutes_lettres();
-        let nom = etape.id.map_or_else(|| etape.libelle.clone(), |id| id.to_string());
+        let nom = etape
+            .id
+            .map_or_else(|| etape.libelle.clone(), |id| id.to_string());
         let (cas, sujet, phrase) = if dans >= 0 {
             (
                 "bientot",
@@ -170,14 +180,23 @@ const CIBLE_RECLAMEE: i64 = 365;
 
 /// Target years ending within `avant` days, or ended in the last year, with no value measured
 /// in the year.
-fn cibles(contrat: &Contrat, fiche: &FicheAction, jour: i64, avant: i64, rappels: &mut Vec<Rappel>) {
+fn cibles(
+    contrat: &Contrat,
+    fiche: &FicheAction,
+    jour: i64,
+    avant: i64,
+    rappels: &mut Vec<Rappel>,
+) {
     for indicateur in &fiche.indicateurs {
         for cible in &indicateur.cibles {
             let Ok(fin) = DatePartielle::jour(cible.annee, 12, 31) else {
                 continue;
             };
             let dans = jours(fin) - jour;
-            let mesuree = indicateur.valeurs.iter().any(|m| m.date.annee() == cible.annee);
+            let mesuree = indicateur
+                .valeurs
+                .iter()
+                .any(|m| m.date.annee() == cible.annee);
             if mesuree || dans > avant || dans < -CIBLE_RECLAMEE {
                 continue;
             }
@@ -191,10 +210,7 @@ fn cibles(contrat: &Contrat, fiche: &FicheAction, jour: i64, avant: i64, rappels
                 ),
                 retard: (dans < 0).then_some(-dans),
                 destinataires: Destinataires::Pilotes(fiche.numero.clone()),
-                sujet: format!(
-                    "Indicateur à mesurer : fiche-action n°{}",
-                    fiche.numero
-                ),
+                sujet: format!("Indicateur à mesurer : fiche-action n°{}", fiche.numero),
                 texte: vec![format!(
                     "L'indicateur « {} » de la fiche-action n°{} « {} » vise {} en {} ; aucune \
                      valeur n'est mesurée pour {}. Ajoutez la mesure de l'année.",
@@ -347,7 +363,13 @@ pub fn resume(
             .find(|e| e.fiche.is_none());
         let avant = prochaine.map_or_else(
             || "À mettre à jour".to_owned(),
-            |r| format!("À mettre à jour avant le {} ({})", r.date.en_toutes_lettres(), r.quoi),
+            |r| {
+                format!(
+                    "À mettre à jour avant le {} ({})",
+                    r.date.en_toutes_lettres(),
+                    r.quoi
+                )
+            },
         );
         texte.push(format!("{avant} :\n{}", liste(&a_jour)));
     }
@@ -372,7 +394,10 @@ fn liste<S: AsRef<str>>(lignes: &[S]) -> String {
         .map(|l| format!("- {}", l.as_ref()))
         .collect();
     if lignes.len() > LIGNES_PAR_SECTION {
-        texte.push(format!("- et {} de plus", lignes.len() - LIGNES_PAR_SECTION));
+        texte.push(format!(
+            "- et {} de plus",
+            lignes.len() - LIGNES_PAR_SECTION
+        ));
     }
     texte.join("\n")
 }
@@ -453,7 +478,10 @@ mod tests {
             "une étape faite, une étape de l'année, une action réalisée, une réunion au mois \
              près et la cible mesurée ne rappellent rien"
         );
-        assert_eq!(rappels[0].destinataires, Destinataires::Pilotes("1.1".into()));
+        assert_eq!(
+            rappels[0].destinataires,
+            Destinataires::Pilotes("1.1".into())
+        );
         assert_eq!(rappels[0].retard, None);
         assert_eq!(rappels[1].retard, Some(13));
         assert!(rappels[1].texte[0].contains("devait être faite (20 février 2025)"));
@@ -472,7 +500,11 @@ mod tests {
         assert_eq!(retard.cle(14), format!("{}/0", retard.motif));
         let plus_tard = dus(&contrat(), le(2025, 3, 7), &Reglage::default());
         assert_eq!(plus_tard[1].cle(7), format!("{}/2", retard.motif));
-        assert_eq!(rappels[0].cle(7), rappels[0].motif, "une échéance à venir, une fois");
+        assert_eq!(
+            rappels[0].cle(7),
+            rappels[0].motif,
+            "une échéance à venir, une fois"
+        );
     }
 
     #[test]
@@ -512,9 +544,14 @@ mod tests {
         ];
         let r = resume(&contrat(), le(2025, 3, 5), &Reglage::default(), &semaine).unwrap();
         assert_eq!(r.destinataires, Destinataires::Coordination);
-        assert!(r.texte[0].starts_with("Cette semaine, 2 modifications par coord@caen.fr :\n- fiche 1.1 : statut"));
+        assert!(r.texte[0].starts_with(
+            "Cette semaine, 2 modifications par coord@caen.fr :\n- fiche 1.1 : statut"
+        ));
         assert!(r.texte[1].starts_with("En retard (1) :\n- Étape « Accueil »"));
-        assert!(r.texte[2].starts_with("À mettre à jour avant le 12 mars 2025 (Réunion : COPIL, Mairie) :"));
+        assert!(
+            r.texte[2]
+                .starts_with("À mettre à jour avant le 12 mars 2025 (Réunion : COPIL, Mairie) :")
+        );
         // The same week, Wednesday to Sunday, is one digest; the Monday after, another.
         let dimanche = resume(&contrat(), le(2025, 3, 9), &Reglage::default(), &[]).unwrap();
         let lundi = resume(&contrat(), le(2025, 3, 10), &Reglage::default(), &[]).unwrap();
@@ -532,7 +569,11 @@ mod tests {
         let r = &dus(&contrat(), le(2025, 3, 5), &Reglage::default())[0];
         let corps = r.corps("CLS de Caen", "https://pilote.example", "abc");
         assert!(corps.starts_with("Bonjour,\n\nL'étape « Logements trouvés »"));
-        assert!(corps.contains("Pour mettre à jour : https://pilote.example/contrats/caen-2025/fiches/1.1\n"));
-        assert!(corps.contains("Ne plus recevoir de rappels : https://pilote.example/rappels/desinscription/abc\n"));
+        assert!(corps.contains(
+            "Pour mettre à jour : https://pilote.example/contrats/caen-2025/fiches/1.1\n"
+        ));
+        assert!(corps.contains(
+            "Ne plus recevoir de rappels : https://pilote.example/rappels/desinscription/abc\n"
+        ));
     }
 }

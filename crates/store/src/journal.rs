@@ -265,6 +265,8 @@ const CONNEXIONS: [&str; 4] = [
     "échec de connexion",
     "connexion bloquée",
 ];
+/// The action of a reminder sent by e-mail.
+pub(crate) const RAPPEL: &str = "rappel";
 /// The action of a purge of the journal.
 const PURGE: &str = "purge";
 
@@ -279,14 +281,17 @@ pub enum Genre {
     Connexion,
     /// A request refused to a signed-in person.
     Refus,
+    /// A reminder sent by e-mail.
+    Rappel,
 }
 
 impl Genre {
-    pub const TOUS: [Genre; 4] = [
+    pub const TOUS: [Genre; 5] = [
         Genre::Lecture,
         Genre::Modification,
         Genre::Connexion,
         Genre::Refus,
+        Genre::Rappel,
     ];
 
     pub fn code(self) -> &'static str {
@@ -295,6 +300,7 @@ impl Genre {
             Genre::Modification => "modification",
             Genre::Connexion => "connexion",
             Genre::Refus => REFUS,
+            Genre::Rappel => RAPPEL,
         }
     }
 
@@ -304,6 +310,7 @@ impl Genre {
             Genre::Modification => "Modification",
             Genre::Connexion => "Connexion",
             Genre::Refus => "Refus",
+            Genre::Rappel => "Rappel envoyé",
         }
     }
 
@@ -316,6 +323,7 @@ impl Genre {
         match action {
             LECTURE => Genre::Lecture,
             REFUS => Genre::Refus,
+            RAPPEL => Genre::Rappel,
             a if CONNEXIONS.contains(&a) => Genre::Connexion,
             _ => Genre::Modification,
         }
@@ -376,9 +384,10 @@ pub async fn chercher(
         "SELECT id, horodatage, qui, origine, action, objet, detail FROM journal
          WHERE ($1 = '' OR ($1 = '{LECTURE}' AND action = '{LECTURE}')
                 OR ($1 = '{REFUS}' AND action = '{REFUS}')
+                OR ($1 = '{RAPPEL}' AND action = '{RAPPEL}')
                 OR ($1 = 'connexion' AND action IN ({connexions}))
                 OR ($1 = 'modification'
-                    AND action NOT IN ('{LECTURE}', '{REFUS}', {connexions})))
+                    AND action NOT IN ('{LECTURE}', '{REFUS}', '{RAPPEL}', {connexions})))
            AND ($2 = '' OR objet = 'contrat ' || $2 OR objet LIKE 'contrat ' || $2 || ',%'
                 OR objet = 'historique du contrat ' || $2)
            AND ($3 = '' OR LOWER(qui) LIKE $3 ESCAPE '\\')

@@ -24,6 +24,7 @@ mod migration;
 pub mod mot_de_passe;
 pub mod portail;
 pub mod portefeuille;
+pub mod rappel;
 mod repertoire;
 pub mod sauvegarde;
 pub mod session;

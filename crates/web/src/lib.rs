@@ -24,6 +24,7 @@ mod plan;
 mod portail;
 mod portefeuille;
 mod presentation;
+pub mod rappels;
 mod rapport;
 mod renouvellement;
 mod sante;
@@ -183,6 +184,7 @@ fn table() -> Routes {
         acces_aux_soins::routes(),
         donnees_de_reference::routes(),
         administration::routes(),
+        rappels::routes(),
         api::routes(),
         assets::routes(),
         sante::routes(),

@@ -8,7 +8,7 @@ pub mod fiche;
 pub mod gouvernance;
 pub mod historique;
 mod insertion;
-mod lecture;
+pub(crate) mod lecture;
 pub mod modification;
 pub mod presentation;
 pub mod rapport;

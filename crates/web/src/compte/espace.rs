@@ -9,14 +9,16 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use pilote_domain::rappel::Reglage;
 use pilote_store::compte::{self, MonCompte};
 use pilote_store::journal::Entree;
+use pilote_store::rappel::{self, Abonnement, relance_en_mots};
 use pilote_store::session;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::noyau::erreur::AppError;
-use crate::noyau::extraction::Parametres;
+use crate::noyau::extraction::{Champs, Parametres};
 use crate::noyau::page::{Entete, rediriger, suite_locale};
 use crate::noyau::role::RoleAffiche;
 use crate::noyau::saisie::Refus;
@@ -26,6 +28,8 @@ use crate::noyau::visiteur::{Visiteur, sans_session};
 pub const CHEMIN: &str = "/compte";
 /// The address of the password form alone.
 pub const CHEMIN_MOT_DE_PASSE: &str = "/compte/mot-de-passe";
+/// The address of the form of one's reminders.
+pub const CHEMIN_RAPPELS: &str = "/compte/rappels";
 /// The address of what Pilote holds about the person, to download.
 pub const CHEMIN_DONNEES: &str = "/compte/donnees.json";
 /// The journal's entries of one's actions the page shows; the download holds them all.
@@ -47,6 +51,49 @@ struct PageCompte {
     activite: Vec<(String, Entree)>,
     /// How long the journal is kept, in months.
     conservation_mois: u32,
+    /// Their reminders by e-mail.
+    rappels: Abonnement,
+}
+
+impl PageCompte {
+    /// The page of `visiteur`'s account, its password form refused with `refus`.
+    async fn nouvelle(
+        state: &AppState,
+        visiteur: &Visiteur,
+        refus: Refus,
+        fait: Option<&'static str>,
+    ) -> Result<Self, AppError> {
+        let compte = compte::lire_le_sien(&state.store, &visiteur.auteur).await?;
+        Ok(Self {
+            entete: visiteur.entete(state),
+            roles: compte.roles.iter().map(RoleAffiche::de).collect(),
+            compte,
+            refus,
+            suite: None,
+            fait,
+            activite: activite(state, visiteur).await?,
+            conservation_mois: state.store.reglages().conservation_journal_mois,
+            rappels: rappel::abonnement(&state.store, &visiteur.auteur).await?,
+        })
+    }
+
+    /// The recall frequencies offered, « as each contract says » first.
+    fn relances(&self) -> Vec<(String, String)> {
+        std::iter::once((String::new(), "Selon chaque contrat".to_owned()))
+            .chain(
+                Reglage::RELANCES_PROPOSEES
+                    .iter()
+                    .map(|j| (j.to_string(), relance_en_mots(*j))),
+            )
+            .collect()
+    }
+
+    fn relance_choisie(&self) -> String {
+        self.rappels
+            .relance_jours
+            .map(|j| j.to_string())
+            .unwrap_or_default()
+    }
 }
 
 /// The latest entries of the journal about `visiteur`'s actions.
@@ -85,27 +132,21 @@ pub(crate) async fn afficher(
     refus: Refus,
     statut: StatusCode,
 ) -> Result<Response, AppError> {
-    let compte = compte::lire_le_sien(&state.store, &visiteur.auteur).await?;
     let html = match suite {
-        Some(suite) => PageMotDePasse {
-            entete: visiteur.entete(state),
-            force: compte.mot_de_passe_a_changer,
-            mot_de_passe: compte.mot_de_passe,
-            refus,
-            suite: Some(suite),
+        Some(suite) => {
+            let compte = compte::lire_le_sien(&state.store, &visiteur.auteur).await?;
+            PageMotDePasse {
+                entete: visiteur.entete(state),
+                force: compte.mot_de_passe_a_changer,
+                mot_de_passe: compte.mot_de_passe,
+                refus,
+                suite: Some(suite),
+            }
+            .render()?
         }
-        .render()?,
-        None => PageCompte {
-            entete: visiteur.entete(state),
-            roles: compte.roles.iter().map(RoleAffiche::de).collect(),
-            compte,
-            refus,
-            suite: None,
-            fait: None,
-            activite: activite(state, visiteur).await?,
-            conservation_mois: state.store.reglages().conservation_journal_mois,
-        }
-        .render()?,
+        None => PageCompte::nouvelle(state, visiteur, refus, None)
+            .await?
+            .render()?,
     };
     Ok((statut, Html(html)).into_response())
 }
@@ -124,7 +165,6 @@ pub async fn page(
     if visiteur.session.is_none() {
         return Err(sans_session());
     }
-    let compte = compte::lire_le_sien(&state.store, &visiteur.auteur).await?;
     let fait = match q.fait.as_deref() {
         Some("mot-de-passe") => {
             Some("Votre mot de passe est changé. Vos autres sessions ont été fermées.")
@@ -132,18 +172,10 @@ pub async fn page(
         Some("mot-de-passe-choisi") => {
             Some("Votre mot de passe est enregistré : vous êtes connecté(e).")
         }
+        Some("rappels") => Some("Vos rappels sont réglés."),
         _ => None,
     };
-    let page = PageCompte {
-        entete: visiteur.entete(&state),
-        roles: compte.roles.iter().map(RoleAffiche::de).collect(),
-        compte,
-        refus: Refus::default(),
-        suite: None,
-        fait,
-        activite: activite(&state, &visiteur).await?,
-        conservation_mois: state.store.reglages().conservation_journal_mois,
-    };
+    let page = PageCompte::nouvelle(&state, &visiteur, Refus::default(), fait).await?;
     Ok(Html(page.render()?).into_response())
 }
 
@@ -205,4 +237,43 @@ pub async fn fermer_toutes(
     session::fermer_toutes(&state.store, &visiteur.auteur).await?;
     let cookies = state.cookies;
     Ok(rediriger("/", [cookies.effacer(&cookies.session())]))
+}
+
+#[derive(Deserialize)]
+pub struct FormRappels {
+    #[serde(default)]
+    actif: String,
+    #[serde(default)]
+    relance: String,
+}
+
+/// `POST /compte/rappels`: the signed-in person's reminders, on or off, and how often a
+/// missed deadline is recalled to them.
+pub async fn regler_les_rappels(
+    State(state): State<AppState>,
+    visiteur: Visiteur,
+    Champs(f): Champs<FormRappels>,
+) -> Result<Response, AppError> {
+    if visiteur.session.is_none() {
+        return Err(sans_session());
+    }
+    let relance_jours = match f.relance.trim() {
+        "" => None,
+        r => Some(
+            r.parse::<u16>()
+                .ok()
+                .filter(|j| Reglage::RELANCES_PROPOSEES.contains(j))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "Fréquence de rappel « {r} » inconnue : choisissez-en une dans la liste."
+                    ))
+                })?,
+        ),
+    };
+    let abonnement = Abonnement {
+        actif: f.actif == "oui",
+        relance_jours,
+    };
+    rappel::abonner(&state.store, &visiteur.auteur, &abonnement).await?;
+    Ok(rediriger("/compte?fait=rappels#rappels", []))
 }

@@ -84,6 +84,12 @@ pub(crate) fn routes() -> Routes {
             post(espace::fermer_toutes),
         ),
         route(
+            Method::POST,
+            espace::CHEMIN_RAPPELS,
+            Compte,
+            post(espace::regler_les_rappels),
+        ),
+        route(
             Method::GET,
             espace::CHEMIN_DONNEES,
             Compte,

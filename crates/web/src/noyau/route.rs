@@ -53,6 +53,8 @@ pub enum Politique {
     Lien,
     /// An invitation link (`{jeton}`): whoever holds a valid one.
     Invitation,
+    /// The unsubscribe link of a reminder (`{jeton}`): whoever holds a valid one.
+    Desinscription,
     /// The signed-in person's own account (their page, their password, their sessions): any
     /// signed-in person, on their account only; the public is sent to sign in.
     Compte,

@@ -23,6 +23,7 @@ mod portail;
 mod portefeuille;
 mod presentation;
 mod proconnect;
+mod rappels;
 mod renouvellement;
 mod restitution;
 mod robustesse;

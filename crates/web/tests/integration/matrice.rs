@@ -484,12 +484,18 @@ fn cas(
                     | "/contrats/{id}/evaluation"
                     | "/contrats/{id}/clsm"
                     | "/contrats/{id}/plan"
+                    | "/contrats/{id}/rappels"
                         if route.methode == axum::http::Method::GET =>
                     {
                         (vec![], modifier)
                     }
                     // An empty name: refused as bad input once the right is granted.
                     "/contrats/{id}" => (champs(&[("nom", "")]), invalide_si_permis(modifier)),
+                    // A delay not offered: refused as bad input once the right is granted.
+                    "/contrats/{id}/rappels" => (
+                        champs(&[("jours_avant", "0"), ("relance", "14")]),
+                        invalide_si_permis(modifier),
+                    ),
                     // Saved: additions that change neither the numbers nor the names the
                     // matrix looks for.
                     "/contrats/{id}/axes" => (champs(&[("titre", "Axe de la matrice")]), traite),
@@ -937,6 +943,12 @@ fn cas(
             }
             cas
         }
+        // Valid links are followed in `rappels`; a link unknown is absent, whoever asks.
+        Politique::Desinscription => vec![un(
+            route.chemin.replace("{jeton}", &"0".repeat(64)),
+            vec![],
+            Attendu::Absent,
+        )],
         Politique::Invitation => {
             let inconnue = "0".repeat(64);
             let mut cas = vec![un(
@@ -963,6 +975,14 @@ fn cas(
                     Attendu::Connexion
                 };
                 vec![un(uri, vec![], attendu)]
+            } else if route.chemin == "/compte/rappels" {
+                // A frequency not offered: refused for its input, nothing changed.
+                let attendu = if connecte {
+                    Attendu::Invalide
+                } else {
+                    Attendu::Interdit
+                };
+                vec![un(uri, champs(&[("relance", "999")]), attendu)]
             } else if route.chemin == "/compte/sessions" {
                 // Signing out everywhere is exercised last, on its own, by the signed-in.
                 if connecte {

@@ -75,7 +75,7 @@ fn periode(row: &AnyRow, debut: &str, fin: &str) -> Result<Option<Periode>, Stor
 
 /// The contract `id` and its version, its territory as selected (not resolved: for who needs
 /// the contract's own facts only, an export).
-pub(super) async fn contrat(
+pub(crate) async fn contrat(
     conn: &mut AnyConnection,
     id: &IdContrat,
 ) -> Result<(Contrat, i64), StoreError> {

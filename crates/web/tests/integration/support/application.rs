@@ -449,7 +449,7 @@ pub fn contrat(id: &str, publie: bool, communes: &[&str], fiches: usize) -> Cont
 }
 
 /// Undoes quoted-printable encoding (RFC 2045): soft line breaks and `=XX` escapes.
-fn quoted_printable(texte: &str) -> String {
+pub fn quoted_printable(texte: &str) -> String {
     let octets = texte.replace("=\r\n", "").into_bytes();
     let mut decode = Vec::with_capacity(octets.len());
     let mut i = 0;
