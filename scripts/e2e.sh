@@ -53,7 +53,8 @@ for _ in $(seq 1 100); do
 done
 
 export PILOTE_E2E_URL="$url" PILOTE_E2E_ADMIN="$admin" PILOTE_E2E_ADMIN_MDP="$mdp" \
-  PILOTE_E2E_ARS="$ars" PILOTE_E2E_ARS_MDP="$mdp_ars" PILOTE_E2E_COURRIELS="$dossier/courriels"
+  PILOTE_E2E_ARS="$ars" PILOTE_E2E_ARS_MDP="$mdp_ars" PILOTE_E2E_COURRIELS="$dossier/courriels" \
+  PILOTE_E2E_BINAIRE="$pilote" PILOTE_E2E_BASE="$base"
 for test in parcours portail acceptation; do
   echo "== tests/e2e/$test.mjs"
   node "tests/e2e/$test.mjs" || { echo "--- journal du serveur"; tail -50 "$dossier/serveur.log"; exit 1; }

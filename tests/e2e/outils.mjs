@@ -17,16 +17,31 @@ const COURRIELS = process.env.PILOTE_E2E_COURRIELS;
 const CAPTURES = process.env.PILOTE_E2E_CAPTURES;
 
 /**
- * The link under `/chemin/` (`invitations`, `mot-de-passe`) of the last e-mail sent to
- * `adresse` (quoted-printable undone).
+ * The last e-mail sent to `adresse` that holds `contenant` (any, if none given), as text
+ * (quoted-printable and UTF-8 undone).
  */
-export function lienRecu(adresse, chemin) {
+export function courrielRecu(adresse, contenant = "") {
   const textes = readdirSync(COURRIELS)
     .sort()
     .map((f) => readFileSync(join(COURRIELS, f), "utf8"))
-    .map((t) => t.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
-    .filter((t) => t.includes(`To: ${adresse}`));
-  const lien = textes.at(-1)?.match(new RegExp(`https?://\\S+/${chemin}/[0-9a-f]{64}`));
+    .map((t) =>
+      Buffer.from(
+        t.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+        "latin1",
+      ).toString("utf8"),
+    )
+    .filter((t) => t.includes(`To: ${adresse}`) && t.includes(contenant));
+  const dernier = textes.at(-1);
+  if (!dernier) throw new Error(`aucun courriel pour ${adresse}`);
+  return dernier;
+}
+
+/**
+ * The link under `/chemin/` (`invitations`, `mot-de-passe`, `rappels/desinscription`) of the
+ * last e-mail sent to `adresse`.
+ */
+export function lienRecu(adresse, chemin) {
+  const lien = courrielRecu(adresse).match(new RegExp(`https?://\\S+/${chemin}/[0-9a-f]{64}`));
   if (!lien) throw new Error(`aucun lien /${chemin}/ pour ${adresse}`);
   return lien[0];
 }

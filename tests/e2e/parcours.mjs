@@ -1,12 +1,14 @@
 // The coordinator's path through Pilote in a real browser (Debian's chromium driven by
 // playwright-core), with axe-core run on every page visited: any serious or critical
 // violation fails the run (the shared tools are in outils.mjs).
+import { execFileSync } from "node:child_process";
 import {
   ADMIN,
   BASE,
   accessibilite,
   choisir,
   connecter,
+  courrielRecu,
   envoyer,
   lancerNavigateur,
   lienRecu,
@@ -601,6 +603,42 @@ try {
     "la nouvelle pilote ne voit pas son rôle",
   );
   await accessibilite(nouvelle, "mon compte et mes données");
+  // She dates a step of her action three days ahead; the reminders run (`pilote rappels`, as
+  // the server does every hour) and her first reminder is in her mailbox, with the page to
+  // update and the link to stop them, which she follows.
+  await nouvelle.goto(`${BASE}/contrats/essai-deux-epci-2025/fiches/2.1`);
+  const dans3 = new Date(Date.now() + 3 * 86_400_000);
+  const deux = (n) => String(n).padStart(2, "0");
+  await nouvelle.locator('[id="etape-2.1-libelle"]').fill("Premier atelier de prévention");
+  await nouvelle
+    .locator('[id="etape-2.1-echeance"]')
+    .fill(`${deux(dans3.getUTCDate())}/${deux(dans3.getUTCMonth() + 1)}/${dans3.getUTCFullYear()}`);
+  await envoyer(nouvelle.getByRole("button", { name: "Ajouter l'étape" }));
+  const bilan = execFileSync(process.env.PILOTE_E2E_BINAIRE, ["--database-url", process.env.PILOTE_E2E_BASE, "--url-publique", BASE, "--courriels-dossier", process.env.PILOTE_E2E_COURRIELS, "rappels"], { encoding: "utf8" });
+  console.log(bilan.trim());
+  const rappel = courrielRecu("nouvelle.pilote@e2e.pilote.fr", "Premier atelier de prévention");
+  verifier(
+    rappel.includes("L'étape « Premier atelier de prévention » de la fiche-action n°2.1") &&
+      rappel.includes(`${BASE}/contrats/essai-deux-epci-2025/fiches/2.1`),
+    `premier rappel de la pilote absent ou incomplet : ${rappel}`,
+  );
+  await nouvelle.goto(lienRecu("nouvelle.pilote@e2e.pilote.fr", "rappels/desinscription"));
+  await accessibilite(nouvelle, "désinscription des rappels");
+  await envoyer(nouvelle.getByRole("button", { name: "Ne plus recevoir de rappels" }));
+  verifier(
+    (await texte(nouvelle.locator("main"))).includes("ne recevra plus de rappels"),
+    "la désinscription n'est pas confirmée",
+  );
+  await accessibilite(nouvelle, "désinscription faite");
+  // The contract's settings, and the queue as the administrator watches it.
+  await page.goto(`${BASE}/contrats/essai-deux-epci-2025/rappels`);
+  await accessibilite(page, "réglages des rappels d'un contrat");
+  await page.goto(`${BASE}/administration/courriels`);
+  verifier(
+    (await texte(page.locator("main"))).includes("Envoyés ces trente derniers jours"),
+    "la file des courriels ne s'affiche pas",
+  );
+  await accessibilite(page, "file des courriels");
   // The journal, filtered on the administrator's changes to accounts.
   await page.goto(`${BASE}/administration/journal?genre=modification&personne=${ADMIN.email}`);
   verifier(

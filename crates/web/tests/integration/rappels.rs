@@ -99,8 +99,11 @@ impl Expediteur for EnPanne {
     }
 }
 
+/// Messages as (address, subject), sorted.
+type Enveloppes = Vec<(String, String)>;
+
 /// The messages in `dossier`, each as (address, subject), and their bodies by address.
-fn recus(dossier: &Path) -> (Vec<(String, String)>, BTreeMap<String, Vec<String>>) {
+fn recus(dossier: &Path) -> (Enveloppes, BTreeMap<String, Vec<String>>) {
     let mut paires = Vec::new();
     let mut corps: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for e in std::fs::read_dir(dossier).into_iter().flatten() {
