@@ -614,8 +614,8 @@ try {
     .locator('[id="etape-2.1-echeance"]')
     .fill(`${deux(dans3.getUTCDate())}/${deux(dans3.getUTCMonth() + 1)}/${dans3.getUTCFullYear()}`);
   await envoyer(nouvelle.getByRole("button", { name: "Ajouter l'étape" }));
-  const bilan = execFileSync(process.env.PILOTE_E2E_BINAIRE, ["--database-url", process.env.PILOTE_E2E_BASE, "--url-publique", BASE, "--courriels-dossier", process.env.PILOTE_E2E_COURRIELS, "rappels"], { encoding: "utf8" });
-  console.log(bilan.trim());
+  const tournee = execFileSync(process.env.PILOTE_E2E_BINAIRE, ["--database-url", process.env.PILOTE_E2E_BASE, "--url-publique", BASE, "--courriels-dossier", process.env.PILOTE_E2E_COURRIELS, "rappels"], { encoding: "utf8" });
+  console.log(tournee.trim());
   const rappel = courrielRecu("nouvelle.pilote@e2e.pilote.fr", "Premier atelier de prévention");
   verifier(
     rappel.includes("L'étape « Premier atelier de prévention » de la fiche-action n°2.1") &&

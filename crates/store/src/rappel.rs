@@ -32,6 +32,9 @@ pub const TENTATIVES: i64 = 5;
 const PREMIER_DELAI: i64 = 300;
 /// After how long a message claimed and not marked counts as interrupted, in seconds.
 const INTERRUPTION: i64 = 600;
+/// How far back a run looks for what is queued already, in seconds: beyond the life of every
+/// reason but a missed deadline recalled once (a year and a month).
+const DEJA_VUS: i64 = 400 * 86_400;
 /// How many messages one claim takes.
 const PAR_LOT: i64 = 20;
 /// The PostgreSQL advisory lock one instance at a time plans and sends under.
@@ -513,8 +516,11 @@ pub async fn prevoir(
             .map(|r| text(r, "id"))
             .collect::<Result<_, _>>()?;
     let mut personnes = personnes(&mut tx).await?;
+    // What was queued in the last reasons' lifetime, not to queue it again; an older reason
+    // coming back is still refused by the queue's key.
     let deja: HashSet<(String, String)> =
-        sqlx::query("SELECT cle, destinataire FROM courriel_sortant")
+        sqlx::query("SELECT cle, destinataire FROM courriel_sortant WHERE cree_le >= $1")
+            .bind(maintenant - DEJA_VUS)
             .fetch_all(&mut *tx)
             .await?
             .iter()

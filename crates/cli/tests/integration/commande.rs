@@ -1,5 +1,5 @@
 //! The `pilote` binary as a person runs it: bad input gets a French message naming the fault
-//! and writes nothing.
+//! and writes nothing; `pilote rappels` as a cron runs it.
 
 use std::process::Command;
 
@@ -365,4 +365,53 @@ fn un_plan_s_importe_d_un_tableur_et_ses_fautes_sont_localisees() {
         texte.contains("1 contrat(s) importé(s) : tableur-2024"),
         "{texte}"
     );
+}
+
+#[test]
+fn pilote_rappels_liste_a_blanc_puis_envoie_une_seule_fois() {
+    let dossier = tempfile::tempdir().unwrap();
+    let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(2);
+    let echeance = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    std::fs::write(
+        dossier.path().join("contrat.toml"),
+        format!(
+            "id = \"essai-2020\"\nnom = \"Essai\"\ngeneration = 1\nterritoire = {{ communes = [\"14118\"] }}\n\
+             [[axes]]\nnumero = 1\ntitre = \"Accès\"\n[[axes.fiches_actions]]\nnumero = \"1\"\n\
+             titre = \"Internes\"\n[[axes.fiches_actions.etapes]]\nlibelle = \"Convention\"\n\
+             echeance = \"{echeance}\"\n"
+        ),
+    )
+    .unwrap();
+    for arguments in [
+        &["import", "contrat.toml"][..],
+        &["user", "add", "pilote@essai.fr"],
+        &["user", "grant", "pilote@essai.fr", "pilote:essai-2020:1"],
+    ] {
+        let (ok, texte) = pilote(dossier.path(), arguments);
+        assert!(ok, "{texte}");
+    }
+    let envoyer = ["rappels", "--courriels-dossier", "courriels"];
+    let (ok, texte) = pilote(dossier.path(), &["rappels", "--a-blanc"]);
+    assert!(ok, "{texte}");
+    assert!(
+        texte.contains("pilote@essai.fr\tessai-2020\tÉchéance proche : fiche-action n°1")
+            && texte.contains("À blanc : 1 rappel(s) à mettre en file, rien n'est envoyé."),
+        "{texte}"
+    );
+    let (ok, texte) = pilote(dossier.path(), &envoyer);
+    assert!(ok, "{texte}");
+    assert!(
+        texte.contains("Rappels : 1 mis en file, 1 envoyé(s)"),
+        "{texte}"
+    );
+    let (ok, texte) = pilote(dossier.path(), &envoyer);
+    assert!(ok, "{texte}");
+    assert!(
+        texte.contains("Rappels : 0 mis en file, 0 envoyé(s)"),
+        "{texte}"
+    );
+    let (_, texte) = pilote(dossier.path(), &["rappels", "--a-blanc"]);
+    assert!(texte.contains("À blanc : 0 rappel(s)"), "{texte}");
+    let courriels = std::fs::read_dir(dossier.path().join("courriels")).unwrap();
+    assert_eq!(courriels.count(), 1, "un seul courriel, envoyé une fois");
 }
