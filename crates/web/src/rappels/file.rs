@@ -24,9 +24,11 @@ pub const CHEMIN_RENVOI: &str = "/administration/courriels/renvoi";
 /// One message as the page lists it.
 pub struct Ligne {
     pub sortant: Sortant,
-    /// Its state, in words.
-    pub etat: String,
+    /// Its state, in a word, for its badge.
+    pub etat: &'static str,
     pub badge: &'static str,
+    /// What its state means, in a sentence.
+    pub precision: String,
     pub cree: String,
     /// Whether it may be sent again now.
     pub renvoyable: bool,
@@ -58,40 +60,55 @@ fn autoriser(visiteur: &Visiteur) -> Result<(), AppError> {
 
 fn ligne(sortant: Sortant, maintenant: i64) -> Ligne {
     let essai = crate::noyau::en_lettres(sortant.prochain_essai);
-    let (etat, badge, renvoyable) = if sortant.interrompu(maintenant) {
+    let (etat, badge, precision, renvoyable) = if sortant.interrompu(maintenant) {
         (
-            format!(
-                "Interrompu pendant l'envoi ({essai}) : peut-être parti, à vérifier avant de \
-                 renvoyer"
-            ),
+            "Interrompu",
             "fr-badge--warning",
+            format!(
+                "L'envoi a commencé le {essai} sans aboutir : le courriel est peut-être parti. \
+                 Vérifiez avant de le renvoyer."
+            ),
             true,
         )
     } else {
         match sortant.etat {
-            Etat::AEnvoyer if sortant.tentatives == 0 => {
-                ("À envoyer".to_owned(), "fr-badge--info", false)
-            }
-            Etat::AEnvoyer => (
-                format!(
-                    "Nouvel essai le {essai} (essai {} sur {TENTATIVES})",
-                    sortant.tentatives + 1
-                ),
-                "fr-badge--warning",
+            Etat::AEnvoyer if sortant.tentatives == 0 => (
+                "À envoyer",
+                "fr-badge--info",
+                "Part au prochain passage, dans l'heure.".to_owned(),
                 false,
             ),
-            Etat::EnCours => ("En cours d'envoi".to_owned(), "fr-badge--info", false),
+            Etat::AEnvoyer => (
+                "Reporté",
+                "fr-badge--warning",
+                format!(
+                    "Nouvel essai le {essai} (essai {} sur {TENTATIVES}).",
+                    sortant.tentatives + 1
+                ),
+                false,
+            ),
+            Etat::EnCours => (
+                "En cours",
+                "fr-badge--info",
+                "En cours d'envoi.".to_owned(),
+                false,
+            ),
             Etat::Echec => (
-                format!("Abandonné après {} essais", sortant.tentatives),
+                "Abandonné",
                 "fr-badge--error",
+                format!(
+                    "Refusé {} fois par le serveur de courriel.",
+                    sortant.tentatives
+                ),
                 true,
             ),
-            Etat::Envoye => ("Envoyé".to_owned(), "fr-badge--success", false),
+            Etat::Envoye => ("Envoyé", "fr-badge--success", String::new(), false),
         }
     };
     Ligne {
         etat,
         badge,
+        precision,
         cree: crate::noyau::en_lettres(sortant.cree_le),
         renvoyable,
         sortant,

@@ -287,7 +287,10 @@ async fn scenario(appli: &Appli) {
         .await;
     assert_eq!(passer(&appli.store, &EnPanne).await.echecs, 1);
     let file = admin.get("/administration/courriels").await.corps;
-    assert!(file.contains("Abandonné après 5 essais"), "{file}");
+    assert!(
+        file.contains("Refusé 5 fois par le serveur de courriel."),
+        "{file}"
+    );
     let cle = champ_cache(&file, "cle").unwrap();
     let vide = admin.post("/administration/courriels/renvoi", &[]).await;
     assert_eq!(vide.status, StatusCode::BAD_REQUEST);
