@@ -381,7 +381,7 @@ impl Store {
                 .map(drop),
             Backend::Postgres => {
                 async {
-                    let mut conn = AnyConnection::connect_with(&self.options).await?;
+                    let mut conn = self.connexion_a_part().await?;
                     sqlx::query("ANALYZE").execute(&mut conn).await?;
                     conn.close().await
                 }
@@ -391,6 +391,12 @@ impl Store {
         if let Err(e) = resultat {
             tracing::warn!(erreur = %e, "statistiques de la base non rafraîchies");
         }
+    }
+
+    /// A connection of its own, outside the pools (what it holds, an advisory lock, goes with
+    /// it when it closes).
+    pub(crate) async fn connexion_a_part(&self) -> Result<AnyConnection, sqlx::Error> {
+        AnyConnection::connect_with(&self.options).await
     }
 
     /// The pool single statements that write go through (sessions, sign-in attempts).

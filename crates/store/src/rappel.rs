@@ -18,8 +18,7 @@ use pilote_domain::jeton::Jeton;
 use pilote_domain::rappel::{self, Destinataires, Modification, Reglage};
 use pilote_domain::{DatePartielle, IdContrat};
 use serde::Serialize;
-use sqlx::AnyConnection;
-use sqlx::pool::PoolConnection;
+use sqlx::{AnyConnection, Connection};
 
 use crate::contrat::autoriser;
 use crate::journal::{self, Auteur};
@@ -784,9 +783,10 @@ pub async fn renvoyer(
 }
 
 /// The right to plan and send reminders, held by one instance at a time on PostgreSQL (an
-/// advisory lock held by one connection, released with it); on SQLite every instance holds it,
-/// the queue's keys and claims keeping each message to one sending.
-pub struct Verrou(Option<PoolConnection<sqlx::Any>>);
+/// advisory lock held by a connection of its own, outside the pools, released when it closes);
+/// on SQLite every instance holds it, the queue's keys and claims keeping each message to one
+/// sending.
+pub struct Verrou(Option<AnyConnection>);
 
 impl Verrou {
     /// Takes the lock, or answers `None` when another instance holds it.
@@ -794,37 +794,22 @@ impl Verrou {
         if store.backend() == Backend::Sqlite {
             return Ok(Some(Self(None)));
         }
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.connexion_a_part().await?;
         let pris = flag(
             &sqlx::query("SELECT CASE WHEN pg_try_advisory_lock($1) THEN 1 ELSE 0 END AS pris")
                 .bind(VERROU_RAPPELS)
-                .fetch_one(&mut *conn)
+                .fetch_one(&mut conn)
                 .await?,
             "pris",
         )?;
         Ok(pris.then(|| Self(Some(conn))))
     }
 
-    /// Releases the lock.
-    pub async fn rendre(mut self) -> Result<(), StoreError> {
-        if let Some(conn) = self.0.as_mut() {
-            sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(VERROU_RAPPELS)
-                .execute(&mut **conn)
-                .await?;
+    /// Releases the lock, closing its connection.
+    pub async fn rendre(self) -> Result<(), StoreError> {
+        if let Some(conn) = self.0 {
+            conn.close().await?;
         }
-        // Back to the pool, unlocked.
-        self.0.take();
         Ok(())
-    }
-}
-
-impl Drop for Verrou {
-    /// A lock not released (an error on the way) goes with its connection, closed rather
-    /// than handed back to the pool still holding it.
-    fn drop(&mut self) {
-        if let Some(conn) = self.0.take() {
-            drop(conn.detach());
-        }
     }
 }

@@ -24,7 +24,7 @@ use crate::noyau::limites::en_octets;
 use crate::noyau::page::{Entete, rediriger};
 use crate::noyau::route::{Politique, Routes, route};
 use crate::noyau::saisie::{Fait, Faute, Refus, refus, valeur};
-use crate::noyau::visiteur::{Visiteur, sans_session};
+use crate::noyau::visiteur::{Visiteur, administrateur};
 
 pub const CHEMIN: &str = "/administration/donnees";
 
@@ -88,16 +88,11 @@ async fn afficher(
 
 /// Signed in as an administrator, or refused.
 fn autoriser(visiteur: &Visiteur) -> Result<(), AppError> {
-    if visiteur.session.is_none() {
-        return Err(sans_session());
-    }
-    if charge_les_donnees_de_reference(&visiteur.auteur.acteur) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "Seul un administrateur de la plateforme charge les données de référence.".to_owned(),
-        ))
-    }
+    administrateur(
+        visiteur,
+        charge_les_donnees_de_reference,
+        "charge les données de référence",
+    )
 }
 
 /// `GET /administration/donnees`

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::noyau::erreur::AppError;
 use crate::noyau::extraction::Parametres;
 use crate::noyau::page::Entete;
-use crate::noyau::visiteur::{Visiteur, sans_session};
+use crate::noyau::visiteur::{Visiteur, administrateur};
 
 pub const CHEMIN: &str = "/administration/journal";
 pub const CHEMIN_CSV: &str = "/administration/journal.csv";
@@ -197,16 +197,7 @@ impl Page {
 
 /// Signed in as an administrator, or refused.
 fn autoriser(visiteur: &Visiteur) -> Result<(), AppError> {
-    if visiteur.session.is_none() {
-        return Err(sans_session());
-    }
-    if lit_le_journal(&visiteur.auteur.acteur) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "Seul un administrateur de la plateforme lit le journal.".to_owned(),
-        ))
-    }
+    administrateur(visiteur, lit_le_journal, "lit le journal")
 }
 
 /// `GET /administration/journal?personne=…&contrat=…&genre=…&du=…&au=…&avant=…`

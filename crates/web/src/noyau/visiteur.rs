@@ -390,6 +390,25 @@ pub(crate) fn sans_session() -> AppError {
     )
 }
 
+/// Signed in with a right `permis` gives (an administrator's: `Politique::Administration`),
+/// or refused: « Seul un administrateur de la plateforme `ce_qu_il_fait`. »
+pub(crate) fn administrateur(
+    visiteur: &Visiteur,
+    permis: fn(&pilote_domain::autorisation::Acteur) -> bool,
+    ce_qu_il_fait: &str,
+) -> Result<(), AppError> {
+    if visiteur.session.is_none() {
+        return Err(sans_session());
+    }
+    if permis(&visiteur.auteur.acteur) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "Seul un administrateur de la plateforme {ce_qu_il_fait}."
+        )))
+    }
+}
+
 /// Journals every request refused (403) to a signed-in person, with what they asked and why
 /// (off the request's path): the journal's « refus ». The public's refusals are not
 /// journaled: they name no one, and are sent to sign in.

@@ -16,7 +16,7 @@ use crate::noyau::erreur::{AppError, phrase};
 use crate::noyau::extraction::{Champs, Parametres};
 use crate::noyau::page::{Entete, rediriger};
 use crate::noyau::saisie::Fait;
-use crate::noyau::visiteur::{Visiteur, sans_session};
+use crate::noyau::visiteur::{Visiteur, administrateur};
 
 pub const CHEMIN: &str = "/administration/courriels";
 pub const CHEMIN_RENVOI: &str = "/administration/courriels/renvoi";
@@ -46,16 +46,7 @@ struct Page {
 
 /// Signed in as an administrator, or refused.
 fn autoriser(visiteur: &Visiteur) -> Result<(), AppError> {
-    if visiteur.session.is_none() {
-        return Err(sans_session());
-    }
-    if lit_le_journal(&visiteur.auteur.acteur) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "Seul un administrateur de la plateforme voit la file des courriels.".to_owned(),
-        ))
-    }
+    administrateur(visiteur, lit_le_journal, "voit la file des courriels")
 }
 
 fn ligne(sortant: Sortant, maintenant: i64) -> Ligne {
