@@ -163,12 +163,7 @@ pub async fn regler(
             "le délai d'annonce doit être de {min} à {max} jours"
         )));
     }
-    if reglage.relance_jours > Reglage::RELANCE_MAX {
-        return Err(StoreError::Invalid(format!(
-            "une échéance dépassée se rappelle au plus tous les {} jours",
-            Reglage::RELANCE_MAX
-        )));
-    }
+    relance_admise(reglage.relance_jours)?;
     let mut tx = store.ecriture(auteur).await?;
     autoriser(&mut tx, auteur, id, &Operation::Modifier).await?;
     sqlx::query(
@@ -207,6 +202,17 @@ pub async fn regler(
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Refuses a recall frequency past [`Reglage::RELANCE_MAX`], a contract's or a person's.
+fn relance_admise(jours: u16) -> Result<(), StoreError> {
+    if jours > Reglage::RELANCE_MAX {
+        return Err(StoreError::Invalid(format!(
+            "une échéance dépassée se rappelle au plus tous les {} jours",
+            Reglage::RELANCE_MAX
+        )));
+    }
     Ok(())
 }
 
@@ -295,14 +301,8 @@ pub async fn abonner(
     abonnement: &Abonnement,
 ) -> Result<(), StoreError> {
     let compte = auteur.compte.ok_or_else(crate::compte::sans_compte)?;
-    if abonnement
-        .relance_jours
-        .is_some_and(|j| j > Reglage::RELANCE_MAX)
-    {
-        return Err(StoreError::Invalid(format!(
-            "une échéance dépassée se rappelle au plus tous les {} jours",
-            Reglage::RELANCE_MAX
-        )));
+    if let Some(jours) = abonnement.relance_jours {
+        relance_admise(jours)?;
     }
     let mut tx = store.transaction_ecriture().await?;
     ecrire_abonnement(&mut tx, compte, abonnement).await?;
